@@ -1,0 +1,86 @@
+// text/event-stream → JSON values, one per `data:` event. Framing (CR/LF/CRLF, multi-line data,
+// comments, id/retry/event fields) is delegated to eventsource-parser; this module only handles
+// bytes → text, JSON decoding, and releasing the upstream connection.
+import { createParser } from "eventsource-parser";
+
+export interface SSEParseOptions {
+  /** Called for each event whose data is not valid JSON; the event is skipped. */
+  onInvalid?: (data: string, error: unknown) => void;
+}
+
+/** Parses a text/event-stream body into the JSON value of each `data:` event. */
+export function parseSSE(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  options?: SSEParseOptions,
+): AsyncGenerator<unknown> {
+  return parseSSEText(decodeUtf8(body), options);
+}
+
+/** Same, for already-decoded text chunks (tests, translators). */
+export async function* parseSSEText(
+  chunks: Iterable<string> | AsyncIterable<string>,
+  options?: SSEParseOptions,
+): AsyncGenerator<unknown> {
+  const ready: unknown[] = [];
+  const onData = (data: string): void => {
+    const text = data.trim();
+    // Empty events carry nothing; [DONE] is the OpenAI-style terminator some relays append.
+    if (text === "" || text === "[DONE]") return;
+    try {
+      ready.push(JSON.parse(text));
+    } catch (error) {
+      options?.onInvalid?.(data, error);
+    }
+  };
+  // Unknown fields and bad `retry:` values arrive via onError; they are not ours to act on.
+  const parser = createParser({ onEvent: (event) => onData(event.data), onError: () => {} });
+
+  let first = true;
+  for await (const chunk of chunks) {
+    if (chunk === "") continue;
+    // TextDecoder already drops a byte-order mark; decoded text handed in directly may still carry one.
+    parser.feed(first && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk);
+    first = false;
+    // Drain before the next read so a consumer that stops early never loses buffered events.
+    while (ready.length > 0) yield ready.shift();
+  }
+  // The Gemini CLI drops a last event that is not followed by a blank line; we are more lenient:
+  // terminating the stream ourselves flushes it (a truncated JSON still fails and goes to onInvalid).
+  // A held trailing "\r" combines with the "\n" here, so this never yields an extra blank line.
+  parser.feed("\n\n");
+  while (ready.length > 0) yield ready.shift();
+}
+
+/** Streaming UTF-8 decode: a multi-byte character split across reads is held until complete. */
+async function* decodeUtf8(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8");
+  if (isReadableStream(body)) {
+    const reader = body.getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        if (text !== "") yield text;
+      }
+      finished = true;
+    } finally {
+      // Reached on consumer break/return() and on errors: cancel so the HTTP connection is freed.
+      if (!finished) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  } else {
+    // for-await calls the iterator's return() when we are closed early.
+    for await (const bytes of body) {
+      const text = decoder.decode(bytes, { stream: true });
+      if (text !== "") yield text;
+    }
+  }
+  const tail = decoder.decode();
+  if (tail !== "") yield tail;
+}
+
+function isReadableStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof (body as ReadableStream<Uint8Array>).getReader === "function";
+}
