@@ -1,0 +1,49 @@
+// Reading a JSON request body with a size cap. Bad input becomes a BodyError (a 4xx in the
+// surface's own shape), never an unhandled exception.
+
+export class BodyError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "BodyError";
+    this.status = status;
+  }
+}
+
+async function readCapped(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyError(413, `Request body is too large (over ${maxBytes} bytes)`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** The parsed JSON body; `{}`-less bodies and non-objects are the caller's to judge. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readCapped(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyError) throw error;
+    throw new BodyError(400, "Could not read the request body");
+  }
+  if (!text.trim()) throw new BodyError(400, "The request body is empty: a JSON object is required");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BodyError(400, `Invalid JSON payload received. ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,57 @@
+// Client keys, the four ways the predecessor accepted them: Bearer, Basic (any user, key as
+// password), ?key=, x-goog-api-key (plus x-api-key for Anthropic-style clients). Compared in
+// constant time over hashes so neither content nor length leaks.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { AuthKeysOption } from "../options.ts";
+
+export function extractClientKey(request: Request, url: URL): string | undefined {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const [scheme, value = ""] = authorization.split(/\s+/, 2);
+    if (scheme?.toLowerCase() === "bearer" && value) return value;
+    if (scheme?.toLowerCase() === "basic" && value) {
+      const decoded = Buffer.from(value, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      const password = colon >= 0 ? decoded.slice(colon + 1) : decoded;
+      if (password) return password;
+    }
+  }
+  return (
+    request.headers.get("x-goog-api-key") ||
+    request.headers.get("x-api-key") ||
+    url.searchParams.get("key") ||
+    undefined
+  );
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+export type KeyChecker = (key: string | undefined) => Promise<boolean>;
+
+export function createKeyChecker(option: AuthKeysOption | undefined): KeyChecker {
+  if (option === false) return async () => true;
+  if (typeof option === "function") {
+    return async (key) => {
+      if (!key) return false;
+      try {
+        return (await option(key)) === true;
+      } catch {
+        return false;
+      }
+    };
+  }
+  const hashes = (option ?? []).filter((k) => typeof k === "string" && k).map(digest);
+  return async (key) => {
+    if (!key) return false;
+    const candidate = digest(key);
+    let ok = false;
+    // Visit every key so timing does not tell which one matched.
+    for (const hash of hashes) ok = timingSafeEqual(hash, candidate) || ok;
+    return ok;
+  };
+}
+
+/** Constant-time equality of two strings (admin passwords). */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}

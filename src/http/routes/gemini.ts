@@ -1,0 +1,129 @@
+// Native Gemini API surface (/v1beta): standard Gemini JSON in and out, so @google/genai and other
+// Gemini clients work against the proxy as against Google.
+import { getRouterParam, type H3, type H3Event } from "h3";
+import { applyVariant, type ResolvedModel } from "../../gemini/models.ts";
+import type { GenerateContentRequest, GenerateContentResponse } from "../../gemini/types.ts";
+import { googleError, toGoogleWireError, type WireError } from "../../gemini/wire-errors.ts";
+import { BodyError, readJsonBody } from "../body.ts";
+import type { AppContext } from "../context.ts";
+import { SSE_HEADERS, streamResponse } from "../stream-response.ts";
+import { NativeError } from "./_native-error.ts";
+import { validateNativeGenerate } from "./_native-validate.ts";
+import { toNativeModel } from "./_native-models.ts";
+
+/** Gemini API methods served only with a pooled API key (Code Assist cannot do them). */
+const API_KEY_ACTIONS = new Set(["embedContent", "batchEmbedContents", "asyncBatchEmbedContent", "batchGenerateContent", "predict", "predictLongRunning", "generateAnswer"]);
+
+const json = (wire: WireError) => Response.json(wire.body, { status: wire.status, headers: wire.headers });
+
+function resolveModel(ctx: AppContext, id: string, action: string): ResolvedModel {
+  const model = ctx.catalogue.resolve(id);
+  if (!model) {
+    throw new NativeError(googleError(404, `models/${id} is not found for API version v1beta, or is not supported for ${action}. Call ListModels to see the list of available models and their supported methods.`));
+  }
+  return model;
+}
+
+async function body(event: H3Event, ctx: AppContext): Promise<Record<string, unknown>> {
+  try {
+    const value = await readJsonBody(event.req, ctx.options.maxBodySize);
+    if (!value || typeof value !== "object" || Array.isArray(value)) throw new BodyError(400, "The request body must be a JSON object");
+    return value as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof BodyError) throw new NativeError(googleError(error.status, error.message));
+    throw error;
+  }
+}
+
+const sseFrame = (chunk: GenerateContentResponse) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
+
+async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, stream: boolean) {
+  const raw = await body(event, ctx);
+  validateNativeGenerate(raw);
+  const request = applyVariant(raw as GenerateContentRequest, model);
+  const options = { signal: event.req.signal, surface: "gemini" };
+  if (!stream) {
+    const result = await ctx.dispatcher.generate(model.upstream, request, options);
+    return Response.json(result.value);
+  }
+  const result = await ctx.dispatcher.stream(model.upstream, request, options);
+  const alt = new URL(event.req.url).searchParams.get("alt");
+  if (alt === "sse") {
+    return streamResponse(result.value, {
+      frame: sseFrame,
+      onError: (error) => `data: ${JSON.stringify(toGoogleWireError(error).body)}\r\n\r\n`,
+      headers: { ...SSE_HEADERS },
+    });
+  }
+  // Without alt=sse the Gemini API streams one JSON array, element by element.
+  let first = true;
+  return streamResponse(result.value, {
+    frame: (chunk) => {
+      const text = `${first ? "[" : ",\r\n"}${JSON.stringify(chunk)}`;
+      first = false;
+      return text;
+    },
+    epilogue: () => (first ? "[]" : "]"),
+    onError: (error) => `${first ? "[" : ",\r\n"}${JSON.stringify(toGoogleWireError(error).body)}]`,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+}
+
+async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Response> {
+  const param = decodeURIComponent(getRouterParam(event, "model") ?? "");
+  const colon = param.lastIndexOf(":");
+  const [id, action] = colon > 0 ? [param.slice(0, colon), param.slice(colon + 1)] : [param, ""];
+  switch (action) {
+    case "generateContent":
+      return generate(event, ctx, resolveModel(ctx, id, action), false);
+    case "streamGenerateContent":
+      return generate(event, ctx, resolveModel(ctx, id, action), true);
+    case "countTokens": {
+      const model = resolveModel(ctx, id, action);
+      const raw = await body(event, ctx);
+      if (!Array.isArray(raw.contents) && (typeof raw.generateContentRequest !== "object" || raw.generateContentRequest === null)) {
+        throw new NativeError(googleError(400, "countTokens needs `contents` (an array) or `generateContentRequest`"));
+      }
+      const result = await ctx.dispatcher.countTokens(model.upstream, raw, { signal: event.req.signal, surface: "gemini" });
+      return Response.json(result.value);
+    }
+  }
+  if (API_KEY_ACTIONS.has(action)) {
+    if (!ctx.pool.list().some((c) => c.kind === "api_key")) {
+      throw new NativeError(googleError(501, `${action} is only available through the Gemini API: add a Gemini API key to the pool (gemini_api_keys). Code Assist accounts cannot serve it.`));
+    }
+    const raw = await body(event, ctx);
+    const result = await ctx.dispatcher.withApiKey(id, (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal), { signal: event.req.signal, surface: "gemini" });
+    return Response.json(result.value);
+  }
+  throw new NativeError(googleError(404, `Method not found: models/${id}:${action || "(none)"}`));
+}
+
+function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Response) {
+  return async (event: H3Event) => {
+    try {
+      return await fn(event);
+    } catch (error) {
+      if (error instanceof NativeError) return json(error.wire);
+      if (event.req.signal.aborted) return new Response(null, { status: 499 });
+      const wire = toGoogleWireError(error);
+      if (wire.status === 500) ctx.logger.error("native surface:", error);
+      return json(wire);
+    }
+  };
+}
+
+export function registerGeminiRoutes(app: H3, ctx: AppContext): void {
+  app.get("/v1beta/models", wrap(ctx, () => Response.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) })));
+  app.get(
+    "/v1beta/models/:model",
+    wrap(ctx, (event) => {
+      const id = decodeURIComponent(getRouterParam(event, "model") ?? "");
+      const model = ctx.catalogue.resolve(id);
+      if (!model) return json(googleError(404, `models/${id} is not found for API version v1beta`));
+      return Response.json(toNativeModel(model));
+    }),
+  );
+  app.post("/v1beta/models/:model", wrap(ctx, (event) => handleModelAction(event, ctx)));
+  app.all("/v1beta/**", wrap(ctx, (event) => json(googleError(404, `Method not found: ${event.req.method} ${new URL(event.req.url).pathname}`))));
+}

@@ -1,0 +1,49 @@
+// Function names: OpenAI clients (MCP especially) use names Gemini rejects. Gemini accepts
+// `[A-Za-z_][A-Za-z0-9_.:-]{0,127}` (FunctionDeclaration.name). We sanitize deterministically, keep
+// names unique, and remember sanitized → original to restore names in responses.
+
+const GEMINI_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+
+export function isValidGeminiName(name: string): boolean {
+  return GEMINI_NAME.test(name);
+}
+
+export function sanitizeToolName(name: string): string {
+  let s = name.replace(/[^A-Za-z0-9_.:-]/g, "_");
+  if (!/^[A-Za-z_]/.test(s)) s = `_${s}`;
+  return s.slice(0, 128);
+}
+
+export interface ToolNameMap {
+  /** OpenAI name → Gemini name (stable for the whole request). */
+  toGemini(original: string): string;
+  /** sanitized Gemini name → original OpenAI name, only for names that changed. */
+  readonly renamed: ReadonlyMap<string, string>;
+}
+
+export function createToolNameMap(): ToolNameMap {
+  const forward = new Map<string, string>();
+  const used = new Set<string>();
+  const renamed = new Map<string, string>();
+  return {
+    renamed,
+    toGemini(original: string): string {
+      const known = forward.get(original);
+      if (known !== undefined) return known;
+      let name = isValidGeminiName(original) ? original : sanitizeToolName(original);
+      if (used.has(name)) {
+        const stem = name.slice(0, 124);
+        for (let i = 2; used.has(name); i++) name = `${stem}_${i}`;
+      }
+      forward.set(original, name);
+      used.add(name);
+      if (name !== original) renamed.set(name, original);
+      return name;
+    },
+  };
+}
+
+/** Restore the client's name for a function name Gemini returned. */
+export function restoreToolName(names: ReadonlyMap<string, string>, geminiName: string): string {
+  return names.get(geminiName) ?? geminiName;
+}

@@ -1,0 +1,110 @@
+// Code Assist (`cloudcode-pa`, v1internal) transport for Gemini CLI OAuth accounts: wraps requests
+// as the Gemini CLI does and unwraps `{response, traceId}`.
+import { randomUUID } from "node:crypto";
+import { classifyGoogleError, networkError } from "../gemini/classify.ts";
+import { UpstreamError } from "../gemini/errors.ts";
+import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
+import type { HttpClient } from "./http-client.ts";
+import type { GenerateCall, Transport, UpstreamAuth } from "./transport.ts";
+import { postJson, readJson, sseChunks } from "./_request.ts";
+
+export const CODE_ASSIST_VERSION = "v1internal";
+
+export interface CodeAssistOptions {
+  http: HttpClient;
+  baseUrl: string;
+  userAgent?: string;
+}
+
+interface Wrapped {
+  response?: GenerateContentResponse;
+  traceId?: string;
+  [key: string]: unknown;
+}
+
+export function unwrapCodeAssist(value: unknown): GenerateContentResponse | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const wrapped = value as Wrapped;
+  const inner = wrapped.response ?? { candidates: [] };
+  if (wrapped.traceId && !inner.responseId) return { ...inner, responseId: wrapped.traceId };
+  return inner;
+}
+
+function oauthOf(auth: UpstreamAuth): { accessToken: string; project?: string } {
+  if (auth.kind !== "oauth") {
+    throw new UpstreamError({ kind: "invalid_request", status: 0, message: "Code Assist needs an OAuth credential" });
+  }
+  return auth;
+}
+
+export function createCodeAssistClient(options: CodeAssistOptions) {
+  const base = `${options.baseUrl}/${CODE_ASSIST_VERSION}`;
+  const headersFor = (token: string): Record<string, string> => ({
+    authorization: `Bearer ${token}`,
+    "user-agent": options.userAgent ?? "GeminiCLI/0.56.0 (linux; x64; gemini-cli-proxy)",
+  });
+
+  /** Any `v1internal:method` call with a JSON body (loadCodeAssist, onboardUser, retrieveUserQuota...). */
+  async function call<T>(accessToken: string, method: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await postJson(options.http, `${base}:${method}`, { headers: headersFor(accessToken), body, signal });
+    return readJson<T>(res);
+  }
+
+  async function getOperation<T>(accessToken: string, name: string, signal?: AbortSignal): Promise<T> {
+    let res: Response;
+    try {
+      res = await options.http.fetch(`${base}/${name}`, { headers: headersFor(accessToken), signal });
+    } catch (error) {
+      throw networkError(error, "operation poll");
+    }
+    if (!res.ok) {
+      throw classifyGoogleError({ status: res.status, bodyText: await res.text().catch(() => ""), headers: res.headers });
+    }
+    return readJson<T>(res);
+  }
+
+  function wrap(auth: UpstreamAuth, c: GenerateCall): unknown {
+    const { project } = oauthOf(auth);
+    const sessionId = c.sessionId ?? randomUUID();
+    return {
+      model: c.model,
+      project,
+      user_prompt_id: c.promptId ?? `${sessionId}########0`,
+      request: { ...c.request, session_id: sessionId },
+    };
+  }
+
+  const transport: Transport = {
+    async generate(auth, c) {
+      const res = await postJson(options.http, `${base}:generateContent`, {
+        headers: headersFor(oauthOf(auth).accessToken),
+        body: wrap(auth, c),
+        signal: c.signal,
+        model: c.model,
+      });
+      return unwrapCodeAssist(await readJson<Wrapped>(res)) ?? { candidates: [] };
+    },
+    async stream(auth, c) {
+      const res = await postJson(options.http, `${base}:streamGenerateContent?alt=sse`, {
+        headers: { ...headersFor(oauthOf(auth).accessToken), accept: "text/event-stream" },
+        body: wrap(auth, c),
+        signal: c.signal,
+        model: c.model,
+      });
+      return sseChunks(res, unwrapCodeAssist);
+    },
+    async countTokens(auth, c) {
+      const contents = c.request.contents ?? c.request.generateContentRequest?.contents ?? [];
+      return call<CountTokensResponse>(
+        oauthOf(auth).accessToken,
+        "countTokens",
+        { request: { model: `models/${c.model}`, contents } },
+        c.signal,
+      ).then((r) => ({ ...r, totalTokens: r.totalTokens ?? 0 }));
+    },
+  };
+
+  return { transport, call, getOperation };
+}
+
+export type CodeAssistClient = ReturnType<typeof createCodeAssistClient>;

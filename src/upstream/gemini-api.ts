@@ -1,0 +1,54 @@
+// Gemini API (generativelanguage, API keys) transport: same interface as Code Assist, bodies as-is.
+import { UpstreamError } from "../gemini/errors.ts";
+import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
+import type { HttpClient } from "./http-client.ts";
+import type { Transport, UpstreamAuth } from "./transport.ts";
+import { postJson, readJson, sseChunks } from "./_request.ts";
+
+export interface GeminiApiOptions {
+  http: HttpClient;
+  baseUrl: string;
+}
+
+function keyOf(auth: UpstreamAuth): string {
+  if (auth.kind !== "api_key") {
+    throw new UpstreamError({ kind: "invalid_request", status: 0, message: "The Gemini API needs an API key credential" });
+  }
+  return auth.apiKey;
+}
+
+const asChunk = (value: unknown): GenerateContentResponse | undefined =>
+  value && typeof value === "object" ? (value as GenerateContentResponse) : undefined;
+
+export function createGeminiApiClient(options: GeminiApiOptions) {
+  const modelUrl = (model: string, action: string) =>
+    `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:${action}`;
+
+  /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
+  async function call<T>(apiKey: string, model: string, action: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await postJson(options.http, modelUrl(model, action), { headers: { "x-goog-api-key": apiKey }, body, signal, model });
+    return readJson<T>(res);
+  }
+
+  const transport: Transport = {
+    async generate(auth, c) {
+      return call<GenerateContentResponse>(keyOf(auth), c.model, "generateContent", c.request, c.signal);
+    },
+    async stream(auth, c) {
+      const res = await postJson(options.http, `${modelUrl(c.model, "streamGenerateContent")}?alt=sse`, {
+        headers: { "x-goog-api-key": keyOf(auth), accept: "text/event-stream" },
+        body: c.request,
+        signal: c.signal,
+        model: c.model,
+      });
+      return sseChunks(res, asChunk);
+    },
+    async countTokens(auth, c) {
+      return call<CountTokensResponse>(keyOf(auth), c.model, "countTokens", c.request, c.signal);
+    },
+  };
+
+  return { transport, call };
+}
+
+export type GeminiApiClient = ReturnType<typeof createGeminiApiClient>;

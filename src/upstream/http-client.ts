@@ -1,0 +1,59 @@
+// One outbound HTTP client per proxy: a keep-alive undici Agent (connection pooling to Google), the
+// configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
+import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from "undici";
+import { createFetch, type $Fetch } from "ofetch";
+
+export interface RequestTimeouts {
+  /** Seconds to establish the connection. */
+  connect: number;
+  /** Seconds to wait for the response headers and between two body chunks. */
+  read: number;
+}
+
+export interface HttpClientOptions {
+  timeouts: RequestTimeouts;
+  /** Outbound proxy URL; `undefined` = honour HTTP(S)_PROXY / NO_PROXY from the environment. `null`/"" disables. */
+  httpProxy?: string | null;
+  /** Max sockets per upstream origin. */
+  connections?: number;
+}
+
+export interface HttpClient {
+  /** Streaming-capable fetch (web `Response`), bound to the pooled dispatcher. */
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  /** ofetch instance for small JSON calls (OAuth, onboarding, admin pushes). */
+  json: $Fetch;
+  close: () => Promise<void>;
+}
+
+function envProxy(): boolean {
+  const env = process.env;
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+function createDispatcher(options: HttpClientOptions): Dispatcher {
+  const common = {
+    connect: { timeout: options.timeouts.connect * 1000 },
+    headersTimeout: options.timeouts.read * 1000,
+    bodyTimeout: options.timeouts.read * 1000,
+    connections: options.connections ?? 64,
+    keepAliveTimeout: 30_000,
+  };
+  if (options.httpProxy) return new ProxyAgent({ uri: options.httpProxy, ...common });
+  if (options.httpProxy === undefined && envProxy()) return new EnvHttpProxyAgent(common);
+  return new Agent(common);
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const dispatcher = createDispatcher(options);
+  const boundFetch = ((url: string, init?: RequestInit) =>
+    undiciFetch(url, { ...(init as object), dispatcher } as never)) as unknown as (
+    url: string,
+    init?: RequestInit,
+  ) => Promise<Response>;
+  return {
+    fetch: boundFetch,
+    json: createFetch({ fetch: boundFetch as typeof globalThis.fetch }),
+    close: () => dispatcher.close(),
+  };
+}

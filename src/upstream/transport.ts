@@ -1,0 +1,38 @@
+// The interface both upstreams (Code Assist for OAuth accounts, Gemini API for keys) implement, so
+// dispatch never cares which kind of credential it leased.
+import type {
+  CountTokensRequest,
+  CountTokensResponse,
+  GenerateContentRequest,
+  GenerateContentResponse,
+} from "../gemini/types.ts";
+
+export type UpstreamAuth =
+  | { kind: "oauth"; accessToken: string; project?: string }
+  | { kind: "api_key"; apiKey: string };
+
+export interface GenerateCall {
+  /** Bare model id as Google knows it ("gemini-2.5-pro"). */
+  model: string;
+  request: GenerateContentRequest;
+  signal?: AbortSignal;
+  /** Sent as Code Assist `user_prompt_id` / `session_id` (ignored by the Gemini API). */
+  promptId?: string;
+  sessionId?: string;
+}
+
+export interface CountTokensCall {
+  model: string;
+  request: CountTokensRequest;
+  signal?: AbortSignal;
+}
+
+export interface Transport {
+  generate(auth: UpstreamAuth, call: GenerateCall): Promise<GenerateContentResponse>;
+  /**
+   * Resolves once Google answered 2xx (so a failure before the first byte can still fail over);
+   * the iterable then yields parsed chunks. Breaking out of it releases the upstream connection.
+   */
+  stream(auth: UpstreamAuth, call: GenerateCall): Promise<AsyncIterable<GenerateContentResponse>>;
+  countTokens(auth: UpstreamAuth, call: CountTokensCall): Promise<CountTokensResponse>;
+}
