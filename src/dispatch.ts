@@ -5,11 +5,14 @@ import { isUpstreamError, type UpstreamError } from "./gemini/errors.ts";
 import type { CountTokensRequest, CountTokensResponse, GenerateContentRequest, GenerateContentResponse } from "./gemini/types.ts";
 import type { CredentialPool, Lease } from "./pool/pool.ts";
 import type { Transport } from "./upstream/transport.ts";
+import type { RequestRecord } from "./usage/record.ts";
 
 export interface DispatchOptions {
   signal?: AbortSignal;
   /** Which surface asked (for logs and the usage ledger). */
   surface?: string;
+  /** The request's record: attempts and the serving credential are noted on it. */
+  record?: RequestRecord;
 }
 
 export interface DispatchResult<T> {
@@ -78,6 +81,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         throw lastError ?? error;
       }
       attempts++;
+      const attempt = { credentialId: lease.id, at: Date.now() } as NonNullable<DispatchOptions["record"]>["attempts"][number];
+      options.record?.attempts.push(attempt);
+      if (options.record) options.record.credentialId = lease.id;
       try {
         const value = await call(lease);
         pool.report(lease, { ok: true });
@@ -86,6 +92,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // A client that went away is nobody's fault: no penalty, no retry.
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (!isUpstreamError(error)) throw error;
+        attempt.status = error.status || undefined;
+        attempt.errorKind = error.kind;
         pool.report(lease, { error });
         lastError = error;
         if (FINAL_KINDS.has(error.kind)) throw error;

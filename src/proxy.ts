@@ -18,6 +18,7 @@ import { resolveEndpoints } from "./upstream/endpoints.ts";
 import { createGeminiApiClient } from "./upstream/gemini-api.ts";
 import { createHttpClient } from "./upstream/http-client.ts";
 import { GEMINI_CLI_OAUTH_CLIENT } from "./upstream/oauth.ts";
+import type { RequestRecord } from "./usage/record.ts";
 
 export interface GeminiProxy {
   /** Web-standard handler (Nitro v3, Bun, Deno, workers, tests). */
@@ -90,6 +91,20 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
       await importStartupCredentials(options, pool, logger);
     })());
 
+  const inflight = { count: 0 };
+  const requestLog = (logger.withTag?.("http") ?? logger) as Logger;
+  const finish = (record: RequestRecord, status?: number) => {
+    if (record.finished) return;
+    record.finished = true;
+    inflight.count--;
+    record.endedAt = Date.now();
+    record.status ??= status ?? 200;
+    record.outcome ??= record.status < 400 ? "success" : "error";
+    requestLog.info(
+      `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
+    );
+  };
+
   const ctx: AppContext = {
     options: resolved,
     checkKey: createKeyChecker(resolved.authKeys),
@@ -99,7 +114,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     pool,
     geminiApi,
     logger,
-    inflight: { count: 0 },
+    inflight,
+    storage,
+    finish,
   };
   const app = createApp(ctx);
   const fetch = (request: Request) => Promise.resolve(app.fetch(request));

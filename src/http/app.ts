@@ -1,14 +1,16 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
 import { H3, handleCors, onError } from "h3";
+import { createRequestRecord } from "../usage/record.ts";
+import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
+import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerGeminiRoutes } from "./routes/gemini.ts";
+import { registerOpenAIRoutes } from "./routes/openai.ts";
+import { registerUiRoutes } from "./routes/ui.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
-
-/** Paths that never need a client key. */
-const PUBLIC_PATHS = new Set(["/health", "/healthz"]);
 
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
@@ -26,26 +28,42 @@ export function createApp(ctx: AppContext): H3 {
 
   api.use(async (event, next) => {
     const path = localPath(event.url.pathname);
-    const cors = handleCors(event, { origin: "*", methods: "*", allowHeaders: "*", exposeHeaders: "*", maxAge: "86400" });
-    if (cors !== false) return cors;
-    if (!PUBLIC_PATHS.has(path)) {
-      const key = extractClientKey(event.req, event.url);
+    const surface = surfaceOf(path);
+    if (surface !== "other") {
+      // Browser clients (web UIs) call the API surfaces cross-origin; admin routes stay same-origin.
+      const cors = handleCors(event, { origin: "*", methods: "*", allowHeaders: "*", exposeHeaders: "*", maxAge: "86400" });
+      if (cors !== false) return cors;
+    }
+    const key = extractClientKey(event.req, event.url);
+    // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
+    if (surface !== "other") {
       if (!(await ctx.checkKey(key))) {
         const message = key ? "Invalid API key" : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
-        return surfaceError(surfaceOf(path), 401, message, "invalid_api_key");
+        return surfaceError(surface, 401, message, "invalid_api_key");
       }
     }
-    ctx.inflight.count++;
+    const record = createRequestRecord({ method: event.req.method, path, surface, clientKey: surface === "other" ? undefined : keyLabel(key) });
+    event.context.record = record;
+    ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
+    let status: number | undefined;
     try {
       await ctx.ready();
-      return await next();
+      const response = await next();
+      status = response instanceof Response ? response.status : event.res.status;
+      return response;
+    } catch (error) {
+      status = (error as { status?: number }).status ?? 500;
+      throw error;
     } finally {
-      ctx.inflight.count--;
+      if (!record.deferred) ctx.finish(record, status);
     }
   });
 
   registerHealthRoutes(api, ctx);
   registerGeminiRoutes(api, ctx);
+  registerOpenAIRoutes(api, ctx);
+  registerAdminRoutes(api, ctx);
+  registerUiRoutes(api, ctx);
   api.all("/**", (event) => {
     const path = localPath(event.url.pathname);
     return surfaceError(surfaceOf(path), 404, `Unknown route: ${event.req.method} ${path}`, "not_found");

@@ -4,6 +4,8 @@ import type { ModelCatalogue } from "../gemini/models.ts";
 import type { Logger, ResolvedOptions } from "../options.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { GeminiApiClient } from "../upstream/gemini-api.ts";
+import type { StorageLike } from "../storage/types.ts";
+import type { RequestRecord } from "../usage/record.ts";
 import type { KeyChecker } from "./client-auth.ts";
 
 export interface AppContext {
@@ -18,4 +20,7 @@ export interface AppContext {
   logger: Logger;
   /** Requests in flight (the idle health check reads it). */
   inflight: { count: number };
+  storage: StorageLike;
+  /** Finish a request record exactly once (ledger, hooks, request log). */
+  finish: (record: RequestRecord, status?: number) => void;
 }

@@ -5,6 +5,10 @@ import { applyVariant, type ResolvedModel } from "../../gemini/models.ts";
 import type { GenerateContentRequest, GenerateContentResponse } from "../../gemini/types.ts";
 import { googleError, toGoogleWireError, type WireError } from "../../gemini/wire-errors.ts";
 import { BodyError, readJsonBody } from "../body.ts";
+import { isUpstreamError } from "../../gemini/errors.ts";
+import { NoCredentialError } from "../../pool/errors.ts";
+import { tokenUsageOf, type RequestRecord } from "../../usage/record.ts";
+import { recordOf } from "../request-record.ts";
 import type { AppContext } from "../context.ts";
 import { SSE_HEADERS, streamResponse } from "../stream-response.ts";
 import { NativeError } from "./_native-error.ts";
@@ -37,27 +41,60 @@ async function body(event: H3Event, ctx: AppContext): Promise<Record<string, unk
 
 const sseFrame = (chunk: GenerateContentResponse) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
 
+/** Notes first byte and the latest usage on the record as chunks go by. */
+async function* observed(chunks: AsyncIterable<GenerateContentResponse>, record: RequestRecord): AsyncGenerator<GenerateContentResponse> {
+  for await (const chunk of chunks) {
+    record.firstByteAt ??= Date.now();
+    if (chunk.usageMetadata) record.usage = tokenUsageOf(chunk.usageMetadata);
+    yield chunk;
+  }
+}
+
+function streamClosed(ctx: AppContext, record: RequestRecord) {
+  return (outcome: "done" | "error" | "cancelled", error?: unknown) => {
+    record.outcome = outcome === "done" ? "success" : outcome === "cancelled" ? "cancelled" : "error";
+    if (error) record.errorClass = errorClassOf(error);
+    ctx.finish(record, 200);
+  };
+}
+
+export function errorClassOf(error: unknown): string {
+  if (isUpstreamError(error)) return error.kind;
+  if (error instanceof NoCredentialError) return "no_credentials";
+  if (error instanceof NativeError) return error.wire.status === 404 ? "not_found" : "invalid_request";
+  return "internal";
+}
+
 async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, stream: boolean) {
+  const record = recordOf(event);
+  record.model = model.id;
+  record.stream = stream;
   const raw = await body(event, ctx);
   validateNativeGenerate(raw);
   const request = applyVariant(raw as GenerateContentRequest, model);
-  const options = { signal: event.req.signal, surface: "gemini" };
+  const options = { signal: event.req.signal, surface: "gemini", record };
   if (!stream) {
     const result = await ctx.dispatcher.generate(model.upstream, request, options);
+    record.usage = tokenUsageOf(result.value.usageMetadata);
     return Response.json(result.value);
   }
   const result = await ctx.dispatcher.stream(model.upstream, request, options);
+  const chunks = observed(result.value, record);
+  record.deferred = true;
+  const onClose = streamClosed(ctx, record);
   const alt = new URL(event.req.url).searchParams.get("alt");
   if (alt === "sse") {
-    return streamResponse(result.value, {
+    return streamResponse(chunks, {
       frame: sseFrame,
       onError: (error) => `data: ${JSON.stringify(toGoogleWireError(error).body)}\r\n\r\n`,
       headers: { ...SSE_HEADERS },
+      onClose,
     });
   }
   // Without alt=sse the Gemini API streams one JSON array, element by element.
   let first = true;
-  return streamResponse(result.value, {
+  return streamResponse(chunks, {
+    onClose,
     frame: (chunk) => {
       const text = `${first ? "[" : ",\r\n"}${JSON.stringify(chunk)}`;
       first = false;
@@ -80,6 +117,7 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
       return generate(event, ctx, resolveModel(ctx, id, action), true);
     case "countTokens": {
       const model = resolveModel(ctx, id, action);
+      recordOf(event).model = model.id;
       const raw = await body(event, ctx);
       if (!Array.isArray(raw.contents) && (typeof raw.generateContentRequest !== "object" || raw.generateContentRequest === null)) {
         throw new NativeError(googleError(400, "countTokens needs `contents` (an array) or `generateContentRequest`"));
@@ -104,6 +142,7 @@ function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Respo
     try {
       return await fn(event);
     } catch (error) {
+      recordOf(event).errorClass = errorClassOf(error);
       if (error instanceof NativeError) return json(error.wire);
       if (event.req.signal.aborted) return new Response(null, { status: 499 });
       const wire = toGoogleWireError(error);

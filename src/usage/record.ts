@@ -1,0 +1,67 @@
+// One record per finished request: created by the HTTP middleware, filled by dispatch (attempts,
+// credential) and by the surface (model, stream, usage, outcome), finished exactly once when the
+// response is over, then handed to the usage ledger, the hooks and the request log.
+import { randomUUID } from "node:crypto";
+import type { UpstreamErrorKind } from "../gemini/errors.ts";
+
+export type RequestSurface = "openai" | "gemini" | "anthropic" | "responses" | "embeddings" | "admin" | "other";
+
+export interface AttemptRecord {
+  credentialId: string;
+  /** HTTP status from Google, when it answered. */
+  status?: number;
+  errorKind?: UpstreamErrorKind;
+  at: number;
+}
+
+export interface TokenUsage {
+  prompt: number;
+  candidates: number;
+  thoughts: number;
+  cached: number;
+  total: number;
+}
+
+export interface RequestRecord {
+  id: string;
+  startedAt: number;
+  method: string;
+  path: string;
+  surface: RequestSurface;
+  /** A label for the client key (never the key itself). */
+  clientKey?: string;
+  /** The model id as the client asked for it. */
+  model?: string;
+  stream: boolean;
+  /** The credential that served the request (last attempt). */
+  credentialId?: string;
+  attempts: AttemptRecord[];
+  firstByteAt?: number;
+  endedAt?: number;
+  usage?: TokenUsage;
+  outcome?: "success" | "error" | "cancelled";
+  /** HTTP status sent to the client. */
+  status?: number;
+  /** Error class (upstream error kind, or a surface's own: invalid_request, no_credentials...). */
+  errorClass?: string;
+  /** The surface finishes the record itself (streams end after the handler returned). */
+  deferred?: boolean;
+  finished?: boolean;
+}
+
+export function createRequestRecord(init: { method: string; path: string; surface: RequestSurface; clientKey?: string }): RequestRecord {
+  return { id: `req-${randomUUID()}`, startedAt: Date.now(), stream: false, attempts: [], ...init };
+}
+
+/** Gemini usageMetadata → token counts. */
+export function tokenUsageOf(meta: Record<string, unknown> | undefined): TokenUsage | undefined {
+  if (!meta) return undefined;
+  const n = (k: string) => (typeof meta[k] === "number" ? (meta[k] as number) : 0);
+  return {
+    prompt: n("promptTokenCount"),
+    candidates: n("candidatesTokenCount"),
+    thoughts: n("thoughtsTokenCount"),
+    cached: n("cachedContentTokenCount"),
+    total: n("totalTokenCount"),
+  };
+}
