@@ -2,9 +2,15 @@
 // maps a file onto them. Defaults and validation live here.
 import type { ModelInfo } from "./gemini/models.ts";
 import type { CredentialInput } from "./pool/input.ts";
+import { resolvePoolSettings, type PoolSettings } from "./pool/settings.ts";
+import type { HookOptions } from "./hooks.ts";
+import type { UsageStore } from "./usage/store.ts";
 import type { StorageLike } from "./storage/types.ts";
 import type { Endpoints } from "./upstream/endpoints.ts";
 import type { OAuthClient } from "./upstream/oauth.ts";
+import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_ANTHROPIC_MODEL_MAP } from "./anthropic/models.ts";
+import { DEFAULT_EMBEDDING_MODEL } from "./embeddings/request.ts";
+import { DEFAULT_RESPONSE_TTL_SEC } from "./storage/responses-store.ts";
 
 type LogMethod = (...args: unknown[]) => void;
 
@@ -17,8 +23,10 @@ export interface Logger {
   withTag?: (tag: string) => Logger;
 }
 
+/** Client keys: a list, a checker function (custom key checks, may be async), or `false` to turn client auth off. */
 export type AuthKeysOption = readonly string[] | ((key: string) => boolean | Promise<boolean>) | false;
 
+/** Options of `createGeminiProxy()`. Every setting of the CLI's config file has its camelCase twin here. */
 export interface GeminiProxyOptions {
   /**
    * Client keys accepted on the API surfaces (Bearer, Basic password, `?key=`, `x-goog-api-key`).
@@ -32,7 +40,17 @@ export interface GeminiProxyOptions {
   credentials?: readonly CredentialInput[];
   /** The predecessor's credentials file (JSON array, single object, or Fernet-encrypted with `encryptionKey`). */
   credentialsFile?: string;
-  /** Passphrase of an encrypted `credentialsFile` (the predecessor's `-ek`). */
+  /**
+   * Keep `credentialsFile` in step with the pool: OAuth accounts added, refreshed or removed are written
+   * back in the predecessor's exact format (encrypted with `encryptionKey`), so users can go back.
+   * With a key, a plain file is encrypted in place at start (after a `.bak` copy). Default true.
+   */
+  credentialsFileSync?: boolean;
+  /**
+   * Passphrase (the predecessor's `-ek`). It decrypts an encrypted `credentialsFile`, and seals the
+   * secret fields of stored credentials (`accessToken`, `refreshToken`, `apiKey`) before they reach
+   * the storage driver. Reading sealed secrets without it, or with another one, fails and changes nothing.
+   */
   encryptionKey?: string;
   /** email → Google Cloud project, for Standard/Enterprise accounts. */
   projectIdMap?: Record<string, string>;
@@ -52,20 +70,141 @@ export interface GeminiProxyOptions {
   models?: readonly (string | (Partial<ModelInfo> & { id: string }))[];
   /** OAuth client for logins and refresh. Default: the Gemini CLI's public client. */
   oauthClient?: OAuthClient;
+  /**
+   * Public base URL of this proxy (e.g. `https://gemini.example.com`), for web logins through your own
+   * `oauthClient`: Google redirects to `publicUrl + basePath + "/oauth2/callback"`, which must be a
+   * registered redirect URI of that client. The Gemini CLI's client rejects such URLs (loopback only).
+   */
+  publicUrl?: string;
+  /**
+   * OpenAI surface: where Gemini's thoughts go. `"reasoning_content"` (default) puts them in
+   * `message.reasoning_content` / `delta.reasoning_content`; `"think_tags"` wraps them in `<think>…</think>`
+   * inside `content` (for clients that only parse tags); `"hidden"` drops them. A request may override it
+   * with `google.reasoning_output`.
+   */
+  reasoningOutput?: "reasoning_content" | "think_tags" | "hidden";
+  /** OpenAI surface: ask Gemini for thought summaries even when the client did not ask for reasoning. Default false. */
+  includeThoughts?: boolean;
+  /** Interval of SSE keep-alive comments while Google is silent, in ms (0 disables). Default 15000. */
+  keepAliveMs?: number;
+  /**
+   * OpenAI streams: how long to wait for Google's first chunk before sending the response headers
+   * anyway (`: ok`, then keep-alives). Failures within this window get a real HTTP status (429 with
+   * retry-after…); later ones become an in-band error event. Default 2000 ms.
+   */
+  streamGraceMs?: number;
+  /** Allow image/file URLs that resolve to private, loopback, link-local or other reserved addresses. Default false (SSRF guard). */
+  allowPrivateMediaUrls?: boolean;
+  /** Limits for fetching http(s) image/file URLs of OpenAI requests (they are inlined for Gemini). */
+  media?: { maxBytes?: number; timeoutMs?: number; maxRedirects?: number; maxUrls?: number };
+  /** How long thought signatures are kept by tool-call id (seconds). Default 86400. */
+  signatureTtlSec?: number;
   /** Largest accepted request body, in bytes. Default 32 MiB. */
   maxBodySize?: number;
-  /** Attempts (credentials tried) per request. Default 4. */
+  /** @deprecated Use `pool.maxAttempts` (this alias still works; `pool.maxAttempts` wins). */
   maxAttempts?: number;
+  /** How the credential pool selects, fails over, waits, refreshes and checks (see README, "How the pool decides"). */
+  pool?: PoolOptions;
   /** Onboarding LRO poll interval in ms (Google's CLI uses 5000). Default 2000. */
   onboardingPollMs?: number;
+  /** Admin API and page. Without username+password they answer loopback clients only. */
+  admin?: AdminOptions;
+  /** Usage ledger: retention and the periodic log summary (the predecessor's `usage_logging`). */
+  usage?: UsageOptions;
+  /** Request lifecycle hooks for hosts (policy, billing, audit). */
+  hooks?: HookOptions;
+  /** Anthropic Messages surface (`/v1/messages`): which Gemini model answers a Claude model name. */
+  anthropic?: AnthropicOptions;
+  /** OpenAI Responses surface (`/v1/responses`). */
+  responses?: ResponsesOptions;
+  /** Embeddings (`/v1/embeddings`), served by pooled Gemini API keys. */
+  embeddings?: EmbeddingsOptions;
+}
+
+export interface AnthropicOptions {
+  /**
+   * Anthropic model name → Gemini model id. Exact names first, then keys with `*` wildcards
+   * (`"claude-*haiku*"`). Merged over the default `{ "claude-*haiku*": "gemini-2.5-flash" }`.
+   * Gemini ids sent as the model are used as they are.
+   */
+  modelMap?: Record<string, string>;
+  /** Gemini model for any other `claude-*` name (Claude Code's defaults). Default "gemini-2.5-pro". */
+  defaultModel?: string;
+}
+
+export interface ResponsesOptions {
+  /** How long answers are kept for `previous_response_id`, in seconds (in `storage`, shared by instances). Default 21600 (6 h). */
+  ttlSec?: number;
+}
+
+export interface EmbeddingsOptions {
+  /** Gemini model for OpenAI's embedding model names (`text-embedding-3-small`…). Default "gemini-embedding-001". */
+  defaultModel?: string;
+  /** Other model name → Gemini embedding model id. */
+  modelMap?: Record<string, string>;
+}
+
+/** Admin API and page access: HTTP Basic / page login with `username` + `password`. */
+export interface AdminOptions {
+  username?: string;
+  password?: string;
+  /** Lifetime of a page login, in seconds. Default 12 h. */
+  sessionTtlSec?: number;
+  /** Serve `GET /metrics` without admin auth (for a scraper on a private network). Default false. */
+  publicMetrics?: boolean;
+}
+
+/** Usage ledger retention and the periodic usage summary in the log. */
+export interface UsageOptions {
+  /** Days of hourly/daily rollups to keep. Default 30. */
+  retentionDays?: number;
+  /** Print a compact summary to the log when something changed. Default enabled, every 30 s. */
+  logging?: { enabled?: boolean; intervalSec?: number };
+  /** Where rollups go. Default: `storage` (atomic per process); a redis store can HINCRBY across instances. */
+  store?: UsageStore;
+}
+
+/** How the credential pool chooses, retries and cools down credentials. */
+export interface PoolOptions {
+  /** How to pick among usable credentials of the same priority. Default "round-robin". */
+  strategy?: "round-robin" | "least-used" | "fill-first";
+  /** Attempts per request (credentials tried, capacity retries). Default 4. */
+  maxAttempts?: number;
+  /** Total time one request may spend on fail-over and waiting, in ms (not counting the successful call). Default 60000. */
+  budgetMs?: number;
+  /** When every credential is cooling for the model, wait this long at most for the soonest one (else 429 + retry-after). Default 10000. */
+  waitForCooldownMs?: number;
+  /** Refresh OAuth access tokens this long before they expire (jittered), in ms. Default 300000. */
+  refreshAheadMs?: number;
+  /** Checks of idle credentials, only while no request is in flight. */
+  healthCheck?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** A credential unused for this long (× a random 0.5–1) gets checked, in ms. Default 1800000. */
+    idleMs?: number;
+    /** Delay between two idle-loop ticks (+ up to 50 % jitter), in ms. Default 60000. */
+    intervalMs?: number;
+  };
+  /** Warn at start-up (with the login URL) when fewer usable credentials exist. Default 1. */
+  minCredentials?: number;
 }
 
 export interface ResolvedOptions {
   authKeys: AuthKeysOption | undefined;
   basePath: string;
+  /** `publicUrl` without a trailing slash. */
+  publicUrl?: string;
   requestTimeouts: { connect: number; read: number };
   maxBodySize: number;
+  openai: { reasoningOutput: "reasoning_content" | "think_tags" | "hidden"; includeThoughts: boolean; keepAliveMs: number; streamGraceMs: number; signatureTtlSec: number };
+  media: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; maxRedirects: number; maxUrls: number };
   maxAttempts: number;
+  pool: PoolSettings;
+  admin: { username?: string; password?: string; sessionTtlSec: number; publicMetrics: boolean };
+  usage: { retentionDays: number; logging: { enabled: boolean; intervalSec: number } };
+  anthropic: { modelMap: Record<string, string>; defaultModel: string };
+  responses: { ttlSec: number };
+  embeddings: { defaultModel: string; modelMap: Record<string, string> };
 }
 
 export const DEFAULT_TIMEOUTS = { connect: 60, read: 90 } as const;
@@ -79,10 +218,46 @@ function positive(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
+function nonNegative(value: unknown, fallback: number, name: string): number {
+  return value === 0 ? 0 : positive(value, fallback, name);
+}
+
+function modelMapOf(value: unknown, name: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value) || !Object.values(value).every((v) => typeof v === "string" && v.length > 0)) {
+    throw new TypeError(`gemini-cli-proxy: ${name} must map model names to Gemini model ids (strings)`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+function modelIdOf(value: unknown, fallback: string, name: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "string" || !value) throw new TypeError(`gemini-cli-proxy: ${name} must be a model id (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+function reasoningOutputOf(value: unknown): "reasoning_content" | "think_tags" | "hidden" {
+  if (value === undefined || value === null) return "reasoning_content";
+  if (value === "reasoning_content" || value === "think_tags" || value === "hidden") return value;
+  throw new TypeError(`gemini-cli-proxy: reasoningOutput must be "reasoning_content", "think_tags" or "hidden" (got ${JSON.stringify(value)})`);
+}
+
 export function normalizeBasePath(path: string | undefined): string {
   if (!path) return "";
   const trimmed = `/${path}`.replace(/\/+/g, "/").replace(/\/$/, "");
   return trimmed === "/" ? "" : trimmed;
+}
+
+function normalizePublicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`gemini-cli-proxy: publicUrl must be an absolute http(s) URL (got ${JSON.stringify(value)})`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError("gemini-cli-proxy: publicUrl must be an http(s) URL");
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 export function resolveOptions(options: GeminiProxyOptions): ResolvedOptions {
@@ -93,11 +268,49 @@ export function resolveOptions(options: GeminiProxyOptions): ResolvedOptions {
   return {
     authKeys: keys,
     basePath: normalizeBasePath(options.basePath),
+    publicUrl: normalizePublicUrl(options.publicUrl),
     requestTimeouts: {
       connect: positive(options.requestTimeouts?.connect, DEFAULT_TIMEOUTS.connect, "requestTimeouts.connect"),
       read: positive(options.requestTimeouts?.read, DEFAULT_TIMEOUTS.read, "requestTimeouts.read"),
     },
     maxBodySize: positive(options.maxBodySize, DEFAULT_MAX_BODY, "maxBodySize"),
-    maxAttempts: positive(options.maxAttempts, 4, "maxAttempts"),
+    openai: {
+      reasoningOutput: reasoningOutputOf(options.reasoningOutput),
+      includeThoughts: options.includeThoughts === true,
+      keepAliveMs: nonNegative(options.keepAliveMs, 15_000, "keepAliveMs"),
+      streamGraceMs: nonNegative(options.streamGraceMs, 2000, "streamGraceMs"),
+      signatureTtlSec: positive(options.signatureTtlSec, 86_400, "signatureTtlSec"),
+    },
+    media: {
+      allowPrivate: options.allowPrivateMediaUrls === true,
+      maxBytes: positive(options.media?.maxBytes, 20 * 1024 * 1024, "media.maxBytes"),
+      timeoutMs: positive(options.media?.timeoutMs, 15_000, "media.timeoutMs"),
+      maxRedirects: nonNegative(options.media?.maxRedirects, 5, "media.maxRedirects"),
+      maxUrls: positive(options.media?.maxUrls, 16, "media.maxUrls"),
+    },
+    maxAttempts: resolvePoolSettings(options.pool, options.maxAttempts).maxAttempts, // deprecated mirror of pool.maxAttempts
+    pool: resolvePoolSettings(options.pool, options.maxAttempts),
+    admin: {
+      username: options.admin?.username || undefined,
+      password: options.admin?.password || undefined,
+      sessionTtlSec: positive(options.admin?.sessionTtlSec, 12 * 3600, "admin.sessionTtlSec"),
+      publicMetrics: options.admin?.publicMetrics === true,
+    },
+    usage: {
+      retentionDays: positive(options.usage?.retentionDays, 30, "usage.retentionDays"),
+      logging: {
+        enabled: options.usage?.logging?.enabled !== false,
+        intervalSec: positive(options.usage?.logging?.intervalSec, 30, "usage.logging.intervalSec"),
+      },
+    },
+    anthropic: {
+      modelMap: { ...DEFAULT_ANTHROPIC_MODEL_MAP, ...modelMapOf(options.anthropic?.modelMap, "anthropic.modelMap") },
+      defaultModel: modelIdOf(options.anthropic?.defaultModel, DEFAULT_ANTHROPIC_MODEL, "anthropic.defaultModel"),
+    },
+    responses: { ttlSec: positive(options.responses?.ttlSec, DEFAULT_RESPONSE_TTL_SEC, "responses.ttlSec") },
+    embeddings: {
+      defaultModel: modelIdOf(options.embeddings?.defaultModel, DEFAULT_EMBEDDING_MODEL, "embeddings.defaultModel"),
+      modelMap: modelMapOf(options.embeddings?.modelMap, "embeddings.modelMap"),
+    },
   };
 }

@@ -6,12 +6,16 @@ import { createStorage } from "unstorage";
 import { createDispatcher } from "./dispatch.ts";
 import { createModelCatalogue } from "./gemini/models.ts";
 import { createApp } from "./http/app.ts";
+import { toProxyNodeHandler } from "./http/node-adapter.ts";
 import { createKeyChecker } from "./http/client-auth.ts";
 import type { AppContext } from "./http/context.ts";
-import { resolveOptions, type GeminiProxyOptions, type Logger } from "./options.ts";
+import { resolveOptions, type GeminiProxyOptions, type Logger, type ResolvedOptions } from "./options.ts";
 import { createCredentialPool, type CredentialPool } from "./pool/pool.ts";
 import { createCredentialStore } from "./storage/credential-store.ts";
+import { createSignatureStore } from "./storage/signatures.ts";
+import { createMediaFetcher } from "./http/media-fetch.ts";
 import { readLegacyCredentialsFile } from "./storage/legacy-file.ts";
+import { createLegacySync, type LegacySync } from "./storage/legacy-sync.ts";
 import type { StorageLike } from "./storage/types.ts";
 import { createCodeAssistClient } from "./upstream/code-assist.ts";
 import { resolveEndpoints } from "./upstream/endpoints.ts";
@@ -19,7 +23,12 @@ import { createGeminiApiClient } from "./upstream/gemini-api.ts";
 import { createHttpClient } from "./upstream/http-client.ts";
 import { GEMINI_CLI_OAUTH_CLIENT } from "./upstream/oauth.ts";
 import type { RequestRecord } from "./usage/record.ts";
+import { createHookRunner } from "./hooks.ts";
+import { startUsageLogging, type UsageLogging } from "./usage/logging.ts";
+import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
+import { createStorageUsageStore } from "./usage/store.ts";
 
+/** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
   /** Web-standard handler (Nitro v3, Bun, Deno, workers, tests). */
   fetch: (request: Request) => Promise<Response>;
@@ -30,6 +39,8 @@ export interface GeminiProxy {
   /** A `(req, res)` listener for node:http and Express 5. */
   node: ReturnType<typeof toNodeHandler>;
   pool: CredentialPool;
+  /** Usage ledger: per-model summary, hourly series, exports, reset. */
+  usage: ProxyUsage;
   /** Resolves when storage is loaded and start-up credentials are imported. */
   ready: () => Promise<void>;
   /** Stops background work and closes upstream connections. */
@@ -43,9 +54,10 @@ function createLogger(option: GeminiProxyOptions["logger"]): Logger {
   return option ?? (createConsola({ defaults: { tag: "gemini-cli-proxy" } }) as unknown as Logger);
 }
 
-async function importStartupCredentials(options: GeminiProxyOptions, pool: CredentialPool, logger: Logger): Promise<void> {
+async function importStartupCredentials(options: GeminiProxyOptions, pool: CredentialPool, logger: Logger, sync?: LegacySync): Promise<void> {
   const inputs: unknown[] = [...(options.credentials ?? [])];
-  if (options.credentialsFile) {
+  if (sync) inputs.push(...(await sync.load()));
+  else if (options.credentialsFile) {
     const file = await readLegacyCredentialsFile(options.credentialsFile, options.encryptionKey);
     inputs.push(...file.credentials);
   }
@@ -64,6 +76,18 @@ async function importStartupCredentials(options: GeminiProxyOptions, pool: Crede
   await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
 }
 
+function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, logger: Logger): void {
+  const usable = pool.usableCount();
+  const min = resolved.pool.minCredentials;
+  if (usable >= min) return;
+  const login = `${resolved.publicUrl ?? ""}${resolved.basePath}/oauth2/login`;
+  logger.warn(`${usable} usable credential(s), fewer than min_credentials (${min}): log in an account at ${login} or add gemini_api_keys to the config.`);
+}
+
+/**
+ * Creates a proxy: the OpenAI-compatible, native Gemini, admin and login surfaces over a credential pool.
+ * Does no I/O: storage is loaded and start-up credentials are imported on `ready()` or the first request.
+ */
 export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy {
   const resolved = resolveOptions(options);
   const logger = createLogger(options.logger);
@@ -73,24 +97,48 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   const codeAssist = createCodeAssistClient({ http, baseUrl: endpoints.codeAssist });
   const geminiApi = createGeminiApiClient({ http, baseUrl: endpoints.geminiApi });
   const oauth = { http, endpoints, client: options.oauthClient ?? GEMINI_CLI_OAUTH_CLIENT };
+  // With a key, secrets are sealed before the driver sees them; the predecessor's file follows the pool.
+  const store = createCredentialStore(storage, { encryptionKey: options.encryptionKey });
+  const legacySync =
+    options.credentialsFile && options.credentialsFileSync !== false
+      ? createLegacySync({ path: options.credentialsFile, passphrase: options.encryptionKey, logger })
+      : undefined;
   const pool = createCredentialPool(
-    createCredentialStore(storage),
+    legacySync ? legacySync.wrap(store) : store,
     { oauth, codeAssist, projectIdMap: options.projectIdMap ?? {}, onboardingPollMs: options.onboardingPollMs },
-    logger,
+    (logger.withTag?.("pool") ?? logger) as Logger,
+    resolved.pool,
   );
   const dispatcher = createDispatcher({
     pool,
     transports: { oauth: codeAssist.transport, api_key: geminiApi.transport },
-    maxAttempts: resolved.maxAttempts,
+    maxAttempts: resolved.pool.maxAttempts,
+    budgetMs: resolved.pool.budgetMs,
+    waitForCooldownMs: resolved.pool.waitForCooldownMs,
   });
 
   let readyPromise: Promise<void> | undefined;
   const ready = () =>
     (readyPromise ??= (async () => {
       await pool.ready();
-      await importStartupCredentials(options, pool, logger);
+      await importStartupCredentials(options, pool, logger, legacySync);
+      await legacySync?.adopt(await store.list());
+      // The ledger's timers start once the proxy is up, never after close().
+      if (!closed) {
+        // Pool loops (refresh, idle health checks) start only now; the health loop runs while nothing is in flight.
+        pool.start({ idle: () => inflight.count <= 0 });
+        warnMinCredentials(pool, resolved, logger);
+        usage.ledger.start();
+        if (resolved.usage.logging.enabled) usageLogging ??= startUsageLogging({ ledger: usage.ledger, pool, logger: (logger.withTag?.("usage") ?? logger) as Logger, intervalSec: resolved.usage.logging.intervalSec });
+      }
     })());
 
+  const usage = createProxyUsage({ store: options.usage?.store ?? createStorageUsageStore(storage), retentionDays: resolved.usage.retentionDays, logger });
+  const hooks = createHookRunner(options.hooks, logger);
+  pool.on("request:attempt", (event) => usage.metrics.attempt(event));
+  let usageLogging: UsageLogging | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
   const inflight = { count: 0 };
   const requestLog = (logger.withTag?.("http") ?? logger) as Logger;
   const finish = (record: RequestRecord, status?: number) => {
@@ -103,6 +151,8 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     requestLog.info(
       `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
     );
+    usage.record(record);
+    if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
   };
 
   const ctx: AppContext = {
@@ -116,7 +166,13 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     logger,
     inflight,
     storage,
+    oauth,
+    credentialStore: store,
+    signatures: createSignatureStore(storage, { ttlSec: resolved.openai.signatureTtlSec, logger }),
+    media: createMediaFetcher({ allowPrivate: resolved.media.allowPrivate, maxBytes: resolved.media.maxBytes, timeoutMs: resolved.media.timeoutMs, maxRedirects: resolved.media.maxRedirects }),
     finish,
+    usage,
+    hooks,
   };
   const app = createApp(ctx);
   const fetch = (request: Request) => Promise.resolve(app.fetch(request));
@@ -125,11 +181,19 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     fetch,
     app,
     handler: (event) => fetch(event.req),
-    node: toNodeHandler(app),
+    node: toProxyNodeHandler(app, { basePath: resolved.basePath }),
     pool,
+    usage,
     ready,
-    close: async () => {
-      await http.close();
-    },
+    // Idempotent: hosts may call it from a close hook and again on a hot reload.
+    close: () =>
+      (closing ??= (async () => {
+        closed = true;
+        await pool.stop();
+        usageLogging?.stop();
+        await usage.ledger.close();
+        await legacySync?.flush();
+        await http.close();
+      })()),
   };
 }

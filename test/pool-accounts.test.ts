@@ -65,6 +65,32 @@ describe("pool.add() with each account scenario", () => {
     expect(credential.state.reason).toMatch(/verify/i);
   });
 
+  it("an account outside the free tier's regions is explained with Google's reason", async () => {
+    fake.addAccount({ email: "far@example.com", scenario: "unsupported-location" });
+    const { credential } = await proxy.pool.add(fake.simpleCredential("far@example.com", { withProject: false }));
+    expect(credential.state.status).toBe("ineligible");
+    expect(credential.state.reason).toMatch(/UNSUPPORTED_LOCATION/);
+    expect(credential.state.reason).toMatch(/Google says: .*location/);
+    expect(credential.state.reason).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("a Standard-tier account without a project says what to set", async () => {
+    fake.addAccount({ email: "noproj@corp.com", scenario: "standard", project: "corp-2" });
+    const { credential } = await proxy.pool.add(fake.simpleCredential("noproj@corp.com", { withProject: false }));
+    expect(credential.state.status).toBe("ineligible");
+    expect(credential.state.reason).toMatch(/project_id_map/);
+  });
+
+  it("re-adding a verified account clears its problem; re-adding keeps an operator's disable", async () => {
+    fake.markVerified("verify@example.com");
+    const { credential, created } = await proxy.pool.add(fake.simpleCredential("verify@example.com", { withProject: false }));
+    expect(created).toBe(false);
+    expect(credential.state).toMatchObject({ status: "active", reason: undefined, link: undefined });
+    await proxy.pool.disable(credential.id);
+    const again = await proxy.pool.add(fake.simpleCredential("verify@example.com", { withProject: false }));
+    expect(again.credential.state.status).toBe("disabled");
+  });
+
   it("a revoked refresh token is an error state, not an exception", async () => {
     fake.addAccount({ email: "revoked@example.com" });
     const cred = { ...fake.simpleCredential("revoked@example.com"), access_token: null, expiry_date: null };

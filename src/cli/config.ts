@@ -1,77 +1,83 @@
 // The config file (the predecessor's snake_case keys plus ours) mapped onto createGeminiProxy()
-// options. A config file is only read when -c names it, as in the predecessor.
+// options. A config file is only read when -c (or GEMINI_PROXY_CONFIG) names it, as in the predecessor.
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { GeminiProxyOptions } from "../options.ts";
+import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "./config-schema.ts";
 
-export interface FileConfig {
-  server?: { host?: string; port?: number };
-  auth_keys?: string[];
-  credentials_file?: string;
-  project_id_map?: Record<string, string>;
-  log_level?: string;
-  request_timeouts?: { connect?: number; read?: number };
-  endpoints?: Partial<Record<"code_assist" | "gemini_api" | "oauth_authorize" | "oauth_token" | "userinfo" | "tokeninfo" | "revoke", string>>;
-  gemini_api_keys?: string[];
-  storage?: { driver?: "fs" | "memory" | "redis"; base?: string; url?: string };
-  http_proxy?: string | null;
-  [key: string]: unknown;
-}
+/** A parsed config.json: snake_case keys, checked by `validateConfig`. */
+export type FileConfig = Record<string, unknown>;
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
+  override name = "ConfigError";
 }
 
-export async function readConfigFile(path: string): Promise<FileConfig> {
+export async function readConfigJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`config file ${path} must contain a JSON object`);
-  return value as FileConfig;
+}
+
+/** Reads and validates; errors throw (every problem listed), warnings are returned. */
+export async function readConfigFile(path: string): Promise<{ config: FileConfig; warnings: ConfigProblem[] }> {
+  const value = await readConfigJson(path);
+  const problems = validateConfig(value);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length) {
+    throw new ConfigError(`config file ${path} has ${errors.length} error(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+  }
+  return { config: value as FileConfig, warnings: problems.filter((p) => p.severity === "warning") };
 }
 
 export function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? resolve(homedir(), path.slice(2)) : path;
 }
 
-const ENDPOINT_KEYS = {
-  code_assist: "codeAssist",
-  gemini_api: "geminiApi",
-  oauth_authorize: "oauthAuthorize",
-  oauth_token: "oauthToken",
-  userinfo: "userinfo",
-  tokeninfo: "tokeninfo",
-  revoke: "revoke",
-} as const;
+export function resolvePath(path: string, cwd: string): string {
+  const expanded = expandHome(path);
+  return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
+}
+
+export function getPath(object: unknown, path: string): unknown {
+  let value = object;
+  for (const part of path.split(".")) {
+    if (!value || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export function setPath(object: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let target = object;
+  for (const part of parts.slice(0, -1)) {
+    target[part] ??= {};
+    target = target[part] as Record<string, unknown>;
+  }
+  target[parts.at(-1)!] = value;
+}
 
 /** File keys → library options (without storage and logger, which the CLI builds). */
 export function toProxyOptions(config: FileConfig, cwd: string): GeminiProxyOptions {
-  const endpoints: Record<string, string> = {};
-  for (const [fileKey, optionKey] of Object.entries(ENDPOINT_KEYS)) {
-    const value = config.endpoints?.[fileKey as keyof typeof ENDPOINT_KEYS];
-    if (value) endpoints[optionKey] = value;
+  const options: Record<string, unknown> = {};
+  // Table order puts the predecessor's keys first, so `admin.username` wins over `admin_username`.
+  for (const field of CONFIG_FIELDS) {
+    const value = getPath(config, field.key);
+    if (!field.option || value === undefined) continue;
+    if (value === null && field.key !== "http_proxy") continue;
+    setPath(options, field.option, value);
   }
-  const file = config.credentials_file;
-  return {
-    authKeys: config.auth_keys,
-    credentialsFile: file ? (isAbsolute(expandHome(file)) ? expandHome(file) : resolve(cwd, file)) : undefined,
-    projectIdMap: config.project_id_map,
-    requestTimeouts: config.request_timeouts,
-    endpoints,
-    geminiApiKeys: config.gemini_api_keys,
-    httpProxy: config.http_proxy === null ? null : config.http_proxy || undefined,
-  };
+  if (typeof options.authKeys === "string") options.authKeys = [options.authKeys];
+  if (typeof options.credentialsFile === "string") options.credentialsFile = resolvePath(options.credentialsFile, cwd);
+  if (options.httpProxy === "") delete options.httpProxy;
+  return options as GeminiProxyOptions;
 }

@@ -1,23 +1,47 @@
 // The CLI's storage: fs under ~/.gemini-cli-proxy by default, memory or redis when configured.
+// Writes are tracked, so a command or a shutdown can wait until the pool's state has landed.
 import { createStorage } from "unstorage";
 import fsLiteDriver from "unstorage/drivers/fs-lite";
 import type { StorageLike } from "../storage/types.ts";
-import { ConfigError, expandHome, type FileConfig } from "./config.ts";
+import type { CliSettings } from "./settings.ts";
 
-export const DEFAULT_DATA_DIR = "~/.gemini-cli-proxy";
+export interface CliStorage extends StorageLike {
+  /** Resolves when every write started so far has finished. */
+  idle(): Promise<void>;
+}
 
-export async function createCliStorage(config: FileConfig["storage"], dataDir?: string): Promise<StorageLike> {
-  const driver = config?.driver ?? "fs";
-  if (driver === "memory") return createStorage() as unknown as StorageLike;
-  if (driver === "fs") {
-    const base = expandHome(dataDir ?? config?.base ?? DEFAULT_DATA_DIR);
-    return createStorage({ driver: fsLiteDriver({ base }) }) as unknown as StorageLike;
-  }
-  if (driver === "redis") {
+function tracked(storage: StorageLike): CliStorage {
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    pending.add(promise);
+    promise.then(
+      () => pending.delete(promise),
+      () => pending.delete(promise),
+    );
+    return promise;
+  };
+  return {
+    getItem: (key, opts) => storage.getItem(key, opts),
+    getKeys: (base, opts) => storage.getKeys(base, opts),
+    hasItem: storage.hasItem ? (key, opts) => storage.hasItem!(key, opts) : undefined,
+    setItem: (key, value, opts) => track(storage.setItem(key, value, opts)),
+    removeItem: (key, opts) => track(storage.removeItem(key, opts)),
+    async idle() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+    async dispose() {
+      while (pending.size) await Promise.allSettled([...pending]);
+      await storage.dispose?.();
+    },
+  };
+}
+
+export async function createCliStorage(settings: CliSettings["storage"]): Promise<CliStorage> {
+  if (settings.driver === "memory") return tracked(createStorage() as unknown as StorageLike);
+  if (settings.driver === "redis") {
     const { default: redisDriver } = await import("unstorage/drivers/redis");
-    return createStorage({
-      driver: redisDriver({ url: config?.url ?? "redis://127.0.0.1:6379", base: config?.base ?? "gcp", maxRetriesPerRequest: 1, connectTimeout: 2000 }),
-    }) as unknown as StorageLike;
+    const driver = redisDriver({ url: settings.url ?? "redis://127.0.0.1:6379", base: settings.base, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    return tracked(createStorage({ driver }) as unknown as StorageLike);
   }
-  throw new ConfigError(`storage.driver must be "fs", "memory" or "redis" (got ${JSON.stringify(driver)})`);
+  return tracked(createStorage({ driver: fsLiteDriver({ base: settings.base }) }) as unknown as StorageLike);
 }

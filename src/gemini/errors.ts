@@ -1,6 +1,7 @@
 // Upstream failures as data: a closed set of kinds that the pool maps to actions and each surface
 // maps to its own wire error (design.md, "Errors are data").
 
+/** The closed set of classified upstream errors. */
 export type UpstreamErrorKind =
   | "rate_limited" // short per-minute style limit: cool the model briefly, try another credential
   | "quota_exhausted" // daily / long quota: cool the model until Google's reset time
@@ -49,6 +50,7 @@ export interface UpstreamErrorInit {
   cause?: unknown;
 }
 
+/** An upstream (Google) failure, classified: `kind` tells the pool what to do and each surface how to answer. */
 export class UpstreamError extends Error {
   readonly kind: UpstreamErrorKind;
   readonly status: number;

@@ -8,6 +8,7 @@ export type ThinkingRules =
   | { kind: "level"; levels: string[] /* lowest first */; default: string }
   | { kind: "none" };
 
+/** One model of the catalogue: id, display name, family, limits and thinking rules. */
 export interface ModelInfo {
   id: string;
   displayName: string;
@@ -21,8 +22,10 @@ export interface ModelInfo {
   upstreamId?: string;
 }
 
+/** Suffix variants of a model id: Google Search grounding, thinking off, maximum thinking. */
 export type ModelVariant = "search" | "nothinking" | "maxthinking";
 
+/** A requested model id resolved against the catalogue: the base model plus its variant. */
 export interface ResolvedModel {
   /** As requested (normalized: no `models/` prefix), e.g. "gemini-2.5-pro-search". */
   id: string;
@@ -32,6 +35,7 @@ export interface ResolvedModel {
   upstream: string;
 }
 
+/** The models a proxy serves, and the resolution of requested ids (with variants) to them. */
 export interface ModelCatalogue {
   models: readonly ModelInfo[];
   ids(): readonly string[];
@@ -71,6 +75,7 @@ function info(
   };
 }
 
+/** The built-in model catalogue (current Gemini models and their capabilities). */
 export const DEFAULT_MODELS: readonly ModelInfo[] = [
   info("gemini-2.5-pro", "Gemini 2.5 Pro", "gemini-2.5", "pro", PRO_25),
   info("gemini-2.5-flash", "Gemini 2.5 Flash", "gemini-2.5", "flash", FLASH_25),
@@ -118,6 +123,7 @@ export function variantsFor(model: ModelInfo): ModelVariant[] {
   return model.thinking.kind === "none" ? ["search"] : [...MODEL_VARIANTS];
 }
 
+/** Builds a model catalogue from ids or `ModelInfo` objects (the `models` option); resolves variants such as `-search`. */
 export function createModelCatalogue(
   models: readonly (string | (Partial<ModelInfo> & { id: string }))[] = DEFAULT_MODELS,
 ): ModelCatalogue {

@@ -1,6 +1,7 @@
 // Loose structural types for the public Gemini API JSON (camelCase, as generativelanguage speaks it).
 // They document the fields we read or write; unknown fields always pass through untouched.
 
+/** A part of Gemini content: text, thought, inline data, function call or response. */
 export interface GeminiPart {
   text?: string;
   thought?: boolean;
@@ -14,11 +15,13 @@ export interface GeminiPart {
   [key: string]: unknown;
 }
 
+/** A turn of a Gemini conversation. */
 export interface GeminiContent {
   role?: "user" | "model" | (string & {});
   parts: GeminiPart[];
 }
 
+/** A function the model may call. */
 export interface GeminiFunctionDeclaration {
   name: string;
   description?: string;
@@ -27,6 +30,7 @@ export interface GeminiFunctionDeclaration {
   [key: string]: unknown;
 }
 
+/** A Gemini tool: function declarations or a built-in tool (Google Search, URL context, code execution). */
 export interface GeminiTool {
   functionDeclarations?: GeminiFunctionDeclaration[];
   googleSearch?: Record<string, unknown>;
@@ -35,12 +39,14 @@ export interface GeminiTool {
   [key: string]: unknown;
 }
 
+/** Thinking settings of a Gemini request. */
 export interface GeminiThinkingConfig {
   includeThoughts?: boolean;
   thinkingBudget?: number;
   thinkingLevel?: string;
 }
 
+/** Generation settings of a Gemini request. */
 export interface GeminiGenerationConfig {
   temperature?: number;
   topP?: number;
@@ -76,6 +82,7 @@ export interface GenerateContentRequest {
   [key: string]: unknown;
 }
 
+/** Token counts Google reports for a response. */
 export interface GeminiUsageMetadata {
   promptTokenCount?: number;
   candidatesTokenCount?: number;
@@ -86,6 +93,7 @@ export interface GeminiUsageMetadata {
   [key: string]: unknown;
 }
 
+/** One candidate answer of a Gemini response. */
 export interface GeminiCandidate {
   content?: GeminiContent;
   finishReason?: string;
@@ -117,12 +125,14 @@ export interface GenerateContentResponse {
   [key: string]: unknown;
 }
 
+/** Body of a native `countTokens` call. */
 export interface CountTokensRequest {
   contents?: GeminiContent[];
   generateContentRequest?: GenerateContentRequest & { model?: string };
   [key: string]: unknown;
 }
 
+/** Answer of a native `countTokens` call. */
 export interface CountTokensResponse {
   totalTokens: number;
   [key: string]: unknown;

@@ -6,8 +6,12 @@ import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerOAuthRoutes } from "./routes/oauth.ts";
 import { registerGeminiRoutes } from "./routes/gemini.ts";
 import { registerOpenAIRoutes } from "./routes/openai.ts";
+import { registerAnthropicRoutes } from "./routes/anthropic.ts";
+import { registerResponsesRoutes } from "./routes/responses.ts";
+import { registerEmbeddingsRoutes } from "./routes/embeddings.ts";
 import { registerUiRoutes } from "./routes/ui.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
@@ -38,7 +42,7 @@ export function createApp(ctx: AppContext): H3 {
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
     if (surface !== "other") {
       if (!(await ctx.checkKey(key))) {
-        const message = key ? "Invalid API key" : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
+        const message = key ? "Invalid API key" : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
         return surfaceError(surface, 401, message, "invalid_api_key");
       }
     }
@@ -48,6 +52,15 @@ export function createApp(ctx: AppContext): H3 {
     let status: number | undefined;
     try {
       await ctx.ready();
+      if (surface !== "other" && ctx.hooks.active) {
+        // Host policy: a start hook may refuse the request before any upstream work.
+        const refusal = await ctx.hooks.start({ record, request: event.req });
+        if (refusal) {
+          record.errorClass = "request_denied";
+          status = refusal.status;
+          return surfaceError(surface, refusal.status, refusal.message, "request_denied");
+        }
+      }
       const response = await next();
       status = response instanceof Response ? response.status : event.res.status;
       return response;
@@ -62,7 +75,11 @@ export function createApp(ctx: AppContext): H3 {
   registerHealthRoutes(api, ctx);
   registerGeminiRoutes(api, ctx);
   registerOpenAIRoutes(api, ctx);
+  registerAnthropicRoutes(api, ctx);
+  registerResponsesRoutes(api, ctx);
+  registerEmbeddingsRoutes(api, ctx);
   registerAdminRoutes(api, ctx);
+  registerOAuthRoutes(api, ctx);
   registerUiRoutes(api, ctx);
   api.all("/**", (event) => {
     const path = localPath(event.url.pathname);

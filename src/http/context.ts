@@ -5,7 +5,13 @@ import type { Logger, ResolvedOptions } from "../options.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { GeminiApiClient } from "../upstream/gemini-api.ts";
 import type { StorageLike } from "../storage/types.ts";
+import type { OAuthContext } from "../upstream/oauth.ts";
+import type { CredentialStore } from "../storage/credential-store.ts";
+import type { SignatureStore } from "../storage/signatures.ts";
+import type { MediaFetcher } from "./media-fetch.ts";
 import type { RequestRecord } from "../usage/record.ts";
+import type { ProxyUsage } from "../usage/service.ts";
+import type { HookRunner } from "../hooks.ts";
 import type { KeyChecker } from "./client-auth.ts";
 
 export interface AppContext {
@@ -21,6 +27,18 @@ export interface AppContext {
   /** Requests in flight (the idle health check reads it). */
   inflight: { count: number };
   storage: StorageLike;
+  /** Google OAuth (the configured client) for web logins and revocation. */
+  oauth: OAuthContext;
+  /** The pool's credential store (opens sealed secrets), e.g. to revoke a token before removal. */
+  credentialStore: CredentialStore;
+  /** Thought signatures by OpenAI tool-call id (OpenAI surface). */
+  signatures: SignatureStore;
+  /** Fetches http(s) image/file URLs with the SSRF guard (OpenAI surface). */
+  media: MediaFetcher;
   /** Finish a request record exactly once (ledger, hooks, request log). */
   finish: (record: RequestRecord, status?: number) => void;
+  /** Usage ledger and Prometheus counters. */
+  usage: ProxyUsage;
+  /** Host hooks (`onRequestStart` runs in the app middleware, `onRequestEnd` in finish). */
+  hooks: HookRunner;
 }

@@ -1,11 +1,17 @@
 // Errors decided by the HTTP layer (auth, unknown route, unreadable body) in the shape of the
-// surface the path belongs to: Google's on /v1beta, OpenAI's elsewhere.
+// surface the path belongs to: Google's on /v1beta, Anthropic's on /v1/messages, OpenAI's elsewhere.
+import { anthropicError } from "../anthropic/errors.ts";
 import { googleError } from "../gemini/wire-errors.ts";
 
-export type Surface = "gemini" | "openai" | "other";
+export type Surface = "gemini" | "openai" | "anthropic" | "responses" | "embeddings" | "other";
+
+const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
 
 export function surfaceOf(path: string): Surface {
   if (path.startsWith("/v1beta")) return "gemini";
+  if (under(path, "/v1/messages") || under(path, "/messages")) return "anthropic";
+  if (under(path, "/v1/responses") || under(path, "/responses")) return "responses";
+  if (under(path, "/v1/embeddings") || under(path, "/embeddings")) return "embeddings";
   if (path.startsWith("/v1/") || path === "/v1" || path.startsWith("/chat/") || path.startsWith("/models") || path.startsWith("/embeddings") || path.startsWith("/responses") || path.startsWith("/messages")) return "openai";
   return "other";
 }
@@ -22,6 +28,10 @@ const OPENAI_TYPES: Record<number, string> = {
 export function surfaceError(surface: Surface, status: number, message: string, code: string | null = null, headers: Record<string, string> = {}): Response {
   if (surface === "gemini") {
     const wire = googleError(status, message);
+    return Response.json(wire.body, { status, headers });
+  }
+  if (surface === "anthropic") {
+    const wire = anthropicError(status, message);
     return Response.json(wire.body, { status, headers });
   }
   const type = OPENAI_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error");

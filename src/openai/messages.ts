@@ -22,9 +22,9 @@ export interface ConvertedMessages {
   contents: GeminiContent[];
 }
 
-/** Ids Gemini itself produced are echoed upstream; ids we minted (`call_…`) are not. */
+/** Ids Gemini itself produced are echoed upstream; ids we minted (`call_…`, Anthropic-style `toolu_…`) are not. */
 export function isUpstreamCallId(id: string | undefined): id is string {
-  return typeof id === "string" && id.length > 0 && !id.startsWith("call_");
+  return typeof id === "string" && id.length > 0 && !id.startsWith("call_") && !id.startsWith("toolu_");
 }
 
 interface PendingCall {

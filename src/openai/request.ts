@@ -11,6 +11,7 @@ import { convertMessages } from "./messages.ts";
 import { isFetchableUrl, type MediaMap } from "./parts.ts";
 import { googleOptions, parseReasoning, type ReasoningOutput } from "./reasoning.ts";
 import { createToolNameMap } from "./tool-names.ts";
+import { callSignature } from "./signatures.ts";
 import { prepareTools, type SchemaMode } from "./tools.ts";
 import { isRecord, optBool, optRecord, pick } from "./values.ts";
 
@@ -115,6 +116,18 @@ export function collectToolCallIds(body: unknown): string[] {
   for (const m of messagesOf(body)) {
     if (m.role !== "assistant" || !Array.isArray(m.tool_calls)) continue;
     for (const tc of m.tool_calls) if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0) ids.push(tc.id);
+  }
+  return [...new Set(ids)];
+}
+
+/** tool_call ids whose call carries no signature of its own: only these need the server-side store. */
+export function collectUnsignedToolCallIds(body: unknown): string[] {
+  const ids: string[] = [];
+  for (const m of messagesOf(body)) {
+    if (m.role !== "assistant" || !Array.isArray(m.tool_calls)) continue;
+    for (const tc of m.tool_calls) {
+      if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0 && !callSignature(tc, undefined, undefined)) ids.push(tc.id);
+    }
   }
   return [...new Set(ids)];
 }

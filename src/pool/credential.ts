@@ -15,6 +15,7 @@ export type CredentialStatus =
   | "disabled"
   | "error";
 
+/** A Gemini CLI / Code Assist OAuth account: tokens, email and Google Cloud project. */
 export interface OAuthCredential {
   id: string;
   kind: "oauth";
@@ -28,24 +29,50 @@ export interface OAuthCredential {
   scopes?: string[];
   createdAt: number;
   label?: string;
+  /** Relative share in round-robin and least-used selection. Default 1. */
+  weight?: number;
+  /** Higher is tried first; lower priorities serve only when no higher one can. Default 0. */
+  priority?: number;
 }
 
+/** A Gemini API key (generativelanguage.googleapis.com). */
 export interface ApiKeyCredential {
   id: string;
   kind: "api_key";
   apiKey: string;
   createdAt: number;
   label?: string;
+  weight?: number;
+  priority?: number;
 }
 
+/** A pooled credential: a Gemini CLI / Code Assist OAuth account or a Gemini API key. */
 export type Credential = OAuthCredential | ApiKeyCredential;
 
+/** A per-model pause of a credential after a rate limit or an exhausted quota (capacity errors never cool a credential). */
 export interface ModelCooldown {
   /** Epoch ms. */
   until: number;
   reason: string;
 }
 
+/** One `retrieveUserQuota` bucket, as Google reports it. */
+export interface QuotaBucket {
+  /** 0 (exhausted) to 1 (untouched). */
+  remainingFraction: number;
+  /** ISO time of the next reset. */
+  resetTime?: string;
+}
+
+/** The outcome of the latest health check. */
+export interface LastCheck {
+  checker: string;
+  healthy: boolean;
+  reason?: string;
+  at: number;
+}
+
+/** The mutable state of a credential: status, reason, per-model cooldowns and counters. */
 export interface CredentialState {
   status: CredentialStatus;
   /** Why the credential is not active, in plain words (Google's text when there is one). */
@@ -58,8 +85,13 @@ export interface CredentialState {
   lastUsedAt?: number;
   lastRefreshedAt?: number;
   failedAt?: number;
+  /** `retrieveUserQuota` buckets by model id (OAuth accounts). */
+  quota?: Record<string, QuotaBucket>;
+  quotaUpdatedAt?: number;
+  lastCheck?: LastCheck;
 }
 
+/** The state of a credential the pool has not seen fail yet. */
 export function initialState(): CredentialState {
   return { status: "active", cooldowns: {}, usageCount: 0, failures: 0 };
 }
@@ -70,5 +102,11 @@ export function credentialId(kind: Credential["kind"], identity: string): string
   return `${kind === "oauth" ? "oauth" : "key"}-${hash}`;
 }
 
-/** Statuses a request may be sent with (after healthy ones: suspected). */
-export const USABLE_STATUSES: ReadonlySet<CredentialStatus> = new Set(["active", "suspected", "expired", "rate_limited"]);
+/**
+ * Statuses a request may be sent with. `expired` and `refreshing` are only a token to renew (the
+ * lease waits for it); `rate_limited` means some model is cooling, others still serve.
+ */
+export const USABLE_STATUSES: ReadonlySet<CredentialStatus> = new Set(["active", "suspected", "expired", "refreshing", "rate_limited"]);
+
+/** Account problems a human (or a successful re-check) must clear. */
+export const ACCOUNT_PROBLEM_STATUSES: ReadonlySet<CredentialStatus> = new Set(["permission_denied", "needs_verification", "ineligible", "error"]);

@@ -5,8 +5,9 @@ export class NoCredentialError extends Error {
   /** When the soonest cooling credential frees up, if any is only cooling. */
   readonly retryAfterMs?: number;
   readonly model: string;
-  constructor(model: string, message: string, retryAfterMs?: number) {
-    super(message);
+  /** `options.cause`: Google's last answer in this request, when there was one. */
+  constructor(model: string, message: string, retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "NoCredentialError";
     this.model = model;
     this.retryAfterMs = retryAfterMs;

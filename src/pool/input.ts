@@ -2,6 +2,10 @@
 // object, our own camelCase shape, or `{ apiKey }`. Normalized here, purely.
 import { InvalidCredentialError } from "./errors.ts";
 
+/**
+ * What `pool.add()` and the `credentials` option accept: the predecessor's credential shape,
+ * Gemini CLI's `oauth_creds.json`, or `{ apiKey }`.
+ */
 export type CredentialInput =
   | {
       access_token?: string | null;
@@ -14,12 +18,22 @@ export type CredentialInput =
       email?: string;
       [key: string]: unknown;
     }
-  | { refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; label?: string }
-  | { apiKey: string; label?: string };
+  | { refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; label?: string; weight?: number; priority?: number }
+  | { apiKey: string; label?: string; weight?: number; priority?: number };
 
-export type NormalizedInput =
-  | { kind: "oauth"; refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; scopes?: string[]; label?: string }
-  | { kind: "api_key"; apiKey: string; label?: string };
+/** Selection knobs any input may carry (see README, "How the pool decides"). */
+export interface SelectionInput {
+  /** Relative share in round-robin and least-used selection (> 0). Default 1. */
+  weight?: number;
+  /** Higher is tried first. Default 0. */
+  priority?: number;
+}
+
+export type NormalizedInput = SelectionInput &
+  (
+    | { kind: "oauth"; refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; scopes?: string[]; label?: string }
+    | { kind: "api_key"; apiKey: string; label?: string }
+  );
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
@@ -28,8 +42,9 @@ export function normalizeCredentialInput(input: unknown): NormalizedInput {
     throw new InvalidCredentialError("invalid_credential", "A credential must be a JSON object");
   }
   const o = input as Record<string, unknown>;
+  const selection = selectionOf(o);
   const apiKey = str(o.apiKey) ?? str(o.api_key);
-  if (apiKey) return { kind: "api_key", apiKey, label: str(o.label) };
+  if (apiKey) return { kind: "api_key", apiKey, label: str(o.label), ...selection };
   const refreshToken = str(o.refreshToken) ?? str(o.refresh_token);
   if (!refreshToken) throw new InvalidCredentialError("missing_refresh_token", "The credential has no refresh_token");
   const expires = o.expiresAt ?? o.expiry_date;
@@ -43,5 +58,21 @@ export function normalizeCredentialInput(input: unknown): NormalizedInput {
     email: str(o.email),
     scopes,
     label: str(o.label),
+    ...selection,
   };
+}
+
+function selectionOf(o: Record<string, unknown>): SelectionInput {
+  const out: SelectionInput = {};
+  if (o.weight !== undefined && o.weight !== null) {
+    if (typeof o.weight !== "number" || !Number.isFinite(o.weight) || o.weight <= 0) {
+      throw new InvalidCredentialError("invalid_weight", "weight must be a positive number");
+    }
+    out.weight = o.weight;
+  }
+  if (o.priority !== undefined && o.priority !== null) {
+    if (typeof o.priority !== "number" || !Number.isFinite(o.priority)) throw new InvalidCredentialError("invalid_priority", "priority must be a number");
+    out.priority = o.priority;
+  }
+  return out;
 }

@@ -1,236 +1,168 @@
-// The credential pool: live state of every credential, selection for a model, and the reaction to
-// each classified upstream error. Storage only persists what the pool decides.
-import type { UpstreamError } from "../gemini/errors.ts";
+// The credential pool: live state of every credential, selection for a model, the reaction to each
+// classified upstream error, and the background work that keeps credentials healthy. Storage only
+// persists what the pool decides.
 import type { CredentialStore } from "../storage/credential-store.ts";
-import type { UpstreamAuth } from "../upstream/transport.ts";
-import { completeAccount, ensureFreshToken, stateForError, type AccountServices } from "./accounts.ts";
-import { credentialId, initialState, USABLE_STATUSES, type Credential, type CredentialState, type OAuthCredential } from "./credential.ts";
-import { NoCredentialError } from "./errors.ts";
-import { normalizeCredentialInput, type CredentialInput } from "./input.ts";
-import { applyError, applySuccess, cooldownFor } from "./reactions.ts";
+import type { AccountServices } from "./accounts.ts";
+import { prepareCredential } from "./add.ts";
+import { createChecks } from "./checks.ts";
+import { USABLE_STATUSES, initialState, type CredentialState } from "./credential.ts";
+import { leaseOf, viewOf, type Entry } from "./entry.ts";
+import { createPoolEvents } from "./events.ts";
+import { chooseChecker } from "./health.ts";
+import { createStateKeeper } from "./persistence.ts";
+import { createPoolLoops } from "./loops.ts";
+import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
+import { createRefresher } from "./refresher.ts";
+import { orderCandidates, isUsableFor, type RoundRobinMemory } from "./selection.ts";
+import { noCredentialError } from "./unavailable.ts";
+import { DEFAULT_POOL_SETTINGS, type PoolSettings } from "./settings.ts";
+import type { CredentialPool, PoolLogger } from "./types.ts";
 
-interface Entry {
-  credential: Credential;
-  state: CredentialState;
-  refreshing?: Promise<OAuthCredential>;
-}
+export type { CredentialView, Lease } from "./entry.ts";
+export type { CheckResult, CheckerName } from "./health.ts";
+export type { AddResult, AttemptInfo, AttemptOutcome, CredentialPool, PoolApi, PoolLogger } from "./types.ts";
 
-export interface CredentialView {
-  id: string;
-  kind: Credential["kind"];
-  email?: string;
-  project?: string;
-  tier?: string;
-  label?: string;
-  expiresAt?: number;
-  createdAt: number;
-  state: CredentialState;
-}
-
-export interface Lease {
-  id: string;
-  kind: Credential["kind"];
-  auth: UpstreamAuth;
-  model: string;
-}
-
-export interface AddResult {
-  id: string;
-  created: boolean;
-  credential: CredentialView;
-}
-
-export interface PoolLogger {
-  warn: (...args: unknown[]) => void;
-  info: (...args: unknown[]) => void;
-  debug: (...args: unknown[]) => void;
-}
-
-export interface CredentialPool {
-  ready(): Promise<void>;
-  list(): CredentialView[];
-  get(id: string): CredentialView | undefined;
-  add(input: CredentialInput): Promise<AddResult>;
-  remove(id: string): Promise<boolean>;
-  disable(id: string): Promise<boolean>;
-  enable(id: string): Promise<boolean>;
-  clearCooldown(id: string, model?: string): Promise<boolean>;
-  /** A credential for `model`, token fresh; `exclude` holds ids already tried in this request. */
-  lease(model: string, exclude?: ReadonlySet<string>, kinds?: readonly Credential["kind"][]): Promise<Lease>;
-  /** The outcome of a leased call. */
-  report(lease: Lease, outcome: { ok: true } | { error: UpstreamError }): void;
-  /** Force a token refresh now (after a 401). Returns false when the credential is dead. */
-  refresh(id: string): Promise<boolean>;
-  usableCount(): number;
-}
-
-export function viewOf(entry: Entry): CredentialView {
-  const c = entry.credential;
-  const base = { id: c.id, kind: c.kind, label: c.label, createdAt: c.createdAt, state: entry.state };
-  return c.kind === "oauth" ? { ...base, email: c.email, project: c.project, tier: c.tier, expiresAt: c.expiresAt } : base;
-}
-
-export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger): CredentialPool {
+export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger, settings: PoolSettings = DEFAULT_POOL_SETTINGS): CredentialPool {
   const entries = new Map<string, Entry>();
-  let cursor = 0;
+  const memory: RoundRobinMemory = new Map();
+  const events = createPoolEvents((error) => logger.warn("a pool event listener threw:", error));
+  const keeper = createStateKeeper(store, events, logger.warn);
   let loaded: Promise<void> | undefined;
+  let idle = () => true;
+  let closed = false;
 
-  const save = (entry: Entry, withRecord = false) => {
-    const writes = [store.putState(entry.credential.id, entry.state)];
-    if (withRecord) writes.push(store.put(entry.credential));
-    Promise.all(writes).catch((error) => logger.warn("could not persist credential", entry.credential.id, error));
+  // Changes of a removed entry (a refresh finishing late) must not resurrect it in storage.
+  const commit = (entry: Entry, next: CredentialState, options?: { record?: boolean }) => {
+    if (entries.get(entry.credential.id) === entry) keeper.commit(entry, next, options);
+    else entry.state = next;
   };
+  const refresher = createRefresher(services, commit);
 
   async function load() {
     for (const credential of await store.list()) {
-      const state = (await store.getState(credential.id)) ?? initialState();
-      entries.set(credential.id, { credential, state: { ...initialState(), ...state } });
+      const saved = await store.getState(credential.id);
+      const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
+      if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
+      entries.set(credential.id, { credential, state, pending: 0 });
     }
   }
 
-  function refreshEntry(entry: Entry, force: boolean): Promise<OAuthCredential> {
-    const cred = entry.credential as OAuthCredential;
-    entry.refreshing ??= (async () => {
-      const previous = entry.state.status;
-      try {
-        const fresh = await ensureFreshToken(services, cred, force);
-        entry.credential = fresh;
-        if (fresh !== cred) {
-          entry.state = { ...entry.state, lastRefreshedAt: Date.now(), status: previous === "expired" ? "active" : previous };
-          save(entry, true);
-        }
-        return fresh;
-      } catch (error) {
-        const change = stateForError(error);
-        entry.state = { ...entry.state, ...change, failedAt: Date.now() };
-        save(entry);
-        throw error;
-      } finally {
-        entry.refreshing = undefined;
-      }
-    })();
-    return entry.refreshing;
-  }
+  const checks = createChecks(services, refresher, commit);
+  const background = createPoolLoops({ entries, settings, refresher, checks, commit, idle: () => idle(), warn: logger.warn });
 
-  function usable(entry: Entry, model: string, now: number): boolean {
-    if (!USABLE_STATUSES.has(entry.state.status)) return false;
-    const cd = cooldownFor(entry.state, model, now);
-    return !cd;
-  }
+  const withEntry = async (id: string, change: (entry: Entry) => CredentialState): Promise<boolean> => {
+    await pool.ready();
+    const entry = entries.get(id);
+    if (!entry) return false;
+    commit(entry, change(entry));
+    return true;
+  };
 
   const pool: CredentialPool = {
     ready: () => (loaded ??= load()),
-    list: () => [...entries.values()].map(viewOf),
+    list: () => [...entries.values()].map((e) => viewOf(e)),
     get: (id) => {
       const entry = entries.get(id);
       return entry && viewOf(entry);
     },
     async add(input) {
       await pool.ready();
-      const norm = normalizeCredentialInput(input);
-      const now = Date.now();
-      if (norm.kind === "api_key") {
-        const id = credentialId("api_key", norm.apiKey);
-        const existing = entries.get(id);
-        const credential: Credential = { id, kind: "api_key", apiKey: norm.apiKey, label: norm.label ?? existing?.credential.label, createdAt: existing?.credential.createdAt ?? now };
-        const entry: Entry = { credential, state: existing?.state ?? initialState() };
-        entries.set(id, entry);
-        save(entry, true);
-        return { id, created: !existing, credential: viewOf(entry) };
-      }
-      const draft: OAuthCredential = { ...norm, id: "", createdAt: now };
-      const { credential: done, error } = await completeAccount(services, draft);
-      const id = credentialId("oauth", done.email ?? done.refreshToken);
-      const existing = entries.get(id);
-      const credential: OAuthCredential = { ...done, id, createdAt: existing?.credential.createdAt ?? now };
-      const state: CredentialState = { ...(existing?.state ?? initialState()), status: "active", reason: undefined, link: undefined };
-      if (error) Object.assign(state, stateForError(error), { failedAt: now });
-      const entry: Entry = { credential, state };
-      entries.set(id, entry);
-      save(entry, true);
-      if (error) logger.warn(`credential ${id}${credential.email ? ` (${credential.email})` : ""} is ${state.status}: ${state.reason}`);
-      return { id, created: !existing, credential: viewOf(entry) };
+      const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now());
+      const entry = p.existing ?? { credential: p.credential, state: p.state, pending: 0 };
+      entry.credential = p.credential;
+      entries.set(p.id, entry);
+      keeper.commit(entry, p.state, { record: true });
+      if (p.problem) logger.warn(`credential ${p.id}${"email" in p.credential && p.credential.email ? ` (${p.credential.email})` : ""} is ${entry.state.status}: ${p.problem}`);
+      return { id: p.id, created: !p.existing, credential: viewOf(entry) };
     },
     async remove(id) {
+      await pool.ready();
       if (!entries.delete(id)) return false;
-      await store.remove(id);
+      memory.delete(id);
+      await keeper.forget(id);
       return true;
     },
-    async disable(id) {
+    disable: (id) => withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
+    enable: (id) => withEntry(id, (e) => ({ ...e.state, status: "active", reason: undefined, link: undefined, failures: 0 })),
+    clearCooldown: (id, model) => withEntry(id, (e) => withoutCooldown(e.state, model)),
+    async check(id, options = {}) {
+      await pool.ready();
       const entry = entries.get(id);
-      if (!entry) return false;
-      entry.state = { ...entry.state, status: "disabled", reason: "disabled by an operator" };
-      save(entry);
-      return true;
+      return entry && checks.check(entry, options.checker ?? chooseChecker(entry.credential, entry.state, Math.random()));
     },
-    async enable(id) {
+    async refreshQuota(id) {
+      await pool.ready();
       const entry = entries.get(id);
-      if (!entry) return false;
-      entry.state = { ...entry.state, status: "active", reason: undefined, link: undefined, failures: 0 };
-      save(entry);
-      return true;
+      return entry && checks.refreshQuota(entry);
     },
-    async clearCooldown(id, model) {
-      const entry = entries.get(id);
-      if (!entry) return false;
-      const cooldowns = { ...entry.state.cooldowns };
-      if (model) delete cooldowns[model];
-      entry.state = { ...entry.state, cooldowns: model ? cooldowns : {} };
-      save(entry);
-      return true;
+    on: (event, listener) => events.on(event, listener),
+    hasKind: (kind) => [...entries.values()].some((e) => e.credential.kind === kind),
+    usableCount: (model) => {
+      const now = Date.now();
+      return [...entries.values()].filter((e) => (model ? isUsableFor(e.state, model, now) : USABLE_STATUSES.has(e.state.status))).length;
     },
-    async lease(model, exclude, kinds) {
+    async lease(model, exclude, kinds, prefer) {
       await pool.ready();
       const now = Date.now();
-      const all = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
-      const order = all.length ? [...all.slice(cursor % all.length), ...all.slice(0, cursor % all.length)] : [];
-      cursor++;
-      // Healthy credentials first, suspected ones after them.
-      const candidates = order
-        .filter((e) => !exclude?.has(e.credential.id) && usable(e, model, now))
-        .sort((a, b) => Number(a.state.status === "suspected") - Number(b.state.status === "suspected"));
-      for (const entry of candidates) {
-        let cred = entry.credential;
-        if (cred.kind === "oauth") {
-          try {
-            cred = await refreshEntry(entry, false);
-          } catch {
-            continue;
-          }
-          return { id: cred.id, kind: "oauth", model, auth: { kind: "oauth", accessToken: cred.accessToken!, project: cred.project } };
+      const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
+      const candidates = scope
+        .filter((e) => !exclude?.has(e.credential.id))
+        .map((e) => ({ id: e.credential.id, weight: e.credential.weight ?? 1, priority: e.credential.priority ?? 0, createdAt: e.credential.createdAt, state: e.state, pending: e.pending }));
+      const ordered = orderCandidates(candidates, model, settings.strategy, memory, now).map((c) => entries.get(c.id)!);
+      const preferred = ordered.findIndex((e) => e.credential.id === prefer);
+      if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
+      for (const entry of ordered) {
+        if (entry.credential.kind === "oauth") {
+          // Single-flight: concurrent requests on an expiring token share one refresh.
+          const ok = await refresher.refresh(entry, entry.state.status === "expired").then(() => true, () => false);
+          if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) continue;
         }
-        return { id: cred.id, kind: "api_key", model, auth: { kind: "api_key", apiKey: cred.apiKey } };
+        entry.pending++;
+        return leaseOf(entry, model);
       }
-      const soonest = all
-        .filter((e) => USABLE_STATUSES.has(e.state.status) && !exclude?.has(e.credential.id))
-        .map((e) => cooldownFor(e.state, model, now)?.until)
-        .filter((u): u is number => u !== undefined)
-        .sort((a, b) => a - b)[0];
-      if (soonest !== undefined) {
-        throw new NoCredentialError(model, `Every credential is cooling down for ${model}`, Math.max(0, soonest - now));
-      }
-      if (kinds && !all.length) {
-        throw new NoCredentialError(model, `This call needs a Gemini API key in the pool (${kinds.join(", ")}); none is configured`);
-      }
-      throw new NoCredentialError(model, all.length ? `No usable credential for ${model}` : "No credentials configured: add an account or a Gemini API key");
+      throw noCredentialError(model, scope, entries.size, exclude, kinds, Date.now());
     },
-    report(lease, outcome) {
+    report(lease, outcome, info = {}) {
       const entry = entries.get(lease.id);
       if (!entry) return;
-      entry.state = "ok" in outcome ? applySuccess(entry.state, Date.now()) : applyError(entry.state, outcome.error, lease.model, Date.now());
-      save(entry);
+      if (!info.late) entry.pending = Math.max(0, entry.pending - 1);
+      const now = Date.now();
+      const error = "error" in outcome ? outcome.error : undefined;
+      events.emit("request:attempt", {
+        credentialId: lease.id, kind: lease.kind, model: lease.model, attempt: info.attempt ?? 1,
+        outcome: "ok" in outcome ? "success" : error ? "error" : "aborted",
+        errorKind: error?.kind, status: error?.status || undefined, durationMs: info.durationMs, requestId: info.requestId, surface: info.surface, at: now,
+      });
+      if ("aborted" in outcome) return; // the client left: nobody's fault
+      if (!error) return commit(entry, applySuccess(entry.state, lease.model, now));
+      const cred = entry.credential;
+      // A 401 for a token already replaced by a refresh says nothing about the credential.
+      if (error.kind === "auth_expired" && cred.kind === "oauth" && lease.auth.kind === "oauth" && cred.accessToken !== lease.auth.accessToken) return;
+      const next = applyError(entry.state, error, lease.model, now);
+      commit(entry, entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next);
+      if (error.kind === "quota_exhausted" && cred.kind === "oauth" && background.running) background.track(checks.refreshQuota(entry));
     },
-    async refresh(id) {
+    async refresh(id, lease) {
       const entry = entries.get(id);
       if (!entry || entry.credential.kind !== "oauth") return false;
-      try {
-        await refreshEntry(entry, true);
-        return true;
-      } catch {
-        return false;
-      }
+      if (lease?.auth.kind === "oauth" && entry.credential.accessToken !== lease.auth.accessToken && USABLE_STATUSES.has(entry.state.status)) return true;
+      return refresher.refresh(entry, true).then(() => true, () => false);
     },
-    usableCount: () => [...entries.values()].filter((e) => USABLE_STATUSES.has(e.state.status)).length,
+    unavailable(model, kinds) {
+      const now = Date.now();
+      const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
+      return scope.some((e) => isUsableFor(e.state, model, now)) ? undefined : noCredentialError(model, scope, entries.size, undefined, kinds, now);
+    },
+    start(options = {}) {
+      if (closed) return;
+      if (options.idle) idle = options.idle;
+      background.start();
+    },
+    async stop() {
+      closed = true;
+      await background.stop();
+      await keeper.flush();
+    },
   };
   return pool;
 }

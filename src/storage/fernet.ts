@@ -45,6 +45,7 @@ export function generateFernetKey(): string {
   return encodeB64Url(randomBytes(32));
 }
 
+/** Encrypts with a Fernet key (the predecessor's file format); returns the token. */
 export function fernetEncrypt(
   key: string,
   plaintext: Uint8Array | string,
@@ -66,6 +67,7 @@ export function fernetEncrypt(
   return encodeB64Url(Buffer.concat([signed, mac]));
 }
 
+/** Decrypts a Fernet token (optionally enforcing a TTL); throws on a wrong key or a tampered token. */
 export function fernetDecrypt(key: string, token: string, options: { ttlSec?: number; now?: number } = {}): Buffer {
   const { signing, encryption } = splitKey(key);
   // Surrounding whitespace (a trailing newline from an editor) is not part of the token.

@@ -24,8 +24,10 @@ export interface LegacyFileContent {
   format: "array" | "object";
 }
 
+/** Why the predecessor's credentials file could not be read. */
 export type LegacyFileErrorCode = "encrypted_no_key" | "wrong_key" | "invalid_json" | "invalid_shape" | "io";
 
+/** The predecessor's credentials file could not be read (see `code`); nothing was changed. */
 export class LegacyFileError extends Error {
   override name = "LegacyFileError";
   constructor(

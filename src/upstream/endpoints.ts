@@ -1,6 +1,7 @@
 // Every Google base URL is configurable: tests and the playground point them at the fake, users
 // behind corporate gateways at their gateway.
 
+/** Base URLs of the Google services the proxy calls (override for tests or gateways). */
 export interface Endpoints {
   /** Code Assist base; calls go to `${codeAssist}/v1internal:method`. */
   codeAssist: string;
@@ -13,6 +14,7 @@ export interface Endpoints {
   revoke: string;
 }
 
+/** Google's real endpoints (the default of the `endpoints` option). */
 export const GOOGLE_ENDPOINTS: Readonly<Endpoints> = Object.freeze({
   codeAssist: "https://cloudcode-pa.googleapis.com",
   geminiApi: "https://generativelanguage.googleapis.com",

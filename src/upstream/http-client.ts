@@ -36,7 +36,8 @@ function createDispatcher(options: HttpClientOptions): Dispatcher {
     connect: { timeout: options.timeouts.connect * 1000 },
     headersTimeout: options.timeouts.read * 1000,
     bodyTimeout: options.timeouts.read * 1000,
-    connections: options.connections ?? 64,
+    // HTTP/1.1: every open stream holds its own connection, so the cap must allow many concurrent streams.
+    connections: options.connections ?? 1024,
     keepAliveTimeout: 30_000,
   };
   if (options.httpProxy) return new ProxyAgent({ uri: options.httpProxy, ...common });

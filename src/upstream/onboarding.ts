@@ -116,8 +116,7 @@ async function onboard(client: CodeAssistClient, token: string, tier: Tier, opti
   return projectOf(op.response?.cloudaicompanionProject) ?? options.project;
 }
 
-export async function setupCodeAssistAccount(client: CodeAssistClient, accessToken: string, options: SetupOptions = {}): Promise<AccountSetup> {
-  const load = await loadCodeAssist(client, accessToken, options);
+function assertVerified(load: LoadResponse): void {
   const validation = load.ineligibleTiers?.find((t) => t.reasonCode === "VALIDATION_REQUIRED" && t.validationUrl);
   if (!load.currentTier && validation) {
     throw new AccountSetupError(
@@ -126,6 +125,25 @@ export async function setupCodeAssistAccount(client: CodeAssistClient, accessTok
       { link: validation.validationUrl, reasonCode: "VALIDATION_REQUIRED" },
     );
   }
+}
+
+/**
+ * A cheap health check of an already set-up account: loadCodeAssist must still report a current
+ * tier (no onboarding is attempted). Returns the tier id.
+ */
+export async function checkCodeAssistAccount(client: CodeAssistClient, accessToken: string, options: SetupOptions = {}): Promise<string> {
+  const load = await loadCodeAssist(client, accessToken, options);
+  assertVerified(load);
+  if (!load.currentTier) {
+    if (load.ineligibleTiers?.length) throw ineligibleError(load.ineligibleTiers);
+    throw new AccountSetupError("onboarding_failed", "Google reports no Code Assist tier for this account any more; add it again to onboard it.");
+  }
+  return load.paidTier?.id ?? load.currentTier.id ?? "standard-tier";
+}
+
+export async function setupCodeAssistAccount(client: CodeAssistClient, accessToken: string, options: SetupOptions = {}): Promise<AccountSetup> {
+  const load = await loadCodeAssist(client, accessToken, options);
+  assertVerified(load);
   if (load.currentTier) {
     const project = projectOf(load.cloudaicompanionProject) ?? options.project;
     if (!project) throw projectRequired(load.ineligibleTiers);

@@ -4,8 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { UpstreamErrorKind } from "../gemini/errors.ts";
 
+/** The API surface a request came in on. */
 export type RequestSurface = "openai" | "gemini" | "anthropic" | "responses" | "embeddings" | "admin" | "other";
 
+/** One upstream attempt within a request. */
 export interface AttemptRecord {
   credentialId: string;
   /** HTTP status from Google, when it answered. */
@@ -14,6 +16,7 @@ export interface AttemptRecord {
   at: number;
 }
 
+/** Token counts of a request (prompt, candidates, thoughts, cached). */
 export interface TokenUsage {
   prompt: number;
   candidates: number;
@@ -22,6 +25,7 @@ export interface TokenUsage {
   total: number;
 }
 
+/** The ledger record of one request: route, model, credential, attempts, status, timing and tokens. */
 export interface RequestRecord {
   id: string;
   startedAt: number;

@@ -7,11 +7,12 @@ import { googleError, toGoogleWireError, type WireError } from "../../gemini/wir
 import { BodyError, readJsonBody } from "../body.ts";
 import { isUpstreamError } from "../../gemini/errors.ts";
 import { NoCredentialError } from "../../pool/errors.ts";
-import { tokenUsageOf, type RequestRecord } from "../../usage/record.ts";
+import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../request-record.ts";
 import type { AppContext } from "../context.ts";
 import { SSE_HEADERS, streamResponse } from "../stream-response.ts";
 import { NativeError } from "./_native-error.ts";
+import { observed, streamClosed } from "./_stream-record.ts";
 import { validateNativeGenerate } from "./_native-validate.ts";
 import { toNativeModel } from "./_native-models.ts";
 
@@ -41,23 +42,6 @@ async function body(event: H3Event, ctx: AppContext): Promise<Record<string, unk
 
 const sseFrame = (chunk: GenerateContentResponse) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
 
-/** Notes first byte and the latest usage on the record as chunks go by. */
-async function* observed(chunks: AsyncIterable<GenerateContentResponse>, record: RequestRecord): AsyncGenerator<GenerateContentResponse> {
-  for await (const chunk of chunks) {
-    record.firstByteAt ??= Date.now();
-    if (chunk.usageMetadata) record.usage = tokenUsageOf(chunk.usageMetadata);
-    yield chunk;
-  }
-}
-
-function streamClosed(ctx: AppContext, record: RequestRecord) {
-  return (outcome: "done" | "error" | "cancelled", error?: unknown) => {
-    record.outcome = outcome === "done" ? "success" : outcome === "cancelled" ? "cancelled" : "error";
-    if (error) record.errorClass = errorClassOf(error);
-    ctx.finish(record, 200);
-  };
-}
-
 export function errorClassOf(error: unknown): string {
   if (isUpstreamError(error)) return error.kind;
   if (error instanceof NoCredentialError) return "no_credentials";
@@ -81,7 +65,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const result = await ctx.dispatcher.stream(model.upstream, request, options);
   const chunks = observed(result.value, record);
   record.deferred = true;
-  const onClose = streamClosed(ctx, record);
+  const onClose = streamClosed(ctx, record, errorClassOf);
   const alt = new URL(event.req.url).searchParams.get("alt");
   if (alt === "sse") {
     return streamResponse(chunks, {

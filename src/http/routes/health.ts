@@ -1,14 +1,19 @@
 import type { H3 } from "h3";
 import type { AppContext } from "../context.ts";
 
+// Public (no auth): counts only, no ids or emails.
+
 export function registerHealthRoutes(app: H3, ctx: AppContext): void {
   const health = () => {
     const credentials = ctx.pool.list();
     const usable = ctx.pool.usableCount();
-    return {
-      status: usable > 0 ? "healthy" : "degraded",
-      credentials: { total: credentials.length, usable },
-    };
+    const byStatus: Record<string, number> = {};
+    for (const c of credentials) byStatus[c.state.status] = (byStatus[c.state.status] ?? 0) + 1;
+    // healthy: all credentials fine; degraded: serving, but some need attention or are cooling;
+    // unhealthy: nothing can serve. Always HTTP 200 (as the predecessor): the body tells which.
+    const attention = credentials.length - (byStatus.active ?? 0) - (byStatus.disabled ?? 0);
+    const status = usable === 0 ? "unhealthy" : attention > 0 ? "degraded" : "healthy";
+    return { status, credentials: { total: credentials.length, usable, by_status: byStatus } };
   };
   app.get("/health", health);
   app.get("/healthz", health);

@@ -1,0 +1,117 @@
+// Plain HTML for the login pages: the "add account" chooser, the paste step, the result and the
+// error page. Every dynamic value goes through `esc`; no token ever reaches a page.
+import { randomBytes } from "node:crypto";
+import type { CredentialView } from "../pool/pool.ts";
+import type { LoginError, LoginOutcome } from "./account.ts";
+import type { LoginMode } from "./modes.ts";
+
+const esc = (value: unknown): string =>
+  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** Only web links from Google reach an href (never `javascript:` and the like). */
+const safeLink = (link: string | undefined): string | undefined => (link && /^https?:\/\//i.test(link) ? link : undefined);
+
+const STYLE =
+  "body{font:15px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}" +
+  "a.button,button{display:inline-block;padding:.5em 1em;border:1px solid #1a73e8;border-radius:4px;background:#1a73e8;color:#fff;text-decoration:none;font:inherit;cursor:pointer}" +
+  "input[type=text]{width:100%;padding:.5em;font:inherit;box-sizing:border-box}section{border-top:1px solid #ddd;margin-top:1.5em}" +
+  ".muted{color:#666}.bad{color:#b00020}.ok{color:#137333}code{background:#f3f3f3;padding:0 .2em}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left}";
+
+/** Every page gets a strict CSP; its own inline style and script run by nonce. */
+export function page(title: string, body: string, status = 200, extraHead = "", script = ""): Response {
+  const nonce = randomBytes(16).toString("base64");
+  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style nonce="${nonce}">${STYLE}</style>${extraHead}</head>` +
+    `<body>${body}${script ? `<script nonce="${nonce}">${script}</script>` : ""}</body></html>`;
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  return new Response(text, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": csp, "x-content-type-options": "nosniff" },
+  });
+}
+
+const MODE_TEXT: Record<LoginMode, { title: string; when: string }> = {
+  loopback: { title: "Sign in with Google (this machine)", when: "The admin page is open on localhost: Google sends the browser straight back here." },
+  authcode: { title: "Sign in and paste the code", when: "For a proxy on a remote server: Google shows a code on its own page, you paste it here. No port to expose." },
+  paste: { title: "Paste the redirect URL", when: "Google redirects to a 127.0.0.1 address that does not answer; copy that address from the browser's bar and paste it here." },
+  own: { title: "Sign in with your own OAuth client", when: "Uses oauth_client and public_url from the config: Google redirects to this proxy's public address." },
+};
+
+function accountRows(accounts: CredentialView[]): string {
+  if (accounts.length === 0) return `<p class="muted">No accounts yet.</p>`;
+  const rows = accounts.map((a) => {
+    const name = a.kind === "api_key" ? `API key ${a.label ?? a.id}` : (a.email ?? a.id);
+    const reason = a.state.reason ? ` — ${esc(a.state.reason)}` : "";
+    const href = safeLink(a.state.link);
+    const link = href ? ` <a href="${esc(href)}" rel="noreferrer" target="_blank">fix</a>` : "";
+    return `<tr data-id="${esc(a.id)}"><td class="account">${esc(name)}</td><td>${esc(a.state.status)}${reason}${link}</td></tr>`;
+  });
+  return `<table id="accounts"><tr><th>Account</th><th>Status</th></tr>${rows.join("")}</table>`;
+}
+
+export function addAccountPage(input: { base: string; available: LoginMode[]; preferred: LoginMode; problems: Partial<Record<LoginMode, string>>; accounts: CredentialView[] }): Response {
+  const modes = (["loopback", "authcode", "paste", "own"] as LoginMode[]).map((mode) => {
+    const text = MODE_TEXT[mode];
+    const problem = input.problems[mode];
+    const action = problem
+      ? `<p class="muted">Not available: ${esc(problem)}</p>`
+      : `<p><a class="button" id="login-${mode}" href="${esc(`${input.base}/oauth2/login?mode=${mode}`)}">${esc(text.title)}</a>${mode === input.preferred ? ` <span class="muted">(recommended here)</span>` : ""}</p>`;
+    return `<section><h2>${esc(text.title)}</h2><p>${esc(text.when)}</p>${action}</section>`;
+  });
+  const body =
+    `<h1>Add an account</h1><p><a href="${esc(`${input.base}/`)}">← Back to the admin page</a></p>` +
+    `<p>Log in with a Google account that can use Gemini Code Assist. The proxy then looks up its email and project and onboards it.</p>` +
+    `${modes.join("")}<section><h2>Accounts</h2>${accountRows(input.accounts)}</section>`;
+  return page("Add an account", body);
+}
+
+/** Step page for `authcode` and `paste`: open Google in a new tab, then paste what it gives back. */
+export function pastePage(input: { base: string; mode: LoginMode; state: string; authorizeUrl: string; csrf?: string }): Response {
+  const what = input.mode === "authcode" ? "the code Google shows" : "the whole address of the page Google sent you to (it starts with http://127.0.0.1)";
+  const head = input.csrf ? `<meta name="csrf-token" content="${esc(input.csrf)}">` : "";
+  const body =
+    `<h1>${esc(MODE_TEXT[input.mode].title)}</h1>` +
+    `<p>1. <a class="button" id="google" href="${esc(input.authorizeUrl)}" target="_blank" rel="noopener noreferrer">Open Google sign-in</a></p>` +
+    `<form id="paste" method="post" action="${esc(`${input.base}/oauth2/complete`)}" data-add="${esc(`${input.base}/oauth2/add`)}"><p>2. Paste ${esc(what)}:</p>` +
+    `<input type="hidden" name="state" value="${esc(input.state)}"><p><input type="text" name="input" autocomplete="off" required></p>` +
+    `<p><button type="submit">Add the account</button></p></form><div id="result" role="status"></div>` +
+    `<p class="muted">This login expires in 10 minutes. <a href="${esc(`${input.base}/oauth2/add`)}">Start again</a></p>`;
+  return page(MODE_TEXT[input.mode].title, body, 200, head, PASTE_SCRIPT);
+}
+
+// Posts with fetch so the admin session's CSRF header can be sent; renders text only (no HTML).
+const PASTE_SCRIPT = `document.getElementById("paste").addEventListener("submit",async(e)=>{e.preventDefault();const f=e.target,out=document.getElementById("result");
+const t=document.querySelector('meta[name="csrf-token"]'),h={"content-type":"application/json",accept:"application/json"};if(t)h["x-csrf-token"]=t.content;
+out.textContent="Working…";try{const r=await fetch(f.action,{method:"POST",headers:h,credentials:"same-origin",body:JSON.stringify({state:f.state.value,input:f.input.value})});
+const j=await r.json();out.className=j.ok&&j.result!=="dropped"?"ok":"bad";out.textContent=j.ok?j.message:(j.error&&j.error.message)||("HTTP "+r.status);
+if(j.ok){f.hidden=true;const a=document.createElement("a");a.href=f.dataset.add;a.textContent=" Add another or see all accounts";out.append(a);}}catch(x){out.className="bad";out.textContent=String(x);}});`;
+
+export function outcomeMessage(outcome: LoginOutcome): string {
+  const c = outcome.credential;
+  const who = c.email ?? "The account";
+  if (outcome.result === "dropped") {
+    return `${who} was not added: Google says it is not eligible for Gemini Code Assist (${c.state.reason ?? "no reason given"}).`;
+  }
+  const verb = outcome.result === "added" ? "was added" : "was already in the pool and has been updated";
+  const status = c.state.status === "active" ? "It is active." : `Its status is ${c.state.status}${c.state.reason ? `: ${c.state.reason}` : ""}.`;
+  return `${who} ${verb}. ${status}`;
+}
+
+export function resultPage(base: string, outcome: LoginOutcome): Response {
+  const c = outcome.credential;
+  const good = outcome.result !== "dropped" && c.state.status === "active";
+  const href = safeLink(c.state.link);
+  const link = href ? `<p><a href="${esc(href)}" target="_blank" rel="noreferrer">${esc(href)}</a></p>` : "";
+  const body =
+    `<h1 class="${good ? "ok" : "bad"}">${outcome.result === "dropped" ? "Account not added" : "Authentication Successful!"}</h1>` +
+    `<p id="outcome" data-result="${esc(outcome.result)}" data-status="${esc(c.state.status)}">${esc(outcomeMessage(outcome))}</p>${link}` +
+    `<p><a href="${esc(`${base}/`)}">Back to the admin page</a> · <a href="${esc(`${base}/oauth2/add`)}">Add another account</a></p>`;
+  return page("Login result", body, outcome.result === "dropped" ? 422 : 200);
+}
+
+export function errorPage(base: string, error: LoginError | { code: string; message: string; status: number }): Response {
+  const body =
+    `<h1 class="bad">Authentication Failed</h1><p id="error" data-code="${esc(error.code)}">Reason: ${esc(error.message)}</p>` +
+    `<p><a href="${esc(`${base}/oauth2/add`)}">Start a new login</a> · <a href="${esc(`${base}/`)}">Back to the admin page</a></p>`;
+  return page("Authentication Failed", body, error.status);
+}

@@ -1,0 +1,59 @@
+// `pool.add()`: normalize the input, complete an OAuth account (token, email, project, tier) and
+// merge with what the pool already knows, so re-adding never loses cooldowns, counters or an
+// operator's `disabled`, and fixes the account problems a fresh setup no longer sees.
+import { completeAccount, stateForError, type AccountServices } from "./accounts.ts";
+import { credentialId, initialState, type Credential, type CredentialState, type OAuthCredential } from "./credential.ts";
+import type { Entry } from "./entry.ts";
+import { normalizeCredentialInput, type CredentialInput } from "./input.ts";
+
+export interface Prepared {
+  id: string;
+  credential: Credential;
+  state: CredentialState;
+  existing?: Entry;
+  /** Why the account cannot serve, when setup found a problem. */
+  problem?: string;
+}
+
+export async function prepareCredential(services: AccountServices, input: CredentialInput, find: (id: string) => Entry | undefined, now: number): Promise<Prepared> {
+  const norm = normalizeCredentialInput(input);
+  const selection = { weight: norm.weight, priority: norm.priority };
+  if (norm.kind === "api_key") {
+    const id = credentialId("api_key", norm.apiKey);
+    const existing = find(id);
+    const old = existing?.credential;
+    const credential: Credential = {
+      id,
+      kind: "api_key",
+      apiKey: norm.apiKey,
+      label: norm.label ?? old?.label,
+      weight: selection.weight ?? old?.weight,
+      priority: selection.priority ?? old?.priority,
+      createdAt: old?.createdAt ?? now,
+    };
+    return { id, credential, state: existing?.state ?? initialState(), existing };
+  }
+  const draft: OAuthCredential = { ...norm, id: "", createdAt: now };
+  const { credential: done, error } = await completeAccount(services, draft);
+  const id = credentialId("oauth", done.email ?? done.refreshToken);
+  const existing = find(id);
+  const old = existing?.credential;
+  const credential: OAuthCredential = {
+    ...done,
+    id,
+    label: done.label ?? old?.label,
+    weight: selection.weight ?? old?.weight,
+    priority: selection.priority ?? old?.priority,
+    createdAt: old?.createdAt ?? now,
+  };
+  const base = existing?.state ?? initialState();
+  const disabled = base.status === "disabled";
+  let state: CredentialState;
+  if (error) {
+    const change = stateForError(error);
+    state = { ...base, ...change, status: disabled ? "disabled" : change.status, failedAt: now };
+  } else {
+    state = disabled ? base : { ...base, status: "active", reason: undefined, link: undefined, failures: 0 };
+  }
+  return { id, credential, state, existing, problem: error ? state.reason : undefined };
+}

@@ -1,0 +1,90 @@
+// Every state change goes through `commit`: the status is settled, changes are announced as
+// events, and the latest state is written through the credential store. Writes of one credential
+// are serialized and coalesced, so a slow driver never sees them out of order.
+import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialState } from "./credential.ts";
+import type { Entry } from "./entry.ts";
+import type { PoolEvents } from "./events.ts";
+import { settleStatus } from "./reactions.ts";
+
+export interface StateKeeper {
+  /** Apply `next` to the entry, announce what changed, persist. */
+  commit(entry: Entry, next: CredentialState, options?: { record?: boolean }): void;
+  /** Stop writing an id (removed) and delete it from storage. */
+  forget(id: string): Promise<void>;
+  /** Resolves when every queued write is done. */
+  flush(): Promise<void>;
+}
+
+interface Queue {
+  entry: Entry;
+  state: boolean;
+  record: boolean;
+  running?: Promise<void>;
+}
+
+export function createStateKeeper(store: CredentialStore, events: PoolEvents, warn: (...args: unknown[]) => void): StateKeeper {
+  const queues = new Map<string, Queue>();
+
+  function announce(id: string, before: CredentialState, after: CredentialState, now: number) {
+    if (before.status !== after.status) {
+      events.emit("credential:state", { id, previous: before.status, status: after.status, reason: after.reason, link: after.link, at: now });
+    }
+    const models = new Set([...Object.keys(before.cooldowns), ...Object.keys(after.cooldowns)]);
+    for (const model of models) {
+      const a = before.cooldowns[model];
+      const b = after.cooldowns[model];
+      if (a?.until === b?.until && a?.reason === b?.reason) continue;
+      events.emit("credential:cooldown", { id, model, until: b?.until, reason: b?.reason, at: now });
+    }
+  }
+
+  async function drain(id: string, queue: Queue) {
+    while (queue.state || queue.record) {
+      const { credential, state } = queue.entry;
+      const writes: Promise<void>[] = [];
+      if (queue.record) writes.push(store.put(credential));
+      if (queue.state) writes.push(store.putState(id, state));
+      queue.state = queue.record = false;
+      try {
+        await Promise.all(writes);
+      } catch (error) {
+        warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
+      }
+    }
+    queue.running = undefined;
+  }
+
+  function schedule(entry: Entry, record: boolean) {
+    const id = entry.credential.id;
+    let queue = queues.get(id);
+    if (!queue) queues.set(id, (queue = { entry, state: false, record: false }));
+    queue.entry = entry;
+    queue.state = true;
+    queue.record ||= record;
+    queue.running ??= drain(id, queue);
+  }
+
+  return {
+    commit(entry, next, options = {}) {
+      const now = Date.now();
+      const before = entry.state;
+      const after = settleStatus(next, now);
+      entry.state = after;
+      announce(entry.credential.id, before, after, now);
+      schedule(entry, options.record === true);
+    },
+    async forget(id) {
+      const queue = queues.get(id);
+      if (queue) {
+        queue.state = queue.record = false;
+        await queue.running;
+        queues.delete(id);
+      }
+      await store.remove(id);
+    },
+    async flush() {
+      await Promise.all([...queues.values()].map((q) => q.running));
+    },
+  };
+}

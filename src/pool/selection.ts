@@ -1,0 +1,81 @@
+// Which credential serves a model next: pure ordering of the usable candidates. Healthy before
+// suspected, then priority, then remaining quota; inside the best group the strategy decides.
+import { USABLE_STATUSES, type CredentialState } from "./credential.ts";
+import { cooldownFor } from "./reactions.ts";
+
+/** How the pool picks among usable credentials of the same priority. */
+export type SelectionStrategy = "round-robin" | "least-used" | "fill-first";
+
+export const SELECTION_STRATEGIES: readonly SelectionStrategy[] = ["round-robin", "least-used", "fill-first"];
+
+export interface Candidate {
+  id: string;
+  weight: number;
+  priority: number;
+  createdAt: number;
+  state: CredentialState;
+  /** Leases not yet reported. */
+  pending: number;
+}
+
+/** Smooth weighted round-robin memory (nginx's algorithm): current weight per credential id. */
+export type RoundRobinMemory = Map<string, number>;
+
+export function isUsableFor(state: CredentialState, model: string, now: number): boolean {
+  return USABLE_STATUSES.has(state.status) && !cooldownFor(state, model, now);
+}
+
+/** 0 healthy (a cooldown that ran out counts as healthy: the next use is its probe), 1 suspected. */
+export function healthTier(state: CredentialState): number {
+  return state.status === "suspected" ? 1 : 0;
+}
+
+/** Remaining quota in quarters (4 = plenty or unknown, 0 = none), so small differences don't defeat the strategy. */
+export function quotaRank(state: CredentialState, model: string): number {
+  const fraction = state.quota?.[model]?.remainingFraction;
+  return fraction === undefined ? 4 : Math.max(0, Math.min(4, Math.ceil(fraction * 4)));
+}
+
+function groupKey(c: Candidate, model: string): number[] {
+  return [healthTier(c.state), -c.priority, -quotaRank(c.state, model)];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+function strategyCompare(strategy: SelectionStrategy): (a: Candidate, b: Candidate) => number {
+  const stable = (a: Candidate, b: Candidate) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+  if (strategy !== "least-used") return stable;
+  const load = (c: Candidate) => (c.state.usageCount + c.pending) / c.weight;
+  return (a, b) => load(a) - load(b) || (a.state.lastUsedAt ?? 0) - (b.state.lastUsedAt ?? 0) || stable(a, b);
+}
+
+function roundRobinPick(group: Candidate[], memory: RoundRobinMemory): Candidate {
+  let total = 0;
+  let best: Candidate | undefined;
+  for (const c of group) {
+    const current = (memory.get(c.id) ?? 0) + c.weight;
+    memory.set(c.id, current);
+    total += c.weight;
+    if (!best || current > memory.get(best.id)!) best = c;
+  }
+  memory.set(best!.id, memory.get(best!.id)! - total);
+  return best!;
+}
+
+/** Usable candidates in the order to try them. Advances the round-robin memory by one pick. */
+export function orderCandidates(candidates: Candidate[], model: string, strategy: SelectionStrategy, memory: RoundRobinMemory, now: number): Candidate[] {
+  const keyed = candidates
+    .filter((c) => isUsableFor(c.state, model, now))
+    .map((c) => ({ c, key: groupKey(c, model) }));
+  const byStrategy = strategyCompare(strategy);
+  keyed.sort((a, b) => compareKeys(a.key, b.key) || byStrategy(a.c, b.c));
+  const ordered = keyed.map((k) => k.c);
+  if (strategy !== "round-robin" || ordered.length < 2) return ordered;
+  const head = keyed.filter((k) => compareKeys(k.key, keyed[0]!.key) === 0).map((k) => k.c);
+  if (head.length < 2) return ordered;
+  const pick = roundRobinPick(head, memory);
+  return [pick, ...ordered.filter((c) => c !== pick)];
+}
