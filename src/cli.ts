@@ -14,6 +14,8 @@ export const main: CommandDef<typeof runArgs> = withExamples(defineCommand({
   subCommands: {
     run: () => import("./cli/commands/run.ts").then((m) => m.runCommand),
     login: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
+    // The Python proxy's name for it: `auth` still works for its users' scripts.
+    auth: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
     accounts: () => import("./cli/commands/accounts.ts").then((m) => m.accountsCommand),
     "generate-key": () => import("./cli/commands/generate-key.ts").then((m) => m.generateKeyCommand),
     config: () => import("./cli/commands/config.ts").then((m) => m.configCommand),

@@ -183,4 +183,27 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(server.output()).toMatch(/cut the requests still running after 0\.5 s/);
   });
+  it("--import-gemini-cli imports ~/.gemini/oauth_creds.json into an empty pool; `auth` is an alias of login", async () => {
+    const { mkdir, rm } = await import("node:fs/promises");
+    const gemini = join(cli.home, ".gemini");
+    await mkdir(gemini, { recursive: true });
+    fake.addAccount({ email: "laptop@example.com" });
+    await writeFile(join(gemini, "oauth_creds.json"), JSON.stringify(fake.oauthCreds("laptop@example.com"), null, 2));
+    try {
+      const { config } = await setup("firststart", { credentials_file: undefined });
+      const offered = await cli.start(["-c", config, "--data-dir", join(dir, "offer-data")]);
+      expect(offered.output()).toMatch(/--import-gemini-cli/);
+      expect(offered.output()).toMatch(/0 usable credential/);
+      await offered.stop();
+      const imported = await cli.start(["-c", config, "--data-dir", join(dir, "import-data"), "--import-gemini-cli"]);
+      expect(imported.output()).toMatch(/imported .*oauth_creds\.json/);
+      expect((await generate(imported.url, "imported")).status).toBe(200);
+      await imported.stop();
+    } finally {
+      await rm(gemini, { recursive: true, force: true });
+    }
+    const help = await runBin(cli, ["auth", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout + help.stderr).toMatch(/--no-browser/);
+  });
 });

@@ -20,6 +20,7 @@ export const serverArgs = {
   host: { type: "string", description: "Host to bind (default 127.0.0.1; 0.0.0.0 exposes it; env GEMINI_PROXY_HOST)" },
   port: { type: "string", alias: "p", description: "Port (default 8889; env GEMINI_PROXY_PORT)" },
   shutdownTimeout: { type: "string", description: "Seconds in-flight requests get on SIGINT/SIGTERM (default 10)", valueHint: "sec" },
+  importGeminiCli: { type: "boolean", description: "With an empty pool, import ~/.gemini/oauth_creds.json (your Gemini CLI login) at start" },
 } as const satisfies ArgsDef;
 
 export const runArgs = { ...commonArgs, ...serverArgs } as const satisfies ArgsDef;

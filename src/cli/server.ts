@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
 import type { Logger } from "../options.ts";
+import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
 import type { CliContext } from "./context.ts";
 
@@ -21,7 +22,7 @@ function displayUrl(address: AddressInfo): { url: string; everywhere: boolean } 
   return { url: `http://${host}:${address.port}`, everywhere };
 }
 
-export async function startServer(ctx: CliContext): Promise<RunningServer> {
+export async function startServer(ctx: CliContext, options: { importGeminiCli?: boolean } = {}): Promise<RunningServer> {
   const { settings, logger, storage, masker } = ctx;
   const authKeys = await ensureAuthKeys(ctx);
   const proxy = createGeminiProxy({
@@ -33,6 +34,8 @@ export async function startServer(ctx: CliContext): Promise<RunningServer> {
   });
   try {
     await proxy.ready();
+    // An empty pool and a Gemini CLI login on this machine: offer it (or import it when asked).
+    await firstStartGeminiCliImport(proxy.pool, { importNow: options.importGeminiCli === true, logger });
   } catch (error) {
     await proxy.close().catch(() => {});
     await storage.dispose?.();

@@ -33,7 +33,7 @@ export const runCommand: CommandDef<typeof runArgs> = withExamples(defineCommand
     process.once("SIGTERM", onSignal);
     try {
       ctx = await createCliContext(args);
-      running = await startServer(ctx);
+      running = await startServer(ctx, { importGeminiCli: args.importGeminiCli });
       if (signalled) stop();
     } catch (error) {
       await ctx?.storage.dispose?.().catch(() => {});
@@ -44,6 +44,7 @@ export const runCommand: CommandDef<typeof runArgs> = withExamples(defineCommand
   "gemini-cli-proxy                                 # 127.0.0.1:8889, storage in ~/.gemini-cli-proxy",
   "gemini-cli-proxy -c config.json -ek KEY          # the Python proxy's files, unchanged",
   "gemini-cli-proxy run --host 0.0.0.0 --port 8080 --log-format json",
+  "gemini-cli-proxy --import-gemini-cli             # first start: use ~/.gemini/oauth_creds.json",
   "GEMINI_PROXY_AUTH_KEYS=k1,k2 gemini-cli-proxy --data-dir /var/lib/gemini-cli-proxy",
 ]);
 

@@ -1,6 +1,7 @@
 // /admin/credentials: list, check, add, remove, disable, enable, clear-cooldown, with the
 // predecessor's response shapes. Ids in messages are echoed back only as given, never secrets.
 import { getRouterParam, type H3 } from "h3";
+import { revokeCredential } from "../../login/revoke.ts";
 import { InvalidCredentialError } from "../../pool/errors.ts";
 import type { CredentialView } from "../../pool/pool.ts";
 import type { AppContext } from "../context.ts";
@@ -94,6 +95,11 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
           await ctx.pool.remove(result.id);
           return Response.json({ detail: "failed_to_get_email", reason: scrub(state.reason ?? "", secretsIn(input)) }, { status: 400 });
         }
+        // Same rule as the login flows: a new account Google will not serve is explained, not kept.
+        if (result.created && state.status === "ineligible") {
+          await ctx.pool.remove(result.id);
+          return Response.json({ detail: "ineligible", reason: state.reason ?? null, link: state.link ?? null, email: maskEmail(email) }, { status: 400 });
+        }
         return { status: "success", message: result.created ? "credential_added" : "credential_updated", email: maskEmail(email), id: result.id, credential_status: state.status };
       } catch (error) {
         const detail = error instanceof InvalidCredentialError ? error.code : scrub((error as Error)?.message ?? "credential_rejected", secretsIn(input));
@@ -107,7 +113,10 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
     "/admin/credentials/:id",
     async (event) => {
       const id = getRouterParam(event, "id") ?? "";
-      return (await ctx.pool.remove(id)) ? { status: "success", message: "credential_deleted" } : notFound(id);
+      const revoke = ["1", "true", "yes"].includes(new URL(event.req.url).searchParams.get("revoke") ?? "");
+      const result = await revokeCredential({ pool: ctx.pool, store: ctx.credentialStore, oauth: ctx.oauth }, id, { revoke });
+      if (!result.removed) return notFound(id);
+      return { status: "success", message: "credential_deleted", ...(revoke ? { revoked: result.revoked, revoke_error: result.revokeError ?? null } : {}) };
     },
     guard,
   );

@@ -111,7 +111,7 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
     }
   }
   if (API_KEY_ACTIONS.has(action)) {
-    if (!ctx.pool.list().some((c) => c.kind === "api_key")) {
+    if (!ctx.pool.hasKind("api_key")) {
       throw new NativeError(googleError(501, `${action} is only available through the Gemini API: add a Gemini API key to the pool (gemini_api_keys). Code Assist accounts cannot serve it.`));
     }
     const raw = await body(event, ctx);

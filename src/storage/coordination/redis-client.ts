@@ -3,7 +3,6 @@
 
 export interface RedisClientLike {
   status: string;
-  options?: { keyPrefix?: string };
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ...args: (string | number)[]): Promise<string | null>;
   del(...keys: string[]): Promise<number>;
@@ -64,5 +63,6 @@ export function redisMountOf(storage: unknown): RedisMount | undefined {
   const client = driver.getInstance() as RedisClientLike;
   if (!client || typeof client.duplicate !== "function" || typeof client.eval !== "function") return undefined;
   const base = (driver.options?.base ?? "").replace(/:$/, "");
-  return { client, prefix: `${client.options?.keyPrefix ?? ""}${base ? `${base}:` : ""}` };
+  // ioredis adds its own keyPrefix (if any) to every key, ours included.
+  return { client, prefix: base ? `${base}:` : "" };
 }
