@@ -1,5 +1,9 @@
 // Bench client helpers: autocannon runs and raw streaming requests with first-byte timing.
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -11,7 +15,41 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function load(url: string, opts: { path: string; body: string; headers: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
+/** wrk (C, cheap on CPU) when installed: more of the 2 cores stay with the proxy and the fake. */
+export const HAS_WRK = spawnSync("wrk", ["--version"]).error === undefined;
+
+function ms(text: string | undefined): number {
+  if (!text) return NaN;
+  const n = Number.parseFloat(text);
+  return text.endsWith("us") ? n / 1000 : text.endsWith("ms") ? n : text.endsWith("s") ? n * 1000 : n;
+}
+
+function loadWithWrk(url: string, opts: LoadOptions): LoadResult {
+  const script = join(tmpdir(), `gcp-bench-${process.pid}.lua`);
+  const headers = { "content-type": "application/json", ...opts.headers };
+  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(opts.body)}\n${Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join("\n")}\n`);
+  const out = execFileSync("wrk", ["-t2", `-c${opts.connections}`, `-d${opts.seconds}s`, "--latency", "-s", script, url + opts.path]).toString();
+  const pct = (p: string) => ms(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(out)?.[1]);
+  return {
+    rps: Number.parseFloat(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? "0"),
+    p50: pct("50"),
+    p90: pct("90"),
+    p99: pct("99"),
+    errors: Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+interface LoadOptions {
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}
+
+export async function load(url: string, opts: LoadOptions): Promise<LoadResult> {
+  if (HAS_WRK) return loadWithWrk(url, opts);
   const result = await autocannon({
     url: url + opts.path,
     method: "POST",
@@ -55,6 +93,27 @@ export function streamOnce(base: string, path: string, headers: Record<string, s
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** Sequential requests on one keep-alive connection, timed with a high-resolution clock (ms). */
+export async function sequentialLatency(base: string, path: string, headers: Record<string, string>, body: string, count: number): Promise<number[]> {
+  const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    times.push(
+      await new Promise<number>((resolve, reject) => {
+        const t0 = performance.now();
+        const req = http.request(`${base}${path}`, { method: "POST", agent: one, headers: { "content-type": "application/json", ...headers } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(performance.now() - t0));
+        });
+        req.on("error", reject);
+        req.end(body);
+      }),
+    );
+  }
+  one.destroy();
+  return times;
 }
 
 export const median = (xs: number[]): number => {

@@ -22,7 +22,7 @@ export type { SecretsErrorCode } from "./storage/secrets.ts";
 export { LegacyFileError } from "./storage/legacy-file.ts";
 export type { LegacyFileErrorCode, LegacyCredential } from "./storage/legacy-file.ts";
 export type * from "./gemini/types.ts";
-export type { AdminOptions, UsageOptions } from "./options.ts";
+export type { AdminOptions, UsageOptions, AnthropicOptions, ResponsesOptions, EmbeddingsOptions } from "./options.ts";
 export { RequestDeniedError } from "./hooks.ts";
 export type { HookOptions, OnRequestStart, OnRequestEnd, RequestStartEvent, HookRejection } from "./hooks.ts";
 export type { RequestRecord, AttemptRecord, TokenUsage, RequestSurface } from "./usage/record.ts";

@@ -34,7 +34,11 @@ export interface GeminiProxyOptions {
    * Without keys every API request is refused.
    */
   authKeys?: AuthKeysOption;
-  /** Any unstorage instance (1.x or 2.x). Default: in memory. */
+  /**
+   * Any unstorage instance (1.x or 2.x). Default: in memory. When its root mount is unstorage's redis
+   * driver, every proxy on that redis acts as one pool: shared locks (single refresh), change notices,
+   * HINCRBY usage counters, and a degraded mode that serves from memory while redis is down.
+   */
   storage?: StorageLike;
   /** Credentials to import at start: the predecessor's SimpleCredential shape, `oauth_creds.json`, or `{ apiKey }`. */
   credentials?: readonly CredentialInput[];
@@ -121,6 +125,7 @@ export interface GeminiProxyOptions {
   embeddings?: EmbeddingsOptions;
 }
 
+/** Options of the Anthropic Messages surface (`/v1/messages`). */
 export interface AnthropicOptions {
   /**
    * Anthropic model name → Gemini model id. Exact names first, then keys with `*` wildcards
@@ -132,11 +137,13 @@ export interface AnthropicOptions {
   defaultModel?: string;
 }
 
+/** Options of the OpenAI Responses surface (`/v1/responses`). */
 export interface ResponsesOptions {
   /** How long answers are kept for `previous_response_id`, in seconds (in `storage`, shared by instances). Default 21600 (6 h). */
   ttlSec?: number;
 }
 
+/** Options of the embeddings surface (`/v1/embeddings`). */
 export interface EmbeddingsOptions {
   /** Gemini model for OpenAI's embedding model names (`text-embedding-3-small`…). Default "gemini-embedding-001". */
   defaultModel?: string;

@@ -26,7 +26,9 @@ import type { RequestRecord } from "./usage/record.ts";
 import { createHookRunner } from "./hooks.ts";
 import { startUsageLogging, type UsageLogging } from "./usage/logging.ts";
 import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
-import { createStorageUsageStore } from "./usage/store.ts";
+import { defaultUsageStore } from "./usage/redis-store.ts";
+import { createCoordinator } from "./storage/coordination/index.ts";
+import { createResilientStorage } from "./storage/redis-resilience.ts";
 
 /** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
@@ -91,7 +93,12 @@ function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, log
 export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy {
   const resolved = resolveOptions(options);
   const logger = createLogger(options.logger);
-  const storage: StorageLike = options.storage ?? (createStorage() as unknown as StorageLike);
+  const given: StorageLike = options.storage ?? (createStorage() as unknown as StorageLike);
+  // Locks, counters and change notices shared with every instance on this storage (redis: across processes).
+  const coordinator = createCoordinator(given);
+  // On redis: bounded calls, degraded mode with queued writes while it is down (redis-resilience.ts).
+  const resilient = coordinator.kind === "redis" ? createResilientStorage(given, coordinator, logger) : undefined;
+  const storage: StorageLike = resilient ?? given;
   const endpoints = resolveEndpoints(options.endpoints);
   const http = createHttpClient({ timeouts: resolved.requestTimeouts, httpProxy: options.httpProxy });
   const codeAssist = createCodeAssistClient({ http, baseUrl: endpoints.codeAssist });
@@ -108,6 +115,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     { oauth, codeAssist, projectIdMap: options.projectIdMap ?? {}, onboardingPollMs: options.onboardingPollMs },
     (logger.withTag?.("pool") ?? logger) as Logger,
     resolved.pool,
+    { coordinator, recovered: resilient?.onRecovered },
   );
   const dispatcher = createDispatcher({
     pool,
@@ -133,7 +141,8 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
       }
     })());
 
-  const usage = createProxyUsage({ store: options.usage?.store ?? createStorageUsageStore(storage), retentionDays: resolved.usage.retentionDays, logger });
+  const usageStore = options.usage?.store ?? defaultUsageStore(storage, coordinator);
+  const usage = createProxyUsage({ store: usageStore, retentionDays: resolved.usage.retentionDays, logger });
   const hooks = createHookRunner(options.hooks, logger);
   pool.on("request:attempt", (event) => usage.metrics.attempt(event));
   let usageLogging: UsageLogging | undefined;
@@ -166,6 +175,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     logger,
     inflight,
     storage,
+    storageStatus: () => resilient?.status() ?? { backend: "local", degraded: false, queuedWrites: 0 },
     oauth,
     credentialStore: store,
     signatures: createSignatureStore(storage, { ttlSec: resolved.openai.signatureTtlSec, logger }),
@@ -193,6 +203,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
         usageLogging?.stop();
         await usage.ledger.close();
         await legacySync?.flush();
+        await resilient?.flushQueue().catch(() => {});
+        resilient?.detach();
+        await coordinator.dispose();
         await http.close();
       })()),
   };

@@ -107,7 +107,7 @@ describeMatrix(
   "anthropic over HTTP",
   (fake) => {
     fake.addAccount({ email: "http@example.com" });
-    return { credentials: [fake.simpleCredential("http@example.com")], pool: { maxAttempts: 1, waitForCooldownMs: 0 } };
+    return { credentials: [fake.simpleCredential("http@example.com")], pool: { maxAttempts: 1, waitForCooldownMs: 0 }, streamGraceMs: 100, keepAliveMs: 60 };
   },
   (h) => {
     const post = (body: unknown, path = "/v1/messages", extra: Record<string, string> = {}) =>
@@ -143,6 +143,21 @@ describeMatrix(
       expect(delta.delta).toEqual({ stop_reason: "tool_use", stop_sequence: null });
       expect(delta.usage.output_tokens).toBeGreaterThan(0);
       expect(delta.usage.input_tokens).toBe(start.usage.input_tokens);
+    });
+
+    it("when Google is slow, pings go out first and message_start waits for its first chunk; a late failure is an error event", async () => {
+      h.fake.inject({ stream: { firstByteDelayMs: 300 } });
+      const slow = parseSse(await (await post({ ...ok, stream: true })).text());
+      expect(slow[0]!.event).toBe("ping");
+      expect(slow.filter((e) => e.event === "ping").length).toBeGreaterThan(2); // keep-alives while Google is silent
+      checkOrder(slow);
+      expect(slow.find((e) => e.event === "message_start")!.data.message.usage.input_tokens).toBeGreaterThan(0);
+      h.fake.inject({ error: "capacity", times: 1, delayMs: 300 });
+      const res = await post({ ...ok, stream: true });
+      expect(res.status).toBe(200);
+      const failed = parseSse(await res.text());
+      expect(failed.at(-1)).toEqual({ event: "error", data: { type: "error", error: { type: "overloaded_error", message: expect.any(String) } } });
+      expect(failed.some((e) => e.event === "message_stop")).toBe(false);
     });
 
     it("streams thinking then text with many text_delta events", async () => {

@@ -106,6 +106,21 @@ describe("toProxyOptions", () => {
 });
 
 describe("loadSettings: flags > environment > file > defaults", () => {
+  it("maps the Anthropic, Responses and embeddings keys", () => {
+    const config = {
+      anthropic: { model_map: { "claude-opus-*": "gemini-3-pro-preview" }, default_model: "gemini-2.5-flash" },
+      responses: { ttl_sec: 60 },
+      embeddings: { default_model: "gemini-embedding-001", model_map: { small: "gemini-embedding-001" } },
+    };
+    expect(validateConfig(config)).toEqual([]);
+    expect(toProxyOptions(config, "/")).toMatchObject({
+      anthropic: { modelMap: { "claude-opus-*": "gemini-3-pro-preview" }, defaultModel: "gemini-2.5-flash" },
+      responses: { ttlSec: 60 },
+      embeddings: { defaultModel: "gemini-embedding-001", modelMap: { small: "gemini-embedding-001" } },
+    });
+    expect(validateConfig({ responses: { ttl_sec: "soon" } })).toMatchObject([{ severity: "error", path: "responses.ttl_sec" }]);
+  });
+
   it("uses the documented defaults without a config file", async () => {
     const s = await loadSettings({}, {}, "/srv");
     expect(s).toMatchObject({ host: "127.0.0.1", port: 8889, logLevel: 3, logFormat: "pretty", shutdownTimeoutSec: 10, configPath: undefined });

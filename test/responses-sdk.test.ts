@@ -61,7 +61,7 @@ describe("openai SDK: responses", () => {
       input: [
         { role: "developer", content: "Rules." },
         { role: "user", content: [{ type: "input_text", text: "one" }] },
-        { type: "message", role: "assistant", content: [{ type: "output_text", text: "first", annotations: [] }] },
+        { type: "message", id: "msg_prev", role: "assistant", status: "completed", content: [{ type: "output_text", text: "first", annotations: [] }] },
         { role: "user", content: "two" },
       ],
     });
@@ -146,7 +146,7 @@ describe("openai SDK: responses", () => {
 
   it("store:false is accepted and keeps nothing; an unknown id is a 400", async () => {
     const res = await client.responses.create({ model: "gemini-2.5-flash", input: "forget me", store: false });
-    expect(res.store).toBe(false);
+    expect(res).toMatchObject({ status: "completed", store: false });
     const error = await client.responses.create({ model: "gemini-2.5-flash", previous_response_id: res.id, input: "again" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, param: "previous_response_id", code: "previous_response_not_found" });

@@ -1,7 +1,7 @@
 // The CLI's storage: fs under ~/.gemini-cli-proxy by default, memory or redis when configured.
 // Writes are tracked, so a command or a shutdown can wait until the pool's state has landed.
 import { createStorage } from "unstorage";
-import fsLiteDriver from "unstorage/drivers/fs-lite";
+import { atomicFsDriver } from "../storage/atomic-fs.ts";
 import type { StorageLike } from "../storage/types.ts";
 import type { CliSettings } from "./settings.ts";
 
@@ -33,6 +33,8 @@ function tracked(storage: StorageLike): CliStorage {
       while (pending.size) await Promise.allSettled([...pending]);
       await storage.dispose?.();
     },
+    // The proxy finds the redis client through the root mount (shared locks, counters, pub/sub).
+    ...("getMount" in storage ? { getMount: (key?: string) => (storage as { getMount(k?: string): unknown }).getMount(key) } : {}),
   };
 }
 
@@ -43,5 +45,6 @@ export async function createCliStorage(settings: CliSettings["storage"]): Promis
     const driver = redisDriver({ url: settings.url ?? "redis://127.0.0.1:6379", base: settings.base, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     return tracked(createStorage({ driver }) as unknown as StorageLike);
   }
-  return tracked(createStorage({ driver: fsLiteDriver({ base: settings.base }) }) as unknown as StorageLike);
+  // Write-then-rename: a crash mid-write never leaves a truncated record (fs-lite writes in place).
+  return tracked(createStorage({ driver: atomicFsDriver({ base: settings.base }) }) as unknown as StorageLike);
 }

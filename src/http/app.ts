@@ -1,6 +1,6 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
-import { H3, handleCors, onError } from "h3";
+import { H3, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
@@ -15,6 +15,16 @@ import { registerEmbeddingsRoutes } from "./routes/embeddings.ts";
 import { registerUiRoutes } from "./routes/ui.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
+
+/**
+ * CORS headers on the Response itself: headers staged on `event.res` would make h3 rebuild the
+ * response around its body as a web stream, the slow way to node.
+ */
+function allowCors(event: H3Event, response: unknown): void {
+  const headers = response instanceof Response ? response.headers : event.res.headers;
+  headers.set("access-control-allow-origin", "*");
+  headers.set("access-control-expose-headers", "*");
+}
 
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
@@ -33,8 +43,8 @@ export function createApp(ctx: AppContext): H3 {
   api.use(async (event, next) => {
     const path = localPath(event.url.pathname);
     const surface = surfaceOf(path);
-    if (surface !== "other") {
-      // Browser clients (web UIs) call the API surfaces cross-origin; admin routes stay same-origin.
+    // Browser clients (web UIs) call the API surfaces cross-origin; admin routes stay same-origin.
+    if (surface !== "other" && isPreflightRequest(event)) {
       const cors = handleCors(event, { origin: "*", methods: "*", allowHeaders: "*", exposeHeaders: "*", maxAge: "86400" });
       if (cors !== false) return cors;
     }
@@ -63,6 +73,7 @@ export function createApp(ctx: AppContext): H3 {
       }
       const response = await next();
       status = response instanceof Response ? response.status : event.res.status;
+      if (surface !== "other") allowCors(event, response);
       return response;
     } catch (error) {
       status = (error as { status?: number }).status ?? 500;

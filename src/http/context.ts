@@ -5,6 +5,7 @@ import type { Logger, ResolvedOptions } from "../options.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { GeminiApiClient } from "../upstream/gemini-api.ts";
 import type { StorageLike } from "../storage/types.ts";
+import type { StorageStatus } from "../storage/redis-resilience.ts";
 import type { OAuthContext } from "../upstream/oauth.ts";
 import type { CredentialStore } from "../storage/credential-store.ts";
 import type { SignatureStore } from "../storage/signatures.ts";
@@ -27,6 +28,8 @@ export interface AppContext {
   /** Requests in flight (the idle health check reads it). */
   inflight: { count: number };
   storage: StorageLike;
+  /** Shared-storage health for /health (redis degraded mode). */
+  storageStatus?: () => StorageStatus;
   /** Google OAuth (the configured client) for web logins and revocation. */
   oauth: OAuthContext;
   /** The pool's credential store (opens sealed secrets), e.g. to revoke a token before removal. */

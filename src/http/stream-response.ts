@@ -1,3 +1,6 @@
+import { Readable } from "node:stream";
+import { FastResponse } from "srvx";
+
 // Turning an async iterable of upstream chunks into a streamed web Response, with back-pressure
 // (pull-based), keep-alive comments, and upstream release when the client goes away.
 
@@ -18,12 +21,17 @@ export interface StreamResponseOptions<T> {
   onClose?: (outcome: "done" | "error" | "cancelled", error?: unknown) => void;
 }
 
-const encoder = new TextEncoder();
-
+/**
+ * A Node readable (not a WHATWG stream) wrapped in srvx's FastResponse: on node:http it is piped
+ * straight into the socket with Node's own back-pressure, and through `proxy.fetch` it still is a
+ * standard web Response. Pull-based: the next upstream chunk is awaited only when the client has
+ * drained the previous ones.
+ */
 export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamResponseOptions<T>): Response {
   const iterator = iterable[Symbol.asyncIterator]();
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
+  let pumping = false;
   const finish = (outcome: "done" | "error" | "cancelled", error?: unknown) => {
     if (closed) return;
     closed = true;
@@ -31,56 +39,56 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
     options.onClose?.(outcome, error);
   };
 
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (options.prelude) controller.enqueue(encoder.encode(options.prelude));
-      if (options.keepAlive && options.keepAliveMs) {
-        timer = setInterval(() => {
-          try {
-            if (!closed) controller.enqueue(encoder.encode(options.keepAlive!));
-          } catch {
-            // the controller is already closed
-          }
-        }, options.keepAliveMs);
-        timer.unref?.();
-      }
+  const readable: Readable = new Readable({
+    read() {
+      if (!pumping && !closed) void pump();
     },
-    async pull(controller) {
-      try {
-        // Skip chunks that frame to nothing so one pull always produces bytes or ends.
-        for (;;) {
-          const { done, value } = await iterator.next();
-          if (done) {
-            const tail = options.epilogue?.();
-            if (tail) controller.enqueue(encoder.encode(tail));
-            controller.close();
-            finish("done");
-            return;
-          }
-          const text = options.frame(value);
-          if (text) {
-            controller.enqueue(encoder.encode(text));
-            return;
-          }
-        }
-      } catch (error) {
-        if (closed) return;
-        const text = options.onError(error);
-        try {
-          if (text) controller.enqueue(encoder.encode(text));
-          controller.close();
-        } catch {
-          // client already gone
-        }
-        finish("error", error);
+    destroy(error, callback) {
+      if (!closed) {
+        finish("cancelled");
+        // Releases the upstream connection (the SSE parser cancels its body).
+        Promise.resolve(iterator.return?.()).catch(() => {});
       }
-    },
-    async cancel() {
-      finish("cancelled");
-      await iterator.return?.();
+      callback(error);
     },
   });
-  return new Response(body, { status: 200, headers: options.headers });
+
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      for (;;) {
+        const { done, value } = await iterator.next();
+        if (closed) return;
+        if (done) {
+          const tail = options.epilogue?.();
+          if (tail) readable.push(tail);
+          finish("done");
+          readable.push(null);
+          return;
+        }
+        const text = options.frame(value);
+        // Stop when the client's buffer is full: read() resumes us once it drained.
+        if (text && !readable.push(text)) return;
+      }
+    } catch (error) {
+      if (closed) return;
+      const text = options.onError(error);
+      if (text) readable.push(text);
+      finish("error", error);
+      readable.push(null);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  if (options.prelude) readable.push(options.prelude);
+  if (options.keepAlive && options.keepAliveMs) {
+    timer = setInterval(() => {
+      if (!closed) readable.push(options.keepAlive!);
+    }, options.keepAliveMs);
+    timer.unref?.();
+  }
+  return new FastResponse(readable as never, { status: 200, headers: options.headers }) as unknown as Response;
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

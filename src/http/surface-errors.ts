@@ -1,5 +1,6 @@
 // Errors decided by the HTTP layer (auth, unknown route, unreadable body) in the shape of the
 // surface the path belongs to: Google's on /v1beta, Anthropic's on /v1/messages, OpenAI's elsewhere.
+import { FastResponse } from "srvx";
 import { anthropicError } from "../anthropic/errors.ts";
 import { googleError } from "../gemini/wire-errors.ts";
 
@@ -28,12 +29,12 @@ const OPENAI_TYPES: Record<number, string> = {
 export function surfaceError(surface: Surface, status: number, message: string, code: string | null = null, headers: Record<string, string> = {}): Response {
   if (surface === "gemini") {
     const wire = googleError(status, message);
-    return Response.json(wire.body, { status, headers });
+    return FastResponse.json(wire.body, { status, headers });
   }
   if (surface === "anthropic") {
     const wire = anthropicError(status, message);
-    return Response.json(wire.body, { status, headers });
+    return FastResponse.json(wire.body, { status, headers });
   }
   const type = OPENAI_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error");
-  return Response.json({ error: { message, type, param: null, code } }, { status, headers });
+  return FastResponse.json({ error: { message, type, param: null, code } }, { status, headers });
 }

@@ -10,6 +10,8 @@ export interface Entry {
   refreshing?: Promise<OAuthCredential>;
   /** Leases handed out and not yet reported (least-used selection). */
   pending: number;
+  /** What storage held when this instance last read or wrote it: the base of three-way merges (cluster.ts). */
+  stored?: { credential: Credential; state: CredentialState };
 }
 
 /** A credential as the pool shows it (list, admin API): identity, kind and state, never its secrets. */

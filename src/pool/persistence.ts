@@ -6,6 +6,8 @@ import type { CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import type { PoolEvents } from "./events.ts";
 import { settleStatus } from "./reactions.ts";
+import type { ClusterSync } from "./cluster.ts";
+import { isUnavailable } from "../storage/coordination/index.ts";
 
 export interface StateKeeper {
   /** Apply `next` to the entry, announce what changed, persist. */
@@ -14,6 +16,10 @@ export interface StateKeeper {
   forget(id: string): Promise<void>;
   /** Resolves when every queued write is done. */
   flush(): Promise<void>;
+  /** Takes a state read from storage (another instance's change): announced, not written back. */
+  adopt(entry: Entry, next: CredentialState): void;
+  /** True while a write of `id` is queued or running. */
+  busy(id: string): boolean;
 }
 
 interface Queue {
@@ -23,7 +29,7 @@ interface Queue {
   running?: Promise<void>;
 }
 
-export function createStateKeeper(store: CredentialStore, events: PoolEvents, warn: (...args: unknown[]) => void): StateKeeper {
+export function createStateKeeper(store: CredentialStore, events: PoolEvents, warn: (...args: unknown[]) => void, sync?: ClusterSync): StateKeeper {
   const queues = new Map<string, Queue>();
 
   function announce(id: string, before: CredentialState, after: CredentialState, now: number) {
@@ -42,14 +48,16 @@ export function createStateKeeper(store: CredentialStore, events: PoolEvents, wa
   async function drain(id: string, queue: Queue) {
     while (queue.state || queue.record) {
       const { credential, state } = queue.entry;
+      const what = { record: queue.record, state: queue.state };
       const writes: Promise<void>[] = [];
-      if (queue.record) writes.push(store.put(credential));
-      if (queue.state) writes.push(store.putState(id, state));
+      if (!sync && queue.record) writes.push(store.put(credential));
+      if (!sync && queue.state) writes.push(store.putState(id, state));
       queue.state = queue.record = false;
       try {
-        await Promise.all(writes);
+        // With a cluster sync: locked, merged with what other instances wrote, announced.
+        await (sync ? sync.write(queue.entry, what) : Promise.all(writes));
       } catch (error) {
-        warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
+        if (!isUnavailable(error)) warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
       }
     }
     queue.running = undefined;
@@ -86,5 +94,13 @@ export function createStateKeeper(store: CredentialStore, events: PoolEvents, wa
     async flush() {
       await Promise.all([...queues.values()].map((q) => q.running));
     },
+    adopt(entry, next) {
+      const before = entry.state;
+      const after = settleStatus(next, Date.now());
+      if (JSON.stringify(before) === JSON.stringify(after)) return;
+      entry.state = after;
+      announce(entry.credential.id, before, after, Date.now());
+    },
+    busy: (id) => queues.get(id)?.running !== undefined,
   };
 }

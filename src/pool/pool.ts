@@ -13,6 +13,9 @@ import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
 import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
 import { createRefresher } from "./refresher.ts";
+import { createClusterSync, normalizeState } from "./cluster.ts";
+import { randomUUID } from "node:crypto";
+import type { Coordinator } from "../storage/coordination/index.ts";
 import { orderCandidates, isUsableFor, type RoundRobinMemory } from "./selection.ts";
 import { noCredentialError } from "./unavailable.ts";
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from "./settings.ts";
@@ -20,13 +23,27 @@ import type { CredentialPool, PoolLogger } from "./types.ts";
 
 export type { CredentialView, Lease } from "./entry.ts";
 export type { CheckResult, CheckerName } from "./health.ts";
+
+/** How a pool joins the other instances on its storage (created by createGeminiProxy). */
+export interface PoolCluster {
+  coordinator: Coordinator;
+  /** Subscribes to "the storage is back and queued writes landed". */
+  recovered?: (fn: () => void) => () => void;
+}
 export type { AddResult, AttemptInfo, AttemptOutcome, CredentialPool, PoolApi, PoolLogger } from "./types.ts";
 
-export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger, settings: PoolSettings = DEFAULT_POOL_SETTINGS): CredentialPool {
+export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger, settings: PoolSettings = DEFAULT_POOL_SETTINGS, cluster?: PoolCluster): CredentialPool {
   const entries = new Map<string, Entry>();
   const memory: RoundRobinMemory = new Map();
   const events = createPoolEvents((error) => logger.warn("a pool event listener threw:", error));
-  const keeper = createStateKeeper(store, events, logger.warn);
+  // Other instances on the same storage: merged writes, change notices, shared refresh (cluster.ts).
+  const sync = cluster && createClusterSync({
+    coordinator: cluster.coordinator, store, entries, instanceId: randomUUID(), warn: logger.warn, recovered: cluster.recovered,
+    busy: (id) => keeper.busy(id),
+    adopt: (entry, state) => keeper.adopt(entry, state),
+    dropped: (id) => void (entries.delete(id) && memory.delete(id)),
+  });
+  const keeper = createStateKeeper(store, events, logger.warn, sync);
   let loaded: Promise<void> | undefined;
   let idle = () => true;
   let closed = false;
@@ -36,15 +53,16 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
     if (entries.get(entry.credential.id) === entry) keeper.commit(entry, next, options);
     else entry.state = next;
   };
-  const refresher = createRefresher(services, commit);
+  const refresher = createRefresher(services, commit, cluster && { coordinator: cluster.coordinator, store });
 
   async function load() {
     for (const credential of await store.list()) {
       const saved = await store.getState(credential.id);
       const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
-      entries.set(credential.id, { credential, state, pending: 0 });
+      entries.set(credential.id, { credential, state, pending: 0, stored: { credential, state: normalizeState(saved) } });
     }
+    sync?.start();
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -80,6 +98,7 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       if (!entries.delete(id)) return false;
       memory.delete(id);
       await keeper.forget(id);
+      await sync?.removed(id);
       return true;
     },
     disable: (id) => withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
@@ -162,6 +181,7 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       closed = true;
       await background.stop();
       await keeper.flush();
+      sync?.stop();
     },
   };
   return pool;

@@ -3,6 +3,7 @@
 import type { CredentialState, OAuthCredential } from "./credential.ts";
 import { ensureFreshToken, stateForError, type AccountServices } from "./accounts.ts";
 import type { Entry } from "./entry.ts";
+import { refreshShared, type SharedRefreshDeps } from "./shared-refresh.ts";
 
 /** Tokens closer than this to expiry are refreshed before a request uses them. */
 export const LEASE_MARGIN_MS = 60_000;
@@ -26,7 +27,7 @@ export interface Refresher {
   refresh(entry: Entry, force: boolean): Promise<OAuthCredential>;
 }
 
-export function createRefresher(services: AccountServices, commit: Commit): Refresher {
+export function createRefresher(services: AccountServices, commit: Commit, shared?: Omit<SharedRefreshDeps, "services">): Refresher {
   function refresh(entry: Entry, force: boolean): Promise<OAuthCredential> {
     const cred = entry.credential as OAuthCredential;
     if (entry.refreshing) return entry.refreshing;
@@ -35,7 +36,8 @@ export function createRefresher(services: AccountServices, commit: Commit): Refr
     commit(entry, { ...entry.state, status: "refreshing" });
     const run = (async () => {
       try {
-        const fresh = await ensureFreshToken(services, cred, true);
+        // Shared storage: one refresh across every instance (shared-refresh.ts).
+        const fresh = shared ? await refreshShared({ ...shared, services }, cred) : await ensureFreshToken(services, cred, true);
         entry.credential = fresh;
         // Only the token was the problem: back to work (other problems, e.g. suspected, stay).
         const status = previous === "expired" || previous === "refreshing" ? "active" : previous;

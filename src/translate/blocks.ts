@@ -84,6 +84,7 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
   let pending: PendingCall | undefined;
   let toolCalls = 0;
   let finishReason: string | undefined;
+  let finishMessage: string | undefined;
   let usage: GeminiUsageMetadata | undefined;
   let done = false;
 
@@ -175,7 +176,10 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
       const cand = candidates.find((c) => (c.index ?? 0) === 0) ?? candidates[0];
       if (cand) {
         for (const part of cand.content?.parts ?? []) onPart(out, part);
-        if (cand.finishReason) finishReason = cand.finishReason;
+        if (cand.finishReason) {
+          finishReason = cand.finishReason;
+          finishMessage = cand.finishMessage;
+        }
       }
       return out;
     },
@@ -186,7 +190,7 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
       flushPending(out);
       close(out);
       if (finishReason === undefined) throw incompleteStreamError();
-      if (FAILED_FINISH.has(finishReason)) throw failedFinishError(finishReason);
+      if (FAILED_FINISH.has(finishReason)) throw failedFinishError(finishReason, finishMessage);
       return out;
     },
     summary: () => ({ blocks, finishReason, usage, signatures: [...signatures], toolCalls }),

@@ -3,7 +3,7 @@
 import { classifyGoogleError, networkError } from "../gemini/classify.ts";
 import { UpstreamError, isUpstreamError } from "../gemini/errors.ts";
 import { parseSSE } from "../gemini/sse.ts";
-import type { HttpClient } from "./http-client.ts";
+import type { HttpClient, UpstreamResponse } from "./http-client.ts";
 
 export interface PostInit {
   headers: Record<string, string>;
@@ -12,10 +12,19 @@ export interface PostInit {
   model?: string;
 }
 
-export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<Response> {
-  let res: Response;
+function webHeaders(raw: UpstreamResponse["headers"]): Headers {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+    else if (v !== undefined) headers.set(k, v);
+  }
+  return headers;
+}
+
+export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
+  let res: UpstreamResponse;
   try {
-    res = await http.fetch(url, {
+    res = await http.request(url, {
       method: "POST",
       headers: { "content-type": "application/json", ...init.headers },
       body: JSON.stringify(init.body),
@@ -24,32 +33,31 @@ export async function postJson(http: HttpClient, url: string, init: PostInit): P
   } catch (error) {
     throw networkError(error, "upstream request");
   }
-  if (!res.ok) {
+  if (res.statusCode < 200 || res.statusCode >= 300) {
     let bodyText = "";
     try {
-      bodyText = await res.text();
+      bodyText = await res.body.text();
     } catch {
       // the body is only a hint; the status still classifies the failure
     }
-    throw classifyGoogleError({ status: res.status, bodyText, headers: res.headers, model: init.model });
+    throw classifyGoogleError({ status: res.statusCode, bodyText, headers: webHeaders(res.headers), model: init.model });
   }
   return res;
 }
 
-export async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text().catch((error: unknown) => {
+export async function readJson<T>(res: UpstreamResponse): Promise<T> {
+  const text = await res.body.text().catch((error: unknown) => {
     throw networkError(error, "upstream response");
   });
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new UpstreamError({ kind: "upstream_unavailable", status: res.status, message: "Upstream returned invalid JSON", cause: error });
+    throw new UpstreamError({ kind: "upstream_unavailable", status: res.statusCode, message: "Upstream returned invalid JSON", cause: error });
   }
 }
 
 /** Parsed SSE chunks of a 2xx response, mapped by `map`; body failures become `network` errors. */
-export async function* sseChunks<T>(res: Response, map: (value: unknown) => T | undefined): AsyncGenerator<T> {
-  if (!res.body) return;
+export async function* sseChunks<T>(res: UpstreamResponse, map: (value: unknown) => T | undefined): AsyncGenerator<T> {
   try {
     for await (const value of parseSSE(res.body)) {
       const out = map(value);

@@ -57,10 +57,11 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
     } catch (error) {
       throw networkError(error, "operation poll");
     }
-    if (!res.ok) {
-      throw classifyGoogleError({ status: res.status, bodyText: await res.text().catch(() => ""), headers: res.headers });
-    }
-    return readJson<T>(res);
+    const text = await res.text().catch((error: unknown) => {
+      throw networkError(error, "operation poll");
+    });
+    if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText: text, headers: res.headers });
+    return JSON.parse(text) as T;
   }
 
   function wrap(auth: UpstreamAuth, c: GenerateCall): unknown {

@@ -1,6 +1,6 @@
 // One outbound HTTP client per proxy: a keep-alive undici Agent (connection pooling to Google), the
 // configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
-import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from "undici";
 import { createFetch, type $Fetch } from "ofetch";
 
 export interface RequestTimeouts {
@@ -18,7 +18,22 @@ export interface HttpClientOptions {
   connections?: number;
 }
 
+export interface UpstreamRequestInit {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** undici's own response: a Node readable body (async iterable of Buffers, `.text()`). */
+export type UpstreamResponse = Dispatcher.ResponseData;
+
 export interface HttpClient {
+  /**
+   * The hot path to Google: undici's `request()` skips the WHATWG Request/Response/stream layers
+   * that `fetch` builds per call (several times cheaper in CPU and memory per request).
+   */
+  request: (url: string, init: UpstreamRequestInit) => Promise<UpstreamResponse>;
   /** Streaming-capable fetch (web `Response`), bound to the pooled dispatcher. */
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
   /** ofetch instance for small JSON calls (OAuth, onboarding, admin pushes). */
@@ -53,6 +68,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     init?: RequestInit,
   ) => Promise<Response>;
   return {
+    request: (url, init) => undiciRequest(url, { ...init, dispatcher }),
     fetch: boundFetch,
     json: createFetch({ fetch: boundFetch as typeof globalThis.fetch }),
     close: () => dispatcher.close(),

@@ -3,6 +3,7 @@
 // A failed flush puts its counts back, so totals stay exact across restarts.
 import type { Logger } from "../options.ts";
 import type { RequestRecord } from "./record.ts";
+import { isUnavailable } from "../storage/coordination/types.ts";
 import { bucketPeriod, bucketStart, dayBucket, dimensionOf, errorClassOf, fieldsOf, hourBucket, parseDimension, type Dimension } from "./rollup.ts";
 import { addFields, type UsageBucket, type UsageFields, type UsageStore } from "./store.ts";
 
@@ -97,7 +98,8 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
         else for (const [dimension, fields] of Object.entries(dims)) await store.increment(bucket, dimension, fields);
         batch.delete(bucket);
       } catch (error) {
-        logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
+        // A storage outage is logged once by the storage itself; the counts wait for it here.
+        if (!isUnavailable(error)) logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
       }
     }
     // Put back what was not written (a store without incrementMany may have written part: rare, logged).

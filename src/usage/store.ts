@@ -30,11 +30,16 @@ export function addFields(into: UsageFields, fields: UsageFields): void {
   }
 }
 
+/** Bucket locks per storage object: two proxies in one process over one storage share them. */
+const locksOf = new WeakMap<object, Map<string, Promise<void>>>();
+
 /** The default usage store: counters kept in any `StorageLike` (one item per bucket). */
 export function createStorageUsageStore(storage: StorageLike): UsageStore {
-  const locks = new Map<string, Promise<void>>();
+  let locks = locksOf.get(storage);
+  if (!locks) locksOf.set(storage, (locks = new Map<string, Promise<void>>()));
   // Serialises read-modify-write per bucket; the chain is dropped once idle.
   const locked = (bucket: string, work: () => Promise<void>): Promise<void> => {
+    const locks = locksOf.get(storage)!;
     const previous = locks.get(bucket) ?? Promise.resolve();
     const next = previous.then(work, work);
     const tail = next.catch(() => {});

@@ -1,5 +1,6 @@
 // Any failure on the OpenAI surface → an OpenAIError (status, type, code, param, retry headers)
 // and its wire response (openai-compat.md 1.7).
+import { FastResponse } from "srvx";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
 import { fromUpstreamError, OpenAIError, openAIErrorBody, retryHeaders } from "../../openai/errors.ts";
 import { NoCredentialError } from "../../pool/errors.ts";
@@ -48,5 +49,5 @@ export function openAIErrorClass(error: unknown): string {
 export function errorResponse(error: OpenAIError, requestId?: string): Response {
   const headers: Record<string, string> = { ...error.headers };
   if (requestId) headers["x-request-id"] = requestId;
-  return Response.json(openAIErrorBody(error), { status: error.status, headers });
+  return FastResponse.json(openAIErrorBody(error), { status: error.status, headers });
 }

@@ -18,7 +18,7 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
   const body = await readJsonBody(event.req, ctx.options.maxBodySize);
   const plan = parseEmbeddingsRequest(body, ctx.options.embeddings);
   record.model = plan.model;
-  if (!ctx.pool.list().some((c) => c.kind === "api_key")) throw new OpenAIError(501, NO_API_KEY_MESSAGE, { type: "invalid_request_error", code: "unsupported_endpoint" });
+  if (!ctx.pool.hasKind("api_key")) throw new OpenAIError(501, NO_API_KEY_MESSAGE, { type: "invalid_request_error", code: "unsupported_endpoint" });
   const batches = toBatchRequests(plan);
   const result = await ctx.dispatcher.withApiKey(
     plan.model,

@@ -1,5 +1,6 @@
 // Native Gemini API surface (/v1beta): standard Gemini JSON in and out, so @google/genai and other
 // Gemini clients work against the proxy as against Google.
+import { FastResponse } from "srvx";
 import { getRouterParam, type H3, type H3Event } from "h3";
 import { applyVariant, type ResolvedModel } from "../../gemini/models.ts";
 import type { GenerateContentRequest, GenerateContentResponse } from "../../gemini/types.ts";
@@ -19,7 +20,7 @@ import { toNativeModel } from "./_native-models.ts";
 /** Gemini API methods served only with a pooled API key (Code Assist cannot do them). */
 const API_KEY_ACTIONS = new Set(["embedContent", "batchEmbedContents", "asyncBatchEmbedContent", "batchGenerateContent", "predict", "predictLongRunning", "generateAnswer"]);
 
-const json = (wire: WireError) => Response.json(wire.body, { status: wire.status, headers: wire.headers });
+const json = (wire: WireError) => FastResponse.json(wire.body, { status: wire.status, headers: wire.headers });
 
 function resolveModel(ctx: AppContext, id: string, action: string): ResolvedModel {
   const model = ctx.catalogue.resolve(id);
@@ -60,7 +61,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   if (!stream) {
     const result = await ctx.dispatcher.generate(model.upstream, request, options);
     record.usage = tokenUsageOf(result.value.usageMetadata);
-    return Response.json(result.value);
+    return FastResponse.json(result.value);
   }
   const result = await ctx.dispatcher.stream(model.upstream, request, options);
   const chunks = observed(result.value, record);
@@ -107,7 +108,7 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
         throw new NativeError(googleError(400, "countTokens needs `contents` (an array) or `generateContentRequest`"));
       }
       const result = await ctx.dispatcher.countTokens(model.upstream, raw, { signal: event.req.signal, surface: "gemini" });
-      return Response.json(result.value);
+      return FastResponse.json(result.value);
     }
   }
   if (API_KEY_ACTIONS.has(action)) {
@@ -115,8 +116,9 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
       throw new NativeError(googleError(501, `${action} is only available through the Gemini API: add a Gemini API key to the pool (gemini_api_keys). Code Assist accounts cannot serve it.`));
     }
     const raw = await body(event, ctx);
-    const result = await ctx.dispatcher.withApiKey(id, (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal), { signal: event.req.signal, surface: "gemini" });
-    return Response.json(result.value);
+    recordOf(event).model = id;
+    const result = await ctx.dispatcher.withApiKey(id, (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal), { signal: event.req.signal, surface: "gemini", record: recordOf(event) });
+    return FastResponse.json(result.value);
   }
   throw new NativeError(googleError(404, `Method not found: models/${id}:${action || "(none)"}`));
 }
@@ -137,14 +139,14 @@ function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Respo
 }
 
 export function registerGeminiRoutes(app: H3, ctx: AppContext): void {
-  app.get("/v1beta/models", wrap(ctx, () => Response.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) })));
+  app.get("/v1beta/models", wrap(ctx, () => FastResponse.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) })));
   app.get(
     "/v1beta/models/:model",
     wrap(ctx, (event) => {
       const id = decodeURIComponent(getRouterParam(event, "model") ?? "");
       const model = ctx.catalogue.resolve(id);
       if (!model) return json(googleError(404, `models/${id} is not found for API version v1beta`));
-      return Response.json(toNativeModel(model));
+      return FastResponse.json(toNativeModel(model));
     }),
   );
   app.post("/v1beta/models/:model", wrap(ctx, (event) => handleModelAction(event, ctx)));

@@ -12,8 +12,11 @@ export function registerHealthRoutes(app: H3, ctx: AppContext): void {
     // healthy: all credentials fine; degraded: serving, but some need attention or are cooling;
     // unhealthy: nothing can serve. Always HTTP 200 (as the predecessor): the body tells which.
     const attention = credentials.length - (byStatus.active ?? 0) - (byStatus.disabled ?? 0);
-    const status = usable === 0 ? "unhealthy" : attention > 0 ? "degraded" : "healthy";
-    return { status, credentials: { total: credentials.length, usable, by_status: byStatus } };
+    const storage = ctx.storageStatus?.();
+    // A redis outage: still serving from memory, but changes are not shared until it is back.
+    const status = usable === 0 ? "unhealthy" : attention > 0 || storage?.degraded ? "degraded" : "healthy";
+    const storageView = storage && { backend: storage.backend, degraded: storage.degraded, ...(storage.since ? { since: new Date(storage.since).toISOString() } : {}), queued_writes: storage.queuedWrites };
+    return { status, credentials: { total: credentials.length, usable, by_status: byStatus }, ...(storageView ? { storage: storageView } : {}) };
   };
   app.get("/health", health);
   app.get("/healthz", health);

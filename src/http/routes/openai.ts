@@ -1,6 +1,7 @@
 // OpenAI surface: POST /v1/chat/completions and GET /v1/models[/{id}], also without the /v1 prefix
 // (openai-compat.md 1.1). Translation is the pure src/openai/ modules; this file does the I/O around
 // them: body, stored thought signatures, media URLs, dispatch, and the JSON or SSE answer.
+import { FastResponse } from "srvx";
 import { randomBytes } from "node:crypto";
 import { getRouterParam, type H3, type H3Event } from "h3";
 import { invalidParam, modelNotFound } from "../../openai/errors.ts";
@@ -59,18 +60,18 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const { completion, signatures: issued } = toChatCompletion(result.value, response);
   await ctx.signatures.save(issued);
-  return Response.json(completion, { headers: { "x-request-id": record.id } });
+  return FastResponse.json(completion, { headers: { "x-request-id": record.id } });
 }
 
 function listModels(ctx: AppContext): Response {
-  return Response.json(toOpenAIModelList(ctx.catalogue, MODELS_CREATED));
+  return FastResponse.json(toOpenAIModelList(ctx.catalogue, MODELS_CREATED));
 }
 
 function getModel(event: H3Event, ctx: AppContext): Response {
   const id = decodeURIComponent(getRouterParam(event, "id") ?? "").replace(/\/+$/, "");
   const model = ctx.catalogue.resolve(id);
   if (!model) throw modelNotFound(id);
-  return Response.json(toOpenAIModel(model, MODELS_CREATED));
+  return FastResponse.json(toOpenAIModel(model, MODELS_CREATED));
 }
 
 function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Response) {

@@ -78,6 +78,10 @@ export function createMemoryCoordinator(): Coordinator {
     async hgetall(key) {
       return { ...hashes.get(key) };
     },
+    async hdel(key, fields) {
+      const hash = hashes.get(key);
+      for (const field of fields) if (hash) delete hash[field];
+    },
     async cas(key, expected, next) {
       if ((values.get(key) ?? null) !== expected) return false;
       values.set(key, next);

@@ -11,6 +11,7 @@ export interface RedisClientLike {
   incrby(key: string, by: number): Promise<number>;
   hincrby(key: string, field: string, by: number): Promise<number>;
   hgetall(key: string): Promise<Record<string, string>>;
+  hdel(key: string, ...fields: string[]): Promise<number>;
   sadd(key: string, ...members: string[]): Promise<number>;
   smembers(key: string): Promise<string[]>;
   srem(key: string, ...members: string[]): Promise<number>;

@@ -35,8 +35,11 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     status.emit("change", value);
   };
   // Without an error listener ioredis prints "Unhandled error event" on every reconnect attempt.
-  cmd.on("error", () => {});
-  sub.on("error", () => {});
+  const quiet = () => {};
+  cmd.on("error", quiet);
+  sub.on("error", quiet);
+  // The storage's own client too (the outage is logged once by the resilient storage instead).
+  mount.client.on("error", quiet);
   cmd.on("ready", () => {
     everReady = true;
     setDegraded(false);
@@ -53,11 +56,12 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     local.emit(channel, message);
   }) as never);
 
-  // The first command may run before the connection is up: wait for it, briefly.
+  // The first commands may run before the connection is up: they share one bounded wait for it.
+  let firstConnect: Promise<void> | undefined;
   const ready = async (): Promise<RedisClientLike> => {
     if (cmd.status === "ready") return cmd;
     if (!everReady && !disposed) {
-      await bounded(
+      await (firstConnect ??= bounded(
         new Promise<void>((resolve) => {
           const done = () => {
             cmd.off("ready", done);
@@ -67,9 +71,8 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
         }),
         COMMAND_TIMEOUT_MS,
         "connecting to redis",
-      ).catch(() => {});
+      ).catch(() => setDegraded(true)));
       if (cmd.status === "ready") return cmd;
-      setDegraded(true);
     }
     throw new StorageUnavailableError("redis is unreachable");
   };
@@ -147,6 +150,9 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
       const raw = await run("hgetall", (c) => c.hgetall(prefix + key));
       return Object.fromEntries(Object.entries(raw).map(([field, value]) => [field, Number(value)]));
     },
+    async hdel(key, fields) {
+      if (fields.length) await run("hdel", (c) => c.hdel(prefix + key, ...fields));
+    },
     async cas(key, expected, next) {
       const done = await run("cas", (c) => c.eval(CAS, 1, prefix + key, expected === null ? "1" : "0", expected ?? "", next));
       return done === 1;
@@ -176,6 +182,7 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
       disposed = true;
       local.removeAllListeners();
       status.removeAllListeners();
+      mount.client.off("error", quiet);
       // quit() waits for a reply that never comes while redis is down: disconnect at once then.
       for (const c of [cmd, sub]) {
         if (c.status === "ready") await bounded(c.quit(), 500, "quit").catch(() => c.disconnect());

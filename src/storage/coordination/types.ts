@@ -31,6 +31,7 @@ export interface Coordinator {
   /** Atomic increments of several fields of one hash (redis HINCRBY). */
   hincrby(key: string, fields: Record<string, number>): Promise<void>;
   hgetall(key: string): Promise<Record<string, number>>;
+  hdel(key: string, fields: string[]): Promise<void>;
   /** Compare-and-set of a string value (`null`: the key must not exist). */
   cas(key: string, expected: string | null, next: string): Promise<boolean>;
   get(key: string): Promise<string | null>;
