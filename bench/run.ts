@@ -36,7 +36,7 @@ async function startFake(): Promise<{ info: any; proc: ChildProcess }> {
 }
 
 async function startProxy(config: object): Promise<Child & { url: string }> {
-  const proc = spawnTs("./_proxy.ts", { BENCH_PROXY: JSON.stringify(config) });
+  const proc = fork(here("./_proxy.mjs"), { env: { ...process.env, BENCH_PROXY: JSON.stringify(config) }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = (m: string) =>
     new Promise<any>((resolve) => {
       const on = (msg: any) => {

@@ -1,10 +1,23 @@
 // Helpers for the login tests: reach the proxy the way a matrix row does (absolute URLs, manual
 // redirects), carry the browser-binding cookie, and walk through the fake Google's consent.
+import { createStorage } from "unstorage";
 import { expect } from "vitest";
+import type { GeminiProxyOptions, StorageLike } from "../src/index.ts";
 import type { Harness } from "./_setup.ts";
+import type { FakeGoogle } from "./fake-google/index.ts";
 
 export const ADMIN = { username: "admin", password: "admin-pass-1234" };
 export const basic = (user = ADMIN.username, password = ADMIN.password): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+/** Each matrix row's storage, by its fake, for tests that look at pending logins. */
+export const loginStorages = new WeakMap<FakeGoogle, StorageLike>();
+
+/** describeMatrix set-up of the web-login suites: the admin user and a fresh storage per row. */
+export function webLoginSetup(fake: FakeGoogle): GeminiProxyOptions {
+  const storage = createStorage() as unknown as StorageLike;
+  loginStorages.set(fake, storage);
+  return { storage, admin: ADMIN };
+}
 
 /** An origin on a loopback address that this row can reach. */
 export const loopbackOrigin = (h: Harness): string => (h.kind === "node" ? h.url : "http://127.0.0.1:8889");

@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeEndpoints } from "./cli-config.ts";
 import { installCli, type CliInstall } from "./cli-install.ts";
 import { opensslFernetDecrypt, opensslFernetEncrypt } from "./encryption-openssl.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   await writeFile(join(dir, "old-credentials.json"), opensslFernetEncrypt(JSON.stringify([simple], null, 2), KEY_A));
   await writeFile(join(dir, "keys.txt"), `${apiKey}\n`);
   config = join(dir, "config.json");
-  const endpoints = { code_assist: fake.endpoints.codeAssist, gemini_api: fake.endpoints.geminiApi, oauth_token: fake.endpoints.oauthToken, userinfo: fake.endpoints.userinfo, tokeninfo: fake.endpoints.tokeninfo };
+  const endpoints = fakeEndpoints(fake);
   await writeFile(config, JSON.stringify({ credentials_file: "synced.json", endpoints, data_dir: "data", pool: { onboarding_poll_ms: 5 } }));
 }, 120_000);
 afterAll(async () => {

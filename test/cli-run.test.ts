@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { fakeEndpoints } from "./cli-config.ts";
 import { installCli, runBin, type CliInstall } from "./cli-install.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
@@ -28,7 +29,7 @@ async function setup(name: string, extra: Record<string, unknown> = {}): Promise
   await writeFile(creds, serializeLegacyCredentials([fake.simpleCredential("cli@example.com") as never], KEY));
   const data = join(dir, `${name}-data`);
   const config = join(dir, `${name}.json`);
-  const endpoints = { code_assist: fake.endpoints.codeAssist, gemini_api: fake.endpoints.geminiApi, oauth_token: fake.endpoints.oauthToken, userinfo: fake.endpoints.userinfo, tokeninfo: fake.endpoints.tokeninfo };
+  const endpoints = fakeEndpoints(fake);
   await writeFile(config, JSON.stringify({ server: { port: 0 }, auth_keys: ["cli-client-key"], credentials_file: creds, endpoints, storage: { driver: "fs", base: data }, pool: { onboarding_poll_ms: 5 }, ...extra }));
   return { config, creds, data };
 }

@@ -9,6 +9,7 @@ import { toProxyOptions } from "../src/cli/config.ts";
 import { createCliLogger, parseLogLevel } from "../src/cli/logger.ts";
 import { createSecretMasker } from "../src/cli/mask.ts";
 import { loadSettings } from "../src/cli/settings.ts";
+import { PREDECESSOR_CONFIG as PREDECESSOR } from "./cli-config.ts";
 
 async function configFile(content: unknown): Promise<{ dir: string; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), "gcp-config-"));
@@ -16,21 +17,6 @@ async function configFile(content: unknown): Promise<{ dir: string; path: string
   await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
   return { dir, path };
 }
-
-/** The predecessor's config.template.json, verbatim in shape. */
-const PREDECESSOR = {
-  server: { host: "0.0.0.0", port: 8888 },
-  auth_keys: ["your-secret-key-1", "your-secret-key-2"],
-  credentials_file: "credentials.json",
-  project_id_map: { "user1@gmail.com": "your-gcp-project-id-1" },
-  log_level: "INFO",
-  request_timeouts: { connect: 60, read: 90 },
-  usage_logging: { enabled: true, interval_sec: 300 },
-  public_url: null,
-  min_credentials: 1,
-  admin_username: null,
-  admin_password: null,
-};
 
 describe("validateConfig", () => {
   it("accepts the predecessor's template with no problem at all", () => {

@@ -5,18 +5,12 @@ import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
 import { createGeminiProxy, type StorageLike } from "../src/index.ts";
 import { describeMatrix, proxyOptionsFor } from "./_setup.ts";
-import { ADMIN, basic, call, complete, consent, loopbackOrigin, loopbackToCallback, startJson } from "./_login.ts";
-import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
-
-const storages = new WeakMap<FakeGoogle, StorageLike>();
+import { ADMIN, basic, call, complete, consent, loginStorages as storages, loopbackOrigin, loopbackToCallback, startJson, webLoginSetup } from "./_login.ts";
+import { createFakeGoogle } from "./fake-google/index.ts";
 
 describeMatrix(
   "web login errors",
-  (fake) => {
-    const storage = createStorage() as unknown as StorageLike;
-    storages.set(fake, storage);
-    return { storage, admin: ADMIN };
-  },
+  webLoginSetup,
   (h) => {
     const errorOf = async (res: Response) => {
       const page = await res.text();

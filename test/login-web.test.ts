@@ -1,22 +1,13 @@
 // Web login against the fake Google's OAuth server: loopback through real redirects, authcode with
 // PKCE, the pasted redirect URL, re-login, and the state rules (single use, concurrent logins).
 import { createHash } from "node:crypto";
-import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
-import type { StorageLike } from "../src/index.ts";
 import { describeMatrix } from "./_setup.ts";
-import { ADMIN, basic, call, complete, consent, loopbackOrigin, loopbackToCallback, startJson } from "./_login.ts";
-import type { FakeGoogle } from "./fake-google/index.ts";
-
-const storages = new WeakMap<FakeGoogle, StorageLike>();
+import { ADMIN, basic, call, complete, consent, loginStorages as storages, loopbackOrigin, loopbackToCallback, startJson, webLoginSetup } from "./_login.ts";
 
 describeMatrix(
   "web login",
-  (fake) => {
-    const storage = createStorage() as unknown as StorageLike;
-    storages.set(fake, storage);
-    return { storage, admin: ADMIN };
-  },
+  webLoginSetup,
   (h) => {
     it("loopback: /oauth2/login → Google → /oauth2/callback adds the account (PKCE S256, fresh state)", async () => {
       h.fake.setConsent({ email: "loop@example.com" });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { looksLikeFernetToken } from "../src/storage/fernet.ts";
 import { parseLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { fakeEndpoints, PREDECESSOR_CONFIG } from "./cli-config.ts";
 import { installCli, type CliInstall } from "./cli-install.ts";
 import { hasPythonFernet, opensslFernetDecrypt, opensslFernetEncrypt, pythonFernetDecrypt, pythonJsonDumps } from "./encryption-openssl.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
@@ -17,24 +18,9 @@ const KEY = "q1Zp0c8hY2bN6fWm4sK9rT3vX7dL5gJ0aE2iU8oQ1yM=";
 let cli: CliInstall;
 let fake: FakeGoogle;
 
-/** The predecessor's config.template.json, plus `endpoints` to reach the fake Google. */
+/** The predecessor's config.template.json on a free loopback port, plus `endpoints` to reach the fake Google. */
 function predecessorConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    server: { host: "127.0.0.1", port: 0 },
-    auth_keys: ["your-secret-key-1", "your-secret-key-2"],
-    credentials_file: "credentials.json",
-    project_id_map: {},
-    log_level: "INFO",
-    request_timeouts: { connect: 60, read: 90 },
-    usage_logging: { enabled: true, interval_sec: 300 },
-    public_url: null,
-    min_credentials: 1,
-    admin_username: null,
-    admin_password: null,
-    endpoints: { code_assist: fake.endpoints.codeAssist, gemini_api: fake.endpoints.geminiApi, oauth_token: fake.endpoints.oauthToken, userinfo: fake.endpoints.userinfo, tokeninfo: fake.endpoints.tokeninfo },
-    data_dir: "proxy-data",
-    ...extra,
-  };
+  return { ...PREDECESSOR_CONFIG, server: { host: "127.0.0.1", port: 0 }, project_id_map: {}, endpoints: fakeEndpoints(fake), data_dir: "proxy-data", ...extra };
 }
 
 beforeAll(async () => {

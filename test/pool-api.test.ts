@@ -1,32 +1,21 @@
 // The programmatic API on `proxy.pool`: list/get/add/remove/disable/enable/check/clearCooldown,
 // typed events a host subscribes to, and the min_credentials warning at start-up.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGeminiProxy, type CredentialCooldownEvent, type CredentialStateEvent, type GeminiProxyOptions, type RequestAttemptEvent } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGeminiProxy, type CredentialCooldownEvent, type CredentialStateEvent, type RequestAttemptEvent } from "../src/index.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
-import { createPoolHarness, stateOf, type PoolHarness } from "./pool-setup.ts";
+import { stateOf, usePoolAccounts } from "./pool-setup.ts";
 
 const PRO = "gemini-2.5-pro";
 const FLASH = "gemini-2.5-flash";
 
 let fake: FakeGoogle;
-let h: PoolHarness | undefined;
-let n = 0;
 beforeAll(async () => {
   fake = await createFakeGoogle();
 });
 afterAll(() => fake.close());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
-async function accounts(count: number, extra?: GeminiProxyOptions) {
-  n++;
-  const emails = Array.from({ length: count }, (_, i) => `p${n}-${String.fromCharCode(97 + i)}@example.com`);
-  h = await createPoolHarness(fake, emails, extra);
-  return { h, a: emails[0]!, b: emails[1] ?? "" };
-}
+const accounts = usePoolAccounts(() => fake, "p");
 
 describe("managing credentials", () => {
   it("list() and get() describe each credential without any secret", async () => {

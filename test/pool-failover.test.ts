@@ -1,32 +1,19 @@
 // Each row of the error → pool action table, and fail-over inside one request, against the fake
 // Google with several accounts.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GeminiProxyOptions } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
-import { createPoolHarness, stateOf, type PoolHarness } from "./pool-setup.ts";
+import { stateOf, usePoolAccounts } from "./pool-setup.ts";
 
 const PRO = "gemini-2.5-pro";
 const FLASH = "gemini-2.5-flash";
 
 let fake: FakeGoogle;
-let h: PoolHarness | undefined;
-let n = 0;
 beforeAll(async () => {
   fake = await createFakeGoogle();
 });
 afterAll(() => fake.close());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
-/** Fresh accounts for each test (faults are matched by email, so tests never see each other's). */
-async function accounts(count: number, extra?: GeminiProxyOptions): Promise<{ h: PoolHarness; a: string; b: string; emails: string[] }> {
-  n++;
-  const emails = Array.from({ length: count }, (_, i) => `f${n}-${String.fromCharCode(97 + i)}@example.com`);
-  h = await createPoolHarness(fake, emails, extra);
-  return { h, a: emails[0]!, b: emails[1] ?? "", emails };
-}
+const accounts = usePoolAccounts(() => fake, "f");
 
 const servedBy = (action = "generateContent") => fake.find({ action }).map((r) => `${r.email}:${r.status}`);
 

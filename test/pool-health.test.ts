@@ -1,32 +1,21 @@
 // Health checks: only while idle, one cheap checker at random, failure → suspected, success heals;
 // half-open recovery of cooldowns whose time has passed (next use, or a probe by the idle loop).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CheckerName, GeminiProxyOptions } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckerName } from "../src/index.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
-import { createPoolHarness, stateOf, type PoolHarness } from "./pool-setup.ts";
+import { stateOf, usePoolAccounts } from "./pool-setup.ts";
 
 const PRO = "gemini-2.5-pro";
 const FLASH = "gemini-2.5-flash";
 const CHECK_ACTIONS = ["tokeninfo", "loadCodeAssist", "countTokens", "retrieveUserQuota"];
 
 let fake: FakeGoogle;
-let h: PoolHarness | undefined;
-let n = 0;
 beforeAll(async () => {
   fake = await createFakeGoogle();
 });
 afterAll(() => fake.close());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
-async function accounts(count: number, extra?: GeminiProxyOptions) {
-  n++;
-  const emails = Array.from({ length: count }, (_, i) => `h${n}-${String.fromCharCode(97 + i)}@example.com`);
-  h = await createPoolHarness(fake, emails, extra);
-  return { h, a: emails[0]!, b: emails[1] ?? "" };
-}
+const accounts = usePoolAccounts(() => fake, "h");
 
 const checksOf = (email: string) => CHECK_ACTIONS.reduce((sum, action) => sum + fake.count({ action, email }), 0);
 

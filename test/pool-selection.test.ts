@@ -1,11 +1,10 @@
 // Selection: round-robin (weighted), least-used, fill-first, priority, suspected after healthy,
 // cooldowns skipped, and the preference for credentials with more quota left.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initialState, type CredentialState } from "../src/pool/credential.ts";
 import { orderCandidates, type Candidate, type SelectionStrategy } from "../src/pool/selection.ts";
-import type { GeminiProxyOptions } from "../src/index.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
-import { createPoolHarness, type PoolHarness } from "./pool-setup.ts";
+import { usePoolAccounts } from "./pool-setup.ts";
 
 const PRO = "gemini-2.5-pro";
 const FLASH = "gemini-2.5-flash";
@@ -65,23 +64,12 @@ describe("orderCandidates (pure)", () => {
 
 describe("selection through the proxy", () => {
   let fake: FakeGoogle;
-  let h: PoolHarness | undefined;
-  let n = 0;
   beforeAll(async () => {
     fake = await createFakeGoogle();
   });
   afterAll(() => fake.close());
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
 
-  async function accounts(count: number, extra?: GeminiProxyOptions) {
-    n++;
-    const emails = Array.from({ length: count }, (_, i) => `s${n}-${String.fromCharCode(97 + i)}@example.com`);
-    h = await createPoolHarness(fake, emails, extra, false);
-    return { h, emails };
-  }
+  const accounts = usePoolAccounts(() => fake, "s", { priorities: false });
   const servedCounts = (emails: string[]) => emails.map((email) => fake.count({ action: "generateContent", email, model: FLASH }));
 
   it("round-robin by default spreads requests evenly", async () => {

@@ -1,5 +1,6 @@
 // Shared set-up of the pool suites: a proxy over several fake accounts whose order is fixed by
 // priority (the first email is tried first), raw native-surface calls, and id lookups by email.
+import { afterEach } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type GeminiProxyOptions } from "../src/index.ts";
 import { authHeaders, proxyOptionsFor } from "./_setup.ts";
 import type { FakeGoogle } from "./fake-google/index.ts";
@@ -50,3 +51,31 @@ export async function createPoolHarness(fake: FakeGoogle, emails: string[], extr
 }
 
 export const stateOf = (h: PoolHarness, email: string) => h.proxy.pool.get(h.idOf(email))!.state;
+
+export interface PoolAccounts {
+  h: PoolHarness;
+  /** The first and second emails ("" when there is none). */
+  a: string;
+  b: string;
+  emails: string[];
+}
+
+/**
+ * Fresh accounts for each test of a suite (faults are matched by email, so tests never see each
+ * other's): emails are `<prefix><n>-a@example.com`, `…-b…`, and the harness is closed after each test.
+ * `fake` is read when a test runs, so it may be started in a `beforeAll`.
+ */
+export function usePoolAccounts(fake: () => FakeGoogle, prefix: string, options: { priorities?: boolean } = {}): (count: number, extra?: GeminiProxyOptions) => Promise<PoolAccounts> {
+  let h: PoolHarness | undefined;
+  let n = 0;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  return async (count, extra) => {
+    n++;
+    const emails = Array.from({ length: count }, (_, i) => `${prefix}${n}-${String.fromCharCode(97 + i)}@example.com`);
+    h = await createPoolHarness(fake(), emails, extra, options.priorities ?? true);
+    return { h, a: emails[0]!, b: emails[1] ?? "", emails };
+  };
+}

@@ -77,9 +77,11 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     expect(res.status).toBe(200);
     const first = idOf("first@example.com");
     expect(a.pool.get(first)!.state.cooldowns[model]).toBeDefined();
+    // Pub/sub, not polling: well under a second on an idle machine; the bound leaves room for a
+    // loaded CI box running the whole suite in parallel.
     const started = Date.now();
-    await waitFor(() => b.pool.get(first)!.state.cooldowns[model] !== undefined, 1000);
-    expect(Date.now() - started).toBeLessThan(1000);
+    await waitFor(() => b.pool.get(first)!.state.cooldowns[model] !== undefined, 3000);
+    expect(Date.now() - started).toBeLessThan(3000);
     const triedFirst = fake.count({ action: "generateContent", email: "first@example.com", model });
     const onSecond = fake.count({ action: "generateContent", email: "second@example.com", model });
     expect((await nativeRequest(b, model)).status).toBe(200);
@@ -87,7 +89,7 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     expect(fake.count({ action: "generateContent", email: "second@example.com", model })).toBe(onSecond + 1);
     // Cleared through C: everyone may use it again.
     await c.pool.clearCooldown(first, model);
-    await waitFor(() => a.pool.get(first)!.state.cooldowns[model] === undefined && b.pool.get(first)!.state.cooldowns[model] === undefined, 1000);
+    await waitFor(() => a.pool.get(first)!.state.cooldowns[model] === undefined && b.pool.get(first)!.state.cooldowns[model] === undefined, 3000);
   });
 
   it("usage totals equal the sum of requests across instances", async () => {
@@ -111,7 +113,7 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     const google = await consent(started.authorizeUrl);
     const done = await complete(on(b), "http://proxy.test", { state: started.state, input: google.code });
     expect(done.body).toMatchObject({ ok: true, result: "added", credential: { email: "login@example.com" } });
-    await waitFor(() => a.pool.list().some((v) => v.email === "login@example.com") && c.pool.list().some((v) => v.email === "login@example.com"), 1000);
+    await waitFor(() => a.pool.list().some((v) => v.email === "login@example.com") && c.pool.list().some((v) => v.email === "login@example.com"), 3000);
     // The state was consumed: completing again on C is refused.
     expect((await complete(on(c), "http://proxy.test", { state: started.state, input: google.code })).body.ok).toBe(false);
   });
@@ -119,21 +121,21 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
   it("a credential disabled on A and one removed on B stop being used everywhere", async () => {
     const first = idOf("first@example.com");
     await a.pool.disable(first);
-    await waitFor(() => [b, c].every((p) => p.pool.get(first)?.state.status === "disabled"), 1000);
+    await waitFor(() => [b, c].every((p) => p.pool.get(first)?.state.status === "disabled"), 3000);
     const before = fake.count({ action: "generateContent", email: "first@example.com" });
     for (const p of [b, c]) expect((await nativeRequest(p, FLASH)).status).toBe(200);
     expect(fake.count({ action: "generateContent", email: "first@example.com" })).toBe(before);
     await a.pool.enable(first);
     const login = a.pool.list().find((v) => v.email === "login@example.com")!.id;
     await b.pool.remove(login);
-    await waitFor(() => a.pool.get(login) === undefined && c.pool.get(login) === undefined, 1000);
+    await waitFor(() => a.pool.get(login) === undefined && c.pool.get(login) === undefined, 3000);
     expect(await createCredentialStore(storages[0]!).get(login)).toBeNull();
   });
 
   it("a refresh lock left by a crashed instance expires, and then one instance refreshes", async () => {
     const second = idOf("second@example.com");
     await a.pool.disable(idOf("first@example.com"));
-    await waitFor(() => b.pool.get(idOf("first@example.com"))?.state.status === "disabled", 1000);
+    await waitFor(() => b.pool.get(idOf("first@example.com"))?.state.status === "disabled", 3000);
     // A "dead" instance took the refresh lock and will never release it.
     const { client } = redisMountOf(storages[0]!)!;
     expect(await client.set(`gcp:lock:refresh:${second}`, randomUUID(), "PX", 1500, "NX")).toBe("OK");

@@ -132,7 +132,7 @@ describe.skipIf(!enabled)("redis restarted empty (no persistence)", () => {
     const b = createGeminiProxy(proxyOptionsFor(fake, { storage: storages[1], geminiApiKeys: [fake.addApiKey()], logger: capture(logs), pool: { healthCheck: { enabled: false } } }));
     try {
       await Promise.all([a.ready(), b.ready()]);
-      await waitFor(() => a.pool.list().length === 2 && b.pool.list().length === 2, 3000);
+      await waitFor(() => a.pool.list().length === 2 && b.pool.list().length === 2, 10_000);
       const ids = a.pool.list().map((v) => v.id).sort();
       await redis.stop("SIGKILL");
       expect((await nativeRequest(b, FLASH)).status).toBe(200);

@@ -3,6 +3,7 @@
 // stringValue|numberValue|boolValue|nullValue, willContinue?}], willContinue?}` parts fill it (strings
 // are appended piecewise), and a functionCall part without `willContinue` closes it.
 
+import type { GeminiPart } from "../gemini/types.ts";
 import { isRecord } from "./values.ts";
 
 type Json = Record<string, unknown> | unknown[];
@@ -48,4 +49,39 @@ export function applyPartialArgs(args: Record<string, unknown>, partials: unknow
     const current = target[leaf];
     target[leaf] = v.append && typeof current === "string" ? current + (v.value as string) : v.value;
   }
+}
+
+/** A call whose arguments are still streaming in. */
+export interface PendingCall {
+  name: string;
+  id?: string;
+  signature?: string;
+  args: Record<string, unknown>;
+}
+
+/** A functionCall part as streamed: `willContinue` and `partialArgs` beside the usual fields. */
+export type StreamedCall = GeminiPart["functionCall"] & { willContinue?: boolean; partialArgs?: unknown };
+
+/**
+ * One functionCall part through the open / fill / close protocol above, for the chat and block
+ * translators alike: complete calls (and the pending one, once closed) go to `emit` with their
+ * signature; returns the call still open, if any.
+ */
+export function feedCall(pending: PendingCall | undefined, fc: StreamedCall, signature: string | undefined, emit: (call: PendingCall, signature: string | undefined) => void): PendingCall | undefined {
+  if (typeof fc.name === "string" && fc.name.length > 0) {
+    if (pending) emit(pending, pending.signature); // a new call closes the open one
+    const call = { name: fc.name, id: fc.id, args: fc.args ?? {} };
+    if (!fc.willContinue) {
+      emit(call, signature);
+      return undefined;
+    }
+    const open: PendingCall = { ...call, signature };
+    applyPartialArgs(open.args, fc.partialArgs);
+    return open;
+  }
+  if (!pending) return undefined;
+  applyPartialArgs(pending.args, fc.partialArgs);
+  if (fc.willContinue) return pending;
+  emit(pending, pending.signature);
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { toAnnotations } from "./citations.ts";
 import { openAIErrorBody, type OpenAIError } from "./errors.ts";
 import { FAILED_FINISH, failedFinishError, incompleteStreamError, mapFinishReason } from "./finish-reason.ts";
 import { toOpenAILogprobs } from "./logprobs.ts";
-import { applyPartialArgs } from "./partial-args.ts";
+import { feedCall, type PendingCall, type StreamedCall } from "./partial-args.ts";
 import { codeText, THINK_CLOSE, THINK_OPEN, toToolCall } from "./render.ts";
 import type { ResponseContext } from "./response.ts";
 import { latestUsage, toOpenAIUsage } from "./usage.ts";
@@ -22,13 +22,6 @@ export interface ChunkTranslator {
   finish(): object[];
   signatures(): [toolCallId: string, signature: string][];
   usage(): GeminiUsageMetadata | undefined;
-}
-
-interface PendingCall {
-  name: string;
-  id?: string;
-  signature?: string;
-  args: Record<string, unknown>;
 }
 
 interface ChoiceState {
@@ -106,19 +99,9 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
   };
 
   const onPart = (out: object[], s: ChoiceState, part: GeminiPart): void => {
-    const fc = part.functionCall as (GeminiPart["functionCall"] & { willContinue?: boolean; partialArgs?: unknown }) | undefined;
+    const fc = part.functionCall as StreamedCall | undefined;
     if (fc) {
-      if (typeof fc.name === "string" && fc.name.length > 0) {
-        flushPending(out, s);
-        const call = { name: fc.name, id: fc.id, args: fc.args ?? {} };
-        if (fc.willContinue) {
-          s.pending = { ...call, signature: part.thoughtSignature };
-          applyPartialArgs(s.pending.args, fc.partialArgs);
-        } else emitCall(out, s, call, part.thoughtSignature);
-      } else if (s.pending) {
-        applyPartialArgs(s.pending.args, fc.partialArgs);
-        if (!fc.willContinue) flushPending(out, s);
-      }
+      s.pending = feedCall(s.pending, fc, part.thoughtSignature, (call, signature) => emitCall(out, s, call, signature));
       return;
     }
     flushPending(out, s);

@@ -16,7 +16,7 @@ import { createRefresher } from "./refresher.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
-import { orderCandidates, isUsableFor, type RoundRobinMemory } from "./selection.ts";
+import { createSelector, isUsableFor, VersionedMap } from "./selection.ts";
 import { noCredentialError } from "./unavailable.ts";
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from "./settings.ts";
 import type { CredentialPool, PoolLogger } from "./types.ts";
@@ -33,15 +33,15 @@ export interface PoolCluster {
 export type { AddResult, AttemptInfo, AttemptOutcome, CredentialPool, PoolApi, PoolLogger } from "./types.ts";
 
 export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger, settings: PoolSettings = DEFAULT_POOL_SETTINGS, cluster?: PoolCluster): CredentialPool {
-  const entries = new Map<string, Entry>();
-  const memory: RoundRobinMemory = new Map();
+  const entries = new VersionedMap<string, Entry>();
+  const selector = createSelector(entries, settings.strategy);
   const events = createPoolEvents((error) => logger.warn("a pool event listener threw:", error));
   // Other instances on the same storage: merged writes, change notices, shared refresh (cluster.ts).
   const sync = cluster && createClusterSync({
     coordinator: cluster.coordinator, store, entries, instanceId: randomUUID(), warn: logger.warn, recovered: cluster.recovered,
     busy: (id) => keeper.busy(id),
     adopt: (entry, state) => keeper.adopt(entry, state),
-    dropped: (id) => void (entries.delete(id) && memory.delete(id)),
+    dropped: (id) => void entries.delete(id),
   });
   const keeper = createStateKeeper(store, events, logger.warn, sync);
   let loaded: Promise<void> | undefined;
@@ -96,7 +96,6 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
     async remove(id) {
       await pool.ready();
       if (!entries.delete(id)) return false;
-      memory.delete(id);
       await keeper.forget(id);
       await sync?.removed(id);
       return true;
@@ -122,23 +121,24 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
     },
     async lease(model, exclude, kinds, prefer) {
       await pool.ready();
-      const now = Date.now();
-      const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
-      const candidates = scope
-        .filter((e) => !exclude?.has(e.credential.id))
-        .map((e) => ({ id: e.credential.id, weight: e.credential.weight ?? 1, priority: e.credential.priority ?? 0, createdAt: e.credential.createdAt, state: e.state, pending: e.pending }));
-      const ordered = orderCandidates(candidates, model, settings.strategy, memory, now).map((c) => entries.get(c.id)!);
-      const preferred = ordered.findIndex((e) => e.credential.id === prefer);
-      if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
-      for (const entry of ordered) {
+      // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
+      const failed = new Set<string>();
+      const skip = (e: Entry) => (kinds !== undefined && !kinds.includes(e.credential.kind)) || exclude?.has(e.credential.id) === true || failed.has(e.credential.id);
+      const preferred = prefer ? entries.get(prefer) : undefined;
+      let entry = preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now()) ? preferred : selector.pick(model, Date.now(), skip);
+      for (; entry; entry = selector.pick(model, Date.now(), skip)) {
         if (entry.credential.kind === "oauth") {
           // Single-flight: concurrent requests on an expiring token share one refresh.
           const ok = await refresher.refresh(entry, entry.state.status === "expired").then(() => true, () => false);
-          if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) continue;
+          if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) {
+            failed.add(entry.credential.id);
+            continue;
+          }
         }
         entry.pending++;
         return leaseOf(entry, model);
       }
+      const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
       throw noCredentialError(model, scope, entries.size, exclude, kinds, Date.now());
     },
     report(lease, outcome, info = {}) {

@@ -79,3 +79,82 @@ export function orderCandidates(candidates: Candidate[], model: string, strategy
   const pick = roundRobinPick(head, memory);
   return [pick, ...ordered.filter((c) => c !== pick)];
 }
+
+/** The pool's entries with a change counter, so the selector's list is rebuilt only when it changed. */
+export class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(key: K, value: V): this {
+    this.version++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.version++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
+export interface Selectable {
+  credential: { id: string; kind: string; weight?: number; priority?: number; createdAt: number };
+  state: CredentialState;
+  pending: number;
+}
+
+/**
+ * Picks the next credential without sorting the pool: with equal weights and round-robin or
+ * fill-first (the common case), the first usable credential at or after the cursor that has the
+ * best possible standing (healthy, top priority, quota plenty or unknown) is provably a best
+ * choice, so a pool of 1,000 costs what a pool of one does. Anything else — suspected credentials,
+ * partial quotas, weights, least-used — takes the full ordering above.
+ */
+export function createSelector<E extends Selectable>(entries: VersionedMap<string, E>, strategy: SelectionStrategy) {
+  let list: E[] = [];
+  let version = -1;
+  let maxPriority = 0;
+  let uniform = true;
+  let cursor = 0;
+  const memory: RoundRobinMemory = new Map();
+
+  const refresh = () => {
+    if (version === entries.version) return;
+    version = entries.version;
+    list = [...entries.values()].sort((a, b) => a.credential.createdAt - b.credential.createdAt || a.credential.id.localeCompare(b.credential.id));
+    maxPriority = list.reduce((m, e) => Math.max(m, e.credential.priority ?? 0), list.length ? -Infinity : 0);
+    uniform = list.every((e) => (e.credential.weight ?? 1) === 1);
+    for (const id of memory.keys()) if (!entries.has(id)) memory.delete(id);
+  };
+
+  function fast(model: string, now: number, skip: (e: E) => boolean): E | undefined | null {
+    const n = list.length;
+    const start = strategy === "round-robin" ? cursor % Math.max(n, 1) : 0;
+    for (let i = 0; i < n; i++) {
+      const e = list[(start + i) % n]!;
+      if (skip(e) || !isUsableFor(e.state, model, now)) continue;
+      if (healthTier(e.state) !== 0 || (e.credential.priority ?? 0) !== maxPriority || quotaRank(e.state, model) !== 4) return null;
+      if (strategy === "round-robin") cursor = (start + i + 1) % n;
+      return e;
+    }
+    return undefined;
+  }
+
+  return {
+    /** The best usable entry for the model that `skip` does not exclude. */
+    pick(model: string, now: number, skip: (e: E) => boolean): E | undefined {
+      refresh();
+      if (uniform && strategy !== "least-used") {
+        const quick = fast(model, now, skip);
+        if (quick !== null) return quick;
+      }
+      const candidates: Candidate[] = [];
+      for (const e of list) {
+        if (skip(e)) continue;
+        candidates.push({ id: e.credential.id, weight: e.credential.weight ?? 1, priority: e.credential.priority ?? 0, createdAt: e.credential.createdAt, state: e.state, pending: e.pending });
+      }
+      const first = orderCandidates(candidates, model, strategy, memory, now)[0];
+      return first && entries.get(first.id);
+    },
+  };
+}

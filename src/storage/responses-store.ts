@@ -3,8 +3,8 @@
 // sharing it can continue a conversation. Entries carry a TTL for the driver AND an expiry in the
 // value (drivers without TTL support still forget them), and expired entries are swept now and then
 // so an in-memory store does not grow without bound.
-import { createHash } from "node:crypto";
 import type { Logger } from "../options.ts";
+import { createTtlStore, hashedKey } from "./ttl-store.ts";
 import type { StorageLike } from "./types.ts";
 
 export interface StoredConversation {
@@ -30,49 +30,40 @@ export interface ResponseStoreOptions {
   sweepIntervalMs?: number;
 }
 
-interface Entry extends StoredConversation {
-  expiresAt: number;
-}
-
 export const DEFAULT_RESPONSE_TTL_SEC = 6 * 3600;
 const PREFIX = "responses";
 
 /** Ids come from clients: hashed into a key no driver can misread. */
 export function responseKey(responseId: string): string {
-  return `${PREFIX}:${createHash("sha256").update(responseId).digest("base64url")}`;
+  return hashedKey(PREFIX, responseId);
 }
 
 export function createResponseStore(storage: StorageLike, options: ResponseStoreOptions = {}): ResponseStore {
-  const ttl = options.ttlSec ?? DEFAULT_RESPONSE_TTL_SEC;
   const now = options.now ?? Date.now;
   const sweepEvery = options.sweepIntervalMs ?? 10 * 60_000;
   let lastSweep = now();
-
-  const isLive = (e: Entry | null): e is Entry =>
-    !!e && typeof e === "object" && Array.isArray(e.messages) && typeof e.model === "string" && (typeof e.expiresAt !== "number" || e.expiresAt > now());
-
-  async function sweep(): Promise<void> {
-    lastSweep = now();
-    for (const key of await storage.getKeys(PREFIX)) {
-      const entry = await storage.getItem<Entry>(key);
-      if (!isLive(entry)) await storage.removeItem(key);
-    }
-  }
+  const entries = createTtlStore<StoredConversation>(storage, {
+    prefix: PREFIX,
+    ttlSec: options.ttlSec ?? DEFAULT_RESPONSE_TTL_SEC,
+    now,
+    isValue: (e) => Array.isArray(e.messages) && typeof e.model === "string",
+    // An unreadable conversation can never be continued: it goes at once, not at the next sweep.
+    removeMalformed: true,
+  });
 
   return {
     async load(responseId) {
-      const key = responseKey(responseId);
-      const entry = await storage.getItem<Entry>(key);
-      if (isLive(entry)) return { messages: entry.messages, model: entry.model };
-      if (entry) await storage.removeItem(key).catch(() => {});
-      return undefined;
+      const entry = await entries.get(responseId);
+      return entry && { messages: entry.messages, model: entry.model };
     },
     async save(responseId, conversation) {
-      const entry: Entry = { ...conversation, expiresAt: now() + ttl * 1000 };
       try {
-        await storage.setItem(responseKey(responseId), entry, { ttl });
+        await entries.set(responseId, conversation);
         // Off the request's path: a slow sweep must not delay the answer.
-        if (now() - lastSweep >= sweepEvery) sweep().catch((error: unknown) => options.logger?.warn(`stored responses: sweep failed: ${(error as Error)?.message ?? error}`));
+        if (now() - lastSweep >= sweepEvery) {
+          lastSweep = now();
+          entries.sweep().catch((error: unknown) => options.logger?.warn(`stored responses: sweep failed: ${(error as Error)?.message ?? error}`));
+        }
       } catch (error) {
         options.logger?.warn(`stored responses: save failed: ${(error as Error)?.message ?? error}`);
       }

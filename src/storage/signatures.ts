@@ -2,8 +2,8 @@
 // `extra_content` still gets its tool calls accepted by Gemini 3 (openai-compat.md 4.3). Stored through
 // the proxy's storage (shared by every instance on redis/fs), with a TTL passed to the driver AND an
 // expiry timestamp in the value, so drivers without TTL support still forget old entries.
-import { createHash } from "node:crypto";
 import type { Logger } from "../options.ts";
+import { createTtlStore, hashedKey } from "./ttl-store.ts";
 import type { StorageLike } from "./types.ts";
 
 export interface SignatureStore {
@@ -20,33 +20,26 @@ export interface SignatureStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  signature: string;
-  expiresAt: number;
-}
-
 export const DEFAULT_SIGNATURE_TTL_SEC = 24 * 3600;
 const PREFIX = "signatures";
 
 /** Ids come from clients and from Google: hash them into a key no driver can misread (`:`, `/`, `..`). */
 export function signatureKey(toolCallId: string): string {
-  return `${PREFIX}:${createHash("sha256").update(toolCallId).digest("base64url")}`;
+  return hashedKey(PREFIX, toolCallId);
 }
 
 export function createSignatureStore(storage: StorageLike, options: SignatureStoreOptions = {}): SignatureStore {
-  const ttl = options.ttlSec ?? DEFAULT_SIGNATURE_TTL_SEC;
-  const now = options.now ?? Date.now;
+  const entries = createTtlStore<{ signature: string }>(storage, {
+    prefix: PREFIX,
+    ttlSec: options.ttlSec ?? DEFAULT_SIGNATURE_TTL_SEC,
+    now: options.now ?? Date.now,
+    isValue: (e) => typeof e.signature === "string",
+  });
   const warn = (what: string, error: unknown) => options.logger?.warn(`thought signatures: ${what} failed: ${(error as Error)?.message ?? error}`);
 
   async function loadOne(id: string): Promise<[string, string] | undefined> {
-    const key = signatureKey(id);
-    const entry = await storage.getItem<Entry>(key);
-    if (!entry || typeof entry !== "object" || typeof entry.signature !== "string") return undefined;
-    if (typeof entry.expiresAt === "number" && entry.expiresAt <= now()) {
-      await storage.removeItem(key).catch(() => {});
-      return undefined;
-    }
-    return [id, entry.signature];
+    const entry = await entries.get(id);
+    return entry && [id, entry.signature];
   }
 
   return {
@@ -61,11 +54,10 @@ export function createSignatureStore(storage: StorageLike, options: SignatureSto
       }
       return found;
     },
-    async save(entries) {
-      if (entries.length === 0) return;
-      const expiresAt = now() + ttl * 1000;
+    async save(pairs) {
+      if (pairs.length === 0) return;
       try {
-        await Promise.all(entries.map(([id, signature]) => storage.setItem(signatureKey(id), { signature, expiresAt } satisfies Entry, { ttl })));
+        await Promise.all(pairs.map(([id, signature]) => entries.set(id, { signature })));
       } catch (error) {
         warn("save", error);
       }

@@ -12,7 +12,7 @@
 import type { GeminiPart, GeminiUsageMetadata, GenerateContentResponse } from "../gemini/types.ts";
 import { OpenAIError } from "../openai/errors.ts";
 import { FAILED_FINISH, failedFinishError, incompleteStreamError } from "../openai/finish-reason.ts";
-import { applyPartialArgs } from "../openai/partial-args.ts";
+import { feedCall, type PendingCall, type StreamedCall } from "../openai/partial-args.ts";
 import { codeText } from "../openai/render.ts";
 import { restoreToolName } from "../openai/tool-names.ts";
 import { latestUsage } from "../openai/usage.ts";
@@ -66,15 +66,6 @@ export interface BlockAssembler {
   summary(): BlockSummary;
   usage(): GeminiUsageMetadata | undefined;
 }
-
-interface PendingCall {
-  name: string;
-  id?: string;
-  signature?: string;
-  args: Record<string, unknown>;
-}
-
-type StreamedCall = GeminiPart["functionCall"] & { willContinue?: boolean; partialArgs?: unknown };
 
 export function createBlockAssembler(options: BlockOptions): BlockAssembler {
   const blocks: Block[] = [];
@@ -140,17 +131,7 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
   const onPart = (out: BlockEvent[], part: GeminiPart): void => {
     const fc = part.functionCall as StreamedCall | undefined;
     if (fc) {
-      if (typeof fc.name === "string" && fc.name.length > 0) {
-        flushPending(out);
-        const call = { name: fc.name, id: fc.id, args: fc.args ?? {} };
-        if (fc.willContinue) {
-          pending = { ...call, signature: part.thoughtSignature };
-          applyPartialArgs(pending.args, fc.partialArgs);
-        } else emitCall(out, call, part.thoughtSignature);
-      } else if (pending) {
-        applyPartialArgs(pending.args, fc.partialArgs);
-        if (!fc.willContinue) flushPending(out);
-      }
+      pending = feedCall(pending, fc, part.thoughtSignature, (call, signature) => emitCall(out, call, signature));
       return;
     }
     flushPending(out);

@@ -26,7 +26,8 @@ export function unwrapCodeAssist(value: unknown): GenerateContentResponse | unde
   if (!value || typeof value !== "object") return undefined;
   const wrapped = value as Wrapped;
   const inner = wrapped.response ?? { candidates: [] };
-  if (wrapped.traceId && !inner.responseId) return { ...inner, responseId: wrapped.traceId };
+  // The object was just parsed and is ours: tag it in place rather than copy it per chunk.
+  if (wrapped.traceId && !inner.responseId) inner.responseId = wrapped.traceId;
   return inner;
 }
 

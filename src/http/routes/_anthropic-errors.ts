@@ -2,7 +2,8 @@
 // table for every surface) decides status, message and retry headers; src/anthropic/errors.ts
 // reshapes them (529 overloaded_error for Google's capacity errors).
 import { fromOpenAIError, type AnthropicWireError } from "../../anthropic/errors.ts";
-import { toOpenAIError } from "./_openai-errors.ts";
+import { openAIErrorClass, toOpenAIError } from "./_openai-errors.ts";
+import type { SurfaceFailure } from "./_surface-route.ts";
 
 export function toAnthropicWire(error: unknown, model?: string): AnthropicWireError {
   return fromOpenAIError(toOpenAIError(error, model), error);
@@ -11,3 +12,13 @@ export function toAnthropicWire(error: unknown, model?: string): AnthropicWireEr
 export function anthropicResponse(wire: AnthropicWireError, requestId: string): Response {
   return Response.json(wire.body, { status: wire.status, headers: { ...wire.headers, "x-request-id": requestId, "request-id": requestId } });
 }
+
+/** Anthropic's error shape for the Messages routes (the record's error class is the shared one). */
+export const anthropicFailure: SurfaceFailure = {
+  label: "anthropic surface",
+  errorClass: openAIErrorClass,
+  respond(error, record) {
+    const wire = toAnthropicWire(error, record.model);
+    return { response: anthropicResponse(wire, record.id), unexpected: wire.status === 500 };
+  },
+};

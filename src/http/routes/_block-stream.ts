@@ -16,8 +16,6 @@ export interface BlockStreamWriter {
   push(chunk: GenerateContentResponse): string;
   /** Closing events; throws when the stream failed or never finished. */
   finish(): string;
-  /** The in-band event for a failure after the start. */
-  error(error: unknown): string;
 }
 
 export interface BlockStreamInput {
@@ -29,6 +27,8 @@ export interface BlockStreamInput {
   surface: string;
   clientSignal: AbortSignal;
   writer: BlockStreamWriter;
+  /** The in-band event for a failure after the start, in the surface's own error shape. */
+  errorEvent: (error: unknown) => string;
   keepAlive: string;
   errorClass: (error: unknown) => string;
   /** Runs after Google's last chunk, before the closing events (so a follow-up request finds what it stores). */
@@ -65,7 +65,7 @@ export async function streamBlocks(input: BlockStreamInput): Promise<Response> {
     prelude: early ? undefined : input.writer.opening(),
     keepAlive: input.keepAlive,
     keepAliveMs: ctx.options.openai.keepAliveMs,
-    onError: (error) => input.writer.error(error),
+    onError: (error) => input.errorEvent(error),
     headers: { ...SSE_HEADERS, "x-request-id": record.id, ...input.headers },
     onClose: (outcome, error) => {
       if (outcome === "cancelled") cancel.abort(); // the client went away: stop the upstream call too

@@ -5,6 +5,7 @@ import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
 import { fromUpstreamError, OpenAIError, openAIErrorBody, retryHeaders } from "../../openai/errors.ts";
 import { NoCredentialError } from "../../pool/errors.ts";
 import { BodyError } from "../body.ts";
+import type { SurfaceFailure } from "./_surface-route.ts";
 
 export function toOpenAIError(error: unknown, model?: string): OpenAIError {
   if (error instanceof OpenAIError) return error;
@@ -50,4 +51,16 @@ export function errorResponse(error: OpenAIError, requestId?: string): Response 
   const headers: Record<string, string> = { ...error.headers };
   if (requestId) headers["x-request-id"] = requestId;
   return FastResponse.json(openAIErrorBody(error), { status: error.status, headers });
+}
+
+/** OpenAI's error shape for a surface route (chat, Responses, embeddings); `label` names it in logs. */
+export function openAIFailure(label: string): SurfaceFailure {
+  return {
+    label,
+    errorClass: openAIErrorClass,
+    respond(error, record) {
+      const e = toOpenAIError(error, record.model);
+      return { response: errorResponse(e, record.id), unexpected: e.code === "internal_error" && e.message === "Internal error" };
+    },
+  };
 }

@@ -11,17 +11,15 @@ import { toAnthropicMessage } from "../../anthropic/response.ts";
 import { createAnthropicStream, PING } from "../../anthropic/stream.ts";
 import type { CountTokensRequest, GenerateContentRequest } from "../../gemini/types.ts";
 import { invalidParam, OpenAIError } from "../../openai/errors.ts";
-import { collectUnsignedToolCallIds, parseChatRequest } from "../../openai/request.ts";
-import { isRecord } from "../../openai/values.ts";
 import { collectBlocks, type BlockOptions } from "../../translate/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
-import { readJsonBody } from "../body.ts";
 import type { AppContext } from "../context.ts";
 import { recordOf } from "../request-record.ts";
-import { anthropicResponse, toAnthropicWire } from "./_anthropic-errors.ts";
+import { anthropicFailure, toAnthropicWire } from "./_anthropic-errors.ts";
 import { streamBlocks } from "./_block-stream.ts";
-import { loadMedia } from "./_openai-media.ts";
+import { planChat } from "./_chat-plan.ts";
 import { openAIErrorClass } from "./_openai-errors.ts";
+import { defineSurfaceRoute, readJsonObject } from "./_surface-route.ts";
 
 const hex = (): string => randomBytes(12).toString("hex");
 
@@ -39,8 +37,7 @@ export function countableContents(request: GenerateContentRequest): CountTokensR
 async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Promise<Response> {
   const record = recordOf(event);
   const signal = event.req.signal;
-  const body = await readJsonBody(event.req, ctx.options.maxBodySize);
-  if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
+  const body = await readJsonObject(event, ctx);
   if (typeof body.model !== "string" || body.model.length === 0) throw invalidParam("model", "model: Field required.", "missing_required_parameter");
   const mapping = mapAnthropicModel(body.model, ctx.options.anthropic, ctx.catalogue);
   if (!mapping.model) {
@@ -50,11 +47,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   record.model = mapping.model.id;
   const request = parseAnthropicRequest(body, mapping.model.id, { countOnly });
   record.stream = request.stream;
-  const [signatures, media] = await Promise.all([
-    ctx.signatures.load(collectUnsignedToolCallIds(request.chat)),
-    loadMedia(request.chat, ctx.media, ctx.options.media, signal),
-  ]);
-  const plan = parseChatRequest(request.chat, { catalogue: ctx.catalogue, signatures, media, reasoningOutput: "reasoning_content", includeThoughts: false });
+  const plan = await planChat(ctx, request.chat, signal, { reasoningOutput: "reasoning_content", includeThoughts: false });
   const headers = { "x-request-id": record.id, "request-id": record.id };
 
   if (countOnly) {
@@ -73,15 +66,11 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
       request: plan.request,
       surface: "anthropic",
       clientSignal: signal,
-      writer: {
-        opening: writer.opening,
-        push: writer.push,
-        finish: writer.finish,
-        error: (error) => {
-          const wire = toAnthropicWire(error, record.model);
-          if (wire.status === 500) ctx.logger.error("anthropic stream:", error);
-          return writer.error(wire.body);
-        },
+      writer,
+      errorEvent: (error) => {
+        const wire = toAnthropicWire(error, record.model);
+        if (wire.status === 500) ctx.logger.error("anthropic stream:", error);
+        return writer.error(wire.body);
       },
       keepAlive: PING,
       errorClass: openAIErrorClass,
@@ -96,24 +85,9 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   return Response.json(toAnthropicMessage(summary, reply), { headers });
 }
 
-function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response>) {
-  return async (event: H3Event): Promise<Response> => {
-    const record = recordOf(event);
-    try {
-      return await fn(event);
-    } catch (error) {
-      record.errorClass = openAIErrorClass(error);
-      if (event.req.signal.aborted) return new Response(null, { status: 499 });
-      const wire = toAnthropicWire(error, record.model);
-      if (wire.status === 500) ctx.logger.error("anthropic surface:", error);
-      return anthropicResponse(wire, record.id);
-    }
-  };
-}
-
 export function registerAnthropicRoutes(app: H3, ctx: AppContext): void {
-  const create = wrap(ctx, (event) => messages(event, ctx, false));
-  const count = wrap(ctx, (event) => messages(event, ctx, true));
+  const create = defineSurfaceRoute(ctx, anthropicFailure, (event) => messages(event, ctx, false));
+  const count = defineSurfaceRoute(ctx, anthropicFailure, (event) => messages(event, ctx, true));
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/messages`, create);
     app.post(`${prefix}/messages/count_tokens`, count);

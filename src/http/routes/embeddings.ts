@@ -8,7 +8,8 @@ import { estimateTokens, toEmbeddingsResponse, vectorsOf } from "../../embedding
 import { readJsonBody } from "../body.ts";
 import type { AppContext } from "../context.ts";
 import { recordOf } from "../request-record.ts";
-import { errorResponse, openAIErrorClass, toOpenAIError } from "./_openai-errors.ts";
+import { openAIFailure } from "./_openai-errors.ts";
+import { defineSurfaceRoute } from "./_surface-route.ts";
 
 export const NO_API_KEY_MESSAGE =
   "Embeddings need a Gemini API key in the pool (option geminiApiKeys / config gemini_api_keys): Gemini CLI (Code Assist) accounts cannot embed, Google's Code Assist API has no embedding method.";
@@ -39,18 +40,7 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
 }
 
 export function registerEmbeddingsRoutes(app: H3, ctx: AppContext): void {
-  const handler = async (event: H3Event): Promise<Response> => {
-    const record = recordOf(event);
-    try {
-      return await embeddings(event, ctx);
-    } catch (error) {
-      record.errorClass = openAIErrorClass(error);
-      if (event.req.signal.aborted) return new Response(null, { status: 499 });
-      const e = toOpenAIError(error, record.model);
-      if (e.code === "internal_error" && e.message === "Internal error") ctx.logger.error("embeddings surface:", error);
-      return errorResponse(e, record.id);
-    }
-  };
+  const handler = defineSurfaceRoute(ctx, openAIFailure("embeddings surface"), (event) => embeddings(event, ctx));
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/embeddings`, handler);
     app.post(`${prefix}/embeddings/`, handler);

@@ -4,18 +4,16 @@
 import { FastResponse } from "srvx";
 import { randomBytes } from "node:crypto";
 import { getRouterParam, type H3, type H3Event } from "h3";
-import { invalidParam, modelNotFound } from "../../openai/errors.ts";
+import { modelNotFound } from "../../openai/errors.ts";
 import { toOpenAIModel, toOpenAIModelList } from "../../openai/models.ts";
-import { collectUnsignedToolCallIds, parseChatRequest } from "../../openai/request.ts";
 import { toChatCompletion, type ResponseContext } from "../../openai/response.ts";
-import { isRecord } from "../../openai/values.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
-import { readJsonBody } from "../body.ts";
 import type { AppContext } from "../context.ts";
 import { recordOf } from "../request-record.ts";
-import { errorResponse, openAIErrorClass, toOpenAIError } from "./_openai-errors.ts";
-import { loadMedia } from "./_openai-media.ts";
+import { planChat } from "./_chat-plan.ts";
+import { openAIFailure } from "./_openai-errors.ts";
 import { streamChat } from "./_openai-stream.ts";
+import { defineSurfaceRoute, readJsonObject } from "./_surface-route.ts";
 
 /** `created` of every model object: a fixed date, so model lists are stable across restarts. */
 const MODELS_CREATED = 1_750_000_000;
@@ -25,8 +23,7 @@ const newCompletionId = (): string => `chatcmpl-${randomBytes(12).toString("hex"
 
 async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Response> {
   const record = recordOf(event);
-  const body = await readJsonBody(event.req, ctx.options.maxBodySize);
-  if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
+  const body = await readJsonObject(event, ctx);
   if (typeof body.model === "string") {
     record.model = body.model;
     // Answered before any media is fetched.
@@ -34,14 +31,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   }
   record.stream = body.stream === true;
 
-  const [signatures, media] = await Promise.all([
-    ctx.signatures.load(collectUnsignedToolCallIds(body)),
-    loadMedia(body, ctx.media, ctx.options.media, event.req.signal),
-  ]);
-  const plan = parseChatRequest(body, {
-    catalogue: ctx.catalogue,
-    signatures,
-    media,
+  const plan = await planChat(ctx, body, event.req.signal, {
     reasoningOutput: ctx.options.openai.reasoningOutput,
     includeThoughts: ctx.options.openai.includeThoughts,
   });
@@ -74,26 +64,11 @@ function getModel(event: H3Event, ctx: AppContext): Response {
   return FastResponse.json(toOpenAIModel(model, MODELS_CREATED));
 }
 
-function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Response) {
-  return async (event: H3Event): Promise<Response> => {
-    const record = recordOf(event);
-    try {
-      return await fn(event);
-    } catch (error) {
-      record.errorClass = openAIErrorClass(error);
-      // The client is gone: nobody reads the answer (499 is nginx's "client closed request").
-      if (event.req.signal.aborted) return new Response(null, { status: 499 });
-      const e = toOpenAIError(error, record.model);
-      if (e.code === "internal_error" && e.message === "Internal error") ctx.logger.error("openai surface:", error);
-      return errorResponse(e, record.id);
-    }
-  };
-}
-
 export function registerOpenAIRoutes(app: H3, ctx: AppContext): void {
-  const chat = wrap(ctx, (event) => chatCompletions(event, ctx));
-  const list = wrap(ctx, () => listModels(ctx));
-  const get = wrap(ctx, (event) => getModel(event, ctx));
+  const failure = openAIFailure("openai surface");
+  const chat = defineSurfaceRoute(ctx, failure, (event) => chatCompletions(event, ctx));
+  const list = defineSurfaceRoute(ctx, failure, () => listModels(ctx));
+  const get = defineSurfaceRoute(ctx, failure, (event) => getModel(event, ctx));
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, chat);
     app.post(`${prefix}/chat/completions/`, chat);

@@ -5,21 +5,20 @@
 // answers without keeping anything.
 import { randomBytes } from "node:crypto";
 import type { H3, H3Event } from "h3";
-import { invalidParam, modelNotFound, OpenAIError } from "../../openai/errors.ts";
-import { collectUnsignedToolCallIds, parseChatRequest } from "../../openai/request.ts";
-import { isRecord, type JsonObject } from "../../openai/values.ts";
+import { modelNotFound, OpenAIError } from "../../openai/errors.ts";
+import type { JsonObject } from "../../openai/values.ts";
 import { parseResponsesRequest, toChatBody } from "../../responses/request.ts";
 import { toHistoryMessage, toResponse, type ResponseBase } from "../../responses/response.ts";
 import { createResponsesStream } from "../../responses/stream.ts";
 import { createResponseStore, type ResponseStore } from "../../storage/responses-store.ts";
 import { collectBlocks, type Block, type BlockOptions } from "../../translate/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
-import { readJsonBody } from "../body.ts";
 import type { AppContext } from "../context.ts";
 import { recordOf } from "../request-record.ts";
 import { streamBlocks } from "./_block-stream.ts";
-import { errorResponse, openAIErrorClass, toOpenAIError } from "./_openai-errors.ts";
-import { loadMedia } from "./_openai-media.ts";
+import { planChat } from "./_chat-plan.ts";
+import { openAIErrorClass, openAIFailure, toOpenAIError } from "./_openai-errors.ts";
+import { defineSurfaceRoute, readJsonObject } from "./_surface-route.ts";
 
 const hex = (): string => randomBytes(12).toString("hex");
 
@@ -39,16 +38,14 @@ async function history(store: ResponseStore, id: string): Promise<JsonObject[]> 
 async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Promise<Response> {
   const record = recordOf(event);
   const signal = event.req.signal;
-  const body = await readJsonBody(event.req, ctx.options.maxBodySize);
-  if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
+  const body = await readJsonObject(event, ctx);
   const req = parseResponsesRequest(body);
   record.model = req.model;
   record.stream = req.stream;
   if (!ctx.catalogue.resolve(req.model)) throw modelNotFound(req.model);
   const past = req.previousResponseId ? await history(store, req.previousResponseId) : [];
   const chat = toChatBody(req, req.model, past);
-  const [signatures, media] = await Promise.all([ctx.signatures.load(collectUnsignedToolCallIds(chat)), loadMedia(chat, ctx.media, ctx.options.media, signal)]);
-  const plan = parseChatRequest(chat, { catalogue: ctx.catalogue, signatures, media, reasoningOutput: "reasoning_content", includeThoughts: false });
+  const plan = await planChat(ctx, chat, signal, { reasoningOutput: "reasoning_content", includeThoughts: false });
 
   const base: ResponseBase = { id: `resp_${hex()}`, created_at: Math.floor(Date.now() / 1000), model: req.model, echo: req.echo, encryptedReasoning: req.encryptedReasoning };
   const blocks: BlockOptions = { toolNames: plan.toolNames, newToolId: () => `call_${hex()}`, signatureBlocks: req.encryptedReasoning };
@@ -70,15 +67,11 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
       request: plan.request,
       surface: "responses",
       clientSignal: signal,
-      writer: {
-        opening: writer.opening,
-        push: writer.push,
-        finish: writer.finish,
-        error: (error) => {
-          const e = toOpenAIError(error, req.model);
-          if (e.code === "internal_error") ctx.logger.error("responses stream:", error);
-          return writer.failed({ code: e.code ?? e.type, message: e.message });
-        },
+      writer,
+      errorEvent: (error) => {
+        const e = toOpenAIError(error, req.model);
+        if (e.code === "internal_error") ctx.logger.error("responses stream:", error);
+        return writer.failed({ code: e.code ?? e.type, message: e.message });
       },
       keepAlive: ": keep-alive\n\n",
       errorClass: openAIErrorClass,
@@ -94,18 +87,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
 
 export function registerResponsesRoutes(app: H3, ctx: AppContext): void {
   const store = createResponseStore(ctx.storage, { ttlSec: ctx.options.responses.ttlSec, logger: ctx.logger });
-  const handler = async (event: H3Event): Promise<Response> => {
-    const record = recordOf(event);
-    try {
-      return await create(event, ctx, store);
-    } catch (error) {
-      record.errorClass = openAIErrorClass(error);
-      if (event.req.signal.aborted) return new Response(null, { status: 499 });
-      const e = toOpenAIError(error, record.model);
-      if (e.code === "internal_error" && e.message === "Internal error") ctx.logger.error("responses surface:", error);
-      return errorResponse(e, record.id);
-    }
-  };
+  const handler = defineSurfaceRoute(ctx, openAIFailure("responses surface"), (event) => create(event, ctx, store));
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/responses`, handler);
     app.post(`${prefix}/responses/`, handler);

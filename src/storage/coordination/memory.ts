@@ -3,6 +3,7 @@
 // instance share one of these, so they behave as one pool; separate processes do not (use redis).
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { runLocked } from "./_lock-loop.ts";
 import { sleep, type Coordinator, type LockHandle, type StatusListener } from "./types.ts";
 
 export function createMemoryCoordinator(): Coordinator {
@@ -49,21 +50,8 @@ export function createMemoryCoordinator(): Coordinator {
         released.on(name, done);
       });
     },
-    async withLock(name, ttlMs, work, waitMs = ttlMs) {
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        const lock = await coordinator.lock(name, ttlMs);
-        if (lock) {
-          try {
-            return await work();
-          } finally {
-            await coordinator.unlock(lock);
-          }
-        }
-        if (Date.now() >= deadline) throw new Error(`lock ${name}: still held after ${waitMs} ms`);
-        await coordinator.waitUnlocked(name, deadline - Date.now());
-        await sleep(0);
-      }
+    withLock(name, ttlMs, work, waitMs = ttlMs) {
+      return runLocked(coordinator, name, ttlMs, work, waitMs, () => sleep(0));
     },
     async incr(key, by = 1) {
       const next = Number(values.get(key) ?? 0) + by;

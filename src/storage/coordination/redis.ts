@@ -5,6 +5,7 @@
 // StorageUnavailableError at once and the coordinator reports `degraded`.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { runLocked } from "./_lock-loop.ts";
 import type { RedisClientLike, RedisMount } from "./redis-client.ts";
 import { StorageUnavailableError, bounded, sleep, type Coordinator, type LockHandle, type StatusListener } from "./types.ts";
 
@@ -121,20 +122,8 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
         stop();
       }
     },
-    async withLock(name, ttlMs, work, waitMs = ttlMs) {
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        const lock = await coordinator.lock(name, ttlMs);
-        if (lock) {
-          try {
-            return await work();
-          } finally {
-            await coordinator.unlock(lock).catch(() => false); // it expires anyway
-          }
-        }
-        if (Date.now() >= deadline) throw new Error(`lock ${name}: still held after ${waitMs} ms`);
-        await coordinator.waitUnlocked(name, deadline - Date.now());
-      }
+    withLock(name, ttlMs, work, waitMs = ttlMs) {
+      return runLocked(coordinator, name, ttlMs, work, waitMs);
     },
     incr: (key, by = 1) => run("incrby", (c) => c.incrby(prefix + key, by)),
     async hincrby(key, fields) {
