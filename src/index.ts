@@ -31,3 +31,6 @@ export type { UsageRow, RecentError } from "./usage/ledger.ts";
 export type { PredecessorModelUsage, UsageSeries, SeriesBy, ExportRow } from "./usage/report.ts";
 export { createStorageUsageStore } from "./usage/store.ts";
 export type { UsageStore, UsageBucket, UsageFields } from "./usage/store.ts";
+export { atomicFsDriver } from "./storage/atomic-fs.ts";
+export type { AtomicFsOptions } from "./storage/atomic-fs.ts";
+export type { StorageStatus } from "./storage/redis-resilience.ts";

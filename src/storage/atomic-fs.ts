@@ -7,6 +7,7 @@ import { existsSync, promises as fsp } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { defineDriver } from "unstorage";
 
+/** Options of `atomicFsDriver`. */
 export interface AtomicFsOptions {
   /** Directory holding the records. */
   base: string;
@@ -50,7 +51,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** The fs backend with atomic writes (used by the CLI instead of fs-lite). */
+/**
+ * An unstorage fs driver whose writes go to a temporary file that is renamed into place, so a crash
+ * mid-write never leaves a truncated record (the CLI's default storage). Use it as
+ * `createStorage({ driver: atomicFsDriver({ base }) })`.
+ */
 export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   if (!options?.base) throw new Error("[unstorage] [atomic-fs] Missing required option `base`.");
   const base = resolve(options.base);
