@@ -112,4 +112,25 @@ describe.skipIf(!available)("add account in a real browser", () => {
     await google.close();
     await page.close();
   });
+  it("upload with an admin session: a file of API keys is imported by the add-account page's script", async () => {
+    const { proxy, url } = await startProxy({ admin: ADMIN });
+    await browser.clearCookies();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+    await page.goto(`${url}/oauth2/add`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.fill("input[name=username]", ADMIN.username);
+    await page.fill("input[name=password]", ADMIN.password);
+    await page.click("button[type=submit]");
+    await page.waitForURL(`${url}/oauth2/add`);
+    const keys = [fake.addApiKey(), fake.addApiKey()];
+    await page.setInputFiles("#import input[name=file]", { name: "keys.txt", mimeType: "text/plain", buffer: Buffer.from(`${keys.join("\n")}\n`) });
+    await page.click("#import button[type=submit]");
+    await expect.poll(() => page.locator("#import-result li.ok").count()).toBe(2);
+    expect(proxy.pool.list().filter((c) => c.kind === "api_key")).toHaveLength(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -49,7 +49,7 @@ function accountRows(accounts: CredentialView[]): string {
   return `<table id="accounts"><tr><th>Account</th><th>Status</th></tr>${rows.join("")}</table>`;
 }
 
-export function addAccountPage(input: { base: string; available: LoginMode[]; preferred: LoginMode; problems: Partial<Record<LoginMode, string>>; accounts: CredentialView[] }): Response {
+export function addAccountPage(input: { base: string; available: LoginMode[]; preferred: LoginMode; problems: Partial<Record<LoginMode, string>>; accounts: CredentialView[]; csrf?: string }): Response {
   const modes = (["loopback", "authcode", "paste", "own"] as LoginMode[]).map((mode) => {
     const text = MODE_TEXT[mode];
     const problem = input.problems[mode];
@@ -61,9 +61,29 @@ export function addAccountPage(input: { base: string; available: LoginMode[]; pr
   const body =
     `<h1>Add an account</h1><p><a href="${esc(`${input.base}/`)}">← Back to the admin page</a></p>` +
     `<p>Log in with a Google account that can use Gemini Code Assist. The proxy then looks up its email and project and onboards it.</p>` +
-    `${modes.join("")}<section><h2>Accounts</h2>${accountRows(input.accounts)}</section>`;
-  return page("Add an account", body);
+    `${modes.join("")}${importSection(input.base)}<section><h2>Accounts</h2>${accountRows(input.accounts)}</section>`;
+  const head = input.csrf ? `<meta name="csrf-token" content="${esc(input.csrf)}">` : "";
+  return page("Add an account", body, 200, head, IMPORT_SCRIPT);
 }
+
+/** Upload of account files: oauth_creds.json, the predecessor's credentials.json, or API keys. */
+function importSection(base: string): string {
+  return (
+    `<section><h2>Import a file</h2><p>Your Gemini CLI login (<code>~/.gemini/oauth_creds.json</code>), the Python proxy's ` +
+    `<code>credentials.json</code> (with its encryption key if it is encrypted), or Gemini API keys, one per line.</p>` +
+    `<form id="import" action="${esc(`${base}/admin/credentials/import`)}"><p><input type="file" name="file" required></p>` +
+    `<p><input type="password" name="passphrase" placeholder="Encryption key (only for an encrypted file)" autocomplete="off"></p>` +
+    `<p><button type="submit">Import</button></p></form><ul id="import-result" role="status"></ul></section>`
+  );
+}
+
+// Reads the file in the browser and posts its text as JSON with the session's CSRF header; renders text only.
+const IMPORT_SCRIPT = `document.getElementById("import").addEventListener("submit",async(e)=>{e.preventDefault();const f=e.target,out=document.getElementById("import-result"),file=f.file.files[0];if(!file)return;
+const t=document.querySelector('meta[name="csrf-token"]'),h={"content-type":"application/json",accept:"application/json"};if(t)h["x-csrf-token"]=t.content;out.replaceChildren();
+const say=(text,cls)=>{const li=document.createElement("li");li.textContent=text;if(cls)li.className=cls;out.append(li);};
+try{const r=await fetch(f.action,{method:"POST",headers:h,credentials:"same-origin",body:JSON.stringify({text:await file.text(),name:file.name,passphrase:f.passphrase.value})});const j=await r.json();
+if(!r.ok){say(j.reason||j.detail||("HTTP "+r.status),"bad");return;}for(const x of j.results)say((x.email||x.kind||"entry")+": "+x.result+(x.status?" ("+x.status+")":"")+(x.reason?" — "+x.reason:""),x.result==="added"||x.result==="updated"?"ok":"bad");}
+catch(x){say(String(x),"bad");}});`;
 
 /** Step page for `authcode` and `paste`: open Google in a new tab, then paste what it gives back. */
 export function pastePage(input: { base: string; mode: LoginMode; state: string; authorizeUrl: string; csrf?: string }): Response {

@@ -79,7 +79,9 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
     const setup = setupOf(ctx);
     const problems: Partial<Record<LoginMode, string>> = {};
     for (const mode of LOGIN_MODES) problems[mode] = modeProblem(mode, setup, event.url);
-    return addAccountPage({ base: base(), available: availableModes(setup, event.url), preferred: defaultMode(setup, event.url), problems, accounts: ctx.pool.list() });
+    const identity = await adminIdentity(event, ctx);
+    const csrf = identity?.via === "session" ? (await sessionOf(event, ctx))?.csrf : undefined;
+    return addAccountPage({ base: base(), available: availableModes(setup, event.url), preferred: defaultMode(setup, event.url), problems, accounts: ctx.pool.list(), csrf });
   });
 
   app.get("/oauth2/login", async (event) => {
