@@ -1,7 +1,8 @@
 // What routes get: services already wired by createGeminiProxy().
 import type { Dispatcher } from "../dispatch.ts";
 import type { ModelCatalogue } from "../gemini/models.ts";
-import type { Logger, ResolvedOptions } from "../options.ts";
+import type { Logger } from "../options.ts";
+import type { ResolvedOptions } from "../resolve-options.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { GeminiApiClient } from "../upstream/gemini-api.ts";
 import type { StorageLike } from "../storage/types.ts";
