@@ -11,8 +11,10 @@ describe("isPrivateAddress", () => {
     ["255.255.255.255", true], ["198.18.0.1", true], ["192.0.2.1", true],
     ["::", true], ["::1", true], ["fe80::1", true], ["fd12:3456::1", true], ["fc00::1", true], ["ff02::1", true], ["::ffff:127.0.0.1", true],
     ["::ffff:8.8.8.8", true], ["64:ff9b::10.0.0.1", true], ["2001:db8::1", true], ["not-an-ip", true],
+    // NAT64 in the hex spelling URL parsers and DNS return:
+    ["64:ff9b::7f00:1", true], ["64:ff9b::a00:1", true], ["64:ff9b::a9fe:a9fe", true], ["64:ff9b:0:0:0:0:c0a8:1", true],
     ["8.8.8.8", false], ["1.1.1.1", false], ["172.32.0.1", false], ["100.128.0.1", false], ["142.250.74.46", false],
-    ["2001:4860:4860::8888", false], ["2606:4700::1111", false], ["64:ff9b::8.8.8.8", false],
+    ["2001:4860:4860::8888", false], ["2606:4700::1111", false], ["64:ff9b::8.8.8.8", false], ["64:ff9b::808:808", false],
   ])("%s → %s", (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });

@@ -120,6 +120,17 @@ describeMatrix(
       await h.proxy.pool.clearCooldown(h.proxy.pool.list()[0]!.id);
     });
 
+    it("cancelling the body while Google is silent cancels the upstream stream too", async () => {
+      h.fake.reset();
+      h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "abcdefgh", deltaChars: 2, hangAfterEvents: 1 } });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", { method: "POST", headers: authHeaders(), body: generateBody("hang") });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await waitFor(() => h.fake.requests.some((r) => r.action === "streamGenerateContent" && r.aborted === true));
+      expect(h.fake.requests.find((r) => r.action === "streamGenerateContent")!.aborted).toBe(true);
+    });
+
     it("a client abort cancels the upstream stream", async () => {
       h.fake.reset();
       h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(400), deltaChars: 5, chunkDelayMs: 50 } });

@@ -27,7 +27,9 @@ const OPENAI_EMBEDDING_MODEL = /^text-embedding-(3-small|3-large|ada-002)$/;
 
 export function embeddingModel(name: string, options: EmbeddingModelOptions): string {
   const bare = name.startsWith("models/") ? name.slice(7) : name;
-  return options.modelMap[name] ?? options.modelMap[bare] ?? (OPENAI_EMBEDDING_MODEL.test(bare) ? options.defaultModel : bare);
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const mapped = (key: string) => (Object.hasOwn(options.modelMap, key) ? options.modelMap[key] : undefined);
+  return mapped(name) ?? mapped(bare) ?? (OPENAI_EMBEDDING_MODEL.test(bare) ? options.defaultModel : bare);
 }
 
 function inputs(input: unknown): string[] {

@@ -60,7 +60,18 @@ function isLoopbackHost(hostname: string): boolean {
 /** A request from this machine, straight to us (see the rules at the top). */
 export function isLocalRequest(event: H3Event): boolean {
   if (FORWARDING_HEADERS.some((name) => event.req.headers.has(name))) return false;
-  return isLoopbackAddress(getRequestIP(event)) && isLoopbackHost(event.url.hostname);
+  if (!isLoopbackAddress(getRequestIP(event)) || !isLoopbackHost(event.url.hostname)) return false;
+  // An absolute URL in the request line wins over Host when the URL is built: check Host as well.
+  const host = event.req.headers.get("host");
+  return host === null || isLoopbackHost(hostnameOf(host));
+}
+
+function hostnameOf(host: string): string {
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return "";
+  }
 }
 
 /** Checks admin credentials in constant time (both fields always compared). */

@@ -10,7 +10,8 @@ export class BodyError extends Error {
   }
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<string> {
+/** The body as text, refused with a 413 past `maxBytes` before it is all buffered. */
+export async function readCapped(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
   // A declared length within the cap: HTTP framing guarantees no more bytes follow, so read it in
@@ -34,6 +35,21 @@ async function readCapped(request: Request, maxBytes: number): Promise<string> {
   return text + decoder.decode();
 }
 
+/** Deeper JSON than any real request nests: refused, so no translator or serializer recurses into it. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, without recursion (a hostile value cannot overflow the stack). */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== "object") continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** The parsed JSON body; `{}`-less bodies and non-objects are the caller's to judge. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   let text: string;
@@ -44,9 +60,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     throw new BodyError(400, "Could not read the request body");
   }
   if (!text.trim()) throw new BodyError(400, "The request body is empty: a JSON object is required");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new BodyError(400, `Invalid JSON payload received. ${(error as Error).message}`);
   }
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new BodyError(400, `Invalid JSON payload received. Nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  return value;
 }

@@ -60,10 +60,29 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return V4.check(address, "ipv4");
   if (family !== 6) return true;
-  // NAT64 well-known prefix: judge the embedded IPv4 address.
-  const nat64 = /^64:ff9b::(?:ffff:)?([\d.]+)$/i.exec(address);
-  if (nat64?.[1] && isIP(nat64[1]) === 4) return V4.check(nat64[1], "ipv4");
+  // NAT64 well-known prefix 64:ff9b::/96 (any spelling, hex or dotted): judge the embedded IPv4 address.
+  const groups = ipv6Groups(address);
+  if (groups && groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)) {
+    const v4 = [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join(".");
+    return V4.check(v4, "ipv4");
+  }
   return V6.check(address, "ipv6");
+}
+
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.split("%")[0]!;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(":").map((g) => Number.parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const groups = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
 const ALLOWED_TYPES = [/^image\//, /^audio\//, /^video\//, /^application\/pdf$/, /^text\/plain$/];

@@ -3,7 +3,7 @@
 // `{id, kind: "state" | "record" | "removed"}`; the other instances reload that entry when the
 // message arrives (pub/sub, never a poll per request). Without a reachable backend the entry is
 // written as it is (the resilient storage queues it) and the instances resync when it is back.
-import { isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
+import { bounded, isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
 import { sleep } from "../storage/coordination/types.ts";
 import type { CredentialStore } from "../storage/credential-store.ts";
 import { initialState, type Credential, type CredentialState } from "./credential.ts";
@@ -45,6 +45,10 @@ export interface ClusterSync {
   removed(id: string): Promise<void>;
   /** Listens to other instances' notices. */
   start(): void;
+  /** Resolves once notices reach this instance (bounded: a slow redis never blocks start-up). */
+  listening(): Promise<void>;
+  /** Brings one entry up to date with storage now (before an operator's change is applied to it). */
+  reload(id: string): Promise<void>;
   stop(): void;
 }
 
@@ -163,6 +167,11 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     async removed(id) {
       await announce(id, "removed");
     },
+    async reload(id) {
+      schedule(id);
+      await reloading.get(id)?.run.catch(() => {});
+    },
+    listening: () => bounded(coordinator.subscribed(CHANGES_CHANNEL), 2000, "subscribing to pool changes").catch(() => {}),
     start() {
       unsubscribe ??= coordinator.subscribe(CHANGES_CHANNEL, onNotice);
       // Back from an outage: catch up on what others wrote, and ask them to catch up on ours.

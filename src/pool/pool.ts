@@ -56,13 +56,15 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
   const refresher = createRefresher(services, commit, cluster && { coordinator: cluster.coordinator, store });
 
   async function load() {
+    // Listen first, then read: a change another instance makes meanwhile is in the listing or in a notice.
+    sync?.start();
+    await sync?.listening();
     for (const credential of await store.list()) {
       const saved = await store.getState(credential.id);
       const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
       entries.set(credential.id, { credential, state, pending: 0, stored: { credential, state: normalizeState(saved) } });
     }
-    sync?.start();
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -70,6 +72,9 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
 
   const withEntry = async (id: string, change: (entry: Entry) => CredentialState): Promise<boolean> => {
     await pool.ready();
+    // An operator acts on what storage holds (a cooldown set by another instance a moment ago
+    // included), not on this instance's possibly older view.
+    await sync?.reload(id);
     const entry = entries.get(id);
     if (!entry) return false;
     commit(entry, change(entry));

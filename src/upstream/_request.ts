@@ -22,12 +22,19 @@ function webHeaders(raw: UpstreamResponse["headers"]): Headers {
 }
 
 export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
+  let body: string;
+  try {
+    body = JSON.stringify(init.body);
+  } catch (error) {
+    // The request's own fault (e.g. nested too deep to serialize): never the credential's.
+    throw new UpstreamError({ kind: "invalid_request", status: 400, message: `The request could not be serialized: ${(error as Error).message}`, cause: error });
+  }
   let res: UpstreamResponse;
   try {
     res = await http.request(url, {
       method: "POST",
       headers: { "content-type": "application/json", ...init.headers },
-      body: JSON.stringify(init.body),
+      body,
       signal: init.signal,
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 // Route-level admin guard (h3 v2's `use("/admin", ...)` matches one path only, so every admin route
 // carries this middleware explicitly), and the security headers every admin answer gets.
+import { readCapped } from "../body.ts";
 import type { H3Event, Middleware } from "h3";
 import { requireAdmin } from "../admin-auth.ts";
 import type { AppContext } from "../context.ts";
@@ -23,7 +24,8 @@ export function adminOnly(ctx: AppContext, opts: { html?: boolean } = {}): Middl
 /** The JSON body as an object, or undefined when absent or not JSON. */
 export async function jsonObject(event: H3Event): Promise<Record<string, unknown> | undefined> {
   try {
-    const text = await event.req.text();
+    // Admin bodies are credentials and account files, never large: cap them before buffering.
+    const text = await readCapped(event.req, 2 * 1024 * 1024);
     if (!text.trim()) return undefined;
     const value = JSON.parse(text) as unknown;
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

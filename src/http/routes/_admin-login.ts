@@ -1,5 +1,7 @@
 // The page's login: GET/POST /login opens a session cookie, POST /logout closes it, and
 // GET /admin/session tells the page who is signed in and its CSRF token.
+import { BodyError, readCapped } from "../body.ts";
+import { HTTPError } from "h3";
 import type { H3, H3Event } from "h3";
 import { adminConfigured, adminIdentity, checkAdminPassword, clientAddress, csrfProblem, csrfTokenOf, isLocalRequest, loginLimiter, ADMIN_CONFIG_HINT } from "../admin-auth.ts";
 import { closeSession, openSession } from "../admin-session.ts";
@@ -18,7 +20,11 @@ function safeNext(ctx: AppContext, next: string | null | undefined): string {
 
 async function readForm(event: H3Event): Promise<Record<string, string>> {
   const type = event.req.headers.get("content-type") ?? "";
-  const text = (await event.req.text()).slice(0, 10_000);
+  // Public route: refuse a big body before buffering it.
+  const text = await readCapped(event.req, 16 * 1024).catch((error: unknown) => {
+    if (error instanceof BodyError) throw new HTTPError({ status: error.status, message: error.message });
+    throw error;
+  });
   if (type.includes("application/json")) {
     try {
       const value = JSON.parse(text) as Record<string, unknown>;

@@ -57,7 +57,9 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const raw = await body(event, ctx);
   validateNativeGenerate(raw);
   const request = applyVariant(raw as GenerateContentRequest, model);
-  const options = { signal: event.req.signal, surface: "gemini", record };
+  // A fetch host cancels the body, not the request: abort upstream ourselves when the stream is cancelled.
+  const cancel = new AbortController();
+  const options = { signal: stream ? AbortSignal.any([event.req.signal, cancel.signal]) : event.req.signal, surface: "gemini", record };
   if (!stream) {
     const result = await ctx.dispatcher.generate(model.upstream, request, options);
     record.usage = tokenUsageOf(result.value.usageMetadata);
@@ -66,7 +68,11 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const result = await ctx.dispatcher.stream(model.upstream, request, options);
   const chunks = observed(result.value, record);
   record.deferred = true;
-  const onClose = streamClosed(ctx, record, errorClassOf);
+  const closed = streamClosed(ctx, record, errorClassOf);
+  const onClose: typeof closed = (outcome, error) => {
+    if (outcome === "cancelled") cancel.abort();
+    closed(outcome, error);
+  };
   const alt = new URL(event.req.url).searchParams.get("alt");
   if (alt === "sse") {
     return streamResponse(chunks, {

@@ -1,7 +1,8 @@
 // Web login routes (admin-protected): the "add account" page, GET /oauth2/login (the predecessor's
 // entry point, now with modes), GET /oauth2/callback and POST /oauth2/complete (pasted code or URL).
 import { randomBytes } from "node:crypto";
-import { getQuery, readBody, type H3, type H3Event } from "h3";
+import { getQuery, type H3, type H3Event } from "h3";
+import { readCapped } from "../body.ts";
 import { LoginError, type LoginOutcome } from "../../login/account.ts";
 import { completeLogin, parsePasted, startLogin, type CallbackInput, type LoginServices } from "../../login/flow.ts";
 import { availableModes, defaultMode, LOGIN_MODES, modeProblem, parseMode, redirectUriFor, type LoginMode, type ModeSetup } from "../../login/modes.ts";
@@ -69,6 +70,22 @@ async function completer(event: H3Event, ctx: AppContext): Promise<(login: Pendi
 }
 
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined);
+
+/** The paste form's body (JSON or form-encoded), capped: it is a code or a URL, never large. */
+async function readPasteBody(event: H3Event): Promise<Record<string, unknown>> {
+  const raw = await readCapped(event.req, 64 * 1024).catch(() => {
+    throw new LoginError("missing_code", "The pasted text is too large: paste only the code or the address Google showed.");
+  });
+  if ((event.req.headers.get("content-type") ?? "").includes("json")) {
+    try {
+      const value = JSON.parse(raw) as unknown;
+      return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
 
 export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
   const base = () => ctx.options.basePath;
@@ -138,7 +155,7 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
     if (denied) return denied;
     const asJson = wantsJson(event) || (event.req.headers.get("content-type") ?? "").includes("json");
     try {
-      const body = ((await readBody(event)) ?? {}) as Record<string, unknown>;
+      const body = await readPasteBody(event);
       const pasted = text(body.input) ?? text(body.url) ?? text(body.code) ?? "";
       const parsed = parsePasted(pasted);
       const pageState = text(body.state);

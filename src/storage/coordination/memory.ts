@@ -89,6 +89,7 @@ export function createMemoryCoordinator(): Coordinator {
       bus.on(channel, fn);
       return () => void bus.off(channel, fn);
     },
+    subscribed: async () => {},
     onStatus(_fn: StatusListener) {
       return () => {}; // never degraded
     },

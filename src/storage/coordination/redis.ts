@@ -24,6 +24,7 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
   const sub: RedisClientLike = mount.client.duplicate({ connectTimeout: COMMAND_TIMEOUT_MS, lazyConnect: false });
   const status = new EventEmitter();
   const local = new EventEmitter(); // full channel → subscribers in this instance
+  const acks = new Map<string, Promise<void>>();
   local.setMaxListeners(0);
   const unlockedChannel = `${prefix}coord:unlocked`;
   let degraded = false;
@@ -155,13 +156,15 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     },
     subscribe(channel, fn) {
       const full = `${prefix}${channel}`;
-      if (local.listenerCount(full) === 0) sub.subscribe(full).catch(() => {}); // ioredis re-subscribes after a reconnect
+      // ioredis re-subscribes after a reconnect; the first acknowledgement is kept for subscribed().
+      if (local.listenerCount(full) === 0) acks.set(full, sub.subscribe(full).then(() => {}, () => {}));
       local.on(full, fn);
       return () => {
         local.off(full, fn);
         if (local.listenerCount(full) === 0 && !disposed) sub.unsubscribe(full).catch(() => {});
       };
     },
+    subscribed: (channel) => acks.get(`${prefix}${channel}`) ?? Promise.resolve(),
     onStatus(fn: StatusListener) {
       status.on("change", fn);
       return () => void status.off("change", fn);

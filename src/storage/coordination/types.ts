@@ -40,6 +40,8 @@ export interface Coordinator {
   publish(channel: string, message: unknown): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(channel: string, fn: (message: unknown) => void): () => void;
+  /** Resolves once messages on `channel` reach this instance (redis acknowledged the SUBSCRIBE). */
+  subscribed(channel: string): Promise<void>;
   /** Degradation changes (redis lost / back). Returns the unsubscribe function. */
   onStatus(fn: StatusListener): () => void;
   dispose(): Promise<void>;
