@@ -7,6 +7,7 @@ import { UpstreamError } from "../src/gemini/errors.ts";
 import { createPendingLogins } from "../src/login/pending.ts";
 import type { AccountServices } from "../src/pool/accounts.ts";
 import type { ApiKeyCredential, CredentialState, OAuthCredential } from "../src/pool/credential.ts";
+import { CHANGES_CHANNEL } from "../src/pool/cluster.ts";
 import { createCredentialPool, type CredentialPool } from "../src/pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../src/pool/settings.ts";
 import { createCoordinator, type Coordinator } from "../src/storage/coordination/index.ts";
@@ -201,6 +202,25 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
         expect(saved.status).toBe("disabled");
         expect(saved.cooldowns["gemini-2.5-pro"]?.reason).toContain("slow down");
         expect(saved.usageCount).toBe(20);
+      });
+
+      it("a success that only moves counters is written but not announced; a status change is", async () => {
+        const [p1, p2] = [poolOn(a), poolOn(b)];
+        await Promise.all([p1.ready(), p2.ready()]);
+        const { id } = await p1.add({ apiKey: "AIza-contract-quiet-key" });
+        await eventually(() => p2.get(id) !== undefined, 3000);
+        const notices: unknown[] = [];
+        const stop = b.coordinator.subscribe(CHANGES_CHANNEL, (m) => notices.push(m));
+        await b.coordinator.subscribed(CHANGES_CHANNEL);
+        for (let i = 0; i < 3; i++) p1.report(await p1.lease("gemini-2.5-flash", undefined, ["api_key"]), { ok: true });
+        await p1.stop();
+        expect((await createCredentialStore(a.storage).getState(id))!.usageCount).toBe(3);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(notices).toEqual([]);
+        await p2.disable(id);
+        await eventually(() => notices.length > 0, 3000);
+        stop();
+        await p2.stop();
       });
 
       it("a change made through one pool reaches the other by notice (no polling); a removal stops it being used there", async () => {

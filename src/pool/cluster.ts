@@ -54,6 +54,10 @@ export interface ClusterSync {
 
 export const normalizeState = (saved: CredentialState | null | undefined): CredentialState => ({ ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } });
 
+/** What other instances select and report by: status, its reason and link, cooldowns, quota. */
+const steering = (state: CredentialState): string =>
+  JSON.stringify([state.status, state.reason, state.link, state.cooldowns, state.quota]);
+
 export function createClusterSync(deps: ClusterDeps): ClusterSync {
   const { coordinator, store, entries, instanceId } = deps;
   const reloading = new Map<string, { again: boolean; run: Promise<void> }>();
@@ -79,6 +83,7 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
 
   async function write(entry: Entry, what: { record: boolean; state: boolean }) {
     const mine = { credential: entry.credential, state: entry.state };
+    const previous = entry.stored?.state;
     const id = mine.credential.id;
     let merged: { credential: Credential; state: CredentialState } | undefined;
     try {
@@ -94,7 +99,9 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     // Rebase whatever changed here while the write ran onto what was stored.
     entry.credential = entry.credential === mine.credential ? merged.credential : mergeRecord(mine.credential, entry.credential, merged.credential);
     deps.adopt(entry, entry.state === mine.state ? merged.state : mergeState(mine.state, entry.state, merged.state));
-    await announce(id, what.record ? "record" : "state");
+    // Counters alone (uses, last use) are merged on every write and need no notice: announcing them
+    // made every other instance re-read the credential after each request.
+    if (what.record || !previous || steering(previous) !== steering(merged.state)) await announce(id, what.record ? "record" : "state");
   }
 
   async function reloadOne(id: string): Promise<void> {
