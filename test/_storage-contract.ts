@@ -11,8 +11,8 @@ import { CHANGES_CHANNEL } from "../src/pool/cluster.ts";
 import { createCredentialPool, type CredentialPool } from "../src/pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../src/pool/settings.ts";
 import { createCoordinator, type Coordinator } from "../src/storage/coordination/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
-import { createSignatureStore } from "../src/storage/signatures.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
+import { createSignatureStore } from "../src/surfaces/_signature-store.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 import { defaultUsageStore } from "../src/usage/redis-store.ts";
 

@@ -1,7 +1,7 @@
 // The admin page's account-file upload: every accepted format, the encrypted predecessor file with
 // and without its key, ineligible accounts explained, and no secret in any answer.
 import { expect, it } from "vitest";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { describeMatrix } from "./_setup.ts";
 import { ADMIN, adminHeaders } from "./_admin.ts";
 

@@ -1,15 +1,15 @@
 // Pure translation of the Anthropic surface: model names, request → Gemini (through the shared chat
 // translation), blocks and the event writer from scripted Gemini chunks, usage and stop reasons.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ANTHROPIC_MODEL_MAP, mapAnthropicModel } from "../src/anthropic/models.ts";
-import { parseAnthropicRequest } from "../src/anthropic/request.ts";
-import { toAnthropicMessage, toAnthropicUsage } from "../src/anthropic/response.ts";
-import { createAnthropicStream } from "../src/anthropic/stream.ts";
+import { DEFAULT_ANTHROPIC_MODEL_MAP, mapAnthropicModel } from "../src/surfaces/anthropic/models.ts";
+import { parseAnthropicRequest } from "../src/surfaces/anthropic/request.ts";
+import { toAnthropicMessage, toAnthropicUsage } from "../src/surfaces/anthropic/response.ts";
+import { createAnthropicStream } from "../src/surfaces/anthropic/stream.ts";
 import { createModelCatalogue } from "../src/gemini/models.ts";
 import type { GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/openai/errors.ts";
-import { parseChatRequest } from "../src/openai/request.ts";
-import { collectBlocks } from "../src/translate/blocks.ts";
+import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { parseChatRequest } from "../src/surfaces/openai/request.ts";
+import { collectBlocks } from "../src/chat/blocks.ts";
 
 const catalogue = createModelCatalogue();
 const gemini = (body: Record<string, unknown>, model = "gemini-2.5-flash") => parseChatRequest(parseAnthropicRequest(body, model).chat, { catalogue }).request;

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { fakeEndpoints } from "./cli-config.ts";
 import { installCli, runBin, type CliInstall } from "./cli-install.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";

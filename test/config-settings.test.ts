@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CONFIG_FIELDS, validateConfig } from "../src/cli/config-schema.ts";
+import { CONFIG_FIELDS, validateConfig } from "../src/config/file-schema.ts";
 import { toProxyOptions } from "../src/cli/config.ts";
 import { createCliLogger, parseLogLevel } from "../src/cli/logger.ts";
 import { createSecretMasker } from "../src/cli/mask.ts";

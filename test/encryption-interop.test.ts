@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { createStorage } from "unstorage";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { OAuthCredential } from "../src/pool/credential.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
-import { parseLegacyCredentials, serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
-import { createLegacySync } from "../src/storage/legacy-sync.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
+import { parseLegacyCredentials, serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
+import { createLegacySync } from "../src/legacy/sync.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 import { hasPythonFernet, opensslFernetDecrypt, opensslFernetEncrypt, pythonFernetDecrypt, pythonJsonDumps } from "./encryption-openssl.ts";
 

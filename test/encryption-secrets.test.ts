@@ -4,7 +4,7 @@ import { createHash, createHmac } from "node:crypto";
 import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
 import type { Credential } from "../src/pool/credential.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { createSecretBox, deriveSecretsKey, SecretsError } from "../src/storage/secrets.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 

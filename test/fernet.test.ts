@@ -8,7 +8,7 @@ import {
   fernetEncrypt,
   generateFernetKey,
   looksLikeFernetToken,
-} from "../src/storage/fernet.ts";
+} from "../src/legacy/fernet.ts";
 
 interface Vector {
   token: string;

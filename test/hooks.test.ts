@@ -1,7 +1,7 @@
 // Request lifecycle hooks: a start hook refuses (returned or thrown), failing or hanging hooks are
 // skipped after their timeout, end hooks get the finished record exactly once, streams included.
 import { expect, it } from "vitest";
-import { RequestDeniedError, type RequestStartEvent } from "../src/hooks.ts";
+import { RequestDeniedError, type RequestStartEvent } from "../src/http/hooks.ts";
 import type { RequestRecord } from "../src/usage/record.ts";
 import { authHeaders, describeMatrix, waitFor } from "./_setup.ts";
 import { generateBody } from "./_admin.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
 import { importAccountFiles, parseAccountFile } from "../src/login/import.ts";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deriveLegacyFernetKey, fernetEncrypt } from "../src/storage/fernet.ts";
+import { deriveLegacyFernetKey, fernetEncrypt } from "../src/legacy/fernet.ts";
 import {
   LegacyFileError,
   parseLegacyCredentials,
@@ -11,8 +11,8 @@ import {
   serializeLegacyCredentials,
   weakPassphraseReason,
   writeLegacyCredentialsFile,
-} from "../src/storage/legacy-file.ts";
-import type { LegacyCredential, LegacyFileErrorCode } from "../src/storage/legacy-file.ts";
+} from "../src/legacy/credentials-file.ts";
+import type { LegacyCredential, LegacyFileErrorCode } from "../src/legacy/credentials-file.ts";
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/legacy/${name}`, import.meta.url), "utf8");
 const FIXTURE_PASSPHRASE = "legacy fixture passphrase";

@@ -4,7 +4,7 @@ import { createStorage } from "unstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type StorageLike } from "../src/index.ts";
 import { revokeCredential } from "../src/login/revoke.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { resolveEndpoints } from "../src/upstream/endpoints.ts";
 import { createHttpClient, type HttpClient } from "../src/upstream/http-client.ts";
 import { GEMINI_CLI_OAUTH_CLIENT, refreshAccessToken, type OAuthContext } from "../src/upstream/oauth.ts";

@@ -1,7 +1,7 @@
 // The media fetcher: address policy after DNS, pinned connections, manual redirects re-checked per hop,
 // size cap, deadline and content types — against real loopback servers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMediaFetcher, isPrivateAddress, MediaFetchError } from "../src/http/media-fetch.ts";
+import { createMediaFetcher, isPrivateAddress, MediaFetchError } from "../src/surfaces/_media-fetch.ts";
 import { PNG, startMediaServer } from "./_openai-helpers.ts";
 
 describe("isPrivateAddress", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UpstreamError, type UpstreamErrorInit } from "../src/gemini/errors.ts";
-import { fromUpstreamError, OpenAIError, openAIErrorBody } from "../src/openai/errors.ts";
+import { fromUpstreamError, OpenAIError, openAIErrorBody } from "../src/surfaces/openai/errors.ts";
 
 const up = (init: Partial<UpstreamErrorInit> & Pick<UpstreamErrorInit, "kind" | "status">) => new UpstreamError({ message: "boom", ...init });
 

@@ -1,7 +1,7 @@
 // The OpenAI surface over HTTP, through both matrix rows: routes, CORS, models, streaming wire format,
 // error classes (status/type/code/param, retry-after) and the malformed-request corpus.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Logger } from "../src/options.ts";
+import type { Logger } from "../src/config/options.ts";
 import { authHeaders, describeMatrix, type Harness } from "./_setup.ts";
 import { PNG_DATA_URI, sseData, sseEvents, startMediaServer } from "./_openai-helpers.ts";
 

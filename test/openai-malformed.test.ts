@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { OpenAIError } from "../src/openai/errors.ts";
-import { parseChatRequest } from "../src/openai/request.ts";
+import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { parseChatRequest } from "../src/surfaces/openai/request.ts";
 
 const catalogue = createModelCatalogue();
 const U = [{ role: "user", content: "hi" }];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { collectMediaUrls, collectToolCallIds, parseChatRequest, type ChatRequestOptions } from "../src/openai/request.ts";
+import { collectMediaUrls, collectToolCallIds, parseChatRequest, type ChatRequestOptions } from "../src/surfaces/openai/request.ts";
 
 const catalogue = createModelCatalogue();
 const HI = [{ role: "user", parts: [{ text: "hi" }] }];

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GeminiCandidate, GeminiPart, GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/openai/errors.ts";
-import { toChatCompletion, type ResponseContext } from "../src/openai/response.ts";
+import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { toChatCompletion, type ResponseContext } from "../src/surfaces/openai/response.ts";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { toOpenAIModel, toOpenAIModelList } from "../src/openai/models.ts";
+import { toOpenAIModel, toOpenAIModelList } from "../src/surfaces/openai/models.ts";
 
 const FIX = "/work/shared/fixtures/gemini-api-recorded/";
 const fixture = (name: string): GenerateContentResponse => JSON.parse(readFileSync(FIX + name, "utf8"));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { toOpenAPISchema } from "../src/openai/openapi-schema.ts";
-import { cleanJsonSchema, isEmptyObjectSchema } from "../src/openai/schema.ts";
-import { createToolNameMap, sanitizeToolName } from "../src/openai/tool-names.ts";
+import { toOpenAPISchema } from "../src/chat/openapi-schema.ts";
+import { cleanJsonSchema, isEmptyObjectSchema } from "../src/chat/schema.ts";
+import { createToolNameMap, sanitizeToolName } from "../src/chat/tool-names.ts";
 
 describe("cleanJsonSchema (parametersJsonSchema path)", () => {
   it.each<[string, unknown, unknown]>([

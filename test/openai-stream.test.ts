@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/openai/errors.ts";
-import type { ResponseContext } from "../src/openai/response.ts";
-import { createChunkTranslator, streamErrorPayload } from "../src/openai/stream.ts";
+import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import type { ResponseContext } from "../src/surfaces/openai/response.ts";
+import { createChunkTranslator, streamErrorPayload } from "../src/surfaces/openai/stream.ts";
 
 const FIX = "/work/shared/fixtures/gemini-api-recorded/";
 const chunksOf = (name: string): GenerateContentResponse[] =>

@@ -3,7 +3,7 @@
 import { createStorage } from "unstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type CredentialStateEvent, type StorageLike } from "../src/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { createPoolHarness, nativeRequest } from "./pool-setup.ts";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type StorageLike } from "../src/index.ts";
 import { redisMountOf } from "../src/storage/coordination/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { ADMIN, complete, consent, startJson } from "./_login.ts";
 import { checkRedis, redisStorage, startRedis, type RedisServer } from "./_redis.ts";
 import { proxyOptionsFor, waitFor, type Harness } from "./_setup.ts";

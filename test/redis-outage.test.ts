@@ -6,7 +6,7 @@ import { createStorage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type Logger, type StorageLike } from "../src/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { checkRedis, redisStorage, startRedis, type RedisServer } from "./_redis.ts";
 import { proxyOptionsFor, waitFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";

@@ -3,12 +3,12 @@
 import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { parseChatRequest } from "../src/openai/request.ts";
-import { parseResponsesRequest, toChatBody } from "../src/responses/request.ts";
-import { toHistoryMessage, toResponse } from "../src/responses/response.ts";
-import { createResponseStore, responseKey } from "../src/storage/responses-store.ts";
+import { parseChatRequest } from "../src/surfaces/openai/request.ts";
+import { parseResponsesRequest, toChatBody } from "../src/surfaces/responses/request.ts";
+import { toHistoryMessage, toResponse } from "../src/surfaces/responses/response.ts";
+import { createResponseStore, responseKey } from "../src/surfaces/responses/store.ts";
 import type { StorageLike } from "../src/storage/types.ts";
-import { collectBlocks } from "../src/translate/blocks.ts";
+import { collectBlocks } from "../src/chat/blocks.ts";
 
 const catalogue = createModelCatalogue();
 const gemini = (body: Record<string, unknown>, history: Record<string, unknown>[] = []) => {

@@ -2,7 +2,7 @@
 // expiry honoured even by a driver that ignores TTL.
 import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
-import { createSignatureStore, signatureKey } from "../src/storage/signatures.ts";
+import { createSignatureStore, signatureKey } from "../src/surfaces/_signature-store.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 
 /** A memory storage that records the options of every setItem (like a driver without TTL support would ignore them). */

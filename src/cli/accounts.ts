@@ -3,12 +3,12 @@
 // or use the admin API of a running one: the server does not watch the storage.
 import { writeFile } from "node:fs/promises";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import type { Credential } from "../pool/credential.ts";
 import type { CredentialView } from "../pool/pool.ts";
-import { createCredentialStore } from "../storage/credential-store.ts";
-import { serializeLegacyCredentials, type LegacyCredential } from "../storage/legacy-file.ts";
-import { toLegacyCredential } from "../storage/legacy-sync.ts";
+import { createCredentialStore } from "../pool/store.ts";
+import { serializeLegacyCredentials, type LegacyCredential } from "../legacy/credentials-file.ts";
+import { toLegacyCredential } from "../legacy/sync.ts";
 import { createCliContext, exitSoon, exitWithError, type CliContext } from "./context.ts";
 import type { CommonFlags } from "./settings.ts";
 

@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import type { GeminiProxyOptions } from "../options.ts";
-import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "./config-schema.ts";
+import type { GeminiProxyOptions } from "../config/options.ts";
+import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "../config/file-schema.ts";
 
 /** A parsed config.json: snake_case keys, checked by `validateConfig`. */
 export type FileConfig = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // What every command starts with: settings, a masking logger, and (when asked) the storage.
 import type { ConsolaInstance } from "consola";
-import { weakPassphraseReason } from "../storage/legacy-file.ts";
+import { weakPassphraseReason } from "../legacy/credentials-file.ts";
 import { createCliLogger } from "./logger.ts";
 import { createSecretMasker, type SecretMasker } from "./mask.ts";
 import { loadSettings, type CliSettings, type CommonFlags } from "./settings.ts";

@@ -2,8 +2,8 @@
 // and the predecessor's credentials file. Everything is read (and so checked) with the old key first;
 // a wrong or missing old key stops before anything is written.
 import { stat } from "node:fs/promises";
-import { createCredentialStore } from "../storage/credential-store.ts";
-import { readLegacyCredentialsFile, writeLegacyCredentialsFile } from "../storage/legacy-file.ts";
+import { createCredentialStore } from "../pool/store.ts";
+import { readLegacyCredentialsFile, writeLegacyCredentialsFile } from "../legacy/credentials-file.ts";
 import { createSecretBox, openSecret } from "../storage/secrets.ts";
 import type { StorageLike } from "../storage/types.ts";
 import { GENERATED_KEY } from "./auth-keys.ts";

@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
 import type { CliContext } from "./context.ts";

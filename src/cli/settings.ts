@@ -2,8 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createDefu } from "defu";
-import type { GeminiProxyOptions } from "../options.ts";
-import { oneOf, port as portSpec, positive } from "./config-schema.ts";
+import type { GeminiProxyOptions } from "../config/options.ts";
+import { oneOf, port as portSpec, positive } from "../config/file-schema.ts";
 import { ConfigError, getPath, readConfigFile, resolvePath, toProxyOptions, type FileConfig } from "./config.ts";
 import { parseLogLevel, type LogFormat } from "./logger.ts";
 

@@ -5,15 +5,15 @@ import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
-import { registerAdminRoutes } from "./routes/admin.ts";
-import { registerOAuthRoutes } from "./routes/oauth.ts";
-import { registerGeminiRoutes } from "./routes/gemini.ts";
-import { registerOpenAIRoutes } from "./routes/openai.ts";
-import { registerAnthropicRoutes } from "./routes/anthropic.ts";
-import { registerResponsesRoutes } from "./routes/responses.ts";
-import { registerEmbeddingsRoutes } from "./routes/embeddings.ts";
-import { registerUiRoutes } from "./routes/ui.ts";
-import { registerHealthRoutes } from "./routes/health.ts";
+import { registerAdminRoutes } from "../admin/routes.ts";
+import { registerOAuthRoutes } from "../login/routes.ts";
+import { registerGeminiRoutes } from "../surfaces/gemini/routes.ts";
+import { registerOpenAIRoutes } from "../surfaces/openai/routes.ts";
+import { registerAnthropicRoutes } from "../surfaces/anthropic/routes.ts";
+import { registerResponsesRoutes } from "../surfaces/responses/routes.ts";
+import { registerEmbeddingsRoutes } from "../surfaces/embeddings/routes.ts";
+import { registerUiRoutes } from "../admin/page-routes.ts";
+import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
 
 /**

@@ -1,8 +1,8 @@
 // Errors decided by the HTTP layer (auth, unknown route, unreadable body) in the shape of the
 // surface the path belongs to: Google's on /v1beta, Anthropic's on /v1/messages, OpenAI's elsewhere.
 import { FastResponse } from "srvx";
-import { anthropicError } from "../anthropic/errors.ts";
-import { googleError } from "../gemini/wire-errors.ts";
+import { anthropicError } from "../surfaces/anthropic/errors.ts";
+import { googleError } from "../surfaces/gemini/wire-errors.ts";
 
 export type Surface = "gemini" | "openai" | "anthropic" | "responses" | "embeddings" | "other";
 

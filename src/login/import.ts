@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { CredentialInput } from "../pool/input.ts";
-import { looksLikeFernetToken } from "../storage/fernet.ts";
-import { LegacyFileError, parseLegacyCredentials } from "../storage/legacy-file.ts";
+import { looksLikeFernetToken } from "../legacy/fernet.ts";
+import { LegacyFileError, parseLegacyCredentials } from "../legacy/credentials-file.ts";
 
 export interface ParseAccountFileOptions {
   /** Passphrase of a predecessor's encrypted credentials.json. */

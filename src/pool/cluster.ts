@@ -5,7 +5,7 @@
 // written as it is (the resilient storage queues it) and the instances resync when it is back.
 import { bounded, isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
 import { sleep } from "../storage/coordination/types.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import { initialState, type Credential, type CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import { mergeRecord, mergeState } from "./merge.ts";

@@ -1,7 +1,7 @@
 // Every state change goes through `commit`: the status is settled, changes are announced as
 // events, and the latest state is written through the credential store. Writes of one credential
 // are serialized and coalesced, so a slow driver never sees them out of order.
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import type { CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import type { PoolEvents } from "./events.ts";

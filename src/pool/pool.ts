@@ -1,7 +1,7 @@
 // The credential pool: live state of every credential, selection for a model, the reaction to each
 // classified upstream error, and the background work that keeps credentials healthy. Storage only
 // persists what the pool decides.
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import type { AccountServices } from "./accounts.ts";
 import { prepareCredential } from "./add.ts";
 import { createChecks } from "./checks.ts";

@@ -1,6 +1,6 @@
 // Pool settings: the `pool` option resolved with defaults and checked, with messages that name the
 // option the user got wrong.
-import type { PoolOptions } from "../options.ts";
+import type { PoolOptions } from "../config/options.ts";
 import { SELECTION_STRATEGIES, type SelectionStrategy } from "./selection.ts";
 
 /** Resolved pool settings (the defaults applied to `PoolOptions`). */

@@ -2,7 +2,7 @@
 // (SET NX PX, so a crashed holder's lock expires) calls Google and stores the new token before
 // releasing it; the others wait for the release and take the stored token instead of refreshing.
 import { isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import { ensureFreshToken, type AccountServices } from "./accounts.ts";
 import type { Credential, OAuthCredential } from "./credential.ts";
 

@@ -2,7 +2,7 @@
 // from the pool's in-memory state: reads fail at once (no 10 s ioredis retries on the request path),
 // writes are queued (last write per key wins) and land when redis is back. Every call is bounded by
 // a timeout. The outage is logged once when it starts and once when it ends, never per request.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { StorageUnavailableError, bounded, isUnavailable, type Coordinator } from "./coordination/index.ts";
 import type { StorageLike } from "./types.ts";
 

@@ -1,7 +1,7 @@
 // The usage ledger: finished requests are summed in memory (synchronously, so increments never
 // interleave), then flushed to the UsageStore every few seconds, before every read and on close.
 // A failed flush puts its counts back, so totals stay exact across restarts.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import type { RequestRecord } from "./record.ts";
 import { isUnavailable } from "../storage/coordination/types.ts";
 import { bucketPeriod, bucketStart, dayBucket, dimensionOf, errorClassOf, fieldsOf, hourBucket, parseDimension, type Dimension } from "./rollup.ts";

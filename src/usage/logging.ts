@@ -1,6 +1,6 @@
 // The predecessor's `usage_logging`: every `intervalSec`, a compact credentials + usage summary in
 // the log, printed only when something changed since the last one.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { UsageLedger } from "./ledger.ts";
 import { predecessorSummary } from "./report.ts";

@@ -1,5 +1,5 @@
 // `proxy.usage`: the ledger, its views and the Prometheus registry behind one object.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { createUsageLedger, type RecentError, type UsageLedger, type UsageRow } from "./ledger.ts";
 import { createMetrics, type MetricsRegistry } from "./metrics.ts";
 import type { RequestRecord } from "./record.ts";

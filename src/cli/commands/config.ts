@@ -1,6 +1,6 @@
 // `gemini-cli-proxy config check -c FILE`
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
-import { formatProblem, validateConfig } from "../config-schema.ts";
+import { formatProblem, validateConfig } from "../../config/file-schema.ts";
 import { readConfigJson } from "../config.ts";
 import { exitWithError } from "../context.ts";
 import { withExamples } from "../usage.ts";

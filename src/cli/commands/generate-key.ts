@@ -1,7 +1,7 @@
 // `gemini-cli-proxy generate-key`: a new random encryption key, in the predecessor's format
 // (Fernet.generate_key(): 32 random bytes, url-safe base64, 44 characters).
 import { defineCommand, type CommandDef } from "citty";
-import { generateFernetKey } from "../../storage/fernet.ts";
+import { generateFernetKey } from "../../legacy/fernet.ts";
 import { withExamples } from "../usage.ts";
 
 export const generateKeyCommand: CommandDef = withExamples(defineCommand({

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { FetchError, ofetch } from "ofetch";
 import { createGeminiProxy } from "../../proxy.ts";
-import type { Logger } from "../../options.ts";
+import type { Logger } from "../../types.ts";
 import { addLoggedInAccount, describeOutcome } from "../../login/account.ts";
 import { browserCommand, openBrowser } from "../../login/browser.ts";
 import { authcodeLogin, loopbackLogin, type CliLoginIO } from "../../login/cli-flow.ts";

@@ -1,6 +1,6 @@
 // `gemini-cli-proxy rekey --from OLD --to NEW`
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
-import { weakPassphraseReason } from "../../storage/legacy-file.ts";
+import { weakPassphraseReason } from "../../legacy/credentials-file.ts";
 import { commonArgs } from "../args.ts";
 import { createCliContext, exitWithError, type CliContext } from "../context.ts";
 import { rekey } from "../rekey.ts";

@@ -1,0 +1,28 @@
+// GET /v1/models and /v1/models/{id} bodies (openai-compat.md 1.8).
+
+import type { ModelCatalogue, ResolvedModel } from "../../gemini/models.ts";
+
+export interface OpenAIModel {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+}
+
+export function toOpenAIModelList(catalogue: ModelCatalogue, created: number): { object: "list"; data: OpenAIModel[] } {
+  return { object: "list", data: catalogue.ids().map((id) => ({ id, object: "model", created, owned_by: "google" })) };
+}
+
+/** One model, with informative extra keys clients ignore or display. */
+export function toOpenAIModel(model: ResolvedModel, created: number): OpenAIModel & Record<string, unknown> {
+  const suffix = model.variant ? ` (${model.variant})` : "";
+  return {
+    id: model.id,
+    object: "model",
+    created,
+    owned_by: "google",
+    display_name: model.base.displayName + suffix,
+    context_length: model.base.inputTokenLimit,
+    max_output_tokens: model.base.outputTokenLimit,
+  };
+}

@@ -1,0 +1,80 @@
+// OpenAI surface: POST /v1/chat/completions and GET /v1/models[/{id}], also without the /v1 prefix
+// (openai-compat.md 1.1). Translation is the pure modules beside this file; this file does the I/O around
+// them: body, stored thought signatures, media URLs, dispatch, and the JSON or SSE answer.
+import { FastResponse } from "srvx";
+import { randomBytes } from "node:crypto";
+import { getRouterParam, type H3, type H3Event } from "h3";
+import { modelNotFound } from "./errors.ts";
+import { toOpenAIModel, toOpenAIModelList } from "./models.ts";
+import { toChatCompletion, type ResponseContext } from "./response.ts";
+import { tokenUsageOf } from "../../usage/record.ts";
+import type { AppContext } from "../../http/context.ts";
+import { recordOf } from "../../http/request-record.ts";
+import { planChat } from "../_chat-plan.ts";
+import { openAIFailure } from "./failure.ts";
+import { streamChat } from "./stream-response.ts";
+import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
+
+/** `created` of every model object: a fixed date, so model lists are stable across restarts. */
+const MODELS_CREATED = 1_750_000_000;
+
+export const newToolCallId = (): string => `call_${randomBytes(12).toString("hex")}`;
+const newCompletionId = (): string => `chatcmpl-${randomBytes(12).toString("hex")}`;
+
+async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Response> {
+  const record = recordOf(event);
+  const body = await readJsonObject(event, ctx);
+  if (typeof body.model === "string") {
+    record.model = body.model;
+    // Answered before any media is fetched.
+    if (!ctx.catalogue.resolve(body.model)) throw modelNotFound(body.model);
+  }
+  record.stream = body.stream === true;
+
+  const plan = await planChat(ctx, body, event.req.signal, {
+    reasoningOutput: ctx.options.openai.reasoningOutput,
+    includeThoughts: ctx.options.openai.includeThoughts,
+  });
+  const response: ResponseContext = {
+    id: newCompletionId(),
+    created: Math.floor(Date.now() / 1000),
+    model: body.model as string, // echoed as the client wrote it
+    toolNames: plan.toolNames,
+    reasoning: plan.reasoning,
+    newToolCallId,
+    legacyFunctions: plan.legacyFunctions,
+  };
+  if (plan.stream) return streamChat({ ctx, record, plan, response, clientSignal: event.req.signal });
+
+  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, { signal: event.req.signal, surface: "openai", record });
+  record.usage = tokenUsageOf(result.value.usageMetadata);
+  const { completion, signatures: issued } = toChatCompletion(result.value, response);
+  await ctx.signatures.save(issued);
+  return FastResponse.json(completion, { headers: { "x-request-id": record.id } });
+}
+
+function listModels(ctx: AppContext): Response {
+  return FastResponse.json(toOpenAIModelList(ctx.catalogue, MODELS_CREATED));
+}
+
+function getModel(event: H3Event, ctx: AppContext): Response {
+  const id = decodeURIComponent(getRouterParam(event, "id") ?? "").replace(/\/+$/, "");
+  const model = ctx.catalogue.resolve(id);
+  if (!model) throw modelNotFound(id);
+  return FastResponse.json(toOpenAIModel(model, MODELS_CREATED));
+}
+
+export function registerOpenAIRoutes(app: H3, ctx: AppContext): void {
+  const failure = openAIFailure("openai surface");
+  const chat = defineSurfaceRoute(ctx, failure, (event) => chatCompletions(event, ctx));
+  const list = defineSurfaceRoute(ctx, failure, () => listModels(ctx));
+  const get = defineSurfaceRoute(ctx, failure, (event) => getModel(event, ctx));
+  for (const prefix of ["/v1", ""]) {
+    app.post(`${prefix}/chat/completions`, chat);
+    app.post(`${prefix}/chat/completions/`, chat);
+    app.get(`${prefix}/models`, list);
+    app.get(`${prefix}/models/`, list);
+    // Greedy: model ids may contain `/` (e.g. "models/gemini-2.5-pro").
+    app.get(`${prefix}/models/**:id`, get);
+  }
+}
