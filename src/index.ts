@@ -2,10 +2,34 @@
 export { createGeminiProxy } from "./proxy.ts";
 export type { GeminiProxy } from "./proxy.ts";
 export type { GeminiProxyOptions, Logger, AuthKeysOption, PoolOptions } from "./config/options.ts";
-export type { CredentialPool, PoolApi, CredentialView, Lease, AddResult, CheckResult, CheckerName } from "./pool/pool.ts";
-export type { Credential, CredentialState, CredentialStatus, OAuthCredential, ApiKeyCredential, ModelCooldown, QuotaBucket, LastCheck } from "./pool/credential.ts";
+export type {
+  CredentialPool,
+  PoolApi,
+  CredentialView,
+  Lease,
+  AddResult,
+  CheckResult,
+  CheckerName,
+} from "./pool/pool.ts";
+export type {
+  Credential,
+  CredentialState,
+  CredentialStatus,
+  OAuthCredential,
+  ApiKeyCredential,
+  ModelCooldown,
+  QuotaBucket,
+  LastCheck,
+} from "./pool/credential.ts";
 export type { CredentialInput, SelectionInput } from "./pool/input.ts";
-export type { PoolEventMap, PoolEventName, PoolListener, CredentialStateEvent, CredentialCooldownEvent, RequestAttemptEvent } from "./pool/events.ts";
+export type {
+  PoolEventMap,
+  PoolEventName,
+  PoolListener,
+  CredentialStateEvent,
+  CredentialCooldownEvent,
+  RequestAttemptEvent,
+} from "./pool/events.ts";
 export type { SelectionStrategy } from "./pool/selection.ts";
 export type { PoolSettings } from "./pool/settings.ts";
 export { NoCredentialError, InvalidCredentialError } from "./pool/errors.ts";
@@ -22,7 +46,13 @@ export type { SecretsErrorCode } from "./storage/secrets.ts";
 export { LegacyFileError } from "./legacy/credentials-file.ts";
 export type { LegacyFileErrorCode, LegacyCredential } from "./legacy/credentials-file.ts";
 export type * from "./gemini/types.ts";
-export type { AdminOptions, UsageOptions, AnthropicOptions, ResponsesOptions, EmbeddingsOptions } from "./config/options.ts";
+export type {
+  AdminOptions,
+  UsageOptions,
+  AnthropicOptions,
+  ResponsesOptions,
+  EmbeddingsOptions,
+} from "./config/options.ts";
 export { RequestDeniedError } from "./http/hooks.ts";
 export type { HookOptions, OnRequestStart, OnRequestEnd, RequestStartEvent, HookRejection } from "./http/hooks.ts";
 export type { RequestRecord, AttemptRecord, TokenUsage, RequestSurface } from "./usage/record.ts";

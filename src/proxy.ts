@@ -57,7 +57,12 @@ function createLogger(option: GeminiProxyOptions["logger"]): Logger {
   return option ?? (createConsola({ defaults: { tag: "gemini-cli-proxy" } }) as unknown as Logger);
 }
 
-async function importStartupCredentials(options: GeminiProxyOptions, pool: CredentialPool, logger: Logger, sync?: LegacySync): Promise<void> {
+async function importStartupCredentials(
+  options: GeminiProxyOptions,
+  pool: CredentialPool,
+  logger: Logger,
+  sync?: LegacySync,
+): Promise<void> {
   const inputs: unknown[] = [...(options.credentials ?? [])];
   if (sync) inputs.push(...(await sync.load()));
   else if (options.credentialsFile) {
@@ -84,7 +89,9 @@ function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, log
   const min = resolved.pool.minCredentials;
   if (usable >= min) return;
   const login = `${resolved.publicUrl ?? ""}${resolved.basePath}/oauth2/login`;
-  logger.warn(`${usable} usable credential(s), fewer than min_credentials (${min}): log in an account at ${login} or add gemini_api_keys to the config.`);
+  logger.warn(
+    `${usable} usable credential(s), fewer than min_credentials (${min}): log in an account at ${login} or add gemini_api_keys to the config.`,
+  );
 }
 
 /**
@@ -138,7 +145,13 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
         pool.start({ idle: () => inflight.count <= 0 });
         warnMinCredentials(pool, resolved, logger);
         usage.ledger.start();
-        if (resolved.usage.logging.enabled) usageLogging ??= startUsageLogging({ ledger: usage.ledger, pool, logger: (logger.withTag?.("usage") ?? logger) as Logger, intervalSec: resolved.usage.logging.intervalSec });
+        if (resolved.usage.logging.enabled)
+          usageLogging ??= startUsageLogging({
+            ledger: usage.ledger,
+            pool,
+            logger: (logger.withTag?.("usage") ?? logger) as Logger,
+            intervalSec: resolved.usage.logging.intervalSec,
+          });
       }
     })());
 
@@ -180,7 +193,12 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     oauth,
     credentialStore: store,
     signatures: createSignatureStore(storage, { ttlSec: resolved.openai.signatureTtlSec, logger }),
-    media: createMediaFetcher({ allowPrivate: resolved.media.allowPrivate, maxBytes: resolved.media.maxBytes, timeoutMs: resolved.media.timeoutMs, maxRedirects: resolved.media.maxRedirects }),
+    media: createMediaFetcher({
+      allowPrivate: resolved.media.allowPrivate,
+      maxBytes: resolved.media.maxBytes,
+      timeoutMs: resolved.media.timeoutMs,
+      maxRedirects: resolved.media.maxRedirects,
+    }),
     finish,
     usage,
     hooks,

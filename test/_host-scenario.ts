@@ -81,19 +81,26 @@ export function describeHostScenario(title: string, start: (fake: FakeGoogle) =>
     });
 
     it("serves the admin API with HTTP Basic and refuses without it", async () => {
-      const ok = await fetch(`${host.proxyUrl}/admin/credentials`, { headers: { authorization: basic(ADMIN.username, ADMIN.password) } });
+      const ok = await fetch(`${host.proxyUrl}/admin/credentials`, {
+        headers: { authorization: basic(ADMIN.username, ADMIN.password) },
+      });
       expect(ok.status).toBe(200);
       const list = (await ok.json()) as unknown[];
       expect(list).toHaveLength(1);
       expect(JSON.stringify(list)).not.toContain(fake.account(HOST_ACCOUNT).refreshToken);
-      const refused = await fetch(`${host.proxyUrl}/admin/credentials`, { headers: { authorization: basic(ADMIN.username, "wrong") } });
+      const refused = await fetch(`${host.proxyUrl}/admin/credentials`, {
+        headers: { authorization: basic(ADMIN.username, "wrong") },
+      });
       expect(refused.status).toBe(401);
       await refused.body?.cancel();
     });
 
     it("cancels the upstream request when the client goes away", async () => {
       // A slow stream: 40 events 150 ms apart, so it could not finish within the wait below.
-      fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(400), deltaChars: 10, chunkDelayMs: 150 } });
+      fake.inject({
+        match: { action: "streamGenerateContent" },
+        stream: { text: "x".repeat(400), deltaChars: 10, chunkDelayMs: 150 },
+      });
       const before = fake.requests.length;
       const controller = new AbortController();
       const res = await fetch(`${host.proxyUrl}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applyVariant, createModelCatalogue, DEFAULT_MODELS, inferModelInfo, type ModelInfo } from "../src/gemini/models.ts";
+import {
+  applyVariant,
+  createModelCatalogue,
+  DEFAULT_MODELS,
+  inferModelInfo,
+  type ModelInfo,
+} from "../src/gemini/models.ts";
 import { clampThinking, type ThinkingWish } from "../src/gemini/thinking.ts";
 import type { GenerateContentRequest } from "../src/gemini/types.ts";
 
@@ -12,7 +18,14 @@ const model = (id: string): ModelInfo => {
 
 describe("catalogue", () => {
   it("has the required models and their variants", () => {
-    const required = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3-pro-preview", "gemini-3.1-pro-preview", "gemini-3-flash-preview"];
+    const required = [
+      "gemini-2.5-pro",
+      "gemini-2.5-flash",
+      "gemini-2.5-flash-lite",
+      "gemini-3-pro-preview",
+      "gemini-3.1-pro-preview",
+      "gemini-3-flash-preview",
+    ];
     for (const id of required) {
       expect(cat.ids()).toContain(id);
       for (const v of ["search", "nothinking", "maxthinking"]) expect(cat.ids()).toContain(`${id}-${v}`);
@@ -25,17 +38,26 @@ describe("catalogue", () => {
     ["gemini-2.5-pro", { id: "gemini-2.5-pro", variant: undefined, upstream: "gemini-2.5-pro" }],
     ["models/gemini-2.5-pro", { id: "gemini-2.5-pro", variant: undefined, upstream: "gemini-2.5-pro" }],
     ["gemini-2.5-pro-search", { id: "gemini-2.5-pro-search", variant: "search", upstream: "gemini-2.5-pro" }],
-    ["models/gemini-3-flash-preview-nothinking", { id: "gemini-3-flash-preview-nothinking", variant: "nothinking", upstream: "gemini-3-flash-preview" }],
-    ["gemini-3.1-pro-preview-maxthinking", { id: "gemini-3.1-pro-preview-maxthinking", variant: "maxthinking", upstream: "gemini-3.1-pro-preview" }],
+    [
+      "models/gemini-3-flash-preview-nothinking",
+      { id: "gemini-3-flash-preview-nothinking", variant: "nothinking", upstream: "gemini-3-flash-preview" },
+    ],
+    [
+      "gemini-3.1-pro-preview-maxthinking",
+      { id: "gemini-3.1-pro-preview-maxthinking", variant: "maxthinking", upstream: "gemini-3.1-pro-preview" },
+    ],
     ["GEMINI-2.5-FLASH", { id: "gemini-2.5-flash", variant: undefined, upstream: "gemini-2.5-flash" }],
   ])("resolve(%s)", (input, want) => {
     const r = cat.resolve(input);
     expect(r && { id: r.id, variant: r.variant, upstream: r.upstream }).toEqual(want);
   });
 
-  it.each(["gpt-4o", "gemini-2.5-pro-turbo", "", "models/", "gemini-2.5-pro-search-search"])("unknown %j → undefined", (id) => {
-    expect(cat.resolve(id)).toBeUndefined();
-  });
+  it.each(["gpt-4o", "gemini-2.5-pro-turbo", "", "models/", "gemini-2.5-pro-search-search"])(
+    "unknown %j → undefined",
+    (id) => {
+      expect(cat.resolve(id)).toBeUndefined();
+    },
+  );
 
   it("is configurable: known ids, partial objects, unknown ids inferred, upstreamId", () => {
     const c = createModelCatalogue([
@@ -44,9 +66,20 @@ describe("catalogue", () => {
       "gemini-2.0-flash",
       { id: "gemini-3.5-flash", upstreamId: "gemini-3-flash" },
     ]);
-    expect(c.models.map((m) => m.id)).toEqual(["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash", "gemini-3.5-flash"]);
+    expect(c.models.map((m) => m.id)).toEqual([
+      "gemini-2.5-flash",
+      "gemini-2.5-pro",
+      "gemini-2.0-flash",
+      "gemini-3.5-flash",
+    ]);
     expect(c.resolve("gemini-2.5-pro")?.base.displayName).toBe("Pro");
-    expect(c.resolve("gemini-2.5-pro")?.base.thinking).toEqual({ kind: "budget", min: 128, max: 32768, canDisable: false, dynamic: true });
+    expect(c.resolve("gemini-2.5-pro")?.base.thinking).toEqual({
+      kind: "budget",
+      min: 128,
+      max: 32768,
+      canDisable: false,
+      dynamic: true,
+    });
     expect(c.resolve("gemini-2.0-flash-nothinking")).toBeUndefined(); // no thinking → only -search
     expect(c.resolve("gemini-2.0-flash-search")?.upstream).toBe("gemini-2.0-flash");
     expect(c.resolve("gemini-3.5-flash-search")?.upstream).toBe("gemini-3-flash");
@@ -54,9 +87,33 @@ describe("catalogue", () => {
   });
 
   it.each([
-    ["gemini-2.5-flash-preview-09-2025", { family: "gemini-2.5", tier: "flash", preview: true, thinking: { kind: "budget", min: 0, max: 24576, canDisable: true, dynamic: true } }],
-    ["gemini-3-pro-preview-11-2025", { family: "gemini-3", tier: "pro", preview: true, thinking: { kind: "level", levels: ["low", "high"], default: "high" } }],
-    ["gemini-3.1-flash-lite-preview", { family: "gemini-3", tier: "flash-lite", preview: true, thinking: { kind: "level", levels: ["minimal", "low", "medium", "high"], default: "high" } }],
+    [
+      "gemini-2.5-flash-preview-09-2025",
+      {
+        family: "gemini-2.5",
+        tier: "flash",
+        preview: true,
+        thinking: { kind: "budget", min: 0, max: 24576, canDisable: true, dynamic: true },
+      },
+    ],
+    [
+      "gemini-3-pro-preview-11-2025",
+      {
+        family: "gemini-3",
+        tier: "pro",
+        preview: true,
+        thinking: { kind: "level", levels: ["low", "high"], default: "high" },
+      },
+    ],
+    [
+      "gemini-3.1-flash-lite-preview",
+      {
+        family: "gemini-3",
+        tier: "flash-lite",
+        preview: true,
+        thinking: { kind: "level", levels: ["minimal", "low", "medium", "high"], default: "high" },
+      },
+    ],
     ["gemma-4-31b-it", { family: "other", tier: "other", preview: false, thinking: { kind: "none" } }],
   ])("infers %s", (id, want) => {
     const m = inferModelInfo(id);
@@ -66,20 +123,61 @@ describe("catalogue", () => {
 
 describe("applyVariant", () => {
   const base: GenerateContentRequest = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
-  const withThoughts: GenerateContentRequest = { ...base, generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingLevel: "low" } } };
+  const withThoughts: GenerateContentRequest = {
+    ...base,
+    generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingLevel: "low" } },
+  };
   const tools: GenerateContentRequest = { ...base, tools: [{ functionDeclarations: [{ name: "f" }] }] };
   it.each([
     ["gemini-2.5-pro", base, base],
     ["gemini-2.5-pro-search", base, { ...base, tools: [{ googleSearch: {} }] }],
-    ["gemini-2.5-pro-search", tools, { ...base, tools: [{ functionDeclarations: [{ name: "f" }] }, { googleSearch: {} }] }],
+    [
+      "gemini-2.5-pro-search",
+      tools,
+      { ...base, tools: [{ functionDeclarations: [{ name: "f" }] }, { googleSearch: {} }] },
+    ],
     ["gemini-2.5-pro-nothinking", base, { ...base, generationConfig: { thinkingConfig: { thinkingBudget: 128 } } }],
-    ["gemini-2.5-flash-nothinking", withThoughts, { ...base, generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } } }],
-    ["gemini-2.5-flash-lite-nothinking", base, { ...base, generationConfig: { thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } } }],
-    ["gemini-2.5-pro-maxthinking", withThoughts, { ...base, generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingBudget: 32768 } } }],
-    ["gemini-2.5-flash-maxthinking", base, { ...base, generationConfig: { thinkingConfig: { thinkingBudget: 24576 } } }],
-    ["gemini-3-pro-preview-nothinking", base, { ...base, generationConfig: { thinkingConfig: { thinkingLevel: "low" } } }],
-    ["gemini-3-flash-preview-nothinking", withThoughts, { ...base, generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingLevel: "minimal" } } }],
-    ["gemini-3.1-pro-preview-maxthinking", base, { ...base, generationConfig: { thinkingConfig: { thinkingLevel: "high" } } }],
+    [
+      "gemini-2.5-flash-nothinking",
+      withThoughts,
+      { ...base, generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } } },
+    ],
+    [
+      "gemini-2.5-flash-lite-nothinking",
+      base,
+      { ...base, generationConfig: { thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } } },
+    ],
+    [
+      "gemini-2.5-pro-maxthinking",
+      withThoughts,
+      {
+        ...base,
+        generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingBudget: 32768 } },
+      },
+    ],
+    [
+      "gemini-2.5-flash-maxthinking",
+      base,
+      { ...base, generationConfig: { thinkingConfig: { thinkingBudget: 24576 } } },
+    ],
+    [
+      "gemini-3-pro-preview-nothinking",
+      base,
+      { ...base, generationConfig: { thinkingConfig: { thinkingLevel: "low" } } },
+    ],
+    [
+      "gemini-3-flash-preview-nothinking",
+      withThoughts,
+      {
+        ...base,
+        generationConfig: { temperature: 1, thinkingConfig: { includeThoughts: true, thinkingLevel: "minimal" } },
+      },
+    ],
+    [
+      "gemini-3.1-pro-preview-maxthinking",
+      base,
+      { ...base, generationConfig: { thinkingConfig: { thinkingLevel: "high" } } },
+    ],
   ])("%s", (id, input, want) => {
     const snapshot = structuredClone(input);
     expect(applyVariant(input, cat.resolve(id)!)).toEqual(want);
@@ -109,7 +207,11 @@ describe("clampThinking", () => {
     ["gemini-3-pro-preview", { effort: "none" }, { thinkingLevel: "low" }],
     ["gemini-3-pro-preview", { effort: "minimal" }, { thinkingLevel: "low" }],
     ["gemini-3-pro-preview", { effort: "medium" }, { thinkingLevel: "low" }],
-    ["gemini-3-pro-preview", { effort: "xhigh", includeThoughts: true }, { includeThoughts: true, thinkingLevel: "high" }],
+    [
+      "gemini-3-pro-preview",
+      { effort: "xhigh", includeThoughts: true },
+      { includeThoughts: true, thinkingLevel: "high" },
+    ],
     ["gemini-3.1-pro-preview", { effort: "medium" }, { thinkingLevel: "medium" }],
     ["gemini-3.1-pro-preview", { effort: "minimal" }, { thinkingLevel: "low" }],
     ["gemini-3-flash-preview", { effort: "none" }, { thinkingLevel: "minimal" }],

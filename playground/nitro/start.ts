@@ -18,7 +18,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startNitroServer(entry: string, env: Record<string, string>, fixedPort?: number): Promise<StartedNitro> {
+export async function startNitroServer(
+  entry: string,
+  env: Record<string, string>,
+  fixedPort?: number,
+): Promise<StartedNitro> {
   const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env, NITRO_PORT: String(port), NITRO_HOST: "127.0.0.1", NITRO_SHUTDOWN_TIMEOUT: "2000" },

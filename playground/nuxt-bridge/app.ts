@@ -5,7 +5,10 @@ import geminiRoute from "./server/routes/gemini/[...].ts";
 
 export function createNuxtBridgeHost(): App {
   const router = createRouter();
-  router.get("/hello", defineEventHandler(() => "hello from h3 v1"));
+  router.get(
+    "/hello",
+    defineEventHandler(() => "hello from h3 v1"),
+  );
   router.use("/gemini/**", geminiRoute);
   return createApp().use(router);
 }

@@ -89,7 +89,9 @@ function basicCredentials(request: Request): { user: string; password: string } 
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  return colon < 0 ? { user: decoded, password: "" } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return colon < 0
+    ? { user: decoded, password: "" }
+    : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 type Resolution = { identity?: AdminIdentity; badBasic?: boolean };
@@ -97,7 +99,10 @@ type Resolution = { identity?: AdminIdentity; badBasic?: boolean };
 async function resolve(event: H3Event, ctx: AppContext): Promise<Resolution> {
   if (!adminConfigured(ctx)) return isLocalRequest(event) ? { identity: { user: "local", via: "loopback" } } : {};
   const basic = basicCredentials(event.req);
-  if (basic) return checkAdminPassword(ctx, basic.user, basic.password) ? { identity: { user: basic.user, via: "basic" } } : { badBasic: true };
+  if (basic)
+    return checkAdminPassword(ctx, basic.user, basic.password)
+      ? { identity: { user: basic.user, via: "basic" } }
+      : { badBasic: true };
   const session = await sessionOf(event, ctx);
   return session ? { identity: { user: session.user, via: "session" } } : {};
 }
@@ -108,7 +113,11 @@ export async function adminIdentity(event: H3Event, ctx: AppContext): Promise<Ad
 }
 
 /** Why a state-changing request looks cross-site, or undefined when it is fine. */
-export function csrfProblem(event: H3Event, identity: AdminIdentity | undefined, csrfToken?: string): string | undefined {
+export function csrfProblem(
+  event: H3Event,
+  identity: AdminIdentity | undefined,
+  csrfToken?: string,
+): string | undefined {
   if (SAFE_METHODS.has(event.req.method)) return undefined;
   const headers = event.req.headers;
   const site = headers.get("sec-fetch-site");
@@ -136,7 +145,10 @@ export async function csrfTokenOf(event: H3Event, ctx: AppContext): Promise<stri
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 
 function forbiddenPage(message: string): Response {
   const safe = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -147,13 +159,18 @@ function forbiddenPage(message: string): Response {
 }
 
 /** Returns a Response (401 with WWW-Authenticate for Basic / redirect to the login page for HTML / 403 explaining how to configure admin_username+admin_password when remote and unconfigured) or undefined when allowed. Also enforces CSRF on state-changing methods for session (cookie) auth. */
-export async function requireAdmin(event: H3Event, ctx: AppContext, opts: { html?: boolean } = {}): Promise<Response | undefined> {
+export async function requireAdmin(
+  event: H3Event,
+  ctx: AppContext,
+  opts: { html?: boolean } = {},
+): Promise<Response | undefined> {
   const limiter = loginLimiter(ctx);
   const address = clientAddress(event);
   const { identity, badBasic } = await resolve(event, ctx);
   if (basicCredentials(event.req) && adminConfigured(ctx)) {
     const wait = limiter.blockedFor(address);
-    if (wait > 0) return json(429, { detail: "Too many failed admin logins; try again later." }, { "retry-after": String(wait) });
+    if (wait > 0)
+      return json(429, { detail: "Too many failed admin logins; try again later." }, { "retry-after": String(wait) });
     if (badBasic) limiter.fail(address);
     else if (identity) limiter.succeed(address);
   }
@@ -162,13 +179,19 @@ export async function requireAdmin(event: H3Event, ctx: AppContext, opts: { html
     const problem = csrfProblem(event, identity, session?.csrf);
     return problem ? json(403, { detail: `CSRF check failed: ${problem}` }) : undefined;
   }
-  if (!adminConfigured(ctx)) return opts.html ? forbiddenPage(ADMIN_CONFIG_HINT) : json(403, { detail: ADMIN_CONFIG_HINT });
+  if (!adminConfigured(ctx))
+    return opts.html ? forbiddenPage(ADMIN_CONFIG_HINT) : json(403, { detail: ADMIN_CONFIG_HINT });
   if (opts.html && !badBasic) {
     const base = ctx.options.basePath;
     const next = event.url.pathname + event.url.search;
-    return new Response(null, { status: 303, headers: { location: `${base}/login?next=${encodeURIComponent(next)}`, "cache-control": "no-store" } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: `${base}/login?next=${encodeURIComponent(next)}`, "cache-control": "no-store" },
+    });
   }
   // The page's own fetches carry the cookie: no Basic prompt for them, the page goes to /login.
-  const challenge: Record<string, string> = readCookie(event.req, SESSION_COOKIE) ? {} : { "www-authenticate": 'Basic realm="gemini-cli-proxy admin", charset="UTF-8"' };
+  const challenge: Record<string, string> = readCookie(event.req, SESSION_COOKIE)
+    ? {}
+    : { "www-authenticate": 'Basic realm="gemini-cli-proxy admin", charset="UTF-8"' };
   return json(401, { detail: "Admin authentication required" }, challenge);
 }

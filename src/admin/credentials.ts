@@ -34,10 +34,15 @@ function scrub(message: string, secrets: readonly string[]): string {
 async function runCheck(ctx: AppContext, view: CredentialView): Promise<CheckOutcome> {
   const pool = ctx.pool as typeof ctx.pool & Checkable;
   if (typeof pool.check === "function") {
-    const result = (await pool.check(view.id)) as Partial<CheckOutcome & { checker_name: string; is_healthy: boolean }> | boolean | undefined;
+    const result = (await pool.check(view.id)) as
+      Partial<CheckOutcome & { checker_name: string; is_healthy: boolean }> | boolean | undefined;
     const last = ctx.pool.get(view.id)?.state.lastCheck;
     if (result && typeof result === "object" && typeof (result.healthy ?? result.is_healthy) === "boolean") {
-      return { checker: result.checker ?? result.checker_name ?? "pool", healthy: Boolean(result.healthy ?? result.is_healthy), reason: result.reason };
+      return {
+        checker: result.checker ?? result.checker_name ?? "pool",
+        healthy: Boolean(result.healthy ?? result.is_healthy),
+        reason: result.reason,
+      };
     }
     if (last) return { checker: last.checker, healthy: last.healthy, reason: last.reason };
     return { checker: "pool", healthy: result === true || ctx.pool.get(view.id)?.state.status === "active" };
@@ -85,7 +90,8 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
     async (event) => {
       const body = await jsonObject(event);
       const input = body?.credential;
-      if (!input || typeof input !== "object") return Response.json({ detail: "Body must be {\"credential\": {...}}" }, { status: 400 });
+      if (!input || typeof input !== "object")
+        return Response.json({ detail: 'Body must be {"credential": {...}}' }, { status: 400 });
       try {
         const result = await ctx.pool.add(input as never);
         const { email, state } = result.credential;
@@ -93,16 +99,31 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
         // "error", which a script would misread as success: take it back out.
         if (result.created && result.credential.kind === "oauth" && !email && state.status === "error") {
           await ctx.pool.remove(result.id);
-          return Response.json({ detail: "failed_to_get_email", reason: scrub(state.reason ?? "", secretsIn(input)) }, { status: 400 });
+          return Response.json(
+            { detail: "failed_to_get_email", reason: scrub(state.reason ?? "", secretsIn(input)) },
+            { status: 400 },
+          );
         }
         // Same rule as the login flows: a new account Google will not serve is explained, not kept.
         if (result.created && state.status === "ineligible") {
           await ctx.pool.remove(result.id);
-          return Response.json({ detail: "ineligible", reason: state.reason ?? null, link: state.link ?? null, email: maskEmail(email) }, { status: 400 });
+          return Response.json(
+            { detail: "ineligible", reason: state.reason ?? null, link: state.link ?? null, email: maskEmail(email) },
+            { status: 400 },
+          );
         }
-        return { status: "success", message: result.created ? "credential_added" : "credential_updated", email: maskEmail(email), id: result.id, credential_status: state.status };
+        return {
+          status: "success",
+          message: result.created ? "credential_added" : "credential_updated",
+          email: maskEmail(email),
+          id: result.id,
+          credential_status: state.status,
+        };
       } catch (error) {
-        const detail = error instanceof InvalidCredentialError ? error.code : scrub((error as Error)?.message ?? "credential_rejected", secretsIn(input));
+        const detail =
+          error instanceof InvalidCredentialError
+            ? error.code
+            : scrub((error as Error)?.message ?? "credential_rejected", secretsIn(input));
         return Response.json({ detail }, { status: 400 });
       }
     },
@@ -114,9 +135,15 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
     async (event) => {
       const id = getRouterParam(event, "id") ?? "";
       const revoke = ["1", "true", "yes"].includes(new URL(event.req.url).searchParams.get("revoke") ?? "");
-      const result = await revokeCredential({ pool: ctx.pool, store: ctx.credentialStore, oauth: ctx.oauth }, id, { revoke });
+      const result = await revokeCredential({ pool: ctx.pool, store: ctx.credentialStore, oauth: ctx.oauth }, id, {
+        revoke,
+      });
       if (!result.removed) return notFound(id);
-      return { status: "success", message: "credential_deleted", ...(revoke ? { revoked: result.revoked, revoke_error: result.revokeError ?? null } : {}) };
+      return {
+        status: "success",
+        message: "credential_deleted",
+        ...(revoke ? { revoked: result.revoked, revoke_error: result.revokeError ?? null } : {}),
+      };
     },
     guard,
   );

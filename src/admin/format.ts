@@ -63,11 +63,21 @@ export function adminCredential(view: CredentialView, now = Date.now()): AdminCr
   for (const [model, cd] of Object.entries(s.cooldowns ?? {})) {
     if (!cd || cd.until <= now) continue;
     latest = Math.max(latest, cd.until);
-    cooldowns[model] = { until: new Date(cd.until).toISOString(), reason: String(cd.reason ?? ""), remaining_sec: Math.ceil((cd.until - now) / 1000) };
+    cooldowns[model] = {
+      until: new Date(cd.until).toISOString(),
+      reason: String(cd.reason ?? ""),
+      remaining_sec: Math.ceil((cd.until - now) / 1000),
+    };
   }
   const quota = s.quota
     ? Object.fromEntries(
-        Object.entries(s.quota).map(([model, b]) => [model, { remaining_fraction: Number(b?.remainingFraction ?? 0), reset_time: b?.resetTime ? String(b.resetTime) : null }]),
+        Object.entries(s.quota).map(([model, b]) => [
+          model,
+          {
+            remaining_fraction: Number(b?.remainingFraction ?? 0),
+            reset_time: b?.resetTime ? String(b.resetTime) : null,
+          },
+        ]),
       )
     : null;
   const problem = s.status !== "active" && s.status !== "rate_limited" && s.status !== "suspected";
@@ -93,7 +103,14 @@ export function adminCredential(view: CredentialView, now = Date.now()): AdminCr
     cooldowns,
     quota,
     quota_updated_at: iso(s.quotaUpdatedAt),
-    last_check: s.lastCheck ? { checker: s.lastCheck.checker, healthy: s.lastCheck.healthy, reason: s.lastCheck.reason ?? null, at: iso(s.lastCheck.at) } : null,
+    last_check: s.lastCheck
+      ? {
+          checker: s.lastCheck.checker,
+          healthy: s.lastCheck.healthy,
+          reason: s.lastCheck.reason ?? null,
+          at: iso(s.lastCheck.at),
+        }
+      : null,
     times: {
       expires_at: iso(view.expiresAt),
       created_at: iso(view.createdAt),

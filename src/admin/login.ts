@@ -3,7 +3,17 @@
 import { BodyError, readCapped } from "../http/body.ts";
 import { HTTPError } from "h3";
 import type { H3, H3Event } from "h3";
-import { adminConfigured, adminIdentity, checkAdminPassword, clientAddress, csrfProblem, csrfTokenOf, isLocalRequest, loginLimiter, ADMIN_CONFIG_HINT } from "./auth.ts";
+import {
+  adminConfigured,
+  adminIdentity,
+  checkAdminPassword,
+  clientAddress,
+  csrfProblem,
+  csrfTokenOf,
+  isLocalRequest,
+  loginLimiter,
+  ADMIN_CONFIG_HINT,
+} from "./auth.ts";
 import { closeSession, openSession } from "./session.ts";
 import type { AppContext } from "../http/context.ts";
 import { loginPage } from "./page/login-page.ts";
@@ -62,7 +72,12 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
     const address = clientAddress(event);
     const wait = limiter.blockedFor(address);
     if (wait > 0) {
-      const page = loginPage({ base, next, error: `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minute(s).`, status: 429 });
+      const page = loginPage({
+        base,
+        next,
+        error: `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+        status: 429,
+      });
       page.headers.set("retry-after", String(wait));
       return page;
     }
@@ -73,7 +88,10 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
     }
     limiter.succeed(address);
     const { setCookie } = await openSession(event, ctx, form.username!);
-    return new Response(null, { status: 303, headers: { location: next, "set-cookie": setCookie, "cache-control": "no-store" } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: next, "set-cookie": setCookie, "cache-control": "no-store" },
+    });
   });
 
   app.post(
@@ -92,7 +110,12 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
     "/admin/session",
     async (event) => {
       const identity = await adminIdentity(event, ctx);
-      return { user: identity?.user ?? null, via: identity?.via ?? null, csrf_token: (await csrfTokenOf(event, ctx)) ?? null, auth_configured: adminConfigured(ctx) };
+      return {
+        user: identity?.user ?? null,
+        via: identity?.via ?? null,
+        csrf_token: (await csrfTokenOf(event, ctx)) ?? null,
+        auth_configured: adminConfigured(ctx),
+      };
     },
     { middleware: [adminOnly(ctx)] },
   );

@@ -10,12 +10,23 @@ import { ADMIN_CSS } from "./page/styles.ts";
 import { adminOnly } from "./guard.ts";
 
 const asset = (body: string, type: string) => () =>
-  new Response(body, { headers: { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
+  new Response(body, {
+    headers: {
+      "content-type": `${type}; charset=utf-8`,
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+    },
+  });
 
 export function registerUiRoutes(app: H3, ctx: AppContext): void {
   const page = async (event: H3Event) => {
     const identity = await adminIdentity(event, ctx);
-    return adminPage({ base: ctx.options.basePath, csrf: await csrfTokenOf(event, ctx), user: identity?.user ?? "", via: identity?.via ?? "" });
+    return adminPage({
+      base: ctx.options.basePath,
+      csrf: await csrfTokenOf(event, ctx),
+      user: identity?.user ?? "",
+      via: identity?.via ?? "",
+    });
   };
   app.get("/", page, { middleware: [adminOnly(ctx, { html: true })] });
   app.get("/admin/ui/app.js", asset(`${SCRIPT_CORE}\n${SCRIPT_USAGE}`, "text/javascript"));

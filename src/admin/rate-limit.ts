@@ -8,7 +8,11 @@ export interface LoginLimiter {
   succeed(address: string): void;
 }
 
-export function createLoginLimiter(maxFailures = 10, windowMs = 10 * 60_000, now: () => number = Date.now): LoginLimiter {
+export function createLoginLimiter(
+  maxFailures = 10,
+  windowMs = 10 * 60_000,
+  now: () => number = Date.now,
+): LoginLimiter {
   const failures = new Map<string, { count: number; since: number }>();
   const current = (address: string) => {
     const entry = failures.get(address);

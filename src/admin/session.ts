@@ -19,7 +19,8 @@ export interface AdminSession {
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 const storageKey = (id: string) => `admin:session:${sha256(id)}`;
-const fingerprint = (id: string, ctx: AppContext) => sha256(`gcp-admin\0${id}\0${ctx.options.admin.username}\0${ctx.options.admin.password}`);
+const fingerprint = (id: string, ctx: AppContext) =>
+  sha256(`gcp-admin\0${id}\0${ctx.options.admin.username}\0${ctx.options.admin.password}`);
 
 export function cookiePath(ctx: AppContext): string {
   return ctx.options.basePath || "/";
@@ -45,10 +46,19 @@ function cookie(event: H3Event, ctx: AppContext, value: string, maxAge: number):
 }
 
 /** Opens a session; returns the Set-Cookie header value and the CSRF token. */
-export async function openSession(event: H3Event, ctx: AppContext, user: string): Promise<{ setCookie: string; csrf: string }> {
+export async function openSession(
+  event: H3Event,
+  ctx: AppContext,
+  user: string,
+): Promise<{ setCookie: string; csrf: string }> {
   const id = randomBytes(32).toString("base64url");
   const ttl = ctx.options.admin.sessionTtlSec;
-  const session: AdminSession = { user, csrf: randomBytes(24).toString("base64url"), expiresAt: Date.now() + ttl * 1000, fp: fingerprint(id, ctx) };
+  const session: AdminSession = {
+    user,
+    csrf: randomBytes(24).toString("base64url"),
+    expiresAt: Date.now() + ttl * 1000,
+    fp: fingerprint(id, ctx),
+  };
   await ctx.storage.setItem(storageKey(id), session, { ttl });
   return { setCookie: cookie(event, ctx, id, ttl), csrf: session.csrf };
 }
@@ -61,7 +71,12 @@ export async function sessionOf(event: H3Event, ctx: AppContext): Promise<AdminS
   const cached = event.context.adminSession as AdminSession | null | undefined;
   if (cached !== undefined) return cached ?? undefined;
   let session = (await ctx.storage.getItem<AdminSession>(storageKey(id))) ?? undefined;
-  if (session && (typeof session.expiresAt !== "number" || session.expiresAt < Date.now() || !safeEqual(session.fp ?? "", fingerprint(id, ctx)))) {
+  if (
+    session &&
+    (typeof session.expiresAt !== "number" ||
+      session.expiresAt < Date.now() ||
+      !safeEqual(session.fp ?? "", fingerprint(id, ctx)))
+  ) {
     await ctx.storage.removeItem(storageKey(id));
     session = undefined;
   }

@@ -71,10 +71,18 @@ export function registerAdminUsageRoutes(app: H3, ctx: AppContext): void {
       if (format === "csv") {
         const csv = await ctx.usage.export({ format: "csv", period, from, to });
         return new Response(csv, {
-          headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="usage-${period}-${stamp}.csv"` },
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="usage-${period}-${stamp}.csv"`,
+          },
         });
       }
-      return { period, from: from ?? null, to: to ?? null, rows: await ctx.usage.export({ format: "json", period, from, to }) };
+      return {
+        period,
+        from: from ?? null,
+        to: to ?? null,
+        rows: await ctx.usage.export({ format: "json", period, from, to }),
+      };
     },
     guard,
   );
@@ -97,7 +105,13 @@ export function registerAdminUsageRoutes(app: H3, ctx: AppContext): void {
         status: e.status ?? null,
         error_class: e.errorClass,
       }));
-      return { hours, requests: total.requests ?? 0, errors: total.errors ?? 0, by_class: errorsByClass(total), recent };
+      return {
+        hours,
+        requests: total.requests ?? 0,
+        errors: total.errors ?? 0,
+        by_class: errorsByClass(total),
+        recent,
+      };
     },
     guard,
   );

@@ -99,12 +99,17 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
     return true;
   };
   const appendText = (out: BlockEvent[], kind: "thinking" | "text", text: string): void => {
-    const block = open?.block.kind === kind ? (open.block as ThinkingBlock | TextBlock) : begin(out, { kind, text: "" });
+    const block =
+      open?.block.kind === kind ? (open.block as ThinkingBlock | TextBlock) : begin(out, { kind, text: "" });
     block.text += text;
     out.push({ type: "delta", index: open!.index, text });
   };
 
-  const emitCall = (out: BlockEvent[], call: { name: string; id?: string; args: Record<string, unknown> }, own: string | undefined): void => {
+  const emitCall = (
+    out: BlockEvent[],
+    call: { name: string; id?: string; args: Record<string, unknown> },
+    own: string | undefined,
+  ): void => {
     // A signature on an earlier text/thought part belongs to the step's first call.
     const signature = own ?? (toolCalls === 0 ? loose : undefined);
     if (signature && !signThinking(out, signature) && options.signatureBlocks) {

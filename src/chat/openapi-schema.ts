@@ -1,5 +1,5 @@
 // JSON Schema → Gemini's OpenAPI-3.0 `Schema` subset, for the `parameters` / `responseSchema`
-// fields (openai-compat.md 5.2). Whitelist rebuild: local $ref/$defs inlined (recursion cut with
+// fields (docs/openai-mapping.md#openapi-schema-conversion). Whitelist rebuild: local $ref/$defs inlined (recursion cut with
 // a described object), allOf merged, type arrays and null branches → `nullable`, `const` → `enum`,
 // non-string enums → a description hint, unknown keywords dropped, `required` filtered.
 
@@ -7,7 +7,19 @@ import { isRecord } from "./values.ts";
 
 type Schema = Record<string, unknown>;
 
-const KEEP = ["description", "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "minProperties", "maxProperties", "propertyOrdering"];
+const KEEP = [
+  "description",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "minProperties",
+  "maxProperties",
+  "propertyOrdering",
+];
 const FORMATS: Record<string, readonly string[]> = {
   string: ["enum", "date-time"],
   integer: ["int32", "int64"],
@@ -116,7 +128,8 @@ function convert(input: unknown, root: Schema, seen: Set<string>, depth: number)
     }
   }
 
-  if (typeof node.format === "string" && typeof out.type === "string" && FORMATS[out.type]?.includes(node.format)) out.format = node.format;
+  if (typeof node.format === "string" && typeof out.type === "string" && FORMATS[out.type]?.includes(node.format))
+    out.format = node.format;
 
   if (isRecord(node.properties) && (out.type === undefined || out.type === "object")) {
     out.type = "object";
@@ -130,7 +143,8 @@ function convert(input: unknown, root: Schema, seen: Set<string>, depth: number)
       }
     }
   }
-  if (out.type === "array") out.items = isRecord(node.items) ? convert(node.items, root, seen, depth + 1) : { type: "string" };
+  if (out.type === "array")
+    out.items = isRecord(node.items) ? convert(node.items, root, seen, depth + 1) : { type: "string" };
   if (nullable) out.nullable = true;
   return out;
 }

@@ -1,5 +1,5 @@
 // JSON Schema light cleanup for Gemini's `parametersJsonSchema` / `responseJsonSchema`
-// (openai-compat.md 5.1, 5.4). It walks schema positions only — never property *names* or data —
+// (docs/openai-mapping.md#json-schema-cleanup, docs/openai-mapping.md#response-format). It walks schema positions only — never property *names* or data —
 // so a property called "const" or "title" survives (CLIProxyAPI's post-mortem rule).
 
 import { isRecord } from "./values.ts";
@@ -7,7 +7,19 @@ import { isRecord } from "./values.ts";
 type Schema = Record<string, unknown>;
 
 /** Keywords whose value is a single sub-schema. */
-export const SCHEMA_KEYS = ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems"] as const;
+export const SCHEMA_KEYS = [
+  "items",
+  "additionalProperties",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "unevaluatedItems",
+  "unevaluatedProperties",
+  "additionalItems",
+] as const;
 /** Keywords whose value is an array of sub-schemas. */
 export const SCHEMA_ARRAY_KEYS = ["anyOf", "oneOf", "allOf", "prefixItems"] as const;
 /** Keywords whose value is a map of name → sub-schema. */
@@ -18,7 +30,8 @@ const DROP_LIGHT = new Set(["$schema", "$comment", "strict"]);
 /** Apply `fn` to every direct sub-schema of `node`, returning a new node. */
 export function mapSubschemas(node: Schema, fn: (s: unknown) => unknown): Schema {
   const out: Schema = { ...node };
-  for (const k of SCHEMA_KEYS) if (k in node && (isRecord(node[k]) || typeof node[k] === "boolean")) out[k] = fn(node[k]);
+  for (const k of SCHEMA_KEYS)
+    if (k in node && (isRecord(node[k]) || typeof node[k] === "boolean")) out[k] = fn(node[k]);
   for (const k of SCHEMA_ARRAY_KEYS) {
     const v = node[k];
     if (Array.isArray(v)) out[k] = v.map(fn);
@@ -50,6 +63,7 @@ export function isEmptyObjectSchema(schema: unknown): boolean {
   if (type !== undefined && type !== "object") return false;
   const props = schema.properties;
   if (props !== undefined && !(isRecord(props) && Object.keys(props).length === 0)) return false;
-  for (const k of ["anyOf", "oneOf", "allOf", "$ref", "items", "enum", "patternProperties"]) if (k in schema) return false;
+  for (const k of ["anyOf", "oneOf", "allOf", "$ref", "items", "enum", "patternProperties"])
+    if (k in schema) return false;
   return true;
 }

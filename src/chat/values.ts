@@ -15,26 +15,30 @@ export function isAbsent(v: unknown): v is undefined | null {
 
 export function optNumber(v: unknown, param: string, min = -Infinity, max = Infinity): number | undefined {
   if (isAbsent(v)) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw invalidParam(param, `Invalid type for '${param}': expected a number.`, "invalid_type");
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw invalidParam(param, `Invalid type for '${param}': expected a number.`, "invalid_type");
   if (v < min || v > max) throw invalidParam(param, `Invalid '${param}': ${v} is out of range [${min}, ${max}].`);
   return v;
 }
 
 export function optInt(v: unknown, param: string, min = -Infinity, max = Infinity): number | undefined {
   const n = optNumber(v, param, min, max);
-  if (n !== undefined && !Number.isInteger(n)) throw invalidParam(param, `Invalid '${param}': expected an integer.`, "invalid_type");
+  if (n !== undefined && !Number.isInteger(n))
+    throw invalidParam(param, `Invalid '${param}': expected an integer.`, "invalid_type");
   return n;
 }
 
 export function optBool(v: unknown, param: string): boolean | undefined {
   if (isAbsent(v)) return undefined;
-  if (typeof v !== "boolean") throw invalidParam(param, `Invalid type for '${param}': expected a boolean.`, "invalid_type");
+  if (typeof v !== "boolean")
+    throw invalidParam(param, `Invalid type for '${param}': expected a boolean.`, "invalid_type");
   return v;
 }
 
 export function optString(v: unknown, param: string): string | undefined {
   if (isAbsent(v)) return undefined;
-  if (typeof v !== "string") throw invalidParam(param, `Invalid type for '${param}': expected a string.`, "invalid_type");
+  if (typeof v !== "string")
+    throw invalidParam(param, `Invalid type for '${param}': expected a string.`, "invalid_type");
   return v;
 }
 

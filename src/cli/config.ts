@@ -18,7 +18,9 @@ export async function readConfigJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -33,7 +35,9 @@ export async function readConfigFile(path: string): Promise<{ config: FileConfig
   const problems = validateConfig(value);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) {
-    throw new ConfigError(`config file ${path} has ${errors.length} error(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+    throw new ConfigError(
+      `config file ${path} has ${errors.length} error(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
   }
   return { config: value as FileConfig, warnings: problems.filter((p) => p.severity === "warning") };
 }

@@ -24,7 +24,10 @@ export async function createCliContext(flags: CommonFlags): Promise<CliContext> 
       `credentials_file ${settings.options.credentialsFile ?? "(none)"}, encryption ${settings.encryptionKey ? "on" : "off"}`,
   );
   const weak = settings.encryptionKey === undefined ? undefined : weakPassphraseReason(settings.encryptionKey);
-  if (weak) logger.warn(`${weak}: it looks like a human password; \`gemini-cli-proxy generate-key\` makes a strong one (then \`rekey\`)`);
+  if (weak)
+    logger.warn(
+      `${weak}: it looks like a human password; \`gemini-cli-proxy generate-key\` makes a strong one (then \`rekey\`)`,
+    );
   const storage = await createCliStorage(settings.storage);
   return { settings, logger, masker, storage };
 }

@@ -14,7 +14,10 @@ export interface RekeyResult {
   file?: string;
 }
 
-export async function rekey(storage: StorageLike, options: { from?: string; to?: string; credentialsFile?: string }): Promise<RekeyResult> {
+export async function rekey(
+  storage: StorageLike,
+  options: { from?: string; to?: string; credentialsFile?: string },
+): Promise<RekeyResult> {
   const { from, to, credentialsFile } = options;
   // 1. Read everything with the old key.
   const credentials = await createCredentialStore(storage, { encryptionKey: from, sealPlaintext: false }).list();
@@ -22,17 +25,33 @@ export async function rekey(storage: StorageLike, options: { from?: string; to?:
   const generatedKey = generated?.key
     ? openSecret(generated.key, from ? createSecretBox(from) : undefined, `the generated client key (${GENERATED_KEY})`)
     : undefined;
-  const fileExists = credentialsFile ? await stat(credentialsFile).then((s) => s.size > 0, () => false) : false;
+  const fileExists = credentialsFile
+    ? await stat(credentialsFile).then(
+        (s) => s.size > 0,
+        () => false,
+      )
+    : false;
   const file = fileExists ? await readLegacyCredentialsFile(credentialsFile!, from) : undefined;
 
   // 2. Write everything with the new key.
   const writer = createCredentialStore(storage, { encryptionKey: to });
   for (const credential of credentials) await writer.put(credential);
   if (generatedKey !== undefined) {
-    await storage.setItem(GENERATED_KEY, { ...generated, key: to ? createSecretBox(to).seal(generatedKey) : generatedKey });
+    await storage.setItem(GENERATED_KEY, {
+      ...generated,
+      key: to ? createSecretBox(to).seal(generatedKey) : generatedKey,
+    });
   }
   if (file && credentialsFile) {
-    await writeLegacyCredentialsFile(credentialsFile, file.credentials, { passphrase: to, backup: true, singleAsObject: file.format === "object" });
+    await writeLegacyCredentialsFile(credentialsFile, file.credentials, {
+      passphrase: to,
+      backup: true,
+      singleAsObject: file.format === "object",
+    });
   }
-  return { credentials: credentials.length, generatedKey: generatedKey !== undefined, file: file ? credentialsFile : undefined };
+  return {
+    credentials: credentials.length,
+    generatedKey: generatedKey !== undefined,
+    file: file ? credentialsFile : undefined,
+  };
 }

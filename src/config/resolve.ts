@@ -13,7 +13,13 @@ export interface ResolvedOptions {
   publicUrl?: string;
   requestTimeouts: { connect: number; read: number };
   maxBodySize: number;
-  openai: { reasoningOutput: "reasoning_content" | "think_tags" | "hidden"; includeThoughts: boolean; keepAliveMs: number; streamGraceMs: number; signatureTtlSec: number };
+  openai: {
+    reasoningOutput: "reasoning_content" | "think_tags" | "hidden";
+    includeThoughts: boolean;
+    keepAliveMs: number;
+    streamGraceMs: number;
+    signatureTtlSec: number;
+  };
   media: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; maxRedirects: number; maxUrls: number };
   maxAttempts: number;
   pool: PoolSettings;
@@ -41,7 +47,11 @@ function nonNegative(value: unknown, fallback: number, name: string): number {
 
 function modelMapOf(value: unknown, name: string): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value) || !Object.values(value).every((v) => typeof v === "string" && v.length > 0)) {
+  if (
+    typeof value !== "object" ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === "string" && v.length > 0)
+  ) {
     throw new TypeError(`gemini-cli-proxy: ${name} must map model names to Gemini model ids (strings)`);
   }
   return { ...(value as Record<string, string>) };
@@ -49,14 +59,17 @@ function modelMapOf(value: unknown, name: string): Record<string, string> {
 
 function modelIdOf(value: unknown, fallback: string, name: string): string {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== "string" || !value) throw new TypeError(`gemini-cli-proxy: ${name} must be a model id (got ${JSON.stringify(value)})`);
+  if (typeof value !== "string" || !value)
+    throw new TypeError(`gemini-cli-proxy: ${name} must be a model id (got ${JSON.stringify(value)})`);
   return value;
 }
 
 function reasoningOutputOf(value: unknown): "reasoning_content" | "think_tags" | "hidden" {
   if (value === undefined || value === null) return "reasoning_content";
   if (value === "reasoning_content" || value === "think_tags" || value === "hidden") return value;
-  throw new TypeError(`gemini-cli-proxy: reasoningOutput must be "reasoning_content", "think_tags" or "hidden" (got ${JSON.stringify(value)})`);
+  throw new TypeError(
+    `gemini-cli-proxy: reasoningOutput must be "reasoning_content", "think_tags" or "hidden" (got ${JSON.stringify(value)})`,
+  );
 }
 
 export function normalizeBasePath(path: string | undefined): string {
@@ -73,7 +86,8 @@ function normalizePublicUrl(value: string | undefined): string | undefined {
   } catch {
     throw new TypeError(`gemini-cli-proxy: publicUrl must be an absolute http(s) URL (got ${JSON.stringify(value)})`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError("gemini-cli-proxy: publicUrl must be an http(s) URL");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new TypeError("gemini-cli-proxy: publicUrl must be an http(s) URL");
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 

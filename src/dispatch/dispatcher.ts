@@ -3,7 +3,12 @@
 // credential (or wait for one) within the request's attempts and time budget — only before the
 // first chunk reaches the client.
 import { isUpstreamError, type UpstreamError } from "../gemini/errors.ts";
-import type { CountTokensRequest, CountTokensResponse, GenerateContentRequest, GenerateContentResponse } from "../gemini/types.ts";
+import type {
+  CountTokensRequest,
+  CountTokensResponse,
+  GenerateContentRequest,
+  GenerateContentResponse,
+} from "../gemini/types.ts";
 import { NoCredentialError } from "../pool/errors.ts";
 import type { AttemptInfo, CredentialPool, Lease } from "../pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../pool/settings.ts";
@@ -25,11 +30,27 @@ export interface DispatchResult<T> {
 }
 
 export interface Dispatcher {
-  generate(model: string, request: GenerateContentRequest, options?: DispatchOptions): Promise<DispatchResult<GenerateContentResponse>>;
-  stream(model: string, request: GenerateContentRequest, options?: DispatchOptions): Promise<DispatchResult<AsyncIterable<GenerateContentResponse>>>;
-  countTokens(model: string, request: CountTokensRequest, options?: DispatchOptions): Promise<DispatchResult<CountTokensResponse>>;
+  generate(
+    model: string,
+    request: GenerateContentRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<GenerateContentResponse>>;
+  stream(
+    model: string,
+    request: GenerateContentRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<AsyncIterable<GenerateContentResponse>>>;
+  countTokens(
+    model: string,
+    request: CountTokensRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<CountTokensResponse>>;
   /** Run any call on a pooled Gemini API key (pass-through of other /v1beta methods). */
-  withApiKey<T>(model: string, run: (apiKey: string, signal?: AbortSignal) => Promise<T>, options?: DispatchOptions): Promise<DispatchResult<T>>;
+  withApiKey<T>(
+    model: string,
+    run: (apiKey: string, signal?: AbortSignal) => Promise<T>,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<T>>;
 }
 
 export interface DispatcherDeps {
@@ -67,7 +88,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Pulls the first chunk so a stream that fails before any byte can still fail over. */
-async function primeStream<T>(iterable: AsyncIterable<T>, onLateError: (error: unknown) => void): Promise<AsyncIterable<T>> {
+async function primeStream<T>(
+  iterable: AsyncIterable<T>,
+  onLateError: (error: unknown) => void,
+): Promise<AsyncIterable<T>> {
   const iterator = iterable[Symbol.asyncIterator]();
   let pending: IteratorResult<T> | undefined = await iterator.next();
   const next = async (): Promise<IteratorResult<T>> => {
@@ -98,7 +122,12 @@ async function primeStream<T>(iterable: AsyncIterable<T>, onLateError: (error: u
 function cooling(error: NoCredentialError, last: UpstreamError | undefined): Error {
   if (error.retryAfterMs === undefined) return last ?? error;
   if (!last) return error;
-  return new NoCredentialError(error.model, `${error.message} (last error from Google: ${last.message})`, error.retryAfterMs, { cause: last });
+  return new NoCredentialError(
+    error.model,
+    `${error.message} (last error from Google: ${last.message})`,
+    error.retryAfterMs,
+    { cause: last },
+  );
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -107,7 +136,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const budgetMs = deps.budgetMs ?? DEFAULT_POOL_SETTINGS.budgetMs;
   const waitForCooldownMs = deps.waitForCooldownMs ?? DEFAULT_POOL_SETTINGS.waitForCooldownMs;
 
-  async function run<T>(model: string, options: DispatchOptions, call: (lease: Lease, info: AttemptInfo) => Promise<T>, kinds?: Lease["kind"][]): Promise<DispatchResult<T>> {
+  async function run<T>(
+    model: string,
+    options: DispatchOptions,
+    call: (lease: Lease, info: AttemptInfo) => Promise<T>,
+    kinds?: Lease["kind"][],
+  ): Promise<DispatchResult<T>> {
     const { signal, record } = options;
     const deadline = Date.now() + budgetMs;
     const tried = new Set<string>(); // broken for this request: never looped on
@@ -126,7 +160,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (!(error instanceof NoCredentialError)) throw error;
         const wait = error.retryAfterMs;
         // Every credential is cooling: wait for the soonest if the budget allows, else 429.
-        if (wait !== undefined && wait <= Math.min(waitForCooldownMs, deadline - Date.now()) && waits++ < maxAttempts * 4) {
+        if (
+          wait !== undefined &&
+          wait <= Math.min(waitForCooldownMs, deadline - Date.now()) &&
+          waits++ < maxAttempts * 4
+        ) {
           await sleep(wait, signal);
           continue;
         }
@@ -182,17 +220,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     generate: (model, request, options = {}) =>
-      run(model, options, (lease) => transportOf(lease).generate(lease.auth, { model, request, signal: options.signal })),
+      run(model, options, (lease) =>
+        transportOf(lease).generate(lease.auth, { model, request, signal: options.signal }),
+      ),
     stream: (model, request, options = {}) =>
       run(model, options, async (lease, info) => {
         const chunks = await transportOf(lease).stream(lease.auth, { model, request, signal: options.signal });
         // A failure after the first chunk is reported in-band by the surface; the pool still learns of it.
         return primeStream(chunks, (error) => {
-          if (!options.signal?.aborted && isUpstreamError(error)) pool.report(lease, { error }, { ...info, late: true });
+          if (!options.signal?.aborted && isUpstreamError(error))
+            pool.report(lease, { error }, { ...info, late: true });
         });
       }),
     countTokens: (model, request, options = {}) =>
-      run(model, options, (lease) => transportOf(lease).countTokens(lease.auth, { model, request, signal: options.signal })),
+      run(model, options, (lease) =>
+        transportOf(lease).countTokens(lease.auth, { model, request, signal: options.signal }),
+      ),
     withApiKey: (model, call, options = {}) =>
       run(model, options, (lease) => call((lease.auth as { apiKey: string }).apiKey, options.signal), ["api_key"]),
   };

@@ -1,5 +1,5 @@
 // The model catalogue: which ids clients may use, their thinking rules, and the predecessor's
-// suffix variants (-search, -nothinking, -maxthinking). Pure data + lookups (upstream-protocol.md 5).
+// suffix variants (-search, -nothinking, -maxthinking). Pure data + lookups (docs/upstream.md#models).
 
 import type { GenerateContentRequest, GeminiThinkingConfig } from "./types.ts";
 
@@ -90,8 +90,18 @@ export const DEFAULT_MODELS: readonly ModelInfo[] = [
 export function inferModelInfo(id: string): ModelInfo {
   const version = /^gemini-(\d+)(?:\.(\d+))?/.exec(id);
   const major = version ? Number(version[1]) : 0;
-  const family = version ? (major >= 3 ? "gemini-3" : `gemini-${version[1]}${version[2] ? `.${version[2]}` : ""}`) : "other";
-  const tier = id.includes("flash-lite") ? "flash-lite" : id.includes("flash") ? "flash" : id.includes("pro") ? "pro" : "other";
+  const family = version
+    ? major >= 3
+      ? "gemini-3"
+      : `gemini-${version[1]}${version[2] ? `.${version[2]}` : ""}`
+    : "other";
+  const tier = id.includes("flash-lite")
+    ? "flash-lite"
+    : id.includes("flash")
+      ? "flash"
+      : id.includes("pro")
+        ? "pro"
+        : "other";
   let thinking: ThinkingRules = { kind: "none" };
   if (family === "gemini-2.5" && !id.includes("image") && !id.includes("tts")) {
     thinking = tier === "pro" ? PRO_25 : tier === "flash-lite" ? LITE_25 : FLASH_25;
@@ -161,7 +171,10 @@ export function createModelCatalogue(
 }
 
 /** The thinking config a -nothinking / -maxthinking variant imposes (includeThoughts left to the caller). */
-export function variantThinking(model: ModelInfo, variant: "nothinking" | "maxthinking"): GeminiThinkingConfig | undefined {
+export function variantThinking(
+  model: ModelInfo,
+  variant: "nothinking" | "maxthinking",
+): GeminiThinkingConfig | undefined {
   const t = model.thinking;
   if (t.kind === "budget") {
     if (variant === "maxthinking") return { thinkingBudget: t.max };
@@ -180,7 +193,12 @@ export function applyVariant(request: GenerateContentRequest, model: ResolvedMod
   if (!variant) return request;
   if (variant === "search") {
     const tools = Array.isArray(request.tools) ? request.tools : [];
-    if (tools.some((t) => t?.googleSearch !== undefined || (t as Record<string, unknown> | null)?.google_search !== undefined)) return request;
+    if (
+      tools.some(
+        (t) => t?.googleSearch !== undefined || (t as Record<string, unknown> | null)?.google_search !== undefined,
+      )
+    )
+      return request;
     return { ...request, tools: [...tools, { googleSearch: {} }] };
   }
   const forced = variantThinking(model.base, variant);

@@ -1,5 +1,5 @@
-// Clamp a wish for "how much thinking" to what a model accepts (openai-compat.md 4.5,
-// upstream-protocol.md 5.3). Never returns both thinkingLevel and thinkingBudget (that is a 400).
+// Clamp a wish for "how much thinking" to what a model accepts (docs/openai-mapping.md#thinking-clamp,
+// docs/upstream.md#thinking-per-model). Never returns both thinkingLevel and thinkingBudget (that is a 400).
 //
 // Mapping table (effort ⇄ budget ⇄ level):
 //
@@ -78,7 +78,10 @@ export function pickLevel(levels: readonly string[], wanted: string): string | u
   return best ?? levels[0];
 }
 
-function clampBudget(rules: { min: number; max: number; canDisable: boolean; dynamic: boolean }, budget: number): number {
+function clampBudget(
+  rules: { min: number; max: number; canDisable: boolean; dynamic: boolean },
+  budget: number,
+): number {
   if (budget < 0) return rules.dynamic ? -1 : rules.max;
   if (budget === 0) return rules.canDisable ? 0 : rules.min;
   return Math.min(rules.max, Math.max(rules.min, Math.round(budget)));
@@ -103,8 +106,10 @@ export function clampThinking(model: ModelInfo, want: ThinkingWish): GeminiThink
   } else {
     let wanted: string | undefined;
     if (want.level !== undefined) wanted = normalizeLevel(want.level);
-    if (wanted === undefined && want.budget !== undefined && Number.isFinite(want.budget)) wanted = budgetToLevel(want.budget);
-    else if (wanted === undefined && want.level === undefined && want.effort !== undefined) wanted = EFFORT_LEVEL[want.effort];
+    if (wanted === undefined && want.budget !== undefined && Number.isFinite(want.budget))
+      wanted = budgetToLevel(want.budget);
+    else if (wanted === undefined && want.level === undefined && want.effort !== undefined)
+      wanted = EFFORT_LEVEL[want.effort];
     if (wanted !== undefined) {
       const level = pickLevel(t.levels, wanted);
       if (level !== undefined) out.thinkingLevel = level;

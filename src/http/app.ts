@@ -29,7 +29,8 @@ function allowCors(event: H3Event, response: unknown): void {
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
   const api = new H3({ silent: true });
-  const localPath = (pathname: string) => (base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname);
+  const localPath = (pathname: string) =>
+    base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;
 
   api.use(
     onError((error, event) => {
@@ -45,18 +46,31 @@ export function createApp(ctx: AppContext): H3 {
     const surface = surfaceOf(path);
     // Browser clients (web UIs) call the API surfaces cross-origin; admin routes stay same-origin.
     if (surface !== "other" && isPreflightRequest(event)) {
-      const cors = handleCors(event, { origin: "*", methods: "*", allowHeaders: "*", exposeHeaders: "*", maxAge: "86400" });
+      const cors = handleCors(event, {
+        origin: "*",
+        methods: "*",
+        allowHeaders: "*",
+        exposeHeaders: "*",
+        maxAge: "86400",
+      });
       if (cors !== false) return cors;
     }
     const key = extractClientKey(event.req, event.url);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
     if (surface !== "other") {
       if (!(await ctx.checkKey(key))) {
-        const message = key ? "Invalid API key" : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
+        const message = key
+          ? "Invalid API key"
+          : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
         return surfaceError(surface, 401, message, "invalid_api_key");
       }
     }
-    const record = createRequestRecord({ method: event.req.method, path, surface, clientKey: surface === "other" ? undefined : keyLabel(key) });
+    const record = createRequestRecord({
+      method: event.req.method,
+      path,
+      surface,
+      clientKey: surface === "other" ? undefined : keyLabel(key),
+    });
     event.context.record = record;
     ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
     let status: number | undefined;

@@ -15,8 +15,17 @@ export function registerHealthRoutes(app: H3, ctx: AppContext): void {
     const storage = ctx.storageStatus?.();
     // A redis outage: still serving from memory, but changes are not shared until it is back.
     const status = usable === 0 ? "unhealthy" : attention > 0 || storage?.degraded ? "degraded" : "healthy";
-    const storageView = storage && { backend: storage.backend, degraded: storage.degraded, ...(storage.since ? { since: new Date(storage.since).toISOString() } : {}), queued_writes: storage.queuedWrites };
-    return { status, credentials: { total: credentials.length, usable, by_status: byStatus }, ...(storageView ? { storage: storageView } : {}) };
+    const storageView = storage && {
+      backend: storage.backend,
+      degraded: storage.degraded,
+      ...(storage.since ? { since: new Date(storage.since).toISOString() } : {}),
+      queued_writes: storage.queuedWrites,
+    };
+    return {
+      status,
+      credentials: { total: credentials.length, usable, by_status: byStatus },
+      ...(storageView ? { storage: storageView } : {}),
+    };
   };
   app.get("/health", health);
   app.get("/healthz", health);

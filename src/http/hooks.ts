@@ -61,7 +61,8 @@ function withTimeout<T>(work: () => T | Promise<T>, ms: number): Promise<T | typ
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
 }
 
-const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
+const list = <T>(value: T | readonly T[] | undefined): readonly T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value as T];
 
 function rejectionOf(value: unknown): HookRejection | undefined {
   if (!value || typeof value !== "object") return undefined;

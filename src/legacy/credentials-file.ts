@@ -60,7 +60,11 @@ function parseWithLabel(text: string, passphrase: string | undefined, where: str
     try {
       body = fernetDecrypt(deriveLegacyFernetKey(passphrase), body).toString("utf8");
     } catch (cause) {
-      throw new LegacyFileError("wrong_key", `the encryption key does not decrypt ${where} (wrong key, or the file is corrupted)`, { cause });
+      throw new LegacyFileError(
+        "wrong_key",
+        `the encryption key does not decrypt ${where} (wrong key, or the file is corrupted)`,
+        { cause },
+      );
     }
     encrypted = true;
     if (body.trim() === "") return { ...EMPTY(), encrypted };
@@ -70,7 +74,9 @@ function parseWithLabel(text: string, passphrase: string | undefined, where: str
     data = JSON.parse(body);
   } catch {
     // The SyntaxError text quotes the input, so it is deliberately left out.
-    const detail = encrypted ? "was decrypted but does not contain valid JSON" : "is neither valid JSON nor an encrypted file";
+    const detail = encrypted
+      ? "was decrypted but does not contain valid JSON"
+      : "is neither valid JSON nor an encrypted file";
     throw new LegacyFileError("invalid_json", `${where} ${detail}`);
   }
   const format = Array.isArray(data) ? "array" : "object";
@@ -219,6 +225,7 @@ export function weakPassphraseReason(passphrase: string): string | undefined {
   if (chars.length < 16) return "the encryption key is shorter than 16 characters";
   if (new Set(chars).size < 8) return "the encryption key uses fewer than 8 distinct characters";
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(passphrase)).length;
-  if (classes < 2 && chars.length < 24) return "the encryption key uses a single kind of character and is shorter than 24";
+  if (classes < 2 && chars.length < 24)
+    return "the encryption key uses a single kind of character and is shorter than 24";
   return undefined;
 }

@@ -55,7 +55,8 @@ export function fernetEncrypt(
   const iv = options.iv ? Buffer.from(options.iv) : randomBytes(16);
   if (iv.length !== 16) throw new RangeError("Fernet IV must be 16 bytes");
   const seconds = Math.floor((options.now ?? Date.now()) / 1000);
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RangeError("Fernet timestamp must be a non-negative time");
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new RangeError("Fernet timestamp must be a non-negative time");
 
   const header = Buffer.alloc(HEADER);
   header[0] = VERSION;

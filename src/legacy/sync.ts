@@ -76,11 +76,16 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
     entries = content.credentials.map((data) => ({ data }));
     singleAsObject = content.format === "object";
     lastJson = snapshot();
-    const exists = await stat(path).then((s) => s.size > 0, () => false);
+    const exists = await stat(path).then(
+      (s) => s.size > 0,
+      () => false,
+    );
     if (passphrase && exists && !content.encrypted) {
       await writeLegacyCredentialsFile(path, content.credentials, { passphrase, backup: true, singleAsObject });
       backedUp = true;
-      options.logger?.warn(`encrypted ${path} in place; its plain-text copy is ${path}.bak: delete it once the proxy works`);
+      options.logger?.warn(
+        `encrypted ${path} in place; its plain-text copy is ${path}.bak: delete it once the proxy works`,
+      );
     }
     return content.credentials;
   }
@@ -115,7 +120,8 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
 
   function upsert(cred: OAuthCredential): void {
     const entry =
-      entries.find((e) => e.id === cred.id) ?? entries.find((e) => e.id === undefined && e.data.refresh_token === cred.refreshToken);
+      entries.find((e) => e.id === cred.id) ??
+      entries.find((e) => e.id === undefined && e.data.refresh_token === cred.refreshToken);
     if (entry) {
       entry.id = cred.id;
       entry.data = toLegacyCredential(cred, entry.data);
@@ -146,7 +152,9 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
             await load();
             const token = previous?.kind === "oauth" ? previous.refreshToken : undefined;
             const before = entries.length;
-            entries = entries.filter((e) => e.id !== id && !(e.id === undefined && token && e.data.refresh_token === token));
+            entries = entries.filter(
+              (e) => e.id !== id && !(e.id === undefined && token && e.data.refresh_token === token),
+            );
             if (entries.length !== before) schedule();
           })(),
         ),
@@ -158,7 +166,7 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
     async flush() {
       while (pending.size) await Promise.allSettled([...pending]);
       // A write scheduled while the previous one ran is chained after it.
-      for (let last: Promise<void> | undefined; last !== chain; ) await (last = chain);
+      for (let last: Promise<void> | undefined; last !== chain;) await (last = chain);
     },
   };
 }

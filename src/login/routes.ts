@@ -5,7 +5,16 @@ import { getQuery, type H3, type H3Event } from "h3";
 import { readCapped } from "../http/body.ts";
 import { LoginError, type LoginOutcome } from "./account.ts";
 import { completeLogin, parsePasted, startLogin, type CallbackInput, type LoginServices } from "./flow.ts";
-import { availableModes, defaultMode, LOGIN_MODES, modeProblem, parseMode, redirectUriFor, type LoginMode, type ModeSetup } from "./modes.ts";
+import {
+  availableModes,
+  defaultMode,
+  LOGIN_MODES,
+  modeProblem,
+  parseMode,
+  redirectUriFor,
+  type LoginMode,
+  type ModeSetup,
+} from "./modes.ts";
 import { addAccountPage, errorPage, outcomeMessage, pastePage, resultPage } from "./pages.ts";
 import { createPendingLogins, hashToken, LOGIN_TTL_MS, type PendingLogin } from "./pending.ts";
 import { adminIdentity, requireAdmin } from "../admin/auth.ts";
@@ -22,7 +31,11 @@ function servicesOf(ctx: AppContext): LoginServices {
   return s;
 }
 
-const setupOf = (ctx: AppContext): ModeSetup => ({ basePath: ctx.options.basePath, clientId: ctx.oauth.client.clientId, publicUrl: ctx.options.publicUrl });
+const setupOf = (ctx: AppContext): ModeSetup => ({
+  basePath: ctx.options.basePath,
+  clientId: ctx.oauth.client.clientId,
+  publicUrl: ctx.options.publicUrl,
+});
 
 const wantsJson = (event: H3Event) => {
   const accept = event.req.headers.get("accept") ?? "";
@@ -30,32 +43,49 @@ const wantsJson = (event: H3Event) => {
 };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 
 function failure(event: H3Event, ctx: AppContext, error: unknown, asJson = wantsJson(event)): Response {
   let e: LoginError;
   if (error instanceof LoginError) e = error;
   else if ((error as { status?: number }).status === 400 || (error as { status?: number }).status === 413) {
-    e = new LoginError("missing_code", `The request body could not be read (${(error as Error).message}).`, (error as { status: number }).status);
+    e = new LoginError(
+      "missing_code",
+      `The request body could not be read (${(error as Error).message}).`,
+      (error as { status: number }).status,
+    );
   } else {
     ctx.logger.error("login failed unexpectedly:", error instanceof Error ? error.message : String(error));
     e = new LoginError("exchange_failed", "The login failed unexpectedly; see the proxy log.", 500);
   }
   ctx.logger.warn(`login refused (${e.code}): ${e.message}`);
-  return asJson ? json(e.status, { ok: false, error: { code: e.code, message: e.message } }) : errorPage(ctx.options.basePath, e);
+  return asJson
+    ? json(e.status, { ok: false, error: { code: e.code, message: e.message } })
+    : errorPage(ctx.options.basePath, e);
 }
 
 function success(event: H3Event, ctx: AppContext, outcome: LoginOutcome, asJson: boolean): Response {
-  ctx.logger.info(`login: ${outcome.credential.email ?? outcome.credential.id} ${outcome.result} (${outcome.credential.state.status})`);
+  ctx.logger.info(
+    `login: ${outcome.credential.email ?? outcome.credential.id} ${outcome.result} (${outcome.credential.state.status})`,
+  );
   if (!asJson) return resultPage(ctx.options.basePath, outcome);
-  return json(outcome.result === "dropped" ? 422 : 200, { ok: true, result: outcome.result, message: outcomeMessage(outcome), credential: outcome.credential });
+  return json(outcome.result === "dropped" ? 422 : 200, {
+    ok: true,
+    result: outcome.result,
+    message: outcomeMessage(outcome),
+    credential: outcome.credential,
+  });
 }
 
 function browserCookie(event: H3Event, ctx: AppContext): { id: string; setCookie?: string } {
   const existing = readCookie(event.req, BROWSER_COOKIE);
   if (existing && /^[\w-]{20,64}$/.test(existing)) return { id: existing };
   const id = randomBytes(24).toString("base64url");
-  const secure = event.url.protocol === "https:" || event.req.headers.get("x-forwarded-proto") === "https" ? "; Secure" : "";
+  const secure =
+    event.url.protocol === "https:" || event.req.headers.get("x-forwarded-proto") === "https" ? "; Secure" : "";
   // Lax, not Strict: it must come back on the top-level redirect from Google to the callback.
   const setCookie = `${BROWSER_COOKIE}=${id}; Path=${ctx.options.basePath}/oauth2; HttpOnly; SameSite=Lax; Max-Age=${Math.ceil(LOGIN_TTL_MS / 1000) * 6}${secure}`;
   return { id, setCookie };
@@ -69,12 +99,16 @@ async function completer(event: H3Event, ctx: AppContext): Promise<(login: Pendi
   return (login) => Boolean((browser && login.browser === browser) || (identity && identity.user === login.owner));
 }
 
-const text = (v: unknown): string | undefined => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined;
 
 /** The paste form's body (JSON or form-encoded), capped: it is a code or a URL, never large. */
 async function readPasteBody(event: H3Event): Promise<Record<string, unknown>> {
   const raw = await readCapped(event.req, 64 * 1024).catch(() => {
-    throw new LoginError("missing_code", "The pasted text is too large: paste only the code or the address Google showed.");
+    throw new LoginError(
+      "missing_code",
+      "The pasted text is too large: paste only the code or the address Google showed.",
+    );
   });
   if ((event.req.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -98,7 +132,14 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
     for (const mode of LOGIN_MODES) problems[mode] = modeProblem(mode, setup, event.url);
     const identity = await adminIdentity(event, ctx);
     const csrf = identity?.via === "session" ? (await sessionOf(event, ctx))?.csrf : undefined;
-    return addAccountPage({ base: base(), available: availableModes(setup, event.url), preferred: defaultMode(setup, event.url), problems, accounts: ctx.pool.list(), csrf });
+    return addAccountPage({
+      base: base(),
+      available: availableModes(setup, event.url),
+      preferred: defaultMode(setup, event.url),
+      problems,
+      accounts: ctx.pool.list(),
+      csrf,
+    });
   });
 
   app.get("/oauth2/login", async (event) => {
@@ -110,18 +151,40 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
       const setup = setupOf(ctx);
       const asked = text(getQuery(event).mode);
       const mode = asked ? parseMode(asked) : defaultMode(setup, event.url);
-      if (!mode) throw new LoginError("mode_unavailable", `Unknown login mode "${asked!.slice(0, 20)}": use one of ${LOGIN_MODES.join(", ")}.`);
+      if (!mode)
+        throw new LoginError(
+          "mode_unavailable",
+          `Unknown login mode "${asked!.slice(0, 20)}": use one of ${LOGIN_MODES.join(", ")}.`,
+        );
       const problem = modeProblem(mode, setup, event.url);
       if (problem) throw new LoginError("mode_unavailable", problem);
       const cookie = browserCookie(event, ctx);
       const redirectUri = redirectUriFor(mode, setup, event.url);
-      const started = await startLogin(servicesOf(ctx), { mode, redirectUri, owner: identity.user, browser: hashToken(cookie.id) });
+      const started = await startLogin(servicesOf(ctx), {
+        mode,
+        redirectUri,
+        owner: identity.user,
+        browser: hashToken(cookie.id),
+      });
       const headers: Record<string, string> = cookie.setCookie ? { "set-cookie": cookie.setCookie } : {};
       if (asJson) {
-        return json(200, { mode, state: started.state, authorizeUrl: started.authorizeUrl, redirectUri, expiresAt: started.login.expiresAt }, headers);
+        return json(
+          200,
+          {
+            mode,
+            state: started.state,
+            authorizeUrl: started.authorizeUrl,
+            redirectUri,
+            expiresAt: started.login.expiresAt,
+          },
+          headers,
+        );
       }
       if (mode === "loopback" || mode === "own") {
-        return new Response(null, { status: 302, headers: { ...headers, location: started.authorizeUrl, "cache-control": "no-store" } });
+        return new Response(null, {
+          status: 302,
+          headers: { ...headers, location: started.authorizeUrl, "cache-control": "no-store" },
+        });
       }
       const csrf = identity.via === "session" ? (await sessionOf(event, ctx))?.csrf : undefined;
       const res = pastePage({ base: base(), mode, state: started.state, authorizeUrl: started.authorizeUrl, csrf });
@@ -134,7 +197,12 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
 
   app.get("/oauth2/callback", async (event) => {
     const q = getQuery(event);
-    const input: CallbackInput = { state: text(q.state), code: text(q.code), error: text(q.error), errorDescription: text(q.error_description) };
+    const input: CallbackInput = {
+      state: text(q.state),
+      code: text(q.code),
+      error: text(q.error),
+      errorDescription: text(q.error_description),
+    };
     const svc = servicesOf(ctx);
     const may = await completer(event, ctx);
     // A callback from the browser that started the login needs no further check; anyone else must be the admin.
@@ -160,7 +228,10 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
       const parsed = parsePasted(pasted);
       const pageState = text(body.state);
       if (parsed.state && pageState && parsed.state !== pageState) {
-        throw new LoginError("unknown_state", "The pasted URL belongs to another login than this page (mismatched state). Paste the URL from this login, or start again.");
+        throw new LoginError(
+          "unknown_state",
+          "The pasted URL belongs to another login than this page (mismatched state). Paste the URL from this login, or start again.",
+        );
       }
       const input = { ...parsed, state: parsed.state ?? pageState };
       return success(event, ctx, await completeLogin(servicesOf(ctx), input, await completer(event, ctx)), asJson);

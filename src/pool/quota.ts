@@ -21,12 +21,20 @@ export function parseQuotaBuckets(value: unknown): Record<string, QuotaBucket> {
     // Several token types may exist per model: the scarcest one is what limits us.
     const previous = out[model];
     if (previous && previous.remainingFraction <= fraction) continue;
-    out[model] = { remainingFraction: Math.max(0, Math.min(1, fraction)), resetTime: typeof raw.resetTime === "string" ? raw.resetTime : undefined };
+    out[model] = {
+      remainingFraction: Math.max(0, Math.min(1, fraction)),
+      resetTime: typeof raw.resetTime === "string" ? raw.resetTime : undefined,
+    };
   }
   return out;
 }
 
-export async function fetchQuota(client: CodeAssistClient, accessToken: string, project: string | undefined, signal?: AbortSignal): Promise<Record<string, QuotaBucket>> {
+export async function fetchQuota(
+  client: CodeAssistClient,
+  accessToken: string,
+  project: string | undefined,
+  signal?: AbortSignal,
+): Promise<Record<string, QuotaBucket>> {
   const body = project ? { project } : {};
   return parseQuotaBuckets(await client.call<unknown>(accessToken, "retrieveUserQuota", body, signal));
 }

@@ -37,7 +37,9 @@ export function resolvePoolSettings(options: PoolOptions | undefined, legacyMaxA
   const o = options ?? {};
   const d = DEFAULT_POOL_SETTINGS;
   if (o.strategy !== undefined && !SELECTION_STRATEGIES.includes(o.strategy)) {
-    throw new TypeError(`gemini-cli-proxy: pool.strategy must be one of ${SELECTION_STRATEGIES.join(", ")} (got ${JSON.stringify(o.strategy)})`);
+    throw new TypeError(
+      `gemini-cli-proxy: pool.strategy must be one of ${SELECTION_STRATEGIES.join(", ")} (got ${JSON.stringify(o.strategy)})`,
+    );
   }
   const hc = o.healthCheck ?? {};
   return {

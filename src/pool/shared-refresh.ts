@@ -16,11 +16,21 @@ export interface SharedRefreshDeps {
   lockMs?: number;
 }
 
-const tokensOf = (cred: OAuthCredential) => ({ accessToken: cred.accessToken, expiresAt: cred.expiresAt, refreshToken: cred.refreshToken });
+const tokensOf = (cred: OAuthCredential) => ({
+  accessToken: cred.accessToken,
+  expiresAt: cred.expiresAt,
+  refreshToken: cred.refreshToken,
+});
 
 /** A stored token another instance obtained after ours went stale, still good for a while. */
 function newerToken(stored: Credential | null, stale: string | undefined, now: number): boolean {
-  return stored?.kind === "oauth" && !!stored.accessToken && stored.accessToken !== stale && !!stored.expiresAt && stored.expiresAt - now > 60_000;
+  return (
+    stored?.kind === "oauth" &&
+    !!stored.accessToken &&
+    stored.accessToken !== stale &&
+    !!stored.expiresAt &&
+    stored.expiresAt - now > 60_000
+  );
 }
 
 export async function refreshShared(deps: SharedRefreshDeps, cred: OAuthCredential): Promise<OAuthCredential> {

@@ -27,13 +27,23 @@ export function noCredentialError(
     .sort((a, b) => a - b)[0];
   if (soonest !== undefined) {
     const wait = Math.max(0, soonest - now);
-    return new NoCredentialError(model, `Every credential is cooling down for ${model}; the first one frees up in ${Math.ceil(wait / 1000)} s`, wait);
+    return new NoCredentialError(
+      model,
+      `Every credential is cooling down for ${model}; the first one frees up in ${Math.ceil(wait / 1000)} s`,
+      wait,
+    );
   }
   if (kinds && !scope.length) {
-    return new NoCredentialError(model, `This call needs a Gemini API key in the pool (${kinds.join(", ")}); none is configured`);
+    return new NoCredentialError(
+      model,
+      `This call needs a Gemini API key in the pool (${kinds.join(", ")}); none is configured`,
+    );
   }
   if (!total) return new NoCredentialError(model, "No credentials configured: add an account or a Gemini API key");
   const tried = scope.filter((e) => exclude?.has(e.credential.id)).length;
-  const why = tried === scope.length ? `every credential failed for this request` : statusSummary(scope.filter((e) => !exclude?.has(e.credential.id)));
+  const why =
+    tried === scope.length
+      ? `every credential failed for this request`
+      : statusSummary(scope.filter((e) => !exclude?.has(e.credential.id)));
   return new NoCredentialError(model, `No usable credential for ${model} (${why})`);
 }

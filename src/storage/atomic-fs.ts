@@ -23,7 +23,9 @@ const notFound = (error: unknown) => {
 };
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error)));
+  const entries = await fsp
+    .readdir(dir, { withFileTypes: true })
+    .catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error)));
   const out: string[] = [];
   for (const entry of entries) {
     if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)));
@@ -60,10 +62,12 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   if (!options?.base) throw new Error("[unstorage] [atomic-fs] Missing required option `base`.");
   const base = resolve(options.base);
   const pathOf = (key: string) => {
-    if (TRAVERSAL.test(key)) throw new Error(`[unstorage] [atomic-fs] Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`);
+    if (TRAVERSAL.test(key))
+      throw new Error(`[unstorage] [atomic-fs] Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`);
     return join(base, key.replace(/:/g, "/"));
   };
-  const read = (key: string, encoding?: "utf8") => fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
+  const read = (key: string, encoding?: "utf8") =>
+    fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
   return {
     name: "atomic-fs",
     options,

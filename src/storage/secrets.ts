@@ -55,7 +55,10 @@ export function createSecretBox(passphrase: string): SecretBox {
       try {
         return fernetDecrypt(key, value.slice(SEALED_PREFIX.length)).toString("utf8");
       } catch {
-        throw new SecretsError("wrong_key", `the encryption key does not decrypt ${where} (wrong key, or the data is corrupted)`);
+        throw new SecretsError(
+          "wrong_key",
+          `the encryption key does not decrypt ${where} (wrong key, or the data is corrupted)`,
+        );
       }
     },
   };

@@ -46,12 +46,40 @@ const V4 = new BlockList();
 const V6 = new BlockList();
 // Not globally routable: this network, private, CGNAT, loopback, link-local, IETF protocol
 // assignments, TEST-NETs, benchmarking, multicast, reserved and broadcast.
-for (const [net, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
+for (const [net, prefix] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const) {
   V4.addSubnet(net, prefix, "ipv4");
 }
 // Unspecified, loopback, IPv4-mapped and -compatible, NAT64 local use, discard, documentation, 6to4
 // (embeds an IPv4 address), ULA, link-local, site-local, multicast.
-for (const [net, prefix] of [["::", 128], ["::1", 128], ["::ffff:0:0", 96], ["::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001:db8::", 32], ["2002::", 16], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8]] as const) {
+for (const [net, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["::ffff:0:0", 96],
+  ["::", 96],
+  ["64:ff9b:1::", 48],
+  ["100::", 64],
+  ["2001:db8::", 32],
+  ["2002::", 16],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
+] as const) {
   V6.addSubnet(net, prefix, "ipv6");
 }
 
@@ -81,7 +109,8 @@ function ipv6Groups(address: string): number[] | undefined {
   const part = (s: string | undefined) => (s ? s.split(":").map((g) => Number.parseInt(g, 16)) : []);
   const left = part(head);
   const right = part(tail);
-  const groups = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
@@ -93,7 +122,8 @@ function sniff(bytes: Buffer): string | undefined {
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "image/jpeg";
   if (head.subarray(0, 4).toString("latin1") === "GIF8") return "image/gif";
-  if (head.subarray(0, 4).toString("latin1") === "RIFF" && head.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  if (head.subarray(0, 4).toString("latin1") === "RIFF" && head.subarray(8, 12).toString("latin1") === "WEBP")
+    return "image/webp";
   if (head.subarray(0, 4).toString("latin1") === "%PDF") return "application/pdf";
   return undefined;
 }
@@ -118,19 +148,25 @@ export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetc
   const maxBytes = options.maxBytes ?? DEFAULT_MEDIA_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? 5;
-  const allowed = options.allowAddress ?? ((address: string) => options.allowPrivate === true || !isPrivateAddress(address));
+  const allowed =
+    options.allowAddress ?? ((address: string) => options.allowPrivate === true || !isPrivateAddress(address));
   const resolve = options.resolve ?? defaultResolve;
 
   /** The one address this hop may connect to, after checking every address the name has. */
   async function checkedAddress(url: URL, signal: AbortSignal): Promise<{ address: string; family: number }> {
     const host = hostOf(url);
     const literal = isIP(host);
-    const addresses = literal ? [{ address: host, family: literal }] : await withSignal(resolve(host), signal).catch((error: unknown) => {
-      if (signal.aborted) throw error;
-      throw new MediaFetchError(`the host ${host} could not be resolved`);
-    });
+    const addresses = literal
+      ? [{ address: host, family: literal }]
+      : await withSignal(resolve(host), signal).catch((error: unknown) => {
+          if (signal.aborted) throw error;
+          throw new MediaFetchError(`the host ${host} could not be resolved`);
+        });
     if (addresses.length === 0) throw new MediaFetchError(`the host ${host} could not be resolved`);
-    if (addresses.some((a) => !allowed(a.address))) throw new MediaFetchError(`the host ${host} resolves to a private or reserved address; fetching it is not allowed`);
+    if (addresses.some((a) => !allowed(a.address)))
+      throw new MediaFetchError(
+        `the host ${host} resolves to a private or reserved address; fetching it is not allowed`,
+      );
     return addresses[0]!;
   }
 
@@ -139,13 +175,21 @@ export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetc
     // The socket resolves the name through this lookup only: it gets exactly the checked address.
     const lookup = (_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
       opts?.all ? cb(null, [pinned]) : cb(null, pinned.address, pinned.family);
-    const agent = new Agent({ connect: { lookup, timeout: timeoutMs } as never, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 1 });
+    const agent = new Agent({
+      connect: { lookup, timeout: timeoutMs } as never,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connections: 1,
+    });
     try {
       const res = await request(url, {
         method: "GET",
         dispatcher: agent,
         signal,
-        headers: { accept: "image/*, application/pdf, audio/*, video/*;q=0.9, */*;q=0.5", "user-agent": "gemini-cli-proxy media fetch" },
+        headers: {
+          accept: "image/*, application/pdf, audio/*, video/*;q=0.9, */*;q=0.5",
+          "user-agent": "gemini-cli-proxy media fetch",
+        },
       });
       const header = (name: string) => {
         const v = res.headers[name];
@@ -179,9 +223,12 @@ export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetc
       const bytes = Buffer.concat(chunks);
       if (bytes.length === 0) throw new MediaFetchError("the content is empty");
       let mimeType = (header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      if (!mimeType || mimeType === "application/octet-stream" || mimeType === "binary/octet-stream") mimeType = sniff(bytes) ?? mimeType;
+      if (!mimeType || mimeType === "application/octet-stream" || mimeType === "binary/octet-stream")
+        mimeType = sniff(bytes) ?? mimeType;
       if (!ALLOWED_TYPES.some((re) => re.test(mimeType))) {
-        throw new MediaFetchError(`the content type ${mimeType ? JSON.stringify(mimeType) : "(none)"} is not an image, audio, video, PDF or plain text`);
+        throw new MediaFetchError(
+          `the content type ${mimeType ? JSON.stringify(mimeType) : "(none)"} is not an image, audio, video, PDF or plain text`,
+        );
       }
       return { media: { mimeType, data: bytes.toString("base64") } };
     } finally {
@@ -201,7 +248,8 @@ export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetc
       }
       try {
         for (let hop = 0; ; hop++) {
-          if (url.protocol !== "http:" && url.protocol !== "https:") throw new MediaFetchError(`the scheme ${url.protocol} is not allowed (http or https only)`);
+          if (url.protocol !== "http:" && url.protocol !== "https:")
+            throw new MediaFetchError(`the scheme ${url.protocol} is not allowed (http or https only)`);
           const result = await fetchOnce(url, signal);
           if (result.media) return result.media;
           if (hop >= maxRedirects) throw new MediaFetchError(`too many redirects (more than ${maxRedirects})`);
@@ -211,7 +259,9 @@ export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetc
         if (error instanceof MediaFetchError) throw error;
         if (callerSignal?.aborted) throw error;
         if (deadline.aborted) throw new MediaFetchError(`no complete answer within ${timeoutMs} ms`);
-        throw new MediaFetchError(`the request failed (${(error as { code?: string }).code ?? (error as Error).message})`);
+        throw new MediaFetchError(
+          `the request failed (${(error as { code?: string }).code ?? (error as Error).message})`,
+        );
       }
     },
   };

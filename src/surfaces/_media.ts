@@ -21,12 +21,21 @@ export function mediaParam(body: unknown, url: string): string {
   return "messages";
 }
 
-export async function loadMedia(body: unknown, fetcher: MediaFetcher, limits: { maxUrls: number }, signal: AbortSignal): Promise<Map<string, FetchedMedia>> {
+export async function loadMedia(
+  body: unknown,
+  fetcher: MediaFetcher,
+  limits: { maxUrls: number },
+  signal: AbortSignal,
+): Promise<Map<string, FetchedMedia>> {
   const media = new Map<string, FetchedMedia>();
   const urls = collectMediaUrls(body);
   if (urls.length === 0) return media;
   if (urls.length > limits.maxUrls) {
-    throw invalidParam("messages", `Too many image/file URLs (${urls.length}); the limit is ${limits.maxUrls}. Send the others as data URIs.`, "too_many_urls");
+    throw invalidParam(
+      "messages",
+      `Too many image/file URLs (${urls.length}); the limit is ${limits.maxUrls}. Send the others as data URIs.`,
+      "too_many_urls",
+    );
   }
   // The first unusable URL answers the request; the other fetches are cancelled.
   const stop = new AbortController();

@@ -22,7 +22,11 @@ export interface SurfaceFailure {
 
 export type SurfaceHandler = (event: H3Event) => Promise<Response> | Response;
 
-export function defineSurfaceRoute(ctx: AppContext, failure: SurfaceFailure, handler: SurfaceHandler): (event: H3Event) => Promise<Response> {
+export function defineSurfaceRoute(
+  ctx: AppContext,
+  failure: SurfaceFailure,
+  handler: SurfaceHandler,
+): (event: H3Event) => Promise<Response> {
   return async (event) => {
     const record = recordOf(event);
     try {

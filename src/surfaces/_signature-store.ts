@@ -1,5 +1,5 @@
 // Gemini thought signatures kept server-side by OpenAI tool-call id, so a client that drops
-// `extra_content` still gets its tool calls accepted by Gemini 3 (openai-compat.md 4.3). Stored through
+// `extra_content` still gets its tool calls accepted by Gemini 3 (docs/openai-mapping.md#parts-and-thought-signatures). Stored through
 // the proxy's storage (shared by every instance on redis/fs), with a TTL passed to the driver AND an
 // expiry timestamp in the value, so drivers without TTL support still forget old entries.
 import type { Logger } from "../types.ts";
@@ -35,7 +35,8 @@ export function createSignatureStore(storage: StorageLike, options: SignatureSto
     now: options.now ?? Date.now,
     isValue: (e) => typeof e.signature === "string",
   });
-  const warn = (what: string, error: unknown) => options.logger?.warn(`thought signatures: ${what} failed: ${(error as Error)?.message ?? error}`);
+  const warn = (what: string, error: unknown) =>
+    options.logger?.warn(`thought signatures: ${what} failed: ${(error as Error)?.message ?? error}`);
 
   async function loadOne(id: string): Promise<[string, string] | undefined> {
     const entry = await entries.get(id);

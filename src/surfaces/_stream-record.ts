@@ -5,7 +5,10 @@ import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
 
 /** Notes the first byte and the latest usage on the record as chunks go by. */
-export async function* observed(chunks: AsyncIterable<GenerateContentResponse>, record: RequestRecord): AsyncGenerator<GenerateContentResponse> {
+export async function* observed(
+  chunks: AsyncIterable<GenerateContentResponse>,
+  record: RequestRecord,
+): AsyncGenerator<GenerateContentResponse> {
   for await (const chunk of chunks) {
     record.firstByteAt ??= Date.now();
     if (chunk.usageMetadata) record.usage = tokenUsageOf(chunk.usageMetadata);

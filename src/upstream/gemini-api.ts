@@ -12,7 +12,11 @@ export interface GeminiApiOptions {
 
 function keyOf(auth: UpstreamAuth): string {
   if (auth.kind !== "api_key") {
-    throw new UpstreamError({ kind: "invalid_request", status: 0, message: "The Gemini API needs an API key credential" });
+    throw new UpstreamError({
+      kind: "invalid_request",
+      status: 0,
+      message: "The Gemini API needs an API key credential",
+    });
   }
   return auth.apiKey;
 }
@@ -25,8 +29,19 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
     `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:${action}`;
 
   /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
-  async function call<T>(apiKey: string, model: string, action: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await postJson(options.http, modelUrl(model, action), { headers: { "x-goog-api-key": apiKey }, body, signal, model });
+  async function call<T>(
+    apiKey: string,
+    model: string,
+    action: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const res = await postJson(options.http, modelUrl(model, action), {
+      headers: { "x-goog-api-key": apiKey },
+      body,
+      signal,
+      model,
+    });
     return readJson<T>(res);
   }
 

@@ -4,7 +4,17 @@
 import type { Logger } from "../types.ts";
 import type { RequestRecord } from "./record.ts";
 import { isUnavailable } from "../storage/coordination/types.ts";
-import { bucketPeriod, bucketStart, dayBucket, dimensionOf, errorClassOf, fieldsOf, hourBucket, parseDimension, type Dimension } from "./rollup.ts";
+import {
+  bucketPeriod,
+  bucketStart,
+  dayBucket,
+  dimensionOf,
+  errorClassOf,
+  fieldsOf,
+  hourBucket,
+  parseDimension,
+  type Dimension,
+} from "./rollup.ts";
 import { addFields, type UsageBucket, type UsageFields, type UsageStore } from "./store.ts";
 
 /** Counters of one hour or day for one dimension (model, client key, credential). */
@@ -99,11 +109,13 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
         batch.delete(bucket);
       } catch (error) {
         // A storage outage is logged once by the storage itself; the counts wait for it here.
-        if (!isUnavailable(error)) logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
+        if (!isUnavailable(error))
+          logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
       }
     }
     // Put back what was not written (a store without incrementMany may have written part: rare, logged).
-    for (const [bucket, dims] of batch) for (const [dimension, fields] of Object.entries(dims)) add(pending, bucket, dimension, fields);
+    for (const [bucket, dims] of batch)
+      for (const [dimension, fields] of Object.entries(dims)) add(pending, bucket, dimension, fields);
     if (now() - lastPrune > 3_600_000) {
       lastPrune = now();
       await prune().catch((error) => logger.warn("usage ledger: pruning failed:", (error as Error)?.message ?? error));
@@ -144,7 +156,8 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
       for (const bucket of await store.buckets()) {
         const start = bucketStart(bucket);
         if (bucketPeriod(bucket) !== period || !(start >= from && start <= to)) continue;
-        for (const [dimension, fields] of Object.entries(await store.read(bucket))) rows.push({ period, start, ...parseDimension(dimension), fields });
+        for (const [dimension, fields] of Object.entries(await store.read(bucket)))
+          rows.push({ period, start, ...parseDimension(dimension), fields });
       }
       return rows.sort((a, b) => a.start - b.start);
     },

@@ -60,7 +60,9 @@ export function hourBucket(time: number): string {
 
 /** `day:YYYY-MM-DD` (UTC). */
 export function dayBucket(time: number): string {
-  return hourBucket(time).replace(/^hour:/, "day:").slice(0, 14);
+  return hourBucket(time)
+    .replace(/^hour:/, "day:")
+    .slice(0, 14);
 }
 
 /** Start of a bucket's period, epoch ms (NaN for a foreign name). */

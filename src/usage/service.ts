@@ -3,7 +3,16 @@ import type { Logger } from "../types.ts";
 import { createUsageLedger, type RecentError, type UsageLedger, type UsageRow } from "./ledger.ts";
 import { createMetrics, type MetricsRegistry } from "./metrics.ts";
 import type { RequestRecord } from "./record.ts";
-import { exportRows, hourlySeries, predecessorSummary, toCsv, type ExportRow, type PredecessorModelUsage, type SeriesBy, type UsageSeries } from "./report.ts";
+import {
+  exportRows,
+  hourlySeries,
+  predecessorSummary,
+  toCsv,
+  type ExportRow,
+  type PredecessorModelUsage,
+  type SeriesBy,
+  type UsageSeries,
+} from "./report.ts";
 import type { UsageStore } from "./store.ts";
 
 const HOUR = 3_600_000;
@@ -28,7 +37,12 @@ export interface ProxyUsage {
   readonly metrics: MetricsRegistry;
 }
 
-export function createProxyUsage(options: { store: UsageStore; retentionDays: number; logger: Logger; flushIntervalMs?: number }): ProxyUsage {
+export function createProxyUsage(options: {
+  store: UsageStore;
+  retentionDays: number;
+  logger: Logger;
+  flushIntervalMs?: number;
+}): ProxyUsage {
   const ledger = createUsageLedger(options);
   const metrics = createMetrics();
   const exporter = async (o: { period?: "hour" | "day"; from?: number; to?: number; format?: "csv" | "json" }) => {

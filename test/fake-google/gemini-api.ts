@@ -34,7 +34,12 @@ function describe(m: ModelInfo): Record<string, unknown> {
 }
 
 function unsupported(ctx: Ctx, id: string, method: string): void {
-  sendGoogleError(ctx, notFound(`models/${id} is not found for API version ${ctx.record.path.split("/")[1] ?? "v1beta"}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`));
+  sendGoogleError(
+    ctx,
+    notFound(
+      `models/${id} is not found for API version ${ctx.record.path.split("/")[1] ?? "v1beta"}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
+    ),
+  );
 }
 
 function listModels(ctx: Ctx): void {
@@ -42,7 +47,8 @@ function listModels(ctx: Ctx): void {
   const size = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
   const token = ctx.url.searchParams.get("pageToken");
   const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
-  if (!Number.isInteger(start) || start < 0 || start > all.length) return sendGoogleError(ctx, invalidArgument("Invalid page token."));
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    return sendGoogleError(ctx, invalidArgument("Invalid page token."));
   const page = all.slice(start, start + size);
   const out: Record<string, unknown> = { models: page.map(describe) };
   if (start + size < all.length) out.nextPageToken = Buffer.from(String(start + size)).toString("base64url");
@@ -77,7 +83,13 @@ function countTokens(ctx: Ctx, body: Record<string, unknown>): void {
 export async function handleGeminiApi(ctx: Ctx): Promise<void> {
   const key = ctx.record.apiKey;
   if (!key) {
-    return sendGoogleError(ctx, googleError(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."));
+    return sendGoogleError(
+      ctx,
+      googleError(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      ),
+    );
   }
   if (!ctx.env.state.apiKeys.has(key)) return sendGoogleError(ctx, apiKeyInvalid());
   if (await applyFault(ctx)) return;
@@ -94,7 +106,13 @@ export async function handleGeminiApi(ctx: Ctx): Promise<void> {
     case "generateContent":
     case "streamGenerateContent":
       if (!chat) return unsupported(ctx, id, action);
-      return runGenerate(ctx, { model: m, request: body, stream: action === "streamGenerateContent", vertex: false, wrap: (o) => o });
+      return runGenerate(ctx, {
+        model: m,
+        request: body,
+        stream: action === "streamGenerateContent",
+        vertex: false,
+        wrap: (o) => o,
+      });
     case "countTokens":
       return countTokens(ctx, body);
     case "embedContent": {
@@ -105,12 +123,19 @@ export async function handleGeminiApi(ctx: Ctx): Promise<void> {
     case "batchEmbedContents": {
       if (chat) return unsupported(ctx, id, action);
       const requests = Array.isArray(body.requests) ? body.requests : [];
-      if (requests.length === 0) return sendGoogleError(ctx, invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified\n"));
+      if (requests.length === 0)
+        return sendGoogleError(
+          ctx,
+          invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified\n"),
+        );
       const embeddings: { values: number[] }[] = [];
       for (const r of requests) {
         const rm = field(r, "model");
         if (typeof rm === "string" && findModel(rm)?.id !== m.id) {
-          return sendGoogleError(ctx, invalidArgument(`Model in request (${rm}) does not match the model in the URL (models/${m.id}).`));
+          return sendGoogleError(
+            ctx,
+            invalidArgument(`Model in request (${rm}) does not match the model in the URL (models/${m.id}).`),
+          );
         }
         const values = embedOne(ctx, m, r);
         if (!values) return;

@@ -31,7 +31,10 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
 
   const script = ctx.script ?? {};
   const plan = makePlan(model, request, script);
-  const meta: ResponseMeta = { responseId: randomId(17), createTime: input.vertex ? new Date().toISOString() : undefined };
+  const meta: ResponseMeta = {
+    responseId: randomId(17),
+    createTime: input.vertex ? new Date().toISOString() : undefined,
+  };
   const sign = (): string => issueSignature(ctx.env.state);
 
   if (!input.stream) {
@@ -45,7 +48,12 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
     issueSignature: sign,
   });
   const sse = ctx.url.searchParams.get("alt") === "sse";
-  await writeStream(ctx, chunks.map((c, i) => input.wrap(c, i === chunks.length - 1)), script, sse);
+  await writeStream(
+    ctx,
+    chunks.map((c, i) => input.wrap(c, i === chunks.length - 1)),
+    script,
+    sse,
+  );
 }
 
 /** Unary calls: closeAfterEvents drops the connection, hangAfterEvents never answers. */

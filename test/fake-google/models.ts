@@ -1,4 +1,4 @@
-// Model catalogue and per-model thinking rules (upstream-protocol.md §5.1, §5.3, §8.4).
+// Model catalogue and per-model thinking rules (docs/upstream.md#catalogue, docs/upstream.md#thinking-per-model, docs/upstream.md#faithful-fake-google).
 import { field, isObject } from "./http-util.ts";
 import { invalidArgument, type GoogleError } from "./errors.ts";
 
@@ -27,7 +27,14 @@ export const MODELS: ModelInfo[] = [
   chat("gemini-3.5-flash", "Gemini 3.5 Flash", "3", "flash"),
   chat("gemini-3.1-flash-lite", "Gemini 3.1 Flash-Lite", "3", "flash-lite"),
   chat("gemini-3.1-flash-lite-preview", "Gemini 3.1 Flash-Lite Preview", "3", "flash-lite"),
-  { id: "gemini-embedding-001", displayName: "Gemini Embedding 001", family: "embedding", tier: "embedding", inputTokenLimit: 2048, outputTokenLimit: 1 },
+  {
+    id: "gemini-embedding-001",
+    displayName: "Gemini Embedding 001",
+    family: "embedding",
+    tier: "embedding",
+    inputTokenLimit: 2048,
+    outputTokenLimit: 1,
+  },
 ];
 
 export function findModel(id: string | undefined): ModelInfo | undefined {
@@ -46,7 +53,12 @@ export function isChatModel(m: ModelInfo): boolean {
 }
 
 const BUDGETS: Record<string, { min: number; max: number; zeroOk: boolean; zeroMsg?: string }> = {
-  "2.5/pro": { min: 128, max: 32768, zeroOk: false, zeroMsg: "Budget 0 is invalid. This model only works in thinking mode." },
+  "2.5/pro": {
+    min: 128,
+    max: 32768,
+    zeroOk: false,
+    zeroMsg: "Budget 0 is invalid. This model only works in thinking mode.",
+  },
   "2.5/flash": { min: 0, max: 24576, zeroOk: true },
   "2.5/flash-lite": { min: 512, max: 24576, zeroOk: true },
 };
@@ -76,7 +88,9 @@ export function validateThinking(m: ModelInfo, tc: Record<string, unknown> | und
     if (m.family !== "3") return invalidArgument("Thinking level is not supported for this model.");
     const allowed = LEVELS[m.tier] ?? [];
     if (typeof level !== "string" || !allowed.includes(level.toLowerCase())) {
-      return invalidArgument(`Invalid value at 'generation_config.thinking_config.thinking_level' (${String(level)}). Supported levels for this model: ${allowed.join(", ")}.`);
+      return invalidArgument(
+        `Invalid value at 'generation_config.thinking_config.thinking_level' (${String(level)}). Supported levels for this model: ${allowed.join(", ")}.`,
+      );
     }
   }
   if (hasBudget) {
@@ -87,7 +101,9 @@ export function validateThinking(m: ModelInfo, tc: Record<string, unknown> | und
     const r = rule ?? { min: 0, max: 32768, zeroOk: true };
     if (budget === 0) return r.zeroOk ? undefined : invalidArgument(r.zeroMsg ?? "Budget 0 is invalid.");
     if (budget < r.min || budget > r.max) {
-      return invalidArgument(`The thinking budget ${budget} is invalid. Please choose a value between ${r.min} and ${r.max}.`);
+      return invalidArgument(
+        `The thinking budget ${budget} is invalid. Please choose a value between ${r.min} and ${r.max}.`,
+      );
     }
   }
   return undefined;

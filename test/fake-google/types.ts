@@ -140,9 +140,7 @@ export interface FaultRule {
   handler?: (req: FakeRequestRecord, res: ServerResponse) => void | Promise<void>;
 }
 
-export type RequestFilter = Partial<
-  Pick<FakeRequestRecord, "action" | "email" | "apiKey" | "model" | "surface">
->;
+export type RequestFilter = Partial<Pick<FakeRequestRecord, "action" | "email" | "apiKey" | "model" | "surface">>;
 
 export interface FakeGoogle {
   url: string;

@@ -23,7 +23,14 @@ export function validateContents(contents: unknown, where = "GenerateContentRequ
   if (!Array.isArray(contents)) {
     return invalidArgument(
       "Invalid JSON payload received. Invalid value at 'request.contents': expected a list of Content (Proto field is repeating, cannot start object).",
-      [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "request.contents", description: "Invalid JSON payload received. Expected a list." }] }],
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.BadRequest",
+          fieldViolations: [
+            { field: "request.contents", description: "Invalid JSON payload received. Expected a list." },
+          ],
+        },
+      ],
     );
   }
   for (const [i, c] of contents.entries()) {
@@ -45,7 +52,15 @@ export function validateContents(contents: unknown, where = "GenerateContentRequ
   return undefined;
 }
 
-const DATA_KEYS = ["text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode", "codeExecutionResult"];
+const DATA_KEYS = [
+  "text",
+  "inlineData",
+  "fileData",
+  "functionCall",
+  "functionResponse",
+  "executableCode",
+  "codeExecutionResult",
+];
 
 function hasData(p: Part): boolean {
   return DATA_KEYS.some((k) => field(p, k) !== undefined);

@@ -1,7 +1,13 @@
 // The admin login form (no script needed).
 import { documentHead, esc, htmlResponse } from "./html.ts";
 
-export function loginPage(input: { base: string; next: string; error?: string; disabled?: boolean; status?: number }): Response {
+export function loginPage(input: {
+  base: string;
+  next: string;
+  error?: string;
+  disabled?: boolean;
+  status?: number;
+}): Response {
   const { base, next, error, disabled } = input;
   const body =
     `<body class="login"><main class="login-box"><h1>gemini-cli-proxy</h1><p class="muted">Admin sign-in</p>` +

@@ -31,7 +31,8 @@ function str(v: unknown, param: string): string {
 function base64(data: unknown, mediaType: unknown, param: string): string {
   const mime = str(mediaType, `${param}.media_type`);
   const clean = str(data, `${param}.data`).replace(/\s+/g, "");
-  if (clean.length === 0 || !BASE64.test(clean)) throw invalidParam(`${param}.data`, `${param}.data: invalid base64 data.`);
+  if (clean.length === 0 || !BASE64.test(clean))
+    throw invalidParam(`${param}.data`, `${param}.data: invalid base64 data.`);
   return `data:${mime};base64,${clean}`;
 }
 
@@ -48,7 +49,8 @@ function mediaPart(block: JsonObject, param: string): JsonObject {
   const p = `${param}.source`;
   if (!isRecord(s)) throw invalidParam(p, `${p}: Field required.`, "missing_required_parameter");
   const image = block.type === "image";
-  const asPart = (url: string): JsonObject => (image ? { type: "image_url", image_url: { url } } : { type: "file", file: { file_data: url } });
+  const asPart = (url: string): JsonObject =>
+    image ? { type: "image_url", image_url: { url } } : { type: "file", file: { file_data: url } };
   switch (s.type) {
     case "base64":
       return asPart(base64(s.data, s.media_type, p));
@@ -56,12 +58,22 @@ function mediaPart(block: JsonObject, param: string): JsonObject {
       return asPart(str(s.url, `${p}.url`));
     case "text":
       if (image) break;
-      return { type: "text", text: typeof block.title === "string" && block.title ? `${block.title}\n\n${str(s.data, `${p}.data`)}` : str(s.data, `${p}.data`) };
+      return {
+        type: "text",
+        text:
+          typeof block.title === "string" && block.title
+            ? `${block.title}\n\n${str(s.data, `${p}.data`)}`
+            : str(s.data, `${p}.data`),
+      };
     case "content":
       if (image) break;
       return { type: "text", text: blocksText(s.content) };
     case "file":
-      throw invalidParam(`${p}.file_id`, `${p}: file sources (Files API) are not supported; send the data as base64 or a URL.`, "unsupported_parameter");
+      throw invalidParam(
+        `${p}.file_id`,
+        `${p}: file sources (Files API) are not supported; send the data as base64 or a URL.`,
+        "unsupported_parameter",
+      );
   }
   throw invalidParam(`${p}.type`, `${p}.type: unsupported source type ${JSON.stringify(s.type)}.`);
 }
@@ -71,7 +83,12 @@ function toolResult(block: JsonObject, param: string): { text: string; media: Js
   const c = block.content;
   if (isAbsent(c)) return { text: "", media: [] };
   if (typeof c === "string") return { text: c, media: [] };
-  if (!Array.isArray(c)) throw invalidParam(`${param}.content`, `${param}.content: expected a string or an array of blocks.`, "invalid_type");
+  if (!Array.isArray(c))
+    throw invalidParam(
+      `${param}.content`,
+      `${param}.content: expected a string or an array of blocks.`,
+      "invalid_type",
+    );
   const texts: string[] = [];
   const media: JsonObject[] = [];
   c.forEach((b, k) => {
@@ -83,14 +100,20 @@ function toolResult(block: JsonObject, param: string): { text: string; media: Js
       if (part.type === "text") texts.push(part.text as string);
       else media.push(part);
     } else if (b.type === "search_result") texts.push(blocksText(b.content));
-    else if (typeof b.type !== "string") throw invalidParam(`${bp}.type`, `${bp}.type: Field required.`, "missing_required_parameter");
+    else if (typeof b.type !== "string")
+      throw invalidParam(`${bp}.type`, `${bp}.type: Field required.`, "missing_required_parameter");
   });
   return { text: texts.join("\n"), media };
 }
 
 export function userMessages(content: unknown, param: string): JsonObject[] {
   if (typeof content === "string") return [{ role: "user", content }];
-  if (!Array.isArray(content)) throw invalidParam(`${param}.content`, `${param}.content: expected a string or an array of content blocks.`, "invalid_type");
+  if (!Array.isArray(content))
+    throw invalidParam(
+      `${param}.content`,
+      `${param}.content: expected a string or an array of content blocks.`,
+      "invalid_type",
+    );
   const tools: JsonObject[] = [];
   const toolMedia: JsonObject[] = [];
   const parts: JsonObject[] = [];
@@ -128,7 +151,12 @@ export function userMessages(content: unknown, param: string): JsonObject[] {
 
 export function assistantMessage(content: unknown, param: string): JsonObject {
   if (typeof content === "string") return { role: "assistant", content };
-  if (!Array.isArray(content)) throw invalidParam(`${param}.content`, `${param}.content: expected a string or an array of content blocks.`, "invalid_type");
+  if (!Array.isArray(content))
+    throw invalidParam(
+      `${param}.content`,
+      `${param}.content: expected a string or an array of content blocks.`,
+      "invalid_type",
+    );
   let text = "";
   const calls: JsonObject[] = [];
   let signature: string | undefined;
@@ -144,8 +172,13 @@ export function assistantMessage(content: unknown, param: string): JsonObject {
         return;
       case "tool_use": {
         const input = block.input;
-        if (!isAbsent(input) && !isRecord(input)) throw invalidParam(`${p}.input`, `${p}.input: expected an object.`, "invalid_type");
-        const call: JsonObject = { id: str(block.id, `${p}.id`), type: "function", function: { name: str(block.name, `${p}.name`), arguments: JSON.stringify(input ?? {}) } };
+        if (!isAbsent(input) && !isRecord(input))
+          throw invalidParam(`${p}.input`, `${p}.input: expected an object.`, "invalid_type");
+        const call: JsonObject = {
+          id: str(block.id, `${p}.id`),
+          type: "function",
+          function: { name: str(block.name, `${p}.name`), arguments: JSON.stringify(input ?? {}) },
+        };
         if (signature) call.extra_content = { google: { thought_signature: signature } };
         signature = undefined;
         calls.push(call);
@@ -153,7 +186,10 @@ export function assistantMessage(content: unknown, param: string): JsonObject {
       }
     }
     if (typeof block.type === "string" && IGNORED.has(block.type)) return;
-    throw invalidParam(`${p}.type`, `${p}.type: unsupported content block type ${JSON.stringify(block.type)} in an assistant turn.`);
+    throw invalidParam(
+      `${p}.type`,
+      `${p}.type: unsupported content block type ${JSON.stringify(block.type)} in an assistant turn.`,
+    );
   });
   const message: JsonObject = { role: "assistant", content: text };
   if (calls.length) message.tool_calls = calls;

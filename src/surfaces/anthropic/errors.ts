@@ -1,4 +1,4 @@
-// Any failure → Anthropic's error shape and status (openai-compat.md 7.2): {type:"error",
+// Any failure → Anthropic's error shape and status (docs/openai-mapping.md#anthropic-messages): {type:"error",
 // error:{type, message}}. The OpenAI surface's mapping decides the status and message (one table
 // for every surface); Google's capacity errors become 529 overloaded_error, as Anthropic answers.
 
@@ -25,13 +25,19 @@ export function anthropicErrorType(status: number): string {
   return TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
 }
 
-export function anthropicError(status: number, message: string, headers: Record<string, string> = {}): AnthropicWireError {
+export function anthropicError(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): AnthropicWireError {
   return { status, body: { type: "error", error: { type: anthropicErrorType(status), message } }, headers };
 }
 
 /** `mapped` is the OpenAI surface's reading of `cause` (status, message, retry headers). */
 export function fromOpenAIError(mapped: OpenAIError, cause: unknown): AnthropicWireError {
   const lastCause = (cause as { cause?: unknown } | undefined)?.cause;
-  const capacity = (isUpstreamError(cause) && cause.kind === "capacity") || (isUpstreamError(lastCause) && lastCause.kind === "capacity");
+  const capacity =
+    (isUpstreamError(cause) && cause.kind === "capacity") ||
+    (isUpstreamError(lastCause) && lastCause.kind === "capacity");
   return anthropicError(capacity ? 529 : mapped.status, mapped.message, { ...mapped.headers });
 }

@@ -10,7 +10,10 @@ export function toAnthropicWire(error: unknown, model?: string): AnthropicWireEr
 }
 
 export function anthropicResponse(wire: AnthropicWireError, requestId: string): Response {
-  return Response.json(wire.body, { status: wire.status, headers: { ...wire.headers, "x-request-id": requestId, "request-id": requestId } });
+  return Response.json(wire.body, {
+    status: wire.status,
+    headers: { ...wire.headers, "x-request-id": requestId, "request-id": requestId },
+  });
 }
 
 /** Anthropic's error shape for the Messages routes (the record's error class is the shared one). */

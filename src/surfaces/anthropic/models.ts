@@ -11,16 +11,28 @@ export interface AnthropicModelOptions {
 
 export const DEFAULT_ANTHROPIC_MODEL = "gemini-2.5-pro";
 /** Claude Code's small fast model (Haiku: titles, summaries) → a Flash model. */
-export const DEFAULT_ANTHROPIC_MODEL_MAP: Readonly<Record<string, string>> = Object.freeze({ "claude-*haiku*": "gemini-2.5-flash" });
+export const DEFAULT_ANTHROPIC_MODEL_MAP: Readonly<Record<string, string>> = Object.freeze({
+  "claude-*haiku*": "gemini-2.5-flash",
+});
 
 function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return re.test(name);
 }
 
 export type ModelMapping = { model: ResolvedModel; target: string } | { model?: undefined; target?: string };
 
-export function mapAnthropicModel(name: string, options: AnthropicModelOptions, catalogue: ModelCatalogue): ModelMapping {
+export function mapAnthropicModel(
+  name: string,
+  options: AnthropicModelOptions,
+  catalogue: ModelCatalogue,
+): ModelMapping {
   let target: string | undefined = Object.hasOwn(options.modelMap, name) ? options.modelMap[name] : undefined;
   if (target === undefined && catalogue.resolve(name)) target = name;
   if (target === undefined) {

@@ -1,4 +1,4 @@
-// Blocks → the Anthropic Messages response: content blocks, stop_reason, usage (openai-compat.md 7.2).
+// Blocks → the Anthropic Messages response: content blocks, stop_reason, usage (docs/openai-mapping.md#anthropic-messages).
 
 import type { GeminiUsageMetadata } from "../../gemini/types.ts";
 import { mapFinishReason } from "../openai/finish-reason.ts";
@@ -14,7 +14,13 @@ export interface AnthropicUsage {
   cache_read_input_tokens: number;
 }
 
-const STOP: Record<string, AnthropicStopReason> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", function_call: "tool_use", content_filter: "refusal" };
+const STOP: Record<string, AnthropicStopReason> = {
+  stop: "end_turn",
+  length: "max_tokens",
+  tool_calls: "tool_use",
+  function_call: "tool_use",
+  content_filter: "refusal",
+};
 
 export function toStopReason(finishReason: string | undefined, toolCalls: number): AnthropicStopReason {
   return STOP[mapFinishReason(finishReason, { hasToolCalls: toolCalls > 0 })] ?? "end_turn";

@@ -38,24 +38,42 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   const record = recordOf(event);
   const signal = event.req.signal;
   const body = await readJsonObject(event, ctx);
-  if (typeof body.model !== "string" || body.model.length === 0) throw invalidParam("model", "model: Field required.", "missing_required_parameter");
+  if (typeof body.model !== "string" || body.model.length === 0)
+    throw invalidParam("model", "model: Field required.", "missing_required_parameter");
   const mapping = mapAnthropicModel(body.model, ctx.options.anthropic, ctx.catalogue);
   if (!mapping.model) {
-    const why = mapping.target ? `maps to ${mapping.target}, which is not in the model catalogue` : "is neither a Gemini model nor a Claude name (see the anthropic.modelMap option)";
-    throw new OpenAIError(404, `model: ${body.model} ${why}.`, { type: "invalid_request_error", param: "model", code: "model_not_found" });
+    const why = mapping.target
+      ? `maps to ${mapping.target}, which is not in the model catalogue`
+      : "is neither a Gemini model nor a Claude name (see the anthropic.modelMap option)";
+    throw new OpenAIError(404, `model: ${body.model} ${why}.`, {
+      type: "invalid_request_error",
+      param: "model",
+      code: "model_not_found",
+    });
   }
   record.model = mapping.model.id;
   const request = parseAnthropicRequest(body, mapping.model.id, { countOnly });
   record.stream = request.stream;
-  const plan = await planChat(ctx, request.chat, signal, { reasoningOutput: "reasoning_content", includeThoughts: false });
+  const plan = await planChat(ctx, request.chat, signal, {
+    reasoningOutput: "reasoning_content",
+    includeThoughts: false,
+  });
   const headers = { "x-request-id": record.id, "request-id": record.id };
 
   if (countOnly) {
-    const result = await ctx.dispatcher.countTokens(plan.model.upstream, countableContents(plan.request), { signal, surface: "anthropic", record });
+    const result = await ctx.dispatcher.countTokens(plan.model.upstream, countableContents(plan.request), {
+      signal,
+      surface: "anthropic",
+      record,
+    });
     return Response.json({ input_tokens: result.value.totalTokens }, { headers });
   }
 
-  const blocks: BlockOptions = { toolNames: plan.toolNames, newToolId: () => `toolu_${hex()}`, signatureBlocks: request.thinking };
+  const blocks: BlockOptions = {
+    toolNames: plan.toolNames,
+    newToolId: () => `toolu_${hex()}`,
+    signatureBlocks: request.thinking,
+  };
   const reply = { id: `msg_${hex()}`, model: body.model };
   if (request.stream) {
     const writer = createAnthropicStream({ ...reply, blocks });
@@ -78,7 +96,11 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
       headers: { "request-id": record.id },
     });
   }
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, { signal, surface: "anthropic", record });
+  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
+    signal,
+    surface: "anthropic",
+    record,
+  });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await ctx.signatures.save(summary.signatures);

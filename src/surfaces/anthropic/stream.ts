@@ -1,4 +1,4 @@
-// Gemini chunks → Anthropic Messages SSE events (openai-compat.md 7.2), in the order Claude Code
+// Gemini chunks → Anthropic Messages SSE events (docs/openai-mapping.md#anthropic-messages), in the order Claude Code
 // relies on: message_start (then a ping), per block content_block_start → content_block_delta*
 // (text_delta | thinking_delta | signature_delta | input_json_delta) → content_block_stop, then
 // message_delta (stop_reason, usage) and message_stop. message_start waits for Google's first chunk
@@ -8,7 +8,8 @@ import type { GenerateContentResponse } from "../../gemini/types.ts";
 import { createBlockAssembler, type BlockEvent, type BlockOptions } from "../../chat/blocks.ts";
 import { toAnthropicUsage, toStopReason } from "./response.ts";
 
-export const sseEvent = (name: string, data: Record<string, unknown> = {}): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+export const sseEvent = (name: string, data: Record<string, unknown> = {}): string =>
+  `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
 export const PING = sseEvent("ping");
 
 export interface AnthropicStreamWriter {
@@ -30,7 +31,16 @@ export function createAnthropicStream(ctx: { id: string; model: string; blocks: 
   const start = (chunk?: GenerateContentResponse): string => {
     if (started) return "";
     started = true;
-    const message = { id: ctx.id, type: "message", role: "assistant", model: ctx.model, content: [], stop_reason: null, stop_sequence: null, usage: toAnthropicUsage(chunk?.usageMetadata ?? assembler.usage()) };
+    const message = {
+      id: ctx.id,
+      type: "message",
+      role: "assistant",
+      model: ctx.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: toAnthropicUsage(chunk?.usageMetadata ?? assembler.usage()),
+    };
     return sseEvent("message_start", { message }) + PING;
   };
 
@@ -42,11 +52,22 @@ export function createAnthropicStream(ctx: { id: string; model: string; blocks: 
           case "start": {
             const b = e.block;
             kinds.set(index, b.kind);
-            if (b.kind === "thinking") return sseEvent("content_block_start", { index, content_block: { type: "thinking", thinking: "", signature: "" } });
-            if (b.kind === "text") return sseEvent("content_block_start", { index, content_block: { type: "text", text: "" } });
+            if (b.kind === "thinking")
+              return sseEvent("content_block_start", {
+                index,
+                content_block: { type: "thinking", thinking: "", signature: "" },
+              });
+            if (b.kind === "text")
+              return sseEvent("content_block_start", { index, content_block: { type: "text", text: "" } });
             return (
-              sseEvent("content_block_start", { index, content_block: { type: "tool_use", id: b.id, name: b.name, input: {} } }) +
-              sseEvent("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify(b.args) } })
+              sseEvent("content_block_start", {
+                index,
+                content_block: { type: "tool_use", id: b.id, name: b.name, input: {} },
+              }) +
+              sseEvent("content_block_delta", {
+                index,
+                delta: { type: "input_json_delta", partial_json: JSON.stringify(b.args) },
+              })
             );
           }
           case "delta":
@@ -54,7 +75,10 @@ export function createAnthropicStream(ctx: { id: string; model: string; blocks: 
               ? sseEvent("content_block_delta", { index, delta: { type: "thinking_delta", thinking: e.text } })
               : sseEvent("content_block_delta", { index, delta: { type: "text_delta", text: e.text } });
           case "signature":
-            return sseEvent("content_block_delta", { index, delta: { type: "signature_delta", signature: e.signature } });
+            return sseEvent("content_block_delta", {
+              index,
+              delta: { type: "signature_delta", signature: e.signature },
+            });
           case "stop":
             return sseEvent("content_block_stop", { index });
         }
@@ -75,7 +99,10 @@ export function createAnthropicStream(ctx: { id: string; model: string; blocks: 
       return (
         head +
         render(events) +
-        sseEvent("message_delta", { delta: { stop_reason: toStopReason(s.finishReason, s.toolCalls), stop_sequence: null }, usage }) +
+        sseEvent("message_delta", {
+          delta: { stop_reason: toStopReason(s.finishReason, s.toolCalls), stop_sequence: null },
+          usage,
+        }) +
         sseEvent("message_stop")
       );
     },

@@ -1,4 +1,4 @@
-// POST /v1/embeddings body → Gemini batchEmbedContents requests (openai-compat.md 7.3). OpenAI's own
+// POST /v1/embeddings body → Gemini batchEmbedContents requests (docs/openai-mapping.md#embeddings). OpenAI's own
 // model names map to the default Gemini embedding model; token-array inputs are refused (Gemini
 // embeds text). Malformed fields are OpenAI-shaped 400s naming the parameter.
 
@@ -33,15 +33,22 @@ export function embeddingModel(name: string, options: EmbeddingModelOptions): st
 }
 
 function inputs(input: unknown): string[] {
-  if (isAbsent(input)) throw invalidParam("input", "Missing required parameter: 'input'.", "missing_required_parameter");
+  if (isAbsent(input))
+    throw invalidParam("input", "Missing required parameter: 'input'.", "missing_required_parameter");
   const list = typeof input === "string" ? [input] : input;
-  if (!Array.isArray(list)) throw invalidParam("input", "Invalid type for 'input': expected a string or an array of strings.", "invalid_type");
+  if (!Array.isArray(list))
+    throw invalidParam("input", "Invalid type for 'input': expected a string or an array of strings.", "invalid_type");
   if (list.length === 0) throw invalidParam("input", "'input' must not be empty.");
-  if (list.length > MAX_INPUTS) throw invalidParam("input", `'input' has ${list.length} items; the limit is ${MAX_INPUTS}.`);
+  if (list.length > MAX_INPUTS)
+    throw invalidParam("input", `'input' has ${list.length} items; the limit is ${MAX_INPUTS}.`);
   return list.map((v, i) => {
     const p = typeof input === "string" ? "input" : `input[${i}]`;
     if (typeof v === "number" || (Array.isArray(v) && v.every((t) => typeof t === "number"))) {
-      throw invalidParam("input", "Token arrays are not supported: Gemini embeds text, send strings.", "unsupported_parameter");
+      throw invalidParam(
+        "input",
+        "Token arrays are not supported: Gemini embeds text, send strings.",
+        "unsupported_parameter",
+      );
     }
     if (typeof v !== "string") throw invalidParam(p, `Invalid type for '${p}': expected a string.`, "invalid_type");
     if (v.length === 0) throw invalidParam(p, `'${p}' must not be an empty string.`);
@@ -51,11 +58,19 @@ function inputs(input: unknown): string[] {
 
 export function parseEmbeddingsRequest(body: unknown, options: EmbeddingModelOptions): EmbeddingsPlan {
   if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
-  if (typeof body.model !== "string" || body.model.length === 0) throw invalidParam("model", "Missing required parameter: 'model'.", "missing_required_parameter");
-  const plan: EmbeddingsPlan = { model: embeddingModel(body.model, options), inputs: inputs(body.input), encoding: "float" };
+  if (typeof body.model !== "string" || body.model.length === 0)
+    throw invalidParam("model", "Missing required parameter: 'model'.", "missing_required_parameter");
+  const plan: EmbeddingsPlan = {
+    model: embeddingModel(body.model, options),
+    inputs: inputs(body.input),
+    encoding: "float",
+  };
   const encoding = optString(body.encoding_format, "encoding_format");
   if (encoding !== undefined && encoding !== "float" && encoding !== "base64") {
-    throw invalidParam("encoding_format", `Invalid value for 'encoding_format': ${JSON.stringify(encoding)}. Expected float or base64.`);
+    throw invalidParam(
+      "encoding_format",
+      `Invalid value for 'encoding_format': ${JSON.stringify(encoding)}. Expected float or base64.`,
+    );
   }
   if (encoding) plan.encoding = encoding;
   const dimensions = optInt(body.dimensions, "dimensions", 1, 3072);

@@ -14,9 +14,16 @@ export function toBase64Float32(values: readonly number[]): string {
 /** The vectors of one batchEmbedContents answer, checked. */
 export function vectorsOf(response: unknown, expected: number): number[][] {
   const list = isRecord(response) && Array.isArray(response.embeddings) ? response.embeddings : undefined;
-  const vectors = list?.map((e) => (isRecord(e) && Array.isArray(e.values) && e.values.every((v) => typeof v === "number") ? (e.values as number[]) : undefined));
+  const vectors = list?.map((e) =>
+    isRecord(e) && Array.isArray(e.values) && e.values.every((v) => typeof v === "number")
+      ? (e.values as number[])
+      : undefined,
+  );
   if (!vectors || vectors.length !== expected || vectors.some((v) => v === undefined)) {
-    throw new OpenAIError(502, "Gemini returned an unexpected embeddings answer.", { type: "server_error", code: "bad_gateway" });
+    throw new OpenAIError(502, "Gemini returned an unexpected embeddings answer.", {
+      type: "server_error",
+      code: "bad_gateway",
+    });
   }
   return vectors as number[][];
 }
@@ -26,10 +33,19 @@ export function estimateTokens(inputs: readonly string[]): number {
   return inputs.reduce((n, s) => n + Math.max(1, Math.ceil(s.length / 4)), 0);
 }
 
-export function toEmbeddingsResponse(vectors: readonly number[][], plan: EmbeddingsPlan, clientModel: string, promptTokens: number): JsonObject {
+export function toEmbeddingsResponse(
+  vectors: readonly number[][],
+  plan: EmbeddingsPlan,
+  clientModel: string,
+  promptTokens: number,
+): JsonObject {
   return {
     object: "list",
-    data: vectors.map((values, index) => ({ object: "embedding", index, embedding: plan.encoding === "base64" ? toBase64Float32(values) : values })),
+    data: vectors.map((values, index) => ({
+      object: "embedding",
+      index,
+      embedding: plan.encoding === "base64" ? toBase64Float32(values) : values,
+    })),
     model: clientModel,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };

@@ -19,7 +19,8 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
   const body = await readJsonBody(event.req, ctx.options.maxBodySize);
   const plan = parseEmbeddingsRequest(body, ctx.options.embeddings);
   record.model = plan.model;
-  if (!ctx.pool.hasKind("api_key")) throw new OpenAIError(501, NO_API_KEY_MESSAGE, { type: "invalid_request_error", code: "unsupported_endpoint" });
+  if (!ctx.pool.hasKind("api_key"))
+    throw new OpenAIError(501, NO_API_KEY_MESSAGE, { type: "invalid_request_error", code: "unsupported_endpoint" });
   const batches = toBatchRequests(plan);
   const result = await ctx.dispatcher.withApiKey(
     plan.model,
@@ -36,7 +37,9 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
   const tokens = estimateTokens(plan.inputs);
   record.usage = { prompt: tokens, candidates: 0, thoughts: 0, cached: 0, total: tokens };
   const model = (body as { model: string }).model; // echoed as the client wrote it
-  return Response.json(toEmbeddingsResponse(result.value, plan, model, tokens), { headers: { "x-request-id": record.id } });
+  return Response.json(toEmbeddingsResponse(result.value, plan, model, tokens), {
+    headers: { "x-request-id": record.id },
+  });
 }
 
 export function registerEmbeddingsRoutes(app: H3, ctx: AppContext): void {

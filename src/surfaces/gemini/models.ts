@@ -1,7 +1,11 @@
 // Model objects of the native surface, in the Gemini API's `models.list` shape.
 import type { ResolvedModel } from "../../gemini/models.ts";
 
-const VARIANT_NAMES = { search: "with Google Search", nothinking: "without thinking", maxthinking: "with maximum thinking" } as const;
+const VARIANT_NAMES = {
+  search: "with Google Search",
+  nothinking: "without thinking",
+  maxthinking: "with maximum thinking",
+} as const;
 
 export function toNativeModel(model: ResolvedModel): Record<string, unknown> {
   const base = model.base;

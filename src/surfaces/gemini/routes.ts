@@ -18,14 +18,27 @@ import { validateNativeGenerate } from "./validate.ts";
 import { toNativeModel } from "./models.ts";
 
 /** Gemini API methods served only with a pooled API key (Code Assist cannot do them). */
-const API_KEY_ACTIONS = new Set(["embedContent", "batchEmbedContents", "asyncBatchEmbedContent", "batchGenerateContent", "predict", "predictLongRunning", "generateAnswer"]);
+const API_KEY_ACTIONS = new Set([
+  "embedContent",
+  "batchEmbedContents",
+  "asyncBatchEmbedContent",
+  "batchGenerateContent",
+  "predict",
+  "predictLongRunning",
+  "generateAnswer",
+]);
 
 const json = (wire: WireError) => FastResponse.json(wire.body, { status: wire.status, headers: wire.headers });
 
 function resolveModel(ctx: AppContext, id: string, action: string): ResolvedModel {
   const model = ctx.catalogue.resolve(id);
   if (!model) {
-    throw new NativeError(googleError(404, `models/${id} is not found for API version v1beta, or is not supported for ${action}. Call ListModels to see the list of available models and their supported methods.`));
+    throw new NativeError(
+      googleError(
+        404,
+        `models/${id} is not found for API version v1beta, or is not supported for ${action}. Call ListModels to see the list of available models and their supported methods.`,
+      ),
+    );
   }
   return model;
 }
@@ -33,7 +46,8 @@ function resolveModel(ctx: AppContext, id: string, action: string): ResolvedMode
 async function body(event: H3Event, ctx: AppContext): Promise<Record<string, unknown>> {
   try {
     const value = await readJsonBody(event.req, ctx.options.maxBodySize);
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw new BodyError(400, "The request body must be a JSON object");
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      throw new BodyError(400, "The request body must be a JSON object");
     return value as Record<string, unknown>;
   } catch (error) {
     if (error instanceof BodyError) throw new NativeError(googleError(error.status, error.message));
@@ -59,7 +73,11 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const request = applyVariant(raw as GenerateContentRequest, model);
   // A fetch host cancels the body, not the request: abort upstream ourselves when the stream is cancelled.
   const cancel = new AbortController();
-  const options = { signal: stream ? AbortSignal.any([event.req.signal, cancel.signal]) : event.req.signal, surface: "gemini", record };
+  const options = {
+    signal: stream ? AbortSignal.any([event.req.signal, cancel.signal]) : event.req.signal,
+    surface: "gemini",
+    record,
+  };
   if (!stream) {
     const result = await ctx.dispatcher.generate(model.upstream, request, options);
     record.usage = tokenUsageOf(result.value.usageMetadata);
@@ -110,20 +128,35 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
       const model = resolveModel(ctx, id, action);
       recordOf(event).model = model.id;
       const raw = await body(event, ctx);
-      if (!Array.isArray(raw.contents) && (typeof raw.generateContentRequest !== "object" || raw.generateContentRequest === null)) {
+      if (
+        !Array.isArray(raw.contents) &&
+        (typeof raw.generateContentRequest !== "object" || raw.generateContentRequest === null)
+      ) {
         throw new NativeError(googleError(400, "countTokens needs `contents` (an array) or `generateContentRequest`"));
       }
-      const result = await ctx.dispatcher.countTokens(model.upstream, raw, { signal: event.req.signal, surface: "gemini" });
+      const result = await ctx.dispatcher.countTokens(model.upstream, raw, {
+        signal: event.req.signal,
+        surface: "gemini",
+      });
       return FastResponse.json(result.value);
     }
   }
   if (API_KEY_ACTIONS.has(action)) {
     if (!ctx.pool.hasKind("api_key")) {
-      throw new NativeError(googleError(501, `${action} is only available through the Gemini API: add a Gemini API key to the pool (gemini_api_keys). Code Assist accounts cannot serve it.`));
+      throw new NativeError(
+        googleError(
+          501,
+          `${action} is only available through the Gemini API: add a Gemini API key to the pool (gemini_api_keys). Code Assist accounts cannot serve it.`,
+        ),
+      );
     }
     const raw = await body(event, ctx);
     recordOf(event).model = id;
-    const result = await ctx.dispatcher.withApiKey(id, (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal), { signal: event.req.signal, surface: "gemini", record: recordOf(event) });
+    const result = await ctx.dispatcher.withApiKey(
+      id,
+      (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal),
+      { signal: event.req.signal, surface: "gemini", record: recordOf(event) },
+    );
     return FastResponse.json(result.value);
   }
   throw new NativeError(googleError(404, `Method not found: models/${id}:${action || "(none)"}`));
@@ -145,7 +178,12 @@ function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Respo
 }
 
 export function registerGeminiRoutes(app: H3, ctx: AppContext): void {
-  app.get("/v1beta/models", wrap(ctx, () => FastResponse.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) })));
+  app.get(
+    "/v1beta/models",
+    wrap(ctx, () =>
+      FastResponse.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) }),
+    ),
+  );
   app.get(
     "/v1beta/models/:model",
     wrap(ctx, (event) => {
@@ -155,6 +193,14 @@ export function registerGeminiRoutes(app: H3, ctx: AppContext): void {
       return FastResponse.json(toNativeModel(model));
     }),
   );
-  app.post("/v1beta/models/:model", wrap(ctx, (event) => handleModelAction(event, ctx)));
-  app.all("/v1beta/**", wrap(ctx, (event) => json(googleError(404, `Method not found: ${event.req.method} ${new URL(event.req.url).pathname}`))));
+  app.post(
+    "/v1beta/models/:model",
+    wrap(ctx, (event) => handleModelAction(event, ctx)),
+  );
+  app.all(
+    "/v1beta/**",
+    wrap(ctx, (event) =>
+      json(googleError(404, `Method not found: ${event.req.method} ${new URL(event.req.url).pathname}`)),
+    ),
+  );
 }

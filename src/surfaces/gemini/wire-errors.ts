@@ -27,7 +27,11 @@ export interface WireError {
 }
 
 export function googleError(status: number, message: string, details?: unknown[]): WireError {
-  const error = { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION") };
+  const error = {
+    code: status,
+    message,
+    status: STATUS_NAMES[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION"),
+  };
   return { status, body: { error: details?.length ? { ...error, details } : error }, headers: {} };
 }
 
@@ -59,7 +63,10 @@ function fromUpstream(error: UpstreamError): WireError {
     default:
       // The proxy's own credentials were refused: not the client's fault, and not its business
       // which account failed.
-      return { ...googleError(503, `No usable upstream credential: ${error.message}`), headers: retryHeaders(error.retryAfterMs) };
+      return {
+        ...googleError(503, `No usable upstream credential: ${error.message}`),
+        headers: retryHeaders(error.retryAfterMs),
+      };
   }
 }
 

@@ -1,4 +1,4 @@
-// Google Search grounding → message.annotations url_citation (openai-compat.md 4.9). Segment offsets
+// Google Search grounding → message.annotations url_citation (docs/openai-mapping.md#grounding-and-citations). Segment offsets
 // are UTF-8 byte offsets into the answer text; OpenAI indices are JS string (UTF-16) indices.
 
 import type { GeminiCandidate } from "../../gemini/types.ts";
@@ -29,7 +29,10 @@ export function toAnnotations(grounding: GeminiCandidate["groundingMetadata"], t
     const web = chunks[i]?.web;
     if (!web?.uri) return;
     cited.add(i);
-    out.push({ type: "url_citation", url_citation: { start_index: start, end_index: end, title: web.title ?? web.uri, url: web.uri } });
+    out.push({
+      type: "url_citation",
+      url_citation: { start_index: start, end_index: end, title: web.title ?? web.uri, url: web.uri },
+    });
   };
   for (const s of grounding?.groundingSupports ?? []) {
     const start = byteToIndex(text, s.segment?.startIndex ?? 0) + shift;

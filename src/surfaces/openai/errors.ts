@@ -1,4 +1,4 @@
-// OpenAI-shaped errors and the UpstreamError → OpenAI mapping (openai-compat.md 1.7).
+// OpenAI-shaped errors and the UpstreamError → OpenAI mapping (docs/openai-mapping.md#errors).
 
 import type { UpstreamError } from "../../gemini/errors.ts";
 
@@ -65,12 +65,13 @@ export interface FromUpstreamOptions {
 
 const CONTEXT_RE = /input token count.*exceeds the maximum|exceeds the maximum number of tokens/i;
 
-/** UpstreamError → OpenAIError (status table in openai-compat.md 1.7). */
+/** UpstreamError → OpenAIError (status table in docs/openai-mapping.md#errors). */
 export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions = {}): OpenAIError {
   const model = options.model ?? e.model;
   const text = model && !e.message.startsWith(model) ? `${model}: ${e.message}` : e.message;
   let delay = e.retryAfterMs;
-  if (delay === undefined && e.resetAt !== undefined && options.now !== undefined) delay = Math.max(0, e.resetAt - options.now);
+  if (delay === undefined && e.resetAt !== undefined && options.now !== undefined)
+    delay = Math.max(0, e.resetAt - options.now);
   const headers = retryHeaders(delay);
   switch (e.kind) {
     case "rate_limited":
@@ -83,7 +84,11 @@ export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions
       if (CONTEXT_RE.test(e.message)) {
         const limit = /maximum number of tokens allowed \((\d+)\)/i.exec(e.message)?.[1];
         const hint = limit ? ` This model's maximum context length is ${limit} tokens.` : "";
-        return new OpenAIError(400, text + hint, { type: "invalid_request_error", param: "messages", code: "context_length_exceeded" });
+        return new OpenAIError(400, text + hint, {
+          type: "invalid_request_error",
+          param: "messages",
+          code: "context_length_exceeded",
+        });
       }
       return new OpenAIError(400, text, { type: "invalid_request_error" });
     }
@@ -103,12 +108,14 @@ export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions
         headers,
       });
     case "upstream_unavailable":
-      if (e.status === 503) return new OpenAIError(503, text, { type: "server_error", code: "service_unavailable", headers });
+      if (e.status === 503)
+        return new OpenAIError(503, text, { type: "server_error", code: "service_unavailable", headers });
       if (e.status === 504) return new OpenAIError(504, text, { type: "server_error", code: "timeout" });
       if (e.status === 500) return new OpenAIError(500, text, { type: "server_error", code: "internal_error" });
       return new OpenAIError(502, text, { type: "server_error", code: "bad_gateway" });
     case "network":
-      if (/time[d ]?\s*out|deadline/i.test(e.message)) return new OpenAIError(504, text, { type: "server_error", code: "timeout" });
+      if (/time[d ]?\s*out|deadline/i.test(e.message))
+        return new OpenAIError(504, text, { type: "server_error", code: "timeout" });
       return new OpenAIError(502, text, { type: "server_error", code: "bad_gateway" });
     default:
       return new OpenAIError(500, text, { type: "server_error", code: "internal_error" });

@@ -1,5 +1,5 @@
 // Any failure on the OpenAI surface → an OpenAIError (status, type, code, param, retry headers)
-// and its wire response (openai-compat.md 1.7).
+// and its wire response (docs/openai-mapping.md#errors).
 import { FastResponse } from "srvx";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
 import { fromUpstreamError, OpenAIError, openAIErrorBody, retryHeaders } from "./errors.ts";
@@ -10,7 +10,10 @@ import type { SurfaceFailure } from "../_route.ts";
 export function toOpenAIError(error: unknown, model?: string): OpenAIError {
   if (error instanceof OpenAIError) return error;
   if (error instanceof BodyError) {
-    return new OpenAIError(error.status, error.message, { type: "invalid_request_error", code: error.status === 413 ? "request_too_large" : "invalid_json" });
+    return new OpenAIError(error.status, error.message, {
+      type: "invalid_request_error",
+      code: error.status === 413 ? "request_too_large" : "invalid_json",
+    });
   }
   if (isUpstreamError(error)) return fromUpstreamError(error, { model, now: Date.now() });
   if (error instanceof NoCredentialError) {
@@ -18,11 +21,20 @@ export function toOpenAIError(error: unknown, model?: string): OpenAIError {
     const last = lastUpstreamError(error);
     if (last) {
       const mapped = fromUpstreamError(last, { model, now: Date.now() });
-      return new OpenAIError(mapped.status, error.message, { type: mapped.type, code: mapped.code, param: mapped.param, headers: retryHeaders(error.retryAfterMs) ?? mapped.headers });
+      return new OpenAIError(mapped.status, error.message, {
+        type: mapped.type,
+        code: mapped.code,
+        param: mapped.param,
+        headers: retryHeaders(error.retryAfterMs) ?? mapped.headers,
+      });
     }
     // Every credential is cooling down: a rate limit the client can wait out; none usable at all: 503.
     if (error.retryAfterMs !== undefined) {
-      return new OpenAIError(429, error.message, { type: "requests", code: "rate_limit_exceeded", headers: retryHeaders(error.retryAfterMs) });
+      return new OpenAIError(429, error.message, {
+        type: "requests",
+        code: "rate_limit_exceeded",
+        headers: retryHeaders(error.retryAfterMs),
+      });
     }
     return new OpenAIError(503, error.message, { type: "server_error", code: "service_unavailable" });
   }
@@ -60,7 +72,10 @@ export function openAIFailure(label: string): SurfaceFailure {
     errorClass: openAIErrorClass,
     respond(error, record) {
       const e = toOpenAIError(error, record.model);
-      return { response: errorResponse(e, record.id), unexpected: e.code === "internal_error" && e.message === "Internal error" };
+      return {
+        response: errorResponse(e, record.id),
+        unexpected: e.code === "internal_error" && e.message === "Internal error",
+      };
     },
   };
 }

@@ -1,4 +1,4 @@
-// OpenAI sampling / output parameters → Gemini generationConfig (openai-compat.md 1.2, 4.4, 5.4).
+// OpenAI sampling / output parameters → Gemini generationConfig (docs/openai-mapping.md#request-parameters, docs/openai-mapping.md#generation-config, docs/openai-mapping.md#response-format).
 // Thinking is handled in reasoning.ts; tools in tools.ts.
 
 import type { GeminiGenerationConfig } from "../../gemini/types.ts";
@@ -39,7 +39,12 @@ function responseFormat(rf: unknown, config: GeminiGenerationConfig, mode: Schem
   }
   if (f.type === "json_schema") {
     const js = optRecord(f.json_schema, "response_format.json_schema");
-    if (!js) throw invalidParam("response_format.json_schema", "Missing required parameter: 'response_format.json_schema'.", "missing_required_parameter");
+    if (!js)
+      throw invalidParam(
+        "response_format.json_schema",
+        "Missing required parameter: 'response_format.json_schema'.",
+        "missing_required_parameter",
+      );
     config.responseMimeType = "application/json";
     const schema = optRecord(js.schema, "response_format.json_schema.schema");
     if (!schema) return;
@@ -49,7 +54,10 @@ function responseFormat(rf: unknown, config: GeminiGenerationConfig, mode: Schem
     } else config.responseJsonSchema = cleanJsonSchema(schema);
     return;
   }
-  throw invalidParam("response_format.type", `Invalid value for 'response_format.type': ${JSON.stringify(f.type)}. Expected text, json_object or json_schema.`);
+  throw invalidParam(
+    "response_format.type",
+    `Invalid value for 'response_format.type': ${JSON.stringify(f.type)}. Expected text, json_object or json_schema.`,
+  );
 }
 
 export interface GenerationInput {
@@ -61,7 +69,10 @@ export interface GenerationInput {
   forcedToolCall: boolean;
 }
 
-export function buildGenerationConfig({ body, model, stream, schemaMode, forcedToolCall }: GenerationInput): { config: GeminiGenerationConfig; n: number } {
+export function buildGenerationConfig({ body, model, stream, schemaMode, forcedToolCall }: GenerationInput): {
+  config: GeminiGenerationConfig;
+  n: number;
+} {
   const config: GeminiGenerationConfig = {};
   const temperature = optNumber(body.temperature, "temperature", 0, 2);
   if (temperature !== undefined) config.temperature = temperature;
@@ -70,7 +81,8 @@ export function buildGenerationConfig({ body, model, stream, schemaMode, forcedT
   const topK = optInt(body.top_k, "top_k", 0);
   if (topK !== undefined && topK > 0) config.topK = topK;
   const n = optInt(body.n, "n", 1, MAX_CANDIDATES) ?? 1;
-  if (n > 1 && stream) throw invalidParam("n", "'n' greater than 1 is not supported with stream: true.", "unsupported_parameter");
+  if (n > 1 && stream)
+    throw invalidParam("n", "'n' greater than 1 is not supported with stream: true.", "unsupported_parameter");
   if (n > 1) config.candidateCount = n;
   const maxCompletion = optInt(body.max_completion_tokens, "max_completion_tokens", 1);
   const maxTokens = optInt(body.max_tokens, "max_tokens", 1);
@@ -94,12 +106,18 @@ export function buildGenerationConfig({ body, model, stream, schemaMode, forcedT
   }
   responseFormat(body.response_format, config, schemaMode);
   if (forcedToolCall && config.responseMimeType === "application/json") {
-    throw invalidParam("response_format", "A JSON response_format cannot be combined with a forced tool call (tool_choice \"required\" or a named function) on Gemini.", "unsupported_parameter");
+    throw invalidParam(
+      "response_format",
+      'A JSON response_format cannot be combined with a forced tool call (tool_choice "required" or a named function) on Gemini.',
+      "unsupported_parameter",
+    );
   }
   if (Array.isArray(body.modalities) && body.modalities.includes("audio")) {
     throw invalidParam("modalities", "Audio output is not supported.", "unsupported_parameter");
   }
-  if (!isAbsent(body.modalities) && !Array.isArray(body.modalities)) throw invalidParam("modalities", "Invalid type for 'modalities': expected an array.", "invalid_type");
-  if (isRecord(body.audio) && Array.isArray(body.modalities) && body.modalities.includes("audio")) throw invalidParam("audio", "Audio output is not supported.", "unsupported_parameter");
+  if (!isAbsent(body.modalities) && !Array.isArray(body.modalities))
+    throw invalidParam("modalities", "Invalid type for 'modalities': expected an array.", "invalid_type");
+  if (isRecord(body.audio) && Array.isArray(body.modalities) && body.modalities.includes("audio"))
+    throw invalidParam("audio", "Audio output is not supported.", "unsupported_parameter");
   return { config, n };
 }

@@ -16,7 +16,9 @@ function entry(c: unknown): TokenLogprob | undefined {
   return { token: c.token, logprob: lp, bytes: [...encoder.encode(c.token)] };
 }
 
-export function toOpenAILogprobs(result: unknown): { content: (TokenLogprob & { top_logprobs: TokenLogprob[] })[]; refusal: null } | null {
+export function toOpenAILogprobs(
+  result: unknown,
+): { content: (TokenLogprob & { top_logprobs: TokenLogprob[] })[]; refusal: null } | null {
   if (!isRecord(result) || !Array.isArray(result.chosenCandidates)) return null;
   const top = Array.isArray(result.topCandidates) ? result.topCandidates : [];
   const content = result.chosenCandidates.flatMap((c, i) => {

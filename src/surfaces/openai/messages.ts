@@ -1,4 +1,4 @@
-// OpenAI messages → Gemini systemInstruction + contents (openai-compat.md 4.2):
+// OpenAI messages → Gemini systemInstruction + contents (docs/openai-mapping.md#conversation-to-contents):
 // leading system/developer → systemInstruction; later ones → user text; assistant → model turn with
 // functionCall parts (thought signatures restored); tool/function results grouped into ONE user
 // turn per assistant call turn, in call order, missing ones synthesized, orphans turned into text;
@@ -58,11 +58,16 @@ function toolResponse(content: unknown): Record<string, unknown> {
 function contentOrThrow(m: Record<string, unknown>, p: string, allowNull: boolean): unknown {
   const c = m.content;
   if (typeof c === "string" || Array.isArray(c) || (allowNull && isAbsent(c))) return c;
-  throw invalidParam(`${p}.content`, `Invalid type for '${p}.content': expected a string or an array of parts.`, "invalid_type");
+  throw invalidParam(
+    `${p}.content`,
+    `Invalid type for '${p}.content': expected a string or an array of parts.`,
+    "invalid_type",
+  );
 }
 
 export function convertMessages(messages: unknown, ctx: MessageContext): ConvertedMessages {
-  if (!Array.isArray(messages)) throw invalidParam("messages", "Missing required parameter: 'messages' (an array).", "missing_required_parameter");
+  if (!Array.isArray(messages))
+    throw invalidParam("messages", "Missing required parameter: 'messages' (an array).", "missing_required_parameter");
   if (messages.length === 0) throw invalidParam("messages", "'messages' must contain at least one message.");
   const system: string[] = [];
   const out: GeminiContent[] = [];
@@ -78,7 +83,14 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
 
   const flush = (): void => {
     const parts: GeminiPart[] = (group ?? []).map(
-      (c) => c.result ?? { functionResponse: { ...(isUpstreamCallId(c.id) ? { id: c.id } : {}), name: c.name, response: { error: "no result" } } },
+      (c) =>
+        c.result ?? {
+          functionResponse: {
+            ...(isUpstreamCallId(c.id) ? { id: c.id } : {}),
+            name: c.name,
+            response: { error: "no result" },
+          },
+        },
     );
     parts.push(...orphans);
     if (parts.length) out.push({ role: "user", parts });
@@ -94,20 +106,33 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
       const content = contentOrThrow(m, p, true);
       let call: PendingCall | undefined;
       if (role === "tool") {
-        if (typeof m.tool_call_id !== "string" || m.tool_call_id.length === 0) throw invalidParam(`${p}.tool_call_id`, `Missing required parameter: '${p}.tool_call_id'.`, "missing_required_parameter");
+        if (typeof m.tool_call_id !== "string" || m.tool_call_id.length === 0)
+          throw invalidParam(
+            `${p}.tool_call_id`,
+            `Missing required parameter: '${p}.tool_call_id'.`,
+            "missing_required_parameter",
+          );
         const id = m.tool_call_id;
         const open = (group ?? []).filter((c) => !c.result);
         call = group?.find((c) => c.id === id && !c.result);
         // Positional fallback for clients that rewrite ids (an id no assistant message in the request
         // carries): prefer an open call with the message's `name`, else the first open call.
-        if (!call && !knownIds.has(id)) call = open.find((c) => typeof m.name === "string" && c.name === ctx.names.toGemini(m.name)) ?? open[0];
+        if (!call && !knownIds.has(id))
+          call = open.find((c) => typeof m.name === "string" && c.name === ctx.names.toGemini(m.name)) ?? open[0];
       } else {
-        if (typeof m.name !== "string" || m.name.length === 0) throw invalidParam(`${p}.name`, `Missing required parameter: '${p}.name'.`, "missing_required_parameter");
+        if (typeof m.name !== "string" || m.name.length === 0)
+          throw invalidParam(`${p}.name`, `Missing required parameter: '${p}.name'.`, "missing_required_parameter");
         const name = ctx.names.toGemini(m.name);
         call = group?.find((c) => c.name === name && !c.result);
       }
       if (call) {
-        call.result = { functionResponse: { ...(isUpstreamCallId(call.id) ? { id: call.id } : {}), name: call.name, response: toolResponse(content) } };
+        call.result = {
+          functionResponse: {
+            ...(isUpstreamCallId(call.id) ? { id: call.id } : {}),
+            name: call.name,
+            response: toolResponse(content),
+          },
+        };
       } else {
         const label = typeof m.name === "string" ? m.name : String(m.tool_call_id ?? "tool");
         orphans.push({ text: `[${label} result] ${textOf(content)}` });
@@ -125,10 +150,15 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
     seenConversation = true;
     if (role === "user") {
       const c = contentOrThrow(m, p, false);
-      const parts: GeminiPart[] = typeof c === "string" ? (c ? [{ text: c }] : []) : (c as unknown[]).flatMap((part, j): GeminiPart[] => {
-        const g = contentPart(part, `${p}.content[${j}]`, ctx.media);
-        return g ? [g] : [];
-      });
+      const parts: GeminiPart[] =
+        typeof c === "string"
+          ? c
+            ? [{ text: c }]
+            : []
+          : (c as unknown[]).flatMap((part, j): GeminiPart[] => {
+              const g = contentPart(part, `${p}.content[${j}]`, ctx.media);
+              return g ? [g] : [];
+            });
       if (parts.length && parts.every((x) => x.text === undefined)) parts.push({ text: "" });
       if (parts.length) out.push({ role: "user", parts });
       return;
@@ -138,22 +168,48 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
       const parts: GeminiPart[] = text ? [{ text }] : [];
       const calls: PendingCall[] = [];
       if (!isAbsent(m.tool_calls)) {
-        if (!Array.isArray(m.tool_calls)) throw invalidParam(`${p}.tool_calls`, `Invalid type for '${p}.tool_calls': expected an array.`, "invalid_type");
+        if (!Array.isArray(m.tool_calls))
+          throw invalidParam(
+            `${p}.tool_calls`,
+            `Invalid type for '${p}.tool_calls': expected an array.`,
+            "invalid_type",
+          );
         m.tool_calls.forEach((tc, k) => {
           const tp = `${p}.tool_calls[${k}]`;
-          if (!isRecord(tc) || !isRecord(tc.function)) throw invalidParam(`${tp}.function`, `Missing required parameter: '${tp}.function'.`, "missing_required_parameter");
+          if (!isRecord(tc) || !isRecord(tc.function))
+            throw invalidParam(
+              `${tp}.function`,
+              `Missing required parameter: '${tp}.function'.`,
+              "missing_required_parameter",
+            );
           const fn = tc.function;
-          if (typeof fn.name !== "string" || fn.name.length === 0) throw invalidParam(`${tp}.function.name`, `Missing required parameter: '${tp}.function.name'.`, "missing_required_parameter");
+          if (typeof fn.name !== "string" || fn.name.length === 0)
+            throw invalidParam(
+              `${tp}.function.name`,
+              `Missing required parameter: '${tp}.function.name'.`,
+              "missing_required_parameter",
+            );
           const id = typeof tc.id === "string" && tc.id.length > 0 ? tc.id : undefined;
           calls.push({ id, name: ctx.names.toGemini(fn.name) });
-          const part: GeminiPart = { functionCall: { ...(isUpstreamCallId(id) ? { id } : {}), name: ctx.names.toGemini(fn.name), args: parseArgs(fn.arguments) } };
+          const part: GeminiPart = {
+            functionCall: {
+              ...(isUpstreamCallId(id) ? { id } : {}),
+              name: ctx.names.toGemini(fn.name),
+              args: parseArgs(fn.arguments),
+            },
+          };
           const sig = callSignature(tc, id, ctx.signatures);
           if (sig) part.thoughtSignature = sig;
           parts.push(part);
         });
       } else if (isRecord(m.function_call)) {
         const fc = m.function_call;
-        if (typeof fc.name !== "string" || fc.name.length === 0) throw invalidParam(`${p}.function_call.name`, `Missing required parameter: '${p}.function_call.name'.`, "missing_required_parameter");
+        if (typeof fc.name !== "string" || fc.name.length === 0)
+          throw invalidParam(
+            `${p}.function_call.name`,
+            `Missing required parameter: '${p}.function_call.name'.`,
+            "missing_required_parameter",
+          );
         calls.push({ name: ctx.names.toGemini(fc.name) });
         parts.push({ functionCall: { name: ctx.names.toGemini(fc.name), args: parseArgs(fc.arguments) } });
       }
@@ -165,7 +221,10 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
       if (calls.length) group = calls;
       return;
     }
-    throw invalidParam(`${p}.role`, `Invalid value for '${p}.role': ${JSON.stringify(role)}. Supported: system, developer, user, assistant, tool, function.`);
+    throw invalidParam(
+      `${p}.role`,
+      `Invalid value for '${p}.role': ${JSON.stringify(role)}. Supported: system, developer, user, assistant, tool, function.`,
+    );
   });
   flush();
 
@@ -179,13 +238,15 @@ export function convertMessages(messages: unknown, ctx: MessageContext): Convert
   const systemText = system.filter((s) => s.length > 0).join("\n\n");
   let systemInstruction: GeminiContent | undefined = systemText ? { parts: [{ text: systemText }] } : undefined;
   if (contents.length === 0) {
-    if (!systemInstruction) throw invalidParam("messages", "'messages' must contain at least one message with content.");
+    if (!systemInstruction)
+      throw invalidParam("messages", "'messages' must contain at least one message with content.");
     contents.push({ role: "user", parts: systemInstruction.parts });
     systemInstruction = undefined;
   }
   if (contents[0]?.role === "model") contents.unshift({ role: "user", parts: [{ text: " " }] });
   const last = contents[contents.length - 1];
-  if (last?.role === "model" && !last.parts.some((x) => x.functionCall)) contents.push({ role: "user", parts: [{ text: "Continue." }] });
+  if (last?.role === "model" && !last.parts.some((x) => x.functionCall))
+    contents.push({ role: "user", parts: [{ text: "Continue." }] });
   ensureCurrentTurnSignatures(contents);
   return systemInstruction ? { systemInstruction, contents } : { contents };
 }

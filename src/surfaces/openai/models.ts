@@ -1,4 +1,4 @@
-// GET /v1/models and /v1/models/{id} bodies (openai-compat.md 1.8).
+// GET /v1/models and /v1/models/{id} bodies (docs/openai-mapping.md#models-endpoint).
 
 import type { ModelCatalogue, ResolvedModel } from "../../gemini/models.ts";
 

@@ -67,7 +67,12 @@ export type StreamedCall = GeminiPart["functionCall"] & { willContinue?: boolean
  * translators alike: complete calls (and the pending one, once closed) go to `emit` with their
  * signature; returns the call still open, if any.
  */
-export function feedCall(pending: PendingCall | undefined, fc: StreamedCall, signature: string | undefined, emit: (call: PendingCall, signature: string | undefined) => void): PendingCall | undefined {
+export function feedCall(
+  pending: PendingCall | undefined,
+  fc: StreamedCall,
+  signature: string | undefined,
+  emit: (call: PendingCall, signature: string | undefined) => void,
+): PendingCall | undefined {
   if (typeof fc.name === "string" && fc.name.length > 0) {
     if (pending) emit(pending, pending.signature); // a new call closes the open one
     const call = { name: fc.name, id: fc.id, args: fc.args ?? {} };

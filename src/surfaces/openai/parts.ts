@@ -1,4 +1,4 @@
-// OpenAI content parts → Gemini parts (openai-compat.md 1.3, 4.3): text, image_url (data URI or a
+// OpenAI content parts → Gemini parts (docs/openai-mapping.md#messages-and-roles, docs/openai-mapping.md#parts-and-thought-signatures): text, image_url (data URI or a
 // pre-fetched http(s) URL), input_audio, file (PDF data URI). Unknown part keys are ignored.
 
 import type { GeminiPart } from "../../gemini/types.ts";
@@ -53,7 +53,8 @@ export function urlToPart(url: unknown, param: string, media: MediaMap | undefin
     const mimeType = /youtu/.test(url) ? "video/*" : undefined;
     return { fileData: mimeType ? { mimeType, fileUri: url } : { fileUri: url } };
   }
-  if (!isFetchableUrl(url)) throw invalidParam(param, `Invalid URL at '${param}': expected a data URI or an http(s) URL.`);
+  if (!isFetchableUrl(url))
+    throw invalidParam(param, `Invalid URL at '${param}': expected a data URI or an http(s) URL.`);
   const fetched = media?.get(url);
   if (!fetched) throw invalidParam(param, `Could not load the URL at '${param}'.`, "invalid_image_url");
   return { inlineData: { mimeType: fetched.mimeType, data: fetched.data } };
@@ -66,7 +67,8 @@ export function contentPart(part: unknown, param: string, media: MediaMap | unde
   switch (part.type) {
     case "text":
     case "input_text": {
-      if (typeof part.text !== "string") throw invalidParam(`${param}.text`, `Invalid type for '${param}.text': expected a string.`, "invalid_type");
+      if (typeof part.text !== "string")
+        throw invalidParam(`${param}.text`, `Invalid type for '${param}.text': expected a string.`, "invalid_type");
       return part.text.length ? { text: part.text } : undefined;
     }
     case "image_url": {
@@ -81,20 +83,32 @@ export function contentPart(part: unknown, param: string, media: MediaMap | unde
       }
       const format = typeof a.format === "string" ? a.format.toLowerCase() : "";
       const mimeType = AUDIO_MIME[format];
-      if (!mimeType) throw invalidParam(`${param}.input_audio.format`, `Unsupported audio format ${JSON.stringify(a.format)}.`);
+      if (!mimeType)
+        throw invalidParam(`${param}.input_audio.format`, `Unsupported audio format ${JSON.stringify(a.format)}.`);
       const data = a.data.replace(/\s+/g, "");
-      if (!BASE64.test(data)) throw invalidParam(`${param}.input_audio.data`, `Invalid base64 data at '${param}.input_audio.data'.`);
+      if (!BASE64.test(data))
+        throw invalidParam(`${param}.input_audio.data`, `Invalid base64 data at '${param}.input_audio.data'.`);
       return { inlineData: { mimeType, data } };
     }
     case "file": {
       const f = part.file;
-      if (!isRecord(f)) throw invalidParam(`${param}.file`, `Invalid type for '${param}.file': expected an object.`, "invalid_type");
+      if (!isRecord(f))
+        throw invalidParam(`${param}.file`, `Invalid type for '${param}.file': expected an object.`, "invalid_type");
       if (typeof f.file_data === "string") return urlToPart(f.file_data, `${param}.file.file_data`, media);
-      if (f.file_id !== undefined) throw invalidParam(`${param}.file.file_id`, "file_id is not supported; send file_data as a data URI.", "unsupported_parameter");
+      if (f.file_id !== undefined)
+        throw invalidParam(
+          `${param}.file.file_id`,
+          "file_id is not supported; send file_data as a data URI.",
+          "unsupported_parameter",
+        );
       throw invalidParam(`${param}.file.file_data`, `Missing '${param}.file.file_data'.`);
     }
     default:
-      throw invalidParam(`${param}.type`, `Unsupported content part type ${JSON.stringify(part.type)} at '${param}.type'.`, "unsupported_parameter");
+      throw invalidParam(
+        `${param}.type`,
+        `Unsupported content part type ${JSON.stringify(part.type)} at '${param}.type'.`,
+        "unsupported_parameter",
+      );
   }
 }
 
@@ -103,6 +117,16 @@ export function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((p) => (typeof p === "string" ? p : isRecord(p) ? (typeof p.text === "string" ? p.text : typeof p.refusal === "string" ? p.refusal : "") : ""))
+    .map((p) =>
+      typeof p === "string"
+        ? p
+        : isRecord(p)
+          ? typeof p.text === "string"
+            ? p.text
+            : typeof p.refusal === "string"
+              ? p.refusal
+              : ""
+          : "",
+    )
     .join("");
 }

@@ -1,4 +1,4 @@
-// What the client asked for about thinking, from every dialect (openai-compat.md 2.2, 3, 4.5):
+// What the client asked for about thinking, from every dialect (docs/openai-mapping.md#reasoning-inputs, docs/openai-mapping.md#thought-output, docs/openai-mapping.md#thinking-clamp):
 // reasoning_effort; extra_body.google.thinking_config / google.thinking_config (snake and camel case);
 // Anthropic-style `thinking`; OpenRouter-style `reasoning`. Precedence: google.thinking_config >
 // thinking / reasoning objects > reasoning_effort. The result is clamped per model in gemini/thinking.ts.
@@ -27,7 +27,11 @@ function effortOf(v: unknown, param: string): ReasoningEffort | undefined {
   const s = optString(v, param);
   if (s === undefined) return undefined;
   const e = s === "max" ? "xhigh" : s.toLowerCase();
-  if (!EFFORTS.has(e)) throw invalidParam(param, `Invalid value for '${param}': ${JSON.stringify(s)}. Expected none, minimal, low, medium, high, xhigh or max.`);
+  if (!EFFORTS.has(e))
+    throw invalidParam(
+      param,
+      `Invalid value for '${param}': ${JSON.stringify(s)}. Expected none, minimal, low, medium, high, xhigh or max.`,
+    );
   return e as ReasoningEffort;
 }
 
@@ -84,7 +88,11 @@ export function parseReasoning(
     const out = pick(google.value, "reasoning_output", "reasoningOutput");
     if (out) {
       const mode = typeof out[1] === "string" ? OUTPUTS[out[1]] : undefined;
-      if (!mode) throw invalidParam(`${google.param}.${out[0]}`, `Invalid value for '${google.param}.${out[0]}': expected reasoning_content, think_tags or hidden.`);
+      if (!mode)
+        throw invalidParam(
+          `${google.param}.${out[0]}`,
+          `Invalid value for '${google.param}.${out[0]}': expected reasoning_content, think_tags or hidden.`,
+        );
       output = mode;
     }
   }
@@ -93,7 +101,8 @@ export function parseReasoning(
   if (wish.budget !== undefined && wish.budget !== 0) asked = true;
   if (wish.level !== undefined) asked = true;
   if (wish.effort === "none" && wish.budget === undefined && wish.level === undefined) asked = false;
-  const includeThoughts = output === "hidden" ? undefined : (include ?? (asked || defaults.includeThoughts ? true : undefined));
+  const includeThoughts =
+    output === "hidden" ? undefined : (include ?? (asked || defaults.includeThoughts ? true : undefined));
   if (includeThoughts !== undefined) wish.includeThoughts = includeThoughts;
   return { wish, output };
 }
@@ -101,7 +110,8 @@ export function parseReasoning(
 /** extra_body.google when present, else top-level google, with the param path of the one used. */
 export function googleOptions(body: JsonObject): { value: JsonObject; param: string } | undefined {
   const nested = isRecord(body.extra_body) ? body.extra_body.google : undefined;
-  if (!isAbsent(nested)) return { value: optRecord(nested, "extra_body.google") as JsonObject, param: "extra_body.google" };
+  if (!isAbsent(nested))
+    return { value: optRecord(nested, "extra_body.google") as JsonObject, param: "extra_body.google" };
   if (!isAbsent(body.google)) return { value: optRecord(body.google, "google") as JsonObject, param: "google" };
   return undefined;
 }

@@ -30,7 +30,8 @@ export function toToolCall(
 
 /** executableCode / codeExecutionResult parts as markdown text (undefined for other parts). */
 export function codeText(part: GeminiPart): string | undefined {
-  if (part.executableCode) return `\n\`\`\`${(part.executableCode.language ?? "").toLowerCase().replace("language_unspecified", "")}\n${part.executableCode.code}\n\`\`\`\n`;
+  if (part.executableCode)
+    return `\n\`\`\`${(part.executableCode.language ?? "").toLowerCase().replace("language_unspecified", "")}\n${part.executableCode.code}\n\`\`\`\n`;
   if (part.codeExecutionResult) return `\n\`\`\`\n${part.codeExecutionResult.output ?? ""}\n\`\`\`\n`;
   return undefined;
 }

@@ -48,7 +48,8 @@ export interface ChatPlan {
 }
 
 function safetySettings(value: unknown, param: string): GenerateContentRequest["safetySettings"] {
-  if (!Array.isArray(value)) throw invalidParam(param, `Invalid type for '${param}': expected an array.`, "invalid_type");
+  if (!Array.isArray(value))
+    throw invalidParam(param, `Invalid type for '${param}': expected an array.`, "invalid_type");
   return value.map((s, i) => {
     if (!isRecord(s) || typeof s.category !== "string" || typeof s.threshold !== "string") {
       throw invalidParam(`${param}[${i}]`, `Invalid '${param}[${i}]': expected {category, threshold} strings.`);
@@ -59,7 +60,8 @@ function safetySettings(value: unknown, param: string): GenerateContentRequest["
 
 export function parseChatRequest(body: unknown, ctx: ChatRequestContext & ChatRequestOptions): ChatPlan {
   if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
-  if (typeof body.model !== "string" || body.model.length === 0) throw invalidParam("model", "Missing required parameter: 'model'.", "missing_required_parameter");
+  if (typeof body.model !== "string" || body.model.length === 0)
+    throw invalidParam("model", "Missing required parameter: 'model'.", "missing_required_parameter");
   const model = ctx.catalogue.resolve(body.model);
   if (!model) throw modelNotFound(body.model);
 
@@ -75,7 +77,10 @@ export function parseChatRequest(body: unknown, ctx: ChatRequestContext & ChatRe
   const { config, n } = buildGenerationConfig({ body, model: model.base, stream, schemaMode, forcedToolCall });
 
   const google = googleOptions(body);
-  const reasoning = parseReasoning(body, google, { output: ctx.reasoningOutput ?? "reasoning_content", includeThoughts: ctx.includeThoughts ?? false });
+  const reasoning = parseReasoning(body, google, {
+    output: ctx.reasoningOutput ?? "reasoning_content",
+    includeThoughts: ctx.includeThoughts ?? false,
+  });
   const thinking = clampThinking(model.base, reasoning.wish);
   if (thinking) config.thinkingConfig = thinking;
 
@@ -88,7 +93,8 @@ export function parseChatRequest(body: unknown, ctx: ChatRequestContext & ChatRe
   else if (ctx.defaultSafetySettings?.length) request.safetySettings = ctx.defaultSafetySettings.map((s) => ({ ...s }));
   const cached = pick(google?.value, "cached_content", "cachedContent");
   if (cached) {
-    if (typeof cached[1] !== "string") throw invalidParam(`${google?.param}.${cached[0]}`, "Invalid type: expected a string.", "invalid_type");
+    if (typeof cached[1] !== "string")
+      throw invalidParam(`${google?.param}.${cached[0]}`, "Invalid type: expected a string.", "invalid_type");
     request.cachedContent = cached[1];
   }
   if (Object.keys(config).length > 0) request.generationConfig = config;
@@ -126,7 +132,8 @@ export function collectUnsignedToolCallIds(body: unknown): string[] {
   for (const m of messagesOf(body)) {
     if (m.role !== "assistant" || !Array.isArray(m.tool_calls)) continue;
     for (const tc of m.tool_calls) {
-      if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0 && !callSignature(tc, undefined, undefined)) ids.push(tc.id);
+      if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0 && !callSignature(tc, undefined, undefined))
+        ids.push(tc.id);
     }
   }
   return [...new Set(ids)];
@@ -140,10 +147,10 @@ export function collectMediaUrls(body: unknown): string[] {
     for (const part of m.content) {
       if (!isRecord(part)) continue;
       const img = part.image_url;
-      const url = typeof img === "string" ? img : isRecord(img) ? img.url : isRecord(part.file) ? part.file.file_data : undefined;
+      const url =
+        typeof img === "string" ? img : isRecord(img) ? img.url : isRecord(part.file) ? part.file.file_data : undefined;
       if (typeof url === "string" && isFetchableUrl(url)) urls.push(url);
     }
   }
   return [...new Set(urls)];
 }
-

@@ -1,4 +1,4 @@
-// Non-streaming Gemini response → chat.completion (openai-compat.md 1.5, 4.7–4.9).
+// Non-streaming Gemini response → chat.completion (docs/openai-mapping.md#non-streaming-response, docs/openai-mapping.md#finish-reasons).
 
 import type { GeminiCandidate, GenerateContentResponse } from "../../gemini/types.ts";
 import { toAnnotations } from "./citations.ts";
@@ -24,7 +24,12 @@ export interface ResponseContext {
 
 type Signatures = [toolCallId: string, signature: string][];
 
-function toChoice(cand: GeminiCandidate, position: number, ctx: ResponseContext, signatures: Signatures): Record<string, unknown> {
+function toChoice(
+  cand: GeminiCandidate,
+  position: number,
+  ctx: ResponseContext,
+  signatures: Signatures,
+): Record<string, unknown> {
   let text = "";
   let thoughts = "";
   const calls: OpenAIToolCall[] = [];
@@ -44,7 +49,10 @@ function toChoice(cand: GeminiCandidate, position: number, ctx: ResponseContext,
       else text += part.text;
     } else text += codeText(part) ?? "";
   }
-  const finish = mapFinishReason(cand.finishReason, { hasToolCalls: calls.length > 0, legacyFunctions: ctx.legacyFunctions });
+  const finish = mapFinishReason(cand.finishReason, {
+    hasToolCalls: calls.length > 0,
+    legacyFunctions: ctx.legacyFunctions,
+  });
   let content = text;
   let shift = 0;
   if (ctx.reasoning === "think_tags" && thoughts) {
@@ -63,10 +71,18 @@ function toChoice(cand: GeminiCandidate, position: number, ctx: ResponseContext,
   }
   const annotations = cand.groundingMetadata ? toAnnotations(cand.groundingMetadata, text, shift) : [];
   if (annotations.length) message.annotations = annotations;
-  return { index: cand.index ?? position, message, logprobs: toOpenAILogprobs(cand.logprobsResult), finish_reason: finish };
+  return {
+    index: cand.index ?? position,
+    message,
+    logprobs: toOpenAILogprobs(cand.logprobsResult),
+    finish_reason: finish,
+  };
 }
 
-export function toChatCompletion(resp: GenerateContentResponse, ctx: ResponseContext): { completion: object; signatures: Signatures } {
+export function toChatCompletion(
+  resp: GenerateContentResponse,
+  ctx: ResponseContext,
+): { completion: object; signatures: Signatures } {
   const signatures: Signatures = [];
   const candidates = resp.candidates ?? [];
   let choices: Record<string, unknown>[];
@@ -74,11 +90,21 @@ export function toChatCompletion(resp: GenerateContentResponse, ctx: ResponseCon
     if (!resp.promptFeedback?.blockReason) {
       throw new OpenAIError(502, "Gemini returned no candidates.", { type: "server_error", code: "empty_response" });
     }
-    choices = [{ index: 0, message: { role: "assistant", content: null, refusal: null }, logprobs: null, finish_reason: "content_filter" }];
+    choices = [
+      {
+        index: 0,
+        message: { role: "assistant", content: null, refusal: null },
+        logprobs: null,
+        finish_reason: "content_filter",
+      },
+    ];
   } else {
     const failed = candidates.filter((c) => c.finishReason !== undefined && FAILED_FINISH.has(c.finishReason));
-    if (failed.length === candidates.length) throw failedFinishError(failed[0]?.finishReason as string, failed[0]?.finishMessage);
-    choices = candidates.map((c, i) => toChoice(c, i, ctx, signatures)).sort((a, b) => (a.index as number) - (b.index as number));
+    if (failed.length === candidates.length)
+      throw failedFinishError(failed[0]?.finishReason as string, failed[0]?.finishMessage);
+    choices = candidates
+      .map((c, i) => toChoice(c, i, ctx, signatures))
+      .sort((a, b) => (a.index as number) - (b.index as number));
   }
   return {
     completion: {

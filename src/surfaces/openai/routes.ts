@@ -1,5 +1,5 @@
 // OpenAI surface: POST /v1/chat/completions and GET /v1/models[/{id}], also without the /v1 prefix
-// (openai-compat.md 1.1). Translation is the pure modules beside this file; this file does the I/O around
+// (docs/openai-mapping.md#routes-and-authentication). Translation is the pure modules beside this file; this file does the I/O around
 // them: body, stored thought signatures, media URLs, dispatch, and the JSON or SSE answer.
 import { FastResponse } from "srvx";
 import { randomBytes } from "node:crypto";
@@ -46,7 +46,11 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   };
   if (plan.stream) return streamChat({ ctx, record, plan, response, clientSignal: event.req.signal });
 
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, { signal: event.req.signal, surface: "openai", record });
+  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
+    signal: event.req.signal,
+    surface: "openai",
+    record,
+  });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const { completion, signatures: issued } = toChatCompletion(result.value, response);
   await ctx.signatures.save(issued);

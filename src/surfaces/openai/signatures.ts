@@ -1,4 +1,4 @@
-// Thought signatures on replayed tool calls (openai-compat.md 4.3, upstream-protocol.md 5.4).
+// Thought signatures on replayed tool calls (docs/openai-mapping.md#parts-and-thought-signatures, docs/upstream.md#thought-signatures).
 // Lookup order for one tool call: the client's copy (extra_content.google.thought_signature, also
 // function.extra_content…, thought_signature, thoughtSignature) → the server-side store by tool-call
 // id → nothing. Then, for the CURRENT turn only (model turns after the last user turn that has text
@@ -18,7 +18,11 @@ function googleSig(o: unknown): string | undefined {
   return typeof s === "string" && s.length > 0 ? s : undefined;
 }
 
-export function callSignature(call: Record<string, unknown>, id: string | undefined, stored: ReadonlyMap<string, string> | undefined): string | undefined {
+export function callSignature(
+  call: Record<string, unknown>,
+  id: string | undefined,
+  stored: ReadonlyMap<string, string> | undefined,
+): string | undefined {
   const direct =
     googleSig(call) ??
     googleSig(call.function) ??
@@ -31,7 +35,12 @@ export function callSignature(call: Record<string, unknown>, id: string | undefi
 export function ensureCurrentTurnSignatures(contents: GeminiContent[]): void {
   let start = 0;
   contents.forEach((c, i) => {
-    if (c.role === "user" && c.parts.some((p) => typeof p.text === "string" && p.text.length > 0) && !c.parts.some((p) => p.functionResponse)) start = i + 1;
+    if (
+      c.role === "user" &&
+      c.parts.some((p) => typeof p.text === "string" && p.text.length > 0) &&
+      !c.parts.some((p) => p.functionResponse)
+    )
+      start = i + 1;
   });
   for (const c of contents.slice(start)) {
     if (c.role !== "model") continue;

@@ -1,4 +1,4 @@
-// Streamed chat completions: dispatch, then SSE out (openai-compat.md 1.6).
+// Streamed chat completions: dispatch, then SSE out (docs/openai-mapping.md#streaming).
 //
 // Headers vs. errors trade-off: the dispatcher resolves only once Google's first chunk is in (that is
 // what makes fail-over before the first byte possible), and a thinking model can take tens of seconds
@@ -38,7 +38,12 @@ export function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settle
   });
 }
 
-async function* frames(upstream: Promise<Upstream>, t: ChunkTranslator, record: RequestRecord, save: (s: [string, string][]) => Promise<void>): AsyncGenerator<string> {
+async function* frames(
+  upstream: Promise<Upstream>,
+  t: ChunkTranslator,
+  record: RequestRecord,
+  save: (s: [string, string][]) => Promise<void>,
+): AsyncGenerator<string> {
   const { value } = await upstream;
   for await (const chunk of value) {
     record.firstByteAt ??= Date.now();
@@ -72,22 +77,25 @@ export async function streamChat({ ctx, record, plan, response, clientSignal }: 
   const t = createChunkTranslator({ ...response, includeUsage: plan.includeUsage });
   record.deferred = true;
   const closed = streamClosed(ctx, record, openAIErrorClass);
-  return streamResponse(frames(early ? Promise.resolve(early.value) : pending, t, record, (s) => ctx.signatures.save(s)), {
-    frame: (text) => text,
-    prelude: `: ok\n\n${data(t.start())}`,
-    keepAlive: ": keep-alive\n\n",
-    keepAliveMs: ctx.options.openai.keepAliveMs,
-    epilogue: () => "data: [DONE]\n\n",
-    onError: (error) => {
-      const e = toOpenAIError(error, response.model);
-      if (e.code === "internal_error") ctx.logger.error("openai stream:", error);
-      return `${data([streamErrorPayload(e)])}data: [DONE]\n\n`;
+  return streamResponse(
+    frames(early ? Promise.resolve(early.value) : pending, t, record, (s) => ctx.signatures.save(s)),
+    {
+      frame: (text) => text,
+      prelude: `: ok\n\n${data(t.start())}`,
+      keepAlive: ": keep-alive\n\n",
+      keepAliveMs: ctx.options.openai.keepAliveMs,
+      epilogue: () => "data: [DONE]\n\n",
+      onError: (error) => {
+        const e = toOpenAIError(error, response.model);
+        if (e.code === "internal_error") ctx.logger.error("openai stream:", error);
+        return `${data([streamErrorPayload(e)])}data: [DONE]\n\n`;
+      },
+      headers: { ...SSE_HEADERS, "x-request-id": record.id },
+      onClose: (outcome, error) => {
+        // The client went away: stop the upstream call too (also while still waiting for its first chunk).
+        if (outcome === "cancelled") cancel.abort();
+        closed(outcome, error);
+      },
     },
-    headers: { ...SSE_HEADERS, "x-request-id": record.id },
-    onClose: (outcome, error) => {
-      // The client went away: stop the upstream call too (also while still waiting for its first chunk).
-      if (outcome === "cancelled") cancel.abort();
-      closed(outcome, error);
-    },
-  });
+  );
 }

@@ -1,4 +1,4 @@
-// Streaming Gemini chunks → chat.completion.chunk objects (openai-compat.md 1.6). Rules: the first
+// Streaming Gemini chunks → chat.completion.chunk objects (docs/openai-mapping.md#streaming). Rules: the first
 // chunk of a choice carries role "assistant"; every tool call is one complete delta with its own
 // index, id, type, name and string arguments (streamed partialArgs are assembled first);
 // finish_reason appears exactly once, in finish(), tool_calls when any call was made; with
@@ -47,7 +47,13 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
   let done = false;
 
   const chunk = (choices: object[], usage?: object): object => {
-    const c: Record<string, unknown> = { id: ctx.id, object: "chat.completion.chunk", created: ctx.created, model: ctx.model, choices };
+    const c: Record<string, unknown> = {
+      id: ctx.id,
+      object: "chat.completion.chunk",
+      created: ctx.created,
+      model: ctx.model,
+      choices,
+    };
     if (ctx.includeUsage) c.usage = usage ?? null;
     return c;
   };
@@ -56,7 +62,13 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
     if (!s) states.set(index, (s = { index, roleSent: false, toolCalls: 0, thinkOpen: false, text: "", shift: 0 }));
     return s;
   };
-  const emit = (out: object[], s: ChoiceState, delta: Delta, logprobs: unknown = null, finish: string | null = null): void => {
+  const emit = (
+    out: object[],
+    s: ChoiceState,
+    delta: Delta,
+    logprobs: unknown = null,
+    finish: string | null = null,
+  ): void => {
     const d = s.roleSent ? delta : { role: "assistant", ...delta };
     s.roleSent = true;
     out.push(chunk([{ index: s.index, delta: d, logprobs, finish_reason: finish }]));
@@ -66,7 +78,13 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
     if (text === "") return;
     const prev = out[out.length - 1] as { choices: { index: number; delta: Delta; logprobs: unknown }[] } | undefined;
     const pc = prev?.choices[0];
-    if (pc && pc.index === s.index && pc.logprobs === null && typeof pc.delta[key] === "string" && Object.keys(pc.delta).every((k) => k === key || k === "role")) {
+    if (
+      pc &&
+      pc.index === s.index &&
+      pc.logprobs === null &&
+      typeof pc.delta[key] === "string" &&
+      Object.keys(pc.delta).every((k) => k === key || k === "role")
+    ) {
       pc.delta[key] = (pc.delta[key] as string) + text;
       return;
     }
@@ -78,7 +96,12 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
     s.shift += THINK_CLOSE.length;
     emitText(out, s, "content", THINK_CLOSE);
   };
-  const emitCall = (out: object[], s: ChoiceState, call: { name?: string; args?: unknown; id?: string }, signature: string | undefined): void => {
+  const emitCall = (
+    out: object[],
+    s: ChoiceState,
+    call: { name?: string; args?: unknown; id?: string },
+    signature: string | undefined,
+  ): void => {
     closeThink(out, s);
     const id = call.id || ctx.newToolCallId();
     const sig = signature ?? (s.toolCalls === 0 ? s.looseSignature : undefined);
@@ -101,7 +124,9 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
   const onPart = (out: object[], s: ChoiceState, part: GeminiPart): void => {
     const fc = part.functionCall as StreamedCall | undefined;
     if (fc) {
-      s.pending = feedCall(s.pending, fc, part.thoughtSignature, (call, signature) => emitCall(out, s, call, signature));
+      s.pending = feedCall(s.pending, fc, part.thoughtSignature, (call, signature) =>
+        emitCall(out, s, call, signature),
+      );
       return;
     }
     flushPending(out, s);
@@ -169,7 +194,10 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
         const annotations = s.grounding ? toAnnotations(s.grounding, s.text, s.shift) : [];
         if (annotations.length) emit(out, s, { annotations });
         if (!s.roleSent) emit(out, s, { content: "" });
-        const reason = mapFinishReason(s.finishReason, { hasToolCalls: s.toolCalls > 0, legacyFunctions: ctx.legacyFunctions });
+        const reason = mapFinishReason(s.finishReason, {
+          hasToolCalls: s.toolCalls > 0,
+          legacyFunctions: ctx.legacyFunctions,
+        });
         emit(out, s, {}, null, reason);
       }
       if (ctx.includeUsage) out.push(chunk([], toOpenAIUsage(lastUsage)));

@@ -1,5 +1,5 @@
 // OpenAI tools / tool_choice (and legacy functions / function_call) → Gemini tools + toolConfig
-// (openai-compat.md 1.4, 4.6, 4.9). All functions go into ONE functionDeclarations entry;
+// (docs/openai-mapping.md#tools-and-tool_choice, docs/openai-mapping.md#grounding-and-citations). All functions go into ONE functionDeclarations entry;
 // built-ins (googleSearch) are separate tool objects.
 
 import type { GeminiFunctionDeclaration, GeminiTool, GenerateContentRequest } from "../../gemini/types.ts";
@@ -24,10 +24,20 @@ interface FunctionSpec {
   parameters?: unknown;
 }
 
-function declaration(spec: FunctionSpec, param: string, names: ToolNameMap, mode: SchemaMode): GeminiFunctionDeclaration {
-  if (typeof spec.name !== "string" || spec.name.length === 0) throw invalidParam(`${param}.name`, `Missing or invalid function name at '${param}.name'.`);
+function declaration(
+  spec: FunctionSpec,
+  param: string,
+  names: ToolNameMap,
+  mode: SchemaMode,
+): GeminiFunctionDeclaration {
+  if (typeof spec.name !== "string" || spec.name.length === 0)
+    throw invalidParam(`${param}.name`, `Missing or invalid function name at '${param}.name'.`);
   if (!isAbsent(spec.parameters) && !isRecord(spec.parameters)) {
-    throw invalidParam(`${param}.parameters`, `Invalid '${param}.parameters': expected a JSON Schema object.`, "invalid_type");
+    throw invalidParam(
+      `${param}.parameters`,
+      `Invalid '${param}.parameters': expected a JSON Schema object.`,
+      "invalid_type",
+    );
   }
   const decl: GeminiFunctionDeclaration = { name: names.toGemini(spec.name) };
   if (typeof spec.description === "string" && spec.description.length > 0) decl.description = spec.description;
@@ -40,9 +50,15 @@ function declaration(spec: FunctionSpec, param: string, names: ToolNameMap, mode
   return decl;
 }
 
-function parseToolChoice(choice: unknown, declared: Set<string>, names: ToolNameMap, param: string): GenerateContentRequest["toolConfig"] {
+function parseToolChoice(
+  choice: unknown,
+  declared: Set<string>,
+  names: ToolNameMap,
+  param: string,
+): GenerateContentRequest["toolConfig"] {
   const named = (name: unknown, p: string): string[] => {
-    if (typeof name !== "string" || !declared.has(name)) throw invalidParam(p, `Invalid '${p}': no function named ${JSON.stringify(name)} in tools.`);
+    if (typeof name !== "string" || !declared.has(name))
+      throw invalidParam(p, `Invalid '${p}': no function named ${JSON.stringify(name)} in tools.`);
     return [names.toGemini(name)];
   };
   if (typeof choice === "string") {
@@ -52,13 +68,18 @@ function parseToolChoice(choice: unknown, declared: Set<string>, names: ToolName
       if (!declared.size) throw invalidParam(param, `'${param}' is "required" but no tools were given.`);
       return { functionCallingConfig: { mode: "ANY" } };
     }
-    throw invalidParam(param, `Invalid '${param}': ${JSON.stringify(choice)}. Expected "none", "auto", "required" or an object.`);
+    throw invalidParam(
+      param,
+      `Invalid '${param}': ${JSON.stringify(choice)}. Expected "none", "auto", "required" or an object.`,
+    );
   }
   if (!isRecord(choice)) throw invalidParam(param, `Invalid type for '${param}'.`, "invalid_type");
   if (choice.type === "function" || (param === "function_call" && "name" in choice)) {
     const fn = param === "function_call" ? choice : choice.function;
     const p = param === "function_call" ? `${param}.name` : `${param}.function.name`;
-    return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: named(isRecord(fn) ? fn.name : undefined, p) } };
+    return {
+      functionCallingConfig: { mode: "ANY", allowedFunctionNames: named(isRecord(fn) ? fn.name : undefined, p) },
+    };
   }
   if (choice.type === "allowed_tools" && isRecord(choice.allowed_tools)) {
     const at = choice.allowed_tools;
@@ -70,7 +91,11 @@ function parseToolChoice(choice: unknown, declared: Set<string>, names: ToolName
     const mode = at.mode === "required" ? "ANY" : "VALIDATED";
     return { functionCallingConfig: allowed.length ? { mode, allowedFunctionNames: allowed } : { mode } };
   }
-  throw invalidParam(`${param}.type`, `Unsupported '${param}.type': ${JSON.stringify(choice.type)}.`, "unsupported_parameter");
+  throw invalidParam(
+    `${param}.type`,
+    `Unsupported '${param}.type': ${JSON.stringify(choice.type)}.`,
+    "unsupported_parameter",
+  );
 }
 
 export function prepareTools(body: JsonObject, names: ToolNameMap, mode: SchemaMode): PreparedTools {
@@ -80,7 +105,8 @@ export function prepareTools(body: JsonObject, names: ToolNameMap, mode: SchemaM
   if (!isAbsent(body.web_search_options)) optRecord(body.web_search_options, "web_search_options");
 
   if (!isAbsent(body.tools)) {
-    if (!Array.isArray(body.tools)) throw invalidParam("tools", "Invalid type for 'tools': expected an array.", "invalid_type");
+    if (!Array.isArray(body.tools))
+      throw invalidParam("tools", "Invalid type for 'tools': expected an array.", "invalid_type");
     body.tools.forEach((tool, i) => {
       const p = `tools[${i}]`;
       if (!isRecord(tool)) throw invalidParam(p, `Invalid type for '${p}': expected an object.`, "invalid_type");
@@ -92,16 +118,19 @@ export function prepareTools(body: JsonObject, names: ToolNameMap, mode: SchemaM
       // Nested Chat Completions shape, or the flat Responses-style shape (Cursor).
       const nested = isRecord(tool.function);
       const spec = (nested ? tool.function : tool) as FunctionSpec;
-      if (!nested && tool.function !== undefined) throw invalidParam(`${p}.function`, `Invalid type for '${p}.function'.`, "invalid_type");
+      if (!nested && tool.function !== undefined)
+        throw invalidParam(`${p}.function`, `Invalid type for '${p}.function'.`, "invalid_type");
       const d = declaration(spec, nested ? `${p}.function` : p, names, mode);
-      if (declared.has(spec.name as string)) throw invalidParam(`${p}.function.name`, `Duplicate function name ${JSON.stringify(spec.name)}.`);
+      if (declared.has(spec.name as string))
+        throw invalidParam(`${p}.function.name`, `Duplicate function name ${JSON.stringify(spec.name)}.`);
       declared.add(spec.name as string);
       decls.push(d);
     });
   }
   const legacy = !isAbsent(body.functions);
   if (legacy) {
-    if (!Array.isArray(body.functions)) throw invalidParam("functions", "Invalid type for 'functions': expected an array.", "invalid_type");
+    if (!Array.isArray(body.functions))
+      throw invalidParam("functions", "Invalid type for 'functions': expected an array.", "invalid_type");
     body.functions.forEach((fn, i) => {
       if (!isRecord(fn)) throw invalidParam(`functions[${i}]`, `Invalid type for 'functions[${i}]'.`, "invalid_type");
       if (declared.has(fn.name as string)) return;
@@ -116,7 +145,8 @@ export function prepareTools(body: JsonObject, names: ToolNameMap, mode: SchemaM
 
   let toolConfig: GenerateContentRequest["toolConfig"];
   if (!isAbsent(body.tool_choice)) toolConfig = parseToolChoice(body.tool_choice, declared, names, "tool_choice");
-  else if (!isAbsent(body.function_call)) toolConfig = parseToolChoice(body.function_call, declared, names, "function_call");
+  else if (!isAbsent(body.function_call))
+    toolConfig = parseToolChoice(body.function_call, declared, names, "function_call");
 
   const out: PreparedTools = { legacyFunctions: legacy && isAbsent(body.tools) };
   if (tools.length) out.tools = tools;

@@ -1,4 +1,4 @@
-// Gemini usageMetadata → OpenAI usage (openai-compat.md 4.8): completion includes thoughts,
+// Gemini usageMetadata → OpenAI usage (docs/openai-mapping.md#usage): completion includes thoughts,
 // tool-use prompt tokens count as input, cached and reasoning tokens in the details.
 
 import type { GeminiUsageMetadata } from "../../gemini/types.ts";
@@ -28,8 +28,13 @@ export function toOpenAIUsage(u: GeminiUsageMetadata | undefined): OpenAIUsage {
 }
 
 /** Streams repeat cumulative usage; some chunks carry only trafficType. Keep the latest one with counts. */
-export function latestUsage(previous: GeminiUsageMetadata | undefined, next: GeminiUsageMetadata | undefined): GeminiUsageMetadata | undefined {
+export function latestUsage(
+  previous: GeminiUsageMetadata | undefined,
+  next: GeminiUsageMetadata | undefined,
+): GeminiUsageMetadata | undefined {
   if (!next) return previous;
-  const hasCounts = ["promptTokenCount", "candidatesTokenCount", "totalTokenCount", "thoughtsTokenCount"].some((k) => typeof next[k] === "number");
+  const hasCounts = ["promptTokenCount", "candidatesTokenCount", "totalTokenCount", "thoughtsTokenCount"].some(
+    (k) => typeof next[k] === "number",
+  );
   return hasCounts || !previous ? next : previous;
 }

@@ -26,11 +26,23 @@ const IGNORED = new Set([
 const ROLES = new Set(["user", "assistant", "system", "developer"]);
 
 const str = (v: unknown, param: string): string => {
-  if (typeof v !== "string") throw invalidParam(param, `Missing required parameter: '${param}' (a string).`, "missing_required_parameter");
+  if (typeof v !== "string")
+    throw invalidParam(param, `Missing required parameter: '${param}' (a string).`, "missing_required_parameter");
   return v;
 };
 
-const MIME_BY_EXT: Record<string, string> = { pdf: "application/pdf", txt: "text/plain", md: "text/markdown", csv: "text/csv", html: "text/html", json: "application/json", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp" };
+const MIME_BY_EXT: Record<string, string> = {
+  pdf: "application/pdf",
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  html: "text/html",
+  json: "application/json",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+};
 
 function part(p: unknown, param: string): JsonObject {
   if (!isRecord(p)) throw invalidParam(param, `Invalid type for '${param}': expected an object.`, "invalid_type");
@@ -42,13 +54,23 @@ function part(p: unknown, param: string): JsonObject {
     case "refusal":
       return { type: "text", text: str(p.refusal, `${param}.refusal`) };
     case "input_image": {
-      if (isAbsent(p.image_url) && !isAbsent(p.file_id)) throw invalidParam(`${param}.file_id`, "file_id is not supported; send image_url (a data URI or an http(s) URL).", "unsupported_parameter");
+      if (isAbsent(p.image_url) && !isAbsent(p.file_id))
+        throw invalidParam(
+          `${param}.file_id`,
+          "file_id is not supported; send image_url (a data URI or an http(s) URL).",
+          "unsupported_parameter",
+        );
       const url = str(p.image_url, `${param}.image_url`);
       return { type: "image_url", image_url: { url } };
     }
     case "input_file": {
       if (typeof p.file_url === "string") return { type: "file", file: { file_data: p.file_url } };
-      if (isAbsent(p.file_data)) throw invalidParam(`${param}.file_data`, "input_file needs file_data (file_id is not supported).", "unsupported_parameter");
+      if (isAbsent(p.file_data))
+        throw invalidParam(
+          `${param}.file_data`,
+          "input_file needs file_data (file_id is not supported).",
+          "unsupported_parameter",
+        );
       let data = str(p.file_data, `${param}.file_data`);
       if (!data.startsWith("data:")) {
         const ext = typeof p.filename === "string" ? (p.filename.split(".").pop() ?? "").toLowerCase() : "";
@@ -62,15 +84,22 @@ function part(p: unknown, param: string): JsonObject {
 
 function content(c: unknown, param: string): string | JsonObject[] {
   if (typeof c === "string") return c;
-  if (!Array.isArray(c)) throw invalidParam(param, `Invalid type for '${param}': expected a string or an array of content parts.`, "invalid_type");
+  if (!Array.isArray(c))
+    throw invalidParam(
+      param,
+      `Invalid type for '${param}': expected a string or an array of content parts.`,
+      "invalid_type",
+    );
   return c.map((p, i) => part(p, `${param}[${i}]`));
 }
 
-const textOf = (c: string | JsonObject[]): string => (typeof c === "string" ? c : c.map((p) => (typeof p.text === "string" ? p.text : "")).join(""));
+const textOf = (c: string | JsonObject[]): string =>
+  typeof c === "string" ? c : c.map((p) => (typeof p.text === "string" ? p.text : "")).join("");
 
 export function inputToMessages(input: unknown): JsonObject[] {
   if (typeof input === "string") return [{ role: "user", content: input }];
-  if (!Array.isArray(input)) throw invalidParam("input", "Invalid type for 'input': expected a string or an array of items.", "invalid_type");
+  if (!Array.isArray(input))
+    throw invalidParam("input", "Invalid type for 'input': expected a string or an array of items.", "invalid_type");
   const out: JsonObject[] = [];
   let assistant: { text: string; calls: JsonObject[] } | undefined;
   let signature: string | undefined;
@@ -90,7 +119,11 @@ export function inputToMessages(input: unknown): JsonObject[] {
     const type = isAbsent(item.type) && typeof item.role === "string" ? "message" : item.type;
     switch (type) {
       case "message": {
-        if (typeof item.role !== "string" || !ROLES.has(item.role)) throw invalidParam(`${p}.role`, `Invalid value for '${p}.role': ${JSON.stringify(item.role)}. Expected user, assistant, system or developer.`);
+        if (typeof item.role !== "string" || !ROLES.has(item.role))
+          throw invalidParam(
+            `${p}.role`,
+            `Invalid value for '${p}.role': ${JSON.stringify(item.role)}. Expected user, assistant, system or developer.`,
+          );
         const c = content(item.content, `${p}.content`);
         if (item.role === "assistant") {
           if (assistant?.calls.length) flush();
@@ -103,7 +136,14 @@ export function inputToMessages(input: unknown): JsonObject[] {
         return;
       }
       case "function_call": {
-        const call: JsonObject = { id: str(item.call_id, `${p}.call_id`), type: "function", function: { name: str(item.name, `${p}.name`), arguments: typeof item.arguments === "string" ? item.arguments : "{}" } };
+        const call: JsonObject = {
+          id: str(item.call_id, `${p}.call_id`),
+          type: "function",
+          function: {
+            name: str(item.name, `${p}.name`),
+            arguments: typeof item.arguments === "string" ? item.arguments : "{}",
+          },
+        };
         if (signature) call.extra_content = { google: { thought_signature: signature } };
         signature = undefined;
         assistant ??= { text: "", calls: [] };
@@ -114,15 +154,27 @@ export function inputToMessages(input: unknown): JsonObject[] {
         flush();
         const id = str(item.call_id, `${p}.call_id`);
         const o = item.output;
-        const text = typeof o === "string" ? o : Array.isArray(o) ? textOf(content(o, `${p}.output`)) : o === undefined ? "" : JSON.stringify(o);
+        const text =
+          typeof o === "string"
+            ? o
+            : Array.isArray(o)
+              ? textOf(content(o, `${p}.output`))
+              : o === undefined
+                ? ""
+                : JSON.stringify(o);
         out.push({ role: "tool", tool_call_id: id, content: text });
         return;
       }
       case "reasoning":
-        if (typeof item.encrypted_content === "string" && item.encrypted_content.length > 0) signature = item.encrypted_content;
+        if (typeof item.encrypted_content === "string" && item.encrypted_content.length > 0)
+          signature = item.encrypted_content;
         return;
       case "item_reference":
-        throw invalidParam(`${p}.type`, "item_reference is not supported: send the items themselves, or use previous_response_id.", "unsupported_parameter");
+        throw invalidParam(
+          `${p}.type`,
+          "item_reference is not supported: send the items themselves, or use previous_response_id.",
+          "unsupported_parameter",
+        );
     }
     if (typeof type === "string" && IGNORED.has(type)) return;
     throw invalidParam(`${p}.type`, `Invalid value for '${p}.type': ${JSON.stringify(item.type)}.`);

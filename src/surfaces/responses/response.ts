@@ -1,4 +1,4 @@
-// Blocks → Responses API output items and the `response` object (openai-compat.md 7.1), plus the
+// Blocks → Responses API output items and the `response` object (docs/openai-mapping.md#responses-api), plus the
 // chat-message form of an answer that previous_response_id replays.
 
 import type { GeminiUsageMetadata } from "../../gemini/types.ts";
@@ -43,7 +43,14 @@ export function messageItem(id: string, text: string, status: "in_progress" | "c
 }
 
 export function functionCallItem(id: string, b: ToolBlock, status: "in_progress" | "completed"): JsonObject {
-  return { type: "function_call", id, call_id: b.id, name: b.name, arguments: status === "completed" ? JSON.stringify(b.args) : "", status };
+  return {
+    type: "function_call",
+    id,
+    call_id: b.id,
+    name: b.name,
+    arguments: status === "completed" ? JSON.stringify(b.args) : "",
+    status,
+  };
 }
 
 /** Item id prefixes as OpenAI uses them; `suffix` keeps them unique within the response. */
@@ -62,14 +69,26 @@ export function toOutputItems(blocks: readonly Block[], base: ResponseBase): Jso
 }
 
 /** Finished status and incomplete_details from Gemini's finish reason. */
-export function statusOf(summary: Pick<BlockSummary, "finishReason" | "toolCalls">): { status: ResponseStatus; incomplete: JsonObject | null } {
+export function statusOf(summary: Pick<BlockSummary, "finishReason" | "toolCalls">): {
+  status: ResponseStatus;
+  incomplete: JsonObject | null;
+} {
   const r = mapFinishReason(summary.finishReason, { hasToolCalls: summary.toolCalls > 0 });
   if (r === "length") return { status: "incomplete", incomplete: { reason: "max_output_tokens" } };
   if (r === "content_filter") return { status: "incomplete", incomplete: { reason: "content_filter" } };
   return { status: "completed", incomplete: null };
 }
 
-export function responseObject(base: ResponseBase, fields: { status: ResponseStatus; output: JsonObject[]; usage: JsonObject | null; error?: JsonObject | null; incomplete?: JsonObject | null }): JsonObject {
+export function responseObject(
+  base: ResponseBase,
+  fields: {
+    status: ResponseStatus;
+    output: JsonObject[];
+    usage: JsonObject | null;
+    error?: JsonObject | null;
+    incomplete?: JsonObject | null;
+  },
+): JsonObject {
   const text = fields.output
     .filter((i) => i.type === "message")
     .flatMap((i) => (i.content as JsonObject[]).map((c) => (typeof c.text === "string" ? c.text : "")))
@@ -91,14 +110,28 @@ export function responseObject(base: ResponseBase, fields: { status: ResponseSta
 
 export function toResponse(summary: BlockSummary, base: ResponseBase): JsonObject {
   const { status, incomplete } = statusOf(summary);
-  return responseObject(base, { status, incomplete, output: toOutputItems(summary.blocks, base), usage: toResponsesUsage(summary.usage) });
+  return responseObject(base, {
+    status,
+    incomplete,
+    output: toOutputItems(summary.blocks, base),
+    usage: toResponsesUsage(summary.usage),
+  });
 }
 
 /** The answer as a chat assistant message (tool calls keep their signatures), for the stored history. */
 export function toHistoryMessage(blocks: readonly Block[]): JsonObject | undefined {
   const text = blocks.flatMap((b) => (b.kind === "text" ? [b.text] : [])).join("");
   const calls = blocks.flatMap((b) =>
-    b.kind === "tool" ? [{ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.args) }, ...(b.signature ? { extra_content: { google: { thought_signature: b.signature } } } : {}) }] : [],
+    b.kind === "tool"
+      ? [
+          {
+            id: b.id,
+            type: "function",
+            function: { name: b.name, arguments: JSON.stringify(b.args) },
+            ...(b.signature ? { extra_content: { google: { thought_signature: b.signature } } } : {}),
+          },
+        ]
+      : [],
   );
   if (!text && calls.length === 0) return undefined;
   return calls.length ? { role: "assistant", content: text, tool_calls: calls } : { role: "assistant", content: text };

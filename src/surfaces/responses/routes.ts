@@ -27,10 +27,17 @@ async function history(store: ResponseStore, id: string): Promise<JsonObject[]> 
   try {
     found = await store.load(id);
   } catch (error) {
-    throw new OpenAIError(503, `Stored responses are unavailable: ${(error as Error)?.message ?? error}`, { type: "server_error", code: "service_unavailable" });
+    throw new OpenAIError(503, `Stored responses are unavailable: ${(error as Error)?.message ?? error}`, {
+      type: "server_error",
+      code: "service_unavailable",
+    });
   }
   if (!found) {
-    throw new OpenAIError(400, `Previous response with id '${id}' not found (unknown, expired, or created with store: false).`, { type: "invalid_request_error", param: "previous_response_id", code: "previous_response_not_found" });
+    throw new OpenAIError(
+      400,
+      `Previous response with id '${id}' not found (unknown, expired, or created with store: false).`,
+      { type: "invalid_request_error", param: "previous_response_id", code: "previous_response_not_found" },
+    );
   }
   return found.messages;
 }
@@ -47,8 +54,18 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   const chat = toChatBody(req, req.model, past);
   const plan = await planChat(ctx, chat, signal, { reasoningOutput: "reasoning_content", includeThoughts: false });
 
-  const base: ResponseBase = { id: `resp_${hex()}`, created_at: Math.floor(Date.now() / 1000), model: req.model, echo: req.echo, encryptedReasoning: req.encryptedReasoning };
-  const blocks: BlockOptions = { toolNames: plan.toolNames, newToolId: () => `call_${hex()}`, signatureBlocks: req.encryptedReasoning };
+  const base: ResponseBase = {
+    id: `resp_${hex()}`,
+    created_at: Math.floor(Date.now() / 1000),
+    model: req.model,
+    echo: req.echo,
+    encryptedReasoning: req.encryptedReasoning,
+  };
+  const blocks: BlockOptions = {
+    toolNames: plan.toolNames,
+    newToolId: () => `call_${hex()}`,
+    signatureBlocks: req.encryptedReasoning,
+  };
   // Before the client sees the end, so its next request (tool results, previous_response_id) finds them.
   const remember = async (answer: readonly Block[], issued: [string, string][]): Promise<void> => {
     await ctx.signatures.save(issued);
@@ -78,7 +95,11 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
       beforeEnd: () => remember(writer.blocks(), writer.signatures()),
     });
   }
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, { signal, surface: "responses", record });
+  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
+    signal,
+    surface: "responses",
+    record,
+  });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await remember(summary.blocks, summary.signatures);

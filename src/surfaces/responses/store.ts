@@ -62,7 +62,11 @@ export function createResponseStore(storage: StorageLike, options: ResponseStore
         // Off the request's path: a slow sweep must not delay the answer.
         if (now() - lastSweep >= sweepEvery) {
           lastSweep = now();
-          entries.sweep().catch((error: unknown) => options.logger?.warn(`stored responses: sweep failed: ${(error as Error)?.message ?? error}`));
+          entries
+            .sweep()
+            .catch((error: unknown) =>
+              options.logger?.warn(`stored responses: sweep failed: ${(error as Error)?.message ?? error}`),
+            );
         }
       } catch (error) {
         options.logger?.warn(`stored responses: save failed: ${(error as Error)?.message ?? error}`);

@@ -1,4 +1,4 @@
-// Gemini chunks → Responses API SSE events (openai-compat.md 7.1): response.created →
+// Gemini chunks → Responses API SSE events (docs/openai-mapping.md#responses-api): response.created →
 // response.in_progress → per output item output_item.added → its part/delta/done events →
 // output_item.done, ending with response.completed (or response.incomplete); a failure after the
 // start is response.failed, never a silent end (Codex-style clients wait for the terminal event).
@@ -6,7 +6,17 @@
 import type { GenerateContentResponse } from "../../gemini/types.ts";
 import type { JsonObject } from "../../chat/values.ts";
 import { createBlockAssembler, type Block, type BlockEvent, type BlockOptions } from "../../chat/blocks.ts";
-import { functionCallItem, itemId, messageItem, outputText, reasoningItem, responseObject, statusOf, toResponsesUsage, type ResponseBase } from "./response.ts";
+import {
+  functionCallItem,
+  itemId,
+  messageItem,
+  outputText,
+  reasoningItem,
+  responseObject,
+  statusOf,
+  toResponsesUsage,
+  type ResponseBase,
+} from "./response.ts";
 
 export interface ResponsesStreamWriter {
   /** response.created + response.in_progress (once). */
@@ -37,7 +47,8 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
   let begun = false;
   let final: JsonObject | undefined;
 
-  const ev = (type: string, data: JsonObject): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  const ev = (type: string, data: JsonObject): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
   const opening = (): string => {
     if (begun) return "";
     begun = true;
@@ -58,21 +69,32 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
     if (b.kind === "text") {
       const item = messageItem(id, "", "in_progress");
       output.push(item);
-      return ev("response.output_item.added", { output_index: outputIndex, item }) + ev("response.content_part.added", { ...ref, content_index: 0, part: outputText("") });
+      return (
+        ev("response.output_item.added", { output_index: outputIndex, item }) +
+        ev("response.content_part.added", { ...ref, content_index: 0, part: outputText("") })
+      );
     }
     const item = functionCallItem(id, b, "in_progress");
     output.push(item);
-    return ev("response.output_item.added", { output_index: outputIndex, item }) + ev("response.function_call_arguments.delta", { ...ref, delta: JSON.stringify(b.args) });
+    return (
+      ev("response.output_item.added", { output_index: outputIndex, item }) +
+      ev("response.function_call_arguments.delta", { ...ref, delta: JSON.stringify(b.args) })
+    );
   };
 
   const onDelta = (index: number, text: string): string => {
     const it = items.get(index)!;
     const ref = { output_index: it.outputIndex, item_id: it.id };
-    if (it.kind === "text") return ev("response.output_text.delta", { ...ref, content_index: 0, delta: text, logprobs: [] });
+    if (it.kind === "text")
+      return ev("response.output_text.delta", { ...ref, content_index: 0, delta: text, logprobs: [] });
     let head = "";
     if (!it.summaryPart) {
       it.summaryPart = true;
-      head = ev("response.reasoning_summary_part.added", { ...ref, summary_index: 0, part: { type: "summary_text", text: "" } });
+      head = ev("response.reasoning_summary_part.added", {
+        ...ref,
+        summary_index: 0,
+        part: { type: "summary_text", text: "" },
+      });
     }
     return head + ev("response.reasoning_summary_text.delta", { ...ref, summary_index: 0, delta: text });
   };
@@ -85,11 +107,15 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
     if (b.kind === "thinking") {
       if (it.summaryPart) {
         const part = { type: "summary_text", text: b.text };
-        text += ev("response.reasoning_summary_text.done", { ...ref, summary_index: 0, text: b.text }) + ev("response.reasoning_summary_part.done", { ...ref, summary_index: 0, part });
+        text +=
+          ev("response.reasoning_summary_text.done", { ...ref, summary_index: 0, text: b.text }) +
+          ev("response.reasoning_summary_part.done", { ...ref, summary_index: 0, part });
       }
       item = reasoningItem(it.id, b, base.encryptedReasoning);
     } else if (b.kind === "text") {
-      text += ev("response.output_text.done", { ...ref, content_index: 0, text: b.text, logprobs: [] }) + ev("response.content_part.done", { ...ref, content_index: 0, part: outputText(b.text) });
+      text +=
+        ev("response.output_text.done", { ...ref, content_index: 0, text: b.text, logprobs: [] }) +
+        ev("response.content_part.done", { ...ref, content_index: 0, part: outputText(b.text) });
       item = messageItem(it.id, b.text, "completed");
     } else {
       item = functionCallItem(it.id, b, "completed");
@@ -118,10 +144,17 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
       const s = assembler.summary();
       const { status, incomplete } = statusOf(s);
       final = responseObject(base, { status, incomplete, output: [...output], usage: toResponsesUsage(s.usage) });
-      return head + tail + ev(status === "completed" ? "response.completed" : "response.incomplete", { response: final });
+      return (
+        head + tail + ev(status === "completed" ? "response.completed" : "response.incomplete", { response: final })
+      );
     },
     failed: (error) => {
-      const response = responseObject(base, { status: "failed", output: [...output], usage: toResponsesUsage(assembler.usage()), error });
+      const response = responseObject(base, {
+        status: "failed",
+        output: [...output],
+        usage: toResponsesUsage(assembler.usage()),
+        error,
+      });
       return opening() + ev("response.failed", { response });
     },
     final: () => final,
