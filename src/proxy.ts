@@ -15,6 +15,7 @@ import { createCredentialPool, type CredentialPool } from "./pool/pool.ts";
 import { createCredentialStore } from "./pool/store.ts";
 import { createSignatureStore } from "./surfaces/_signature-store.ts";
 import { createMediaFetcher } from "./surfaces/_media-fetch.ts";
+import { withResponseAbort } from "./http/client-abort.ts";
 import { readLegacyCredentialsFile } from "./legacy/credentials-file.ts";
 import { createLegacySync, type LegacySync } from "./legacy/sync.ts";
 import type { StorageLike } from "./storage/types.ts";
@@ -204,7 +205,8 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     hooks,
   };
   const app = createApp(ctx);
-  const fetch = (request: Request) => Promise.resolve(app.fetch(request));
+  // Follows the real client in every host, including srvx 0.8's early request.signal (nitro 3.0.0).
+  const fetch = (request: Request) => Promise.resolve(app.fetch(withResponseAbort(request)));
 
   return {
     fetch,
