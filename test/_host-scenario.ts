@@ -95,6 +95,19 @@ export function describeHostScenario(title: string, start: (fake: FakeGoogle) =>
       await refused.body?.cancel();
     });
 
+    it("serves the admin page and its login page at the mount path", async () => {
+      const auth = { authorization: basic(ADMIN.username, ADMIN.password) };
+      for (const path of ["/", ""]) {
+        const page = await fetch(`${host.proxyUrl}${path}`, { headers: auth });
+        expect(page.status, `GET ${host.proxyUrl}${path}`).toBe(200);
+        expect(page.headers.get("content-type")).toContain("text/html");
+        expect(await page.text()).toContain("/admin/ui/app.js");
+      }
+      const login = await fetch(`${host.proxyUrl}/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain("<form");
+    });
+
     it("cancels the upstream request when the client goes away", async () => {
       // A slow stream: 40 events 150 ms apart, so it could not finish within the wait below.
       fake.inject({
