@@ -45,7 +45,8 @@ function unsupported(ctx: Ctx, id: string, method: string): void {
 
 function listModels(ctx: Ctx): void {
   const all = MODELS.filter((m) => allowed(ctx, m));
-  const size = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
+  const max = ctx.env.state.options.maxModelsPageSize;
+  const size = Math.min(max, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
   const token = ctx.url.searchParams.get("pageToken");
   const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
   if (!Number.isInteger(start) || start < 0 || start > all.length)
