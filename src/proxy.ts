@@ -110,7 +110,12 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   const storage: StorageLike = resilient ?? given;
   const endpoints = resolveEndpoints(options.endpoints);
   const http = createHttpClient({ timeouts: resolved.requestTimeouts, httpProxy: options.httpProxy });
-  const codeAssist = createCodeAssistClient({ http, baseUrl: endpoints.codeAssist });
+  const catalogue = createModelCatalogue(options.models, { strict: options.strictModels === true });
+  const codeAssist = createCodeAssistClient({
+    http,
+    baseUrl: endpoints.codeAssist,
+    wireModel: (model) => catalogue.codeAssistId(model),
+  });
   const geminiApi = createGeminiApiClient({ http, baseUrl: endpoints.geminiApi });
   const oauth = { http, endpoints, client: options.oauthClient ?? GEMINI_CLI_OAUTH_CLIENT };
   // With a key, secrets are sealed before the driver sees them; the predecessor's file follows the pool.
@@ -184,7 +189,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     checkKey: createKeyChecker(resolved.authKeys),
     ready,
     dispatcher,
-    catalogue: createModelCatalogue(options.models),
+    catalogue,
     pool,
     geminiApi,
     logger,

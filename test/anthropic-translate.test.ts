@@ -51,9 +51,14 @@ describe("model names", () => {
   ])("%s → %s", (name, id) => {
     expect(mapAnthropicModel(name, options, catalogue).model?.id).toBe(id);
   });
-  it("unknown names and targets outside the catalogue resolve to nothing", () => {
+  it("unknown names resolve to nothing; Gemini targets outside the catalogue go to Google unless strict", () => {
     expect(mapAnthropicModel("gpt-4o", options, catalogue)).toEqual({ target: undefined });
-    expect(mapAnthropicModel("broken", options, catalogue)).toEqual({ target: "gemini-9-ultra" });
+    expect(mapAnthropicModel("broken", options, catalogue).model).toMatchObject({
+      id: "gemini-9-ultra",
+      listed: false,
+    });
+    const strict = createModelCatalogue(undefined, { strict: true });
+    expect(mapAnthropicModel("broken", options, strict)).toEqual({ target: "gemini-9-ultra" });
   });
 });
 

@@ -4,6 +4,7 @@ import {
   createModelCatalogue,
   DEFAULT_MODELS,
   inferModelInfo,
+  variantsFor,
   type ModelInfo,
 } from "../src/gemini/models.ts";
 import { clampThinking, type ThinkingWish } from "../src/gemini/thinking.ts";
@@ -24,13 +25,24 @@ describe("catalogue", () => {
       "gemini-2.5-flash-lite",
       "gemini-3-pro-preview",
       "gemini-3.1-pro-preview",
+      "gemini-3.1-pro-preview-customtools",
       "gemini-3-flash-preview",
+      "gemini-3-flash",
+      "gemini-3.5-flash",
+      "gemini-3.1-flash-lite",
+      "gemini-3.1-flash-lite-preview",
     ];
     for (const id of required) {
       expect(cat.ids()).toContain(id);
       for (const v of ["search", "nothinking", "maxthinking"]) expect(cat.ids()).toContain(`${id}-${v}`);
     }
-    expect(cat.ids()).toHaveLength(DEFAULT_MODELS.length * 4);
+    for (const id of ["gemma-4-31b-it", "gemma-4-26b-a4b-it"]) {
+      expect(cat.ids()).toContain(id);
+      expect(cat.ids()).toContain(`${id}-search`);
+      expect(cat.ids()).not.toContain(`${id}-nothinking`); // no thinking config for Gemma
+    }
+    const variants = DEFAULT_MODELS.reduce((n, m) => n + variantsFor(m).length, 0);
+    expect(cat.ids()).toHaveLength(DEFAULT_MODELS.length + variants);
     expect(cat.ids()).toBe(cat.ids()); // precomputed
   });
 
@@ -52,12 +64,52 @@ describe("catalogue", () => {
     expect(r && { id: r.id, variant: r.variant, upstream: r.upstream }).toEqual(want);
   });
 
-  it.each(["gpt-4o", "gemini-2.5-pro-turbo", "", "models/", "gemini-2.5-pro-search-search"])(
-    "unknown %j → undefined",
+  it.each(["gpt-4o", "claude-sonnet-4", "", "models/", "gemini-", "gemini-x y", "gemini-2.5-pro/../x"])(
+    "non-Gemini id %j → undefined",
     (id) => {
       expect(cat.resolve(id)).toBeUndefined();
     },
   );
+
+  it.each([
+    ["gemini-2.5-pro-turbo", { id: "gemini-2.5-pro-turbo", variant: undefined, upstream: "gemini-2.5-pro-turbo" }],
+    ["models/gemini-flash-latest", { id: "gemini-flash-latest", variant: undefined, upstream: "gemini-flash-latest" }],
+    [
+      "gemini-flash-latest-search",
+      { id: "gemini-flash-latest-search", variant: "search", upstream: "gemini-flash-latest" },
+    ],
+    ["Gemma-3-27b-IT", { id: "gemma-3-27b-it", variant: undefined, upstream: "gemma-3-27b-it" }],
+    [
+      "gemini-9-ultra-maxthinking",
+      { id: "gemini-9-ultra-maxthinking", variant: "maxthinking", upstream: "gemini-9-ultra" },
+    ],
+  ])("unknown %s goes to Google as is (unlisted)", (input, want) => {
+    const r = cat.resolve(input);
+    expect(r && { id: r.id, variant: r.variant, upstream: r.upstream }).toEqual(want);
+    expect(r?.listed).toBe(false);
+    expect(cat.resolve("gemini-2.5-pro")?.listed).toBe(true);
+  });
+
+  it("strict: only the catalogue and its variants resolve", () => {
+    const strict = createModelCatalogue(DEFAULT_MODELS, { strict: true });
+    expect(strict.strict).toBe(true);
+    expect(cat.strict).toBe(false);
+    for (const id of ["gemini-2.5-pro-turbo", "gemini-flash-latest", "gemma-3-27b-it", "gemini-2.5-pro-search-search"])
+      expect(strict.resolve(id)).toBeUndefined();
+    expect(strict.resolve("gemini-3.5-flash-search")?.upstream).toBe("gemini-3.5-flash");
+  });
+
+  it("Code Assist wire names: gemini-3.5-flash is gemini-3-flash there, other ids as they are", () => {
+    expect(cat.resolve("gemini-3.5-flash-nothinking")?.upstream).toBe("gemini-3.5-flash");
+    expect(cat.codeAssistId("gemini-3.5-flash")).toBe("gemini-3-flash");
+    expect(cat.codeAssistId("gemini-3-flash")).toBe("gemini-3-flash");
+    expect(cat.codeAssistId("gemini-2.5-pro")).toBe("gemini-2.5-pro");
+    expect(cat.codeAssistId("gemini-flash-latest")).toBe("gemini-flash-latest");
+    // A custom catalogue without it still sends the wire name Code Assist expects.
+    const custom = createModelCatalogue(["gemini-2.5-flash"]);
+    expect(custom.resolve("gemini-3.5-flash")?.base.thinking.kind).toBe("level");
+    expect(custom.codeAssistId("gemini-3.5-flash")).toBe("gemini-3-flash");
+  });
 
   it("is configurable: known ids, partial objects, unknown ids inferred, upstreamId", () => {
     const c = createModelCatalogue([
@@ -80,10 +132,12 @@ describe("catalogue", () => {
       canDisable: false,
       dynamic: true,
     });
-    expect(c.resolve("gemini-2.0-flash-nothinking")).toBeUndefined(); // no thinking → only -search
+    expect(c.ids()).not.toContain("gemini-2.0-flash-nothinking"); // no thinking → only -search
     expect(c.resolve("gemini-2.0-flash-search")?.upstream).toBe("gemini-2.0-flash");
     expect(c.resolve("gemini-3.5-flash-search")?.upstream).toBe("gemini-3-flash");
-    expect(c.resolve("gemini-3-pro-preview")).toBeUndefined();
+    expect(c.ids()).not.toContain("gemini-3-pro-preview");
+    expect(c.resolve("gemini-3-pro-preview")?.listed).toBe(false); // still sent to Google
+    expect(c.resolve("gemini-3-pro-preview")?.base.thinking).toEqual(model("gemini-3-pro-preview").thinking);
   });
 
   it.each([
@@ -106,15 +160,33 @@ describe("catalogue", () => {
       },
     ],
     [
-      "gemini-3.1-flash-lite-preview",
+      // A Gemini 3 model we do not know: only the levels every Gemini 3 model accepts.
+      "gemini-3.2-flash-lite-preview",
       {
         family: "gemini-3",
         tier: "flash-lite",
         preview: true,
-        thinking: { kind: "level", levels: ["minimal", "low", "medium", "high"], default: "high" },
+        thinking: { kind: "level", levels: ["low", "high"], default: "high" },
       },
     ],
-    ["gemma-4-31b-it", { family: "other", tier: "other", preview: false, thinking: { kind: "none" } }],
+    [
+      "gemini-2.5-flash-lite-preview-06-17",
+      {
+        family: "gemini-2.5",
+        tier: "flash-lite",
+        preview: true,
+        thinking: { kind: "budget", min: 512, max: 24576, canDisable: true, dynamic: true },
+      },
+    ],
+    ["gemma-5-9b-it", { family: "gemma-5", tier: "other", preview: false, thinking: { kind: "none" } }],
+    ["gemini-flash-latest", { family: "other", tier: "flash", preview: false, thinking: { kind: "none" } }],
+    ["gemini-2.5-flash-image", { family: "gemini-2.5", tier: "flash", preview: false, thinking: { kind: "none" } }],
+    ["gemini-3-pro-image-preview", { family: "gemini-3", tier: "pro", preview: true, thinking: { kind: "none" } }],
+    [
+      "gemini-2.5-flash-preview-tts",
+      { family: "gemini-2.5", tier: "flash", preview: true, thinking: { kind: "none" } },
+    ],
+    ["gemini-2.0-flash", { family: "gemini-2.0", tier: "flash", preview: false, thinking: { kind: "none" } }],
   ])("infers %s", (id, want) => {
     const m = inferModelInfo(id);
     expect({ family: m.family, tier: m.tier, preview: m.preview, thinking: m.thinking }).toEqual(want);
@@ -212,7 +284,7 @@ describe("clampThinking", () => {
       { effort: "xhigh", includeThoughts: true },
       { includeThoughts: true, thinkingLevel: "high" },
     ],
-    ["gemini-3.1-pro-preview", { effort: "medium" }, { thinkingLevel: "medium" }],
+    ["gemini-3.1-pro-preview", { effort: "medium" }, { thinkingLevel: "low" }],
     ["gemini-3.1-pro-preview", { effort: "minimal" }, { thinkingLevel: "low" }],
     ["gemini-3-flash-preview", { effort: "none" }, { thinkingLevel: "minimal" }],
     ["gemini-3-flash-preview", { effort: "medium" }, { thinkingLevel: "medium" }],

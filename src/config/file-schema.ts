@@ -259,6 +259,13 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "Model ids or objects",
   },
   {
+    key: "strict_models",
+    spec: bool,
+    option: "strictModels",
+    default: "false",
+    doc: "Refuse model ids outside `models`; false sends unknown gemini-*/gemma-* ids to Google",
+  },
+  {
     key: "oauth_client.client_id",
     spec: str,
     option: "oauthClient.clientId",

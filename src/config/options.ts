@@ -57,6 +57,11 @@ export interface GeminiProxyOptions {
   logger?: Logger | false;
   /** Model catalogue: ids or ModelInfo objects. Default: the built-in current models. */
   models?: readonly (string | (Partial<ModelInfo> & { id: string }))[];
+  /**
+   * Refuse model ids outside `models` (404 without asking Google). Default false: an unknown `gemini-*` or
+   * `gemma-*` id is sent to Google, which answers for it.
+   */
+  strictModels?: boolean;
   /** OAuth client for logins and refresh. Default: the Gemini CLI's public client. */
   oauthClient?: OAuthClient;
   /**

@@ -66,6 +66,7 @@ export interface DispatcherDeps {
 
 /** Errors that are the request's own fault: answered at once, no other credential tried. */
 const FINAL_KINDS = new Set(["invalid_request", "not_found"]);
+const ALL_KINDS: readonly Lease["kind"][] = ["oauth", "api_key"];
 /** Errors whose cooldown already keeps the credential out until it may serve again. */
 const COOLDOWN_KINDS = new Set(["rate_limited", "quota_exhausted"]);
 /** Wait before retrying Google's capacity error when it gives no hint. */
@@ -143,6 +144,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     kinds?: Lease["kind"][],
   ): Promise<DispatchResult<T>> {
     const { signal, record } = options;
+    let scope = kinds;
+    // A 404 from one kind of credential: the other kind was tried next; its failure to serve returns this.
+    let notFound: UpstreamError | undefined;
     const deadline = Date.now() + budgetMs;
     const tried = new Set<string>(); // broken for this request: never looped on
     const refreshed = new Set<string>();
@@ -155,9 +159,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (lastError && Date.now() >= deadline) break;
       let lease: Lease;
       try {
-        lease = await pool.lease(model, tried, kinds, prefer);
+        lease = await pool.lease(model, tried, scope, prefer);
       } catch (error) {
         if (!(error instanceof NoCredentialError)) throw error;
+        if (notFound) throw notFound;
         const wait = error.retryAfterMs;
         // Every credential is cooling: wait for the soonest if the budget allows, else 429.
         if (
@@ -191,6 +196,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         attempt.errorKind = error.kind;
         pool.report(lease, { error }, done);
         lastError = error;
+        if (error.kind === "not_found" && !notFound) {
+          // Code Assist and the Gemini API do not serve the same models: the other kind may know it.
+          const others = (scope ?? ALL_KINDS).filter((k) => k !== lease.kind && pool.hasKind(k));
+          if (others.length > 0) {
+            notFound = error;
+            scope = others;
+            continue;
+          }
+        }
         if (FINAL_KINDS.has(error.kind)) throw error;
         if (error.kind === "auth_expired" && !refreshed.has(lease.id)) {
           refreshed.add(lease.id);
@@ -210,7 +224,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     }
     if (lastError && COOLDOWN_KINDS.has(lastError.kind)) {
-      const unavailable = pool.unavailable(model, kinds);
+      const unavailable = pool.unavailable(model, scope);
       if (unavailable) throw cooling(unavailable, lastError);
     }
     throw lastError ?? new NoCredentialError(model, `No attempt was possible for ${model}`);

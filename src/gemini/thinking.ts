@@ -14,14 +14,14 @@
 //
 // Budget → level (Gemini 3): 0 → minimal, 1–1024 → low, 1025–8192 → medium, > 8192 → high, -1 → omitted
 // (the model's dynamic default). A wanted level the model lacks becomes the highest supported level not
-// above it, else the model's lowest (3 Pro: minimal → low, medium → low; 3.1 Pro: minimal → low).
+// above it, else the model's lowest (every 3 Pro, 3.1 included: minimal → low, medium → low).
 // Budget models: -1 stays -1 when the model thinks dynamically (else max); 0 becomes min when the model
 // cannot disable thinking; 0 < b < min becomes min (2.5 Flash-Lite: 1–511 → 512); b > max becomes max.
 // Precedence: an explicit budget/level (thinking_config) wins over reasoning_effort; on a budget model a
 // budget wins over a level and on a level model a level wins over a budget.
 
 import type { GeminiThinkingConfig } from "./types.ts";
-import type { ModelInfo } from "./models.ts";
+import type { ModelInfo } from "./model-info.ts";
 
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 

@@ -17,7 +17,9 @@ function projectOf(body: unknown): string | undefined {
 }
 
 export function usableModels(a: AccountState): string[] {
-  return MODELS.filter((m) => isChatModel(m) && (a.previewAccess || !needsPreviewAccess(m))).map((m) => m.id);
+  return MODELS.filter((m) => m.codeAssist && isChatModel(m) && (a.previewAccess || !needsPreviewAccess(m))).map(
+    (m) => m.id,
+  );
 }
 
 export function retrieveUserQuota(ctx: Ctx, a: AccountState, body: unknown): void {

@@ -68,7 +68,7 @@ function gate(ctx: Ctx, a: AccountState, project: unknown): GoogleError | undefi
 
 function modelFor(a: AccountState, id: unknown): ModelInfo | undefined {
   const m = typeof id === "string" ? MODELS.find((x) => x.id === id) : undefined;
-  if (!m || !isChatModel(m) || (needsPreviewAccess(m) && !a.previewAccess)) return undefined;
+  if (!m || !m.codeAssist || !isChatModel(m) || (needsPreviewAccess(m) && !a.previewAccess)) return undefined;
   return m;
 }
 
@@ -112,7 +112,7 @@ function countTokens(ctx: Ctx, a: AccountState, body: Record<string, unknown>): 
     typeof field(request, "model") === "string" ? (field(request, "model") as string) : undefined,
   );
   if (!isObject(request)) return sendGoogleError(ctx, invalidArgument());
-  if (!model || !isChatModel(model) || (needsPreviewAccess(model) && !a.previewAccess))
+  if (!model || !model.codeAssist || !isChatModel(model) || (needsPreviewAccess(model) && !a.previewAccess))
     return sendGoogleError(ctx, notFound());
   const err = validateContents(request.contents, "CountTokensRequest");
   if (err) return sendGoogleError(ctx, err);

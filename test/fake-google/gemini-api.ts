@@ -7,7 +7,7 @@ import { embed, DEFAULT_EMBEDDING_DIMS } from "./embed.ts";
 import { promptChars, tokensFor } from "./generate.ts";
 import { runGenerate } from "./generate-handler.ts";
 import { field, isObject, sendJson, type Ctx } from "./http-util.ts";
-import { findModel, isChatModel, MODELS, type ModelInfo } from "./models.ts";
+import { findModel, isChatModel, MODELS, thinks, type ModelInfo } from "./models.ts";
 import { partsOf, validateContents } from "./validate.ts";
 
 const CHAT_METHODS = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"];
@@ -15,7 +15,7 @@ const EMBED_METHODS = ["embedContent", "countTextTokens", "countTokens", "asyncB
 
 function allowed(ctx: Ctx, m: ModelInfo): boolean {
   const models = ctx.env.state.apiKeys.get(ctx.record.apiKey ?? "")?.models;
-  return !models || models.includes(m.id);
+  return m.api && (!models || models.includes(m.id));
 }
 
 function describe(m: ModelInfo): Record<string, unknown> {
@@ -29,7 +29,8 @@ function describe(m: ModelInfo): Record<string, unknown> {
     outputTokenLimit: m.outputTokenLimit,
     supportedGenerationMethods: chat ? CHAT_METHODS : EMBED_METHODS,
   };
-  if (chat) Object.assign(out, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true });
+  if (chat) Object.assign(out, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 });
+  if (thinks(m)) out.thinking = true;
   return out;
 }
 
@@ -44,7 +45,8 @@ function unsupported(ctx: Ctx, id: string, method: string): void {
 
 function listModels(ctx: Ctx): void {
   const all = MODELS.filter((m) => allowed(ctx, m));
-  const size = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
+  const max = ctx.env.state.options.maxModelsPageSize;
+  const size = Math.min(max, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
   const token = ctx.url.searchParams.get("pageToken");
   const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
   if (!Number.isInteger(start) || start < 0 || start > all.length)

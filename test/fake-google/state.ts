@@ -106,6 +106,7 @@ export function createState(options: FakeGoogleOptions): State {
       accessTokenTtlSec: options.accessTokenTtlSec ?? 3599,
       strictFreeTierProject: options.strictFreeTierProject ?? true,
       requireProjectForFreeTier: options.requireProjectForFreeTier ?? false,
+      maxModelsPageSize: options.maxModelsPageSize ?? 1000,
     },
     accounts: new Map(),
     clients,

@@ -49,6 +49,8 @@ export interface FakeGoogleOptions {
   strictFreeTierProject?: boolean;
   /** Free-tier generate calls without `project` → 403 (default false: the managed project is implied). */
   requireProjectForFreeTier?: boolean;
+  /** Largest page `models.list` serves, whatever `pageSize` asks (Google: 1000; "may return fewer"). */
+  maxModelsPageSize?: number;
 }
 
 export interface FakeRequestRecord {

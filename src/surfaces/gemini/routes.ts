@@ -16,6 +16,7 @@ import { NativeError } from "./failure.ts";
 import { observed, streamClosed } from "../_stream-record.ts";
 import { validateNativeGenerate } from "./validate.ts";
 import { toNativeModel } from "./models.ts";
+import { googleModels, idOfGoogleModel } from "../_google-models.ts";
 
 /** Gemini API methods served only with a pooled API key (Code Assist cannot do them). */
 const API_KEY_ACTIONS = new Set([
@@ -180,17 +181,24 @@ function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Respo
 export function registerGeminiRoutes(app: H3, ctx: AppContext): void {
   app.get(
     "/v1beta/models",
-    wrap(ctx, () =>
-      FastResponse.json({ models: ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!)) }),
-    ),
+    wrap(ctx, async () => {
+      const ours = ctx.catalogue.ids().map((id) => toNativeModel(ctx.catalogue.resolve(id)!));
+      // Then what Google lists for the pooled API keys, as Google describes it.
+      const known = new Set(ours.map((m) => m.name));
+      const google = (await googleModels(ctx)).filter((m) => !known.has(m.name));
+      return FastResponse.json({ models: [...ours, ...google] });
+    }),
   );
   app.get(
     "/v1beta/models/:model",
-    wrap(ctx, (event) => {
+    wrap(ctx, async (event) => {
       const id = decodeURIComponent(getRouterParam(event, "model") ?? "");
       const model = ctx.catalogue.resolve(id);
-      if (!model) return json(googleError(404, `models/${id} is not found for API version v1beta`));
-      return FastResponse.json(toNativeModel(model));
+      if (model?.listed) return FastResponse.json(toNativeModel(model));
+      const bare = id.replace(/^models\//, "");
+      const entry = (await googleModels(ctx)).find((m) => idOfGoogleModel(m) === bare);
+      if (!entry) return json(googleError(404, `models/${id} is not found for API version v1beta`));
+      return FastResponse.json(entry);
     }),
   );
   app.post(

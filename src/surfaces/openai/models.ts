@@ -9,8 +9,14 @@ export interface OpenAIModel {
   owned_by: string;
 }
 
-export function toOpenAIModelList(catalogue: ModelCatalogue, created: number): { object: "list"; data: OpenAIModel[] } {
-  return { object: "list", data: catalogue.ids().map((id) => ({ id, object: "model", created, owned_by: "google" })) };
+/** The catalogue (variants included), then `extra` ids (Google's list for the pooled keys) not already in it. */
+export function toOpenAIModelList(
+  catalogue: ModelCatalogue,
+  created: number,
+  extra: readonly string[] = [],
+): { object: "list"; data: OpenAIModel[] } {
+  const ids = [...new Set([...catalogue.ids(), ...extra])];
+  return { object: "list", data: ids.map((id) => ({ id, object: "model", created, owned_by: "google" })) };
 }
 
 /** One model, with informative extra keys clients ignore or display. */

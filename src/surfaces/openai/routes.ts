@@ -14,6 +14,7 @@ import { planChat } from "../_chat-plan.ts";
 import { openAIFailure } from "./failure.ts";
 import { streamChat } from "./stream-response.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
+import { chatModelsOf, googleModels, idOfGoogleModel } from "../_google-models.ts";
 
 /** `created` of every model object: a fixed date, so model lists are stable across restarts. */
 const MODELS_CREATED = 1_750_000_000;
@@ -57,15 +58,23 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   return FastResponse.json(completion, { headers: { "x-request-id": record.id } });
 }
 
-function listModels(ctx: AppContext): Response {
-  return FastResponse.json(toOpenAIModelList(ctx.catalogue, MODELS_CREATED));
+async function listModels(ctx: AppContext): Promise<Response> {
+  const google = chatModelsOf(ctx, await googleModels(ctx)).map(idOfGoogleModel);
+  return FastResponse.json(toOpenAIModelList(ctx.catalogue, MODELS_CREATED, google));
 }
 
-function getModel(event: H3Event, ctx: AppContext): Response {
+async function getModel(event: H3Event, ctx: AppContext): Promise<Response> {
   const id = decodeURIComponent(getRouterParam(event, "id") ?? "").replace(/\/+$/, "");
   const model = ctx.catalogue.resolve(id);
-  if (!model) throw modelNotFound(id);
-  return FastResponse.json(toOpenAIModel(model, MODELS_CREATED));
+  // Ids outside the catalogue exist when Google lists them for the pooled keys.
+  const google = model && !model.listed ? await googleModels(ctx) : [];
+  const entry = google.find((e) => idOfGoogleModel(e) === model?.id);
+  if (!model || (!model.listed && !entry)) throw modelNotFound(id);
+  const out = toOpenAIModel(model, MODELS_CREATED);
+  if (entry?.displayName) out.display_name = entry.displayName;
+  if (typeof entry?.inputTokenLimit === "number") out.context_length = entry.inputTokenLimit;
+  if (typeof entry?.outputTokenLimit === "number") out.max_output_tokens = entry.outputTokenLimit;
+  return FastResponse.json(out);
 }
 
 export function registerOpenAIRoutes(app: H3, ctx: AppContext): void {
