@@ -136,11 +136,14 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
   const flushNow = async () => {
     // Seal first: the segment holds exactly the records summed in `pending` (both change in record()).
     const segment = journal?.rotate();
-    if (pending.size) waiting.push({ segment, buckets: pending });
+    const unjournaled = waiting.find((batch) => !batch.segment);
+    if (pending.size && !segment && unjournaled)
+      for (const [bucket, dims] of pending)
+        for (const [dimension, fields] of Object.entries(dims)) add(unjournaled.buckets, bucket, dimension, fields);
+    else if (pending.size) waiting.push({ segment, buckets: pending });
     else if (segment) await journal!.remove(segment);
     pending = new Map();
-    if (waiting.length === 0) return;
-    const keep = journal ? await journal.present() : new Set<string>();
+    const keep = journal && waiting.length ? await journal.present() : new Set<string>();
     for (const batch of waiting) {
       for (const [bucket, dims] of batch.buckets) {
         try {
