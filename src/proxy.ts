@@ -31,6 +31,8 @@ import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
 import { defaultUsageStore } from "./usage/redis-store.ts";
 import { createCoordinator } from "./storage/coordination/index.ts";
 import { createResilientStorage } from "./storage/redis-resilience.ts";
+import { atomicFsBaseOf, privateDir } from "./storage/atomic-fs.ts";
+import { createUsageJournal } from "./usage/journal.ts";
 
 /** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
@@ -162,7 +164,12 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     })());
 
   const usageStore = options.usage?.store ?? defaultUsageStore(storage, coordinator);
-  const usage = createProxyUsage({ store: usageStore, retentionDays: resolved.usage.retentionDays, logger });
+  // fs storage: every counted request is journaled before its response ends (redis adds atomically, memory can't outlive a crash).
+  const fsBase = options.usage?.store ? undefined : atomicFsBaseOf(given);
+  const journal = fsBase
+    ? createUsageJournal(privateDir(fsBase, "usage-journal"), (message) => logger.warn(message))
+    : undefined;
+  const usage = createProxyUsage({ store: usageStore, retentionDays: resolved.usage.retentionDays, logger, journal });
   const hooks = createHookRunner(options.hooks, logger);
   pool.on("request:attempt", (event) => usage.metrics.attempt(event));
   let usageLogging: UsageLogging | undefined;
@@ -170,8 +177,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   let closing: Promise<void> | undefined;
   const inflight = { count: 0 };
   const requestLog = (logger.withTag?.("http") ?? logger) as Logger;
-  const finish = (record: RequestRecord, status?: number) => {
-    if (record.finished) return;
+  // Returns the journal write to await before the response's last byte (fs storage), if any.
+  const finish = (record: RequestRecord, status?: number): Promise<void> | undefined => {
+    if (record.finished) return undefined;
     record.finished = true;
     inflight.count--;
     record.endedAt = Date.now();
@@ -180,8 +188,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     requestLog.info(
       `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
     );
-    usage.record(record);
+    const journaled = usage.record(record);
     if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
+    return journaled;
   };
 
   const ctx: AppContext = {

@@ -93,7 +93,7 @@ export function createApp(ctx: AppContext): H3 {
       status = (error as { status?: number }).status ?? 500;
       throw error;
     } finally {
-      if (!record.deferred) ctx.finish(record, status);
+      if (!record.deferred) await ctx.finish(record, status); // journaled before the body goes out
     }
   });
 

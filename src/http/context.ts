@@ -39,8 +39,8 @@ export interface AppContext {
   signatures: SignatureStore;
   /** Fetches http(s) image/file URLs with the SSRF guard (OpenAI surface). */
   media: MediaFetcher;
-  /** Finish a request record exactly once (ledger, hooks, request log). */
-  finish: (record: RequestRecord, status?: number) => void;
+  /** Finish a request record exactly once (ledger, hooks, request log); await the result before the response's end (usage journal). */
+  finish: (record: RequestRecord, status?: number) => Promise<void> | undefined;
   /** Usage ledger and Prometheus counters. */
   usage: ProxyUsage;
   /** Host hooks (`onRequestStart` runs in the app middleware, `onRequestEnd` in finish). */

@@ -69,7 +69,7 @@ export async function streamBlocks(input: BlockStreamInput): Promise<Response> {
     headers: { ...SSE_HEADERS, "x-request-id": record.id, ...input.headers },
     onClose: (outcome, error) => {
       if (outcome === "cancelled") cancel.abort(); // the client went away: stop the upstream call too
-      closed(outcome, error);
+      return closed(outcome, error);
     },
   });
 }

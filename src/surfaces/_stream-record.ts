@@ -16,11 +16,14 @@ export async function* observed(
   }
 }
 
-/** An `onClose` for streamResponse: outcome and error class on the record, then finish it (status 200: headers went out). */
+/**
+ * An `onClose` for streamResponse: outcome and error class on the record, then finish it (status 200:
+ * headers went out). Returns the journal write that streamResponse awaits before the last event.
+ */
 export function streamClosed(ctx: AppContext, record: RequestRecord, errorClassOf: (error: unknown) => string) {
-  return (outcome: "done" | "error" | "cancelled", error?: unknown): void => {
+  return (outcome: "done" | "error" | "cancelled", error?: unknown): Promise<void> | undefined => {
     record.outcome = outcome === "done" ? "success" : outcome === "cancelled" ? "cancelled" : "error";
     if (error) record.errorClass = errorClassOf(error);
-    ctx.finish(record, 200);
+    return ctx.finish(record, 200);
   };
 }

@@ -17,8 +17,8 @@ export interface StreamResponseOptions<T> {
   keepAlive?: string;
   keepAliveMs?: number;
   headers: Record<string, string>;
-  /** Called once when the stream is over (finished, failed, or cancelled). */
-  onClose?: (outcome: "done" | "error" | "cancelled", error?: unknown) => void;
+  /** Called once when the stream is over (finished, failed, or cancelled); a returned promise is awaited before the last event is sent. */
+  onClose?: (outcome: "done" | "error" | "cancelled", error?: unknown) => Promise<void> | undefined | void;
 }
 
 /**
@@ -33,10 +33,10 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
   let closed = false;
   let pumping = false;
   const finish = (outcome: "done" | "error" | "cancelled", error?: unknown) => {
-    if (closed) return;
+    if (closed) return undefined;
     closed = true;
     if (timer) clearInterval(timer);
-    options.onClose?.(outcome, error);
+    return options.onClose?.(outcome, error);
   };
 
   const readable: Readable = new Readable({
@@ -61,8 +61,8 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
         if (closed) return;
         if (done) {
           const tail = options.epilogue?.();
+          await finish("done"); // the usage record is durable before the last event goes out
           if (tail) readable.push(tail);
-          finish("done");
           readable.push(null);
           return;
         }
@@ -73,8 +73,8 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
     } catch (error) {
       if (closed) return;
       const text = options.onError(error);
+      await finish("error", error);
       if (text) readable.push(text);
-      finish("error", error);
       readable.push(null);
     } finally {
       pumping = false;

@@ -13,14 +13,15 @@ import {
   type SeriesBy,
   type UsageSeries,
 } from "./report.ts";
+import type { UsageJournal } from "./journal.ts";
 import type { UsageStore } from "./store.ts";
 
 const HOUR = 3_600_000;
 
 /** The usage ledger of a proxy (`proxy.usage`): summaries, series, exports, reset. */
 export interface ProxyUsage {
-  /** Counts a finished request (called by the proxy; hosts rarely need it). */
-  record(record: RequestRecord): void;
+  /** Counts a finished request (called by the proxy; hosts rarely need it). With the usage journal (fs storage), resolves once the record is journaled. */
+  record(record: RequestRecord): Promise<void> | undefined;
   /** The predecessor's per-model totals over the kept days (or the last `days`). */
   summary(days?: number): Promise<Record<string, PredecessorModelUsage>>;
   /** Requests, tokens and errors per hour for the last `hours`, one series per model, key or credential. */
@@ -42,6 +43,7 @@ export function createProxyUsage(options: {
   retentionDays: number;
   logger: Logger;
   flushIntervalMs?: number;
+  journal?: UsageJournal;
 }): ProxyUsage {
   const ledger = createUsageLedger(options);
   const metrics = createMetrics();
@@ -53,8 +55,8 @@ export function createProxyUsage(options: {
     ledger,
     metrics,
     record(record) {
-      ledger.record(record);
       metrics.observe(record);
+      return ledger.record(record);
     },
     async summary(days) {
       const from = days ? Date.now() - days * 86_400_000 : 0;

@@ -90,7 +90,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const closed = streamClosed(ctx, record, errorClassOf);
   const onClose: typeof closed = (outcome, error) => {
     if (outcome === "cancelled") cancel.abort();
-    closed(outcome, error);
+    return closed(outcome, error);
   };
   const alt = new URL(event.req.url).searchParams.get("alt");
   if (alt === "sse") {

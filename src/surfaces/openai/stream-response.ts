@@ -94,7 +94,7 @@ export async function streamChat({ ctx, record, plan, response, clientSignal }: 
       onClose: (outcome, error) => {
         // The client went away: stop the upstream call too (also while still waiting for its first chunk).
         if (outcome === "cancelled") cancel.abort();
-        closed(outcome, error);
+        return closed(outcome, error);
       },
     },
   );
