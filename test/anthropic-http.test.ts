@@ -76,7 +76,19 @@ const CORPUS: [string, unknown, number][] = [
   ["messages is an object", { ...ok, messages: { role: "user", content: "x" } }, 400],
   ["empty messages", { ...ok, messages: [] }, 400],
   ["message is a string", { ...ok, messages: ["hi"] }, 400],
-  ["system role in messages", { ...ok, messages: [{ role: "system", content: "x" }] }, 400],
+  [
+    "unknown block type in a system message",
+    {
+      ...ok,
+      messages: [
+        { role: "user", content: "x" },
+        { role: "system", content: [{ type: "image", source: { type: "url", url: "https://a.test/x.png" } }] },
+      ],
+    },
+    400,
+  ],
+  ["system message content is a number", { ...ok, messages: [{ role: "system", content: 5 }] }, 400],
+  ["tool role in messages", { ...ok, messages: [{ role: "tool", content: "x" }] }, 400],
   ["content is a number", { ...ok, messages: [{ role: "user", content: 5 }] }, 400],
   ["only an empty text", user({ type: "text", text: "" }), 400],
   ["block is a string", user("hi"), 400],
@@ -230,7 +242,10 @@ describeMatrix(
       const failed = parseSse(await res.text());
       expect(failed.at(-1)).toEqual({
         event: "error",
-        data: { type: "error", error: { type: "overloaded_error", message: expect.any(String) } },
+        data: {
+          type: "error",
+          error: { type: "overloaded_error", message: expect.any(String), details: { error_code: "overloaded" } },
+        },
       });
       expect(failed.some((e) => e.event === "message_stop")).toBe(false);
     });

@@ -7,13 +7,13 @@ import { toAnthropicMessage, toAnthropicUsage } from "../src/surfaces/anthropic/
 import { createAnthropicStream } from "../src/surfaces/anthropic/stream.ts";
 import { createModelCatalogue } from "../src/gemini/models.ts";
 import type { GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/surfaces/openai/errors.ts";
-import { parseChatRequest } from "../src/surfaces/openai/request.ts";
+import { ChatError } from "../src/chat/errors.ts";
+import { toGeminiRequest } from "../src/chat/to-gemini.ts";
 import { collectBlocks } from "../src/chat/blocks.ts";
 
 const catalogue = createModelCatalogue();
 const gemini = (body: Record<string, unknown>, model = "gemini-2.5-flash") =>
-  parseChatRequest(parseAnthropicRequest(body, model).chat, { catalogue }).request;
+  toGeminiRequest(parseAnthropicRequest(body, catalogue.resolve(model)!).chat).request;
 const base = { model: "gemini-2.5-flash", max_tokens: 100 };
 let n = 0;
 const blocks = (signatureBlocks = false) => ({
@@ -175,17 +175,17 @@ describe("request → Gemini", () => {
     ).toEqual(config);
   });
 
-  it("sampling fields and stop sequences", () => {
-    expect(
-      gemini({
-        ...base,
-        temperature: 0.2,
-        top_p: 0.9,
-        top_k: 40,
-        stop_sequences: ["END"],
-        messages: [{ role: "user", content: "x" }],
-      }).generationConfig,
-    ).toEqual({ temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 100, stopSequences: ["END"] });
+  it("sampling fields; stop sequences stay with the proxy (it reports which one matched)", () => {
+    const body = {
+      ...base,
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ["END", ""],
+      messages: [{ role: "user", content: "x" }],
+    };
+    expect(gemini(body).generationConfig).toEqual({ temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 100 });
+    expect(parseAnthropicRequest(body, catalogue.resolve("gemini-2.5-flash")!).stopSequences).toEqual(["END"]);
   });
 
   it("malformed fields throw 400s naming the Anthropic path", () => {
@@ -201,14 +201,14 @@ describe("request → Gemini", () => {
               },
             ],
           },
-          "gemini-2.5-flash",
+          catalogue.resolve("gemini-2.5-flash")!,
         );
       } catch (error) {
         return error;
       }
-    })() as OpenAIError;
-    expect(e).toBeInstanceOf(OpenAIError);
-    expect(e).toMatchObject({ status: 400, param: "messages[0].content[0].source.data" });
+    })() as ChatError;
+    expect(e).toBeInstanceOf(ChatError);
+    expect(e).toMatchObject({ kind: "invalid_request", param: "messages[0].content[0].source.data" });
   });
 });
 
@@ -317,7 +317,7 @@ describe("blocks and events", () => {
   });
 
   it("malformed calls and unfinished streams are errors, not answers", () => {
-    expect(() => collectBlocks(chunk([], "MALFORMED_FUNCTION_CALL"), blocks())).toThrow(OpenAIError);
+    expect(() => collectBlocks(chunk([], "MALFORMED_FUNCTION_CALL"), blocks())).toThrow(ChatError);
     const w = createAnthropicStream({ id: "m", model: "c", blocks: blocks() });
     w.push(chunk([{ text: "partial" }]));
     expect(() => w.finish()).toThrow(/without a finish reason/);

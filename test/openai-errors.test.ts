@@ -63,18 +63,19 @@ describe("fromUpstreamError", () => {
       },
     ],
     [
-      "validation required → 503",
-      up({ kind: "validation_required", status: 403 }),
+      "validation required → 403 permission_error with Google's reason and the link (retrying cannot help)",
+      up({ kind: "validation_required", status: 403, link: "https://accounts.google.com/verify" }),
       {},
       {
-        status: 503,
+        status: 403,
         headers: undefined,
         body: {
           error: {
-            message: "No usable upstream credential (validation_required): boom",
-            type: "server_error",
+            message:
+              "The upstream Google account must be verified by its owner: boom (https://accounts.google.com/verify)",
+            type: "permission_error",
             param: null,
-            code: "service_unavailable",
+            code: "validation_required",
           },
         },
       },

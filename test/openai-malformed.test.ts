@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { ChatError } from "../src/chat/errors.ts";
+import { toOpenAIError } from "../src/surfaces/openai/failure.ts";
 import { parseChatRequest } from "../src/surfaces/openai/request.ts";
 
 const catalogue = createModelCatalogue();
@@ -263,8 +264,9 @@ describe("malformed requests → 4xx OpenAI errors naming the param", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(OpenAIError);
-    const e = err as OpenAIError;
+    // The parser throws the core's ChatError; the surface's failure.ts gives it OpenAI's shape.
+    expect(err).toBeInstanceOf(ChatError);
+    const e = toOpenAIError(err);
     expect({ status: e.status, param: e.param, type: e.type }).toEqual({
       status,
       param,

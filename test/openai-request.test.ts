@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import {
-  collectMediaUrls,
-  collectToolCallIds,
-  parseChatRequest,
-  type ChatRequestOptions,
-} from "../src/surfaces/openai/request.ts";
+import { parseChatRequest, parseOpenAIChat, type ChatRequestOptions } from "../src/surfaces/openai/request.ts";
+import { mediaUrls } from "../src/chat/media.ts";
+import { callIdsToLoad } from "../src/chat/signatures.ts";
 
 const catalogue = createModelCatalogue();
 const HI = [{ role: "user", parts: [{ text: "hi" }] }];
@@ -43,12 +40,16 @@ describe("messages → contents", () => {
       { systemInstruction: { parts: [{ text: "A\n\nB" }] }, contents: HI },
     ],
     [
-      "mid-conversation system → user text, merged",
+      "mid-conversation system → marked user text at its position, merged",
       [
         { role: "user", content: "hi" },
         { role: "system", content: "be brief" },
       ],
-      { contents: [{ role: "user", parts: [{ text: "hi" }, { text: "be brief" }] }] },
+      {
+        contents: [
+          { role: "user", parts: [{ text: "hi" }, { text: "<system-instruction>\nbe brief\n</system-instruction>" }] },
+        ],
+      },
     ],
     [
       "lone system message becomes the user turn",
@@ -582,9 +583,9 @@ describe("generation config", () => {
     ["max_tokens", { max_tokens: 10 }, { maxOutputTokens: 10 }],
     ["stop string", { stop: "END" }, { stopSequences: ["END"] }],
     [
-      "stop array, empties dropped, capped at 16",
-      { stop: ["", ...Array.from({ length: 20 }, (_, i) => `s${i}`)] },
-      { stopSequences: Array.from({ length: 16 }, (_, i) => `s${i}`) },
+      "stop array, empties dropped, up to Gemini's 5",
+      { stop: ["", ...Array.from({ length: 5 }, (_, i) => `s${i}`)] },
+      { stopSequences: Array.from({ length: 5 }, (_, i) => `s${i}`) },
     ],
     ["n > 1 non-streaming", { n: 3 }, { candidateCount: 3 }],
     ["logprobs + top_logprobs", { logprobs: true, top_logprobs: 5 }, { responseLogprobs: true, logprobs: 5 }],
@@ -728,8 +729,9 @@ describe("plan", () => {
   });
 });
 
-describe("collectors", () => {
+describe("collectors (on the neutral request)", () => {
   const body = {
+    model: "gemini-2.5-flash",
     messages: [
       {
         role: "user",
@@ -742,16 +744,24 @@ describe("collectors", () => {
           { type: "image_url", image_url: { url: "https://www.youtube.com/watch?v=x" } },
         ],
       },
-      { role: "assistant", tool_calls: [{ id: "call_1" }, { id: "fc_2" }, null, { id: 3 }] },
-      null,
-      "junk",
+      {
+        role: "assistant",
+        tool_calls: [
+          { id: "call_1", function: { name: "f" } },
+          { id: "fc_2", function: { name: "f" } },
+          { id: "fc_3", function: { name: "f" }, extra_content: { google: { thought_signature: "S" } } },
+          { function: { name: "f" } },
+        ],
+      },
     ],
   };
-  it("collectMediaUrls", () =>
-    expect(collectMediaUrls(body)).toEqual(["https://a.test/1.png", "http://a.test/2.png", "https://a.test/doc.pdf"]));
-  it("collectToolCallIds", () => expect(collectToolCallIds(body)).toEqual(["call_1", "fc_2"]));
-  it.each([null, 1, "x", {}, { messages: "x" }, { messages: [{ content: 5 }] }])("safe on %j", (garbage) => {
-    expect(collectMediaUrls(garbage)).toEqual([]);
-    expect(collectToolCallIds(garbage)).toEqual([]);
-  });
+  const { chat } = parseOpenAIChat(body, catalogue);
+  it("media URLs to fetch, each with the path of its first part", () =>
+    expect([...mediaUrls(chat)]).toEqual([
+      ["https://a.test/1.png", "messages[0].content[0].image_url.url"],
+      ["http://a.test/2.png", "messages[0].content[1].image_url"],
+      ["https://a.test/doc.pdf", "messages[0].content[3].file.file_data"],
+    ]));
+  it("call ids whose signature only the store has", () =>
+    expect(callIdsToLoad(chat.turns)).toEqual(["call_1", "fc_2"]));
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GeminiCandidate, GeminiPart, GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { toOpenAIError } from "../src/surfaces/openai/failure.ts";
 import { toChatCompletion, type ResponseContext } from "../src/surfaces/openai/response.ts";
 import { createModelCatalogue } from "../src/gemini/models.ts";
 import { toOpenAIModel, toOpenAIModelList } from "../src/surfaces/openai/models.ts";
@@ -368,7 +368,7 @@ describe("toChatCompletion", () => {
     ],
     ["UNEXPECTED_TOOL_CALL", { candidates: [cand([], "UNEXPECTED_TOOL_CALL")] }, 502, "unexpected_tool_call"],
     ["no candidates, no block", { candidates: [] }, 502, "empty_response"],
-  ])("%s → OpenAIError", (_name, resp, status, code) => {
+  ])("%s → a bad_reply ChatError, 502 in OpenAI's shape", (_name, resp, status, code) => {
     const err = (() => {
       try {
         toChatCompletion(resp, ctx());
@@ -376,12 +376,9 @@ describe("toChatCompletion", () => {
         return e;
       }
     })();
-    expect(err).toBeInstanceOf(OpenAIError);
-    expect({
-      status: (err as OpenAIError).status,
-      code: (err as OpenAIError).code,
-      type: (err as OpenAIError).type,
-    }).toEqual({ status, code, type: "server_error" });
+    expect(err).toMatchObject({ kind: "bad_reply", code });
+    const e = toOpenAIError(err);
+    expect({ status: e.status, code: e.code, type: e.type }).toEqual({ status, code, type: "server_error" });
   });
 });
 

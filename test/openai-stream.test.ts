@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/surfaces/openai/errors.ts";
+import { openAIErrorBody } from "../src/surfaces/openai/errors.ts";
 import type { ResponseContext } from "../src/surfaces/openai/response.ts";
-import { createChunkTranslator, streamErrorPayload } from "../src/surfaces/openai/stream.ts";
+import { createChunkTranslator } from "../src/surfaces/openai/stream.ts";
+import { toOpenAIError } from "../src/surfaces/openai/failure.ts";
 
 const FIX = new URL("./fixtures/gemini-api-recorded/", import.meta.url).pathname;
 const chunksOf = (name: string): GenerateContentResponse[] =>
@@ -247,9 +248,9 @@ describe("chunk translator: exact sequences", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(OpenAIError);
-    const e = err as OpenAIError;
-    expect(streamErrorPayload(e)).toEqual({ error: { message: e.message, type: "server_error", param: null, code } });
+    const e = toOpenAIError(err);
+    expect(e).toMatchObject({ status: 502, message: (err as Error).message });
+    expect(openAIErrorBody(e)).toEqual({ error: { message: e.message, type: "server_error", param: null, code } });
   });
 });
 

@@ -3,17 +3,18 @@
 import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { parseChatRequest } from "../src/surfaces/openai/request.ts";
-import { parseResponsesRequest, toChatBody } from "../src/surfaces/responses/request.ts";
-import { toHistoryMessage, toResponse } from "../src/surfaces/responses/response.ts";
+import { toGeminiRequest } from "../src/chat/to-gemini.ts";
+import type { ChatTurn } from "../src/chat/types.ts";
+import { parseResponsesRequest, toChat } from "../src/surfaces/responses/request.ts";
+import { toHistoryTurn, toResponse } from "../src/surfaces/responses/response.ts";
 import { createResponseStore, responseKey } from "../src/surfaces/responses/store.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 import { collectBlocks } from "../src/chat/blocks.ts";
 
 const catalogue = createModelCatalogue();
-const gemini = (body: Record<string, unknown>, history: Record<string, unknown>[] = []) => {
+const gemini = (body: Record<string, unknown>, history: ChatTurn[] = []) => {
   const req = parseResponsesRequest({ model: "gemini-2.5-flash", ...body });
-  return parseChatRequest(toChatBody(req, req.model, history), { catalogue }).request;
+  return toGeminiRequest(toChat(req, catalogue.resolve(req.model)!, history)).request;
 };
 
 describe("input → Gemini", () => {
@@ -60,8 +61,8 @@ describe("input → Gemini", () => {
 
   it("history from a stored conversation comes before the new input, instructions before both", () => {
     const req = gemini({ instructions: "new rules", input: "next" }, [
-      { role: "user", content: "before" },
-      { role: "assistant", content: "answer" },
+      { role: "user", blocks: [{ type: "text", text: "before" }] },
+      { role: "assistant", blocks: [{ type: "text", text: "answer" }] },
     ]);
     expect(req.systemInstruction).toEqual({ parts: [{ text: "new rules" }] });
     expect(req.contents.map((c) => c.parts[0]!.text)).toEqual(["before", "answer", "next"]);
@@ -173,16 +174,11 @@ describe("output", () => {
   });
 
   it("the history form keeps calls and their signatures", () => {
-    expect(toHistoryMessage(summary.blocks)).toEqual({
+    expect(toHistoryTurn(summary.blocks)).toEqual({
       role: "assistant",
-      content: "ok ",
-      tool_calls: [
-        {
-          id: "call_x",
-          type: "function",
-          function: { name: "f", arguments: '{"a":1}' },
-          extra_content: { google: { thought_signature: "SIG" } },
-        },
+      blocks: [
+        { type: "text", text: "ok " },
+        { type: "tool_call", id: "call_x", name: "f", args: { a: 1 }, signature: "SIG" },
       ],
     });
   });
@@ -193,17 +189,20 @@ describe("response store", () => {
     let now = 1_000_000;
     const storage = createStorage() as unknown as StorageLike;
     const store = createResponseStore(storage, { ttlSec: 10, now: () => now, sweepIntervalMs: 60_000 });
-    await store.save("resp_1", { model: "m", messages: [{ role: "user", content: "a" }] });
+    await store.save("resp_1", { model: "m", turns: [{ role: "user", blocks: [{ type: "text", text: "a" }] }] });
     expect(await storage.getKeys("responses")).toEqual([responseKey("resp_1")]);
     expect(responseKey("../x:y")).toMatch(/^responses:[A-Za-z0-9_-]+$/);
-    expect(await store.load("resp_1")).toEqual({ model: "m", messages: [{ role: "user", content: "a" }] });
+    expect(await store.load("resp_1")).toEqual({
+      model: "m",
+      turns: [{ role: "user", blocks: [{ type: "text", text: "a" }] }],
+    });
     now += 11_000;
     expect(await store.load("resp_1")).toBeUndefined();
-    await store.save("resp_2", { model: "m", messages: [] });
+    await store.save("resp_2", { model: "m", turns: [] });
     now += 11_000;
-    await store.save("resp_3", { model: "m", messages: [] });
+    await store.save("resp_3", { model: "m", turns: [] });
     now += 60_000;
-    await store.save("resp_4", { model: "m", messages: [] }); // triggers a sweep
+    await store.save("resp_4", { model: "m", turns: [] }); // triggers a sweep
     await new Promise((r) => setTimeout(r, 10));
     expect(await storage.getKeys("responses")).toEqual([responseKey("resp_4")]);
   });

@@ -1,6 +1,6 @@
-// Small type guards for untrusted JSON, throwing OpenAI 400s that name the parameter.
+// Small type guards for untrusted JSON, throwing neutral 400s (ChatError) that name the parameter.
 
-import { invalidParam } from "../surfaces/openai/errors.ts";
+import { invalidParam } from "./errors.ts";
 
 export type JsonObject = Record<string, unknown>;
 

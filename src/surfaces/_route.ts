@@ -3,7 +3,7 @@
 // error; a client that went away gets a bare 499 (nginx's "client closed request": nobody reads the
 // answer). The native surface keeps its own frame: its own 4xx answers win even over an abort.
 import type { H3Event } from "h3";
-import { invalidParam } from "./openai/errors.ts";
+import { invalidParam } from "../chat/errors.ts";
 import { isRecord, type JsonObject } from "../chat/values.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import { readJsonBody } from "../http/body.ts";

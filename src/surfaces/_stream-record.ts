@@ -1,17 +1,21 @@
 // Request-record bookkeeping shared by the streaming surfaces: the first byte and usage as chunks go
 // by, and finishing the (deferred) record once the stream is over, however it ends.
-import type { GenerateContentResponse } from "../gemini/types.ts";
+import type { GeminiUsageMetadata, GenerateContentResponse } from "../gemini/types.ts";
+import { latestUsage } from "../chat/usage.ts";
 import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
 
-/** Notes the first byte and the latest usage on the record as chunks go by. */
+/** Notes the first byte and the latest usage with counts on the record as chunks go by. */
 export async function* observed(
   chunks: AsyncIterable<GenerateContentResponse>,
   record: RequestRecord,
 ): AsyncGenerator<GenerateContentResponse> {
+  let usage: GeminiUsageMetadata | undefined;
   for await (const chunk of chunks) {
     record.firstByteAt ??= Date.now();
-    if (chunk.usageMetadata) record.usage = tokenUsageOf(chunk.usageMetadata);
+    const next = latestUsage(usage, chunk.usageMetadata);
+    if (next && next !== usage) record.usage = tokenUsageOf(next);
+    usage = next;
     yield chunk;
   }
 }

@@ -7,7 +7,7 @@ import { buildAggregate, buildChunks, type ResponseMeta } from "./response-build
 import { writeStream } from "./sse-writer.ts";
 import { issueSignature } from "./state.ts";
 import { randomId } from "./ids.ts";
-import { validateContents, validateSignatures } from "./validate.ts";
+import { validateContents, validateGenerationConfig, validateSignatures } from "./validate.ts";
 
 export interface GenerateInput {
   model: ModelInfo;
@@ -23,6 +23,7 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
   const contents = field(request, "contents");
   const err =
     validateContents(contents) ??
+    validateGenerationConfig(request) ??
     validateThinking(model, thinkingConfigOf(request)) ??
     (signsOutput(model) && Array.isArray(contents)
       ? validateSignatures(contents as Record<string, unknown>[], (s) => ctx.env.state.signatures.has(s))

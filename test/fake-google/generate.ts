@@ -17,6 +17,7 @@ export interface Plan {
   thoughtsTokens: number;
   text: string;
   calls: FunctionCallPlan[];
+  images: { mimeType: string; data: string }[];
   finishReason: string | null;
   groundingMetadata?: unknown;
   promptFeedback?: unknown;
@@ -138,6 +139,7 @@ export function makePlan(model: ModelInfo, request: unknown, script: StreamScrip
     thoughtsTokens: u.thoughtsTokenCount ?? (active ? tokensFor(thoughtText.length) : 0),
     text,
     calls,
+    images: script.images ?? [],
     finishReason: script.finishReason === undefined ? "STOP" : script.finishReason,
     groundingMetadata: script.groundingMetadata ?? (hasSearchTool(request) ? grounding(text, lastText) : undefined),
     promptFeedback: script.promptFeedback,

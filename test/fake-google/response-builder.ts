@@ -68,6 +68,7 @@ export function buildChunks(plan: Plan, meta: ResponseMeta, opts: ChunkOptions):
   if (plan.thoughts) events.push({ parts: [{ text: plan.thoughts, thought: true }], chars: 0 });
   for (const delta of splitText(plan.text, Math.max(1, opts.deltaChars)))
     events.push({ parts: [{ text: delta }], chars: delta.length });
+  if (plan.images.length > 0) events.push({ parts: plan.images.map((inlineData) => ({ inlineData })), chars: 0 });
   if (plan.calls.length > 0)
     events.push({ parts: callParts(plan, opts.issueSignature), chars: JSON.stringify(plan.calls).length });
   if (plan.signed) {
@@ -103,6 +104,7 @@ export function buildAggregate(plan: Plan, meta: ResponseMeta, issueSignature: (
     const parts: Part[] = [];
     if (plan.thoughts) parts.push({ text: plan.thoughts, thought: true });
     if (text !== "" || plan.calls.length === 0) parts.push({ text });
+    parts.push(...plan.images.map((inlineData) => ({ inlineData })));
     parts.push(...callParts(plan, issueSignature));
     const lastPart = parts[parts.length - 1];
     // Without a call, Gemini 3 signs the (last) text part of a non-streamed answer (fixtures).

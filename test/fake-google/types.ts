@@ -99,6 +99,8 @@ export interface StreamScript {
   thoughts?: string;
   forceThoughts?: boolean;
   functionCalls?: { name: string; args?: Record<string, unknown> }[];
+  /** Images the model "draws" (inlineData parts after the text, as image-output models answer). */
+  images?: { mimeType: string; data: string }[];
   finishReason?: string | null;
   groundingMetadata?: unknown;
   promptFeedback?: unknown;

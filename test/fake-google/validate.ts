@@ -102,3 +102,14 @@ export function validateSignatures(contents: Content[], issued: (sig: string) =>
   }
   return undefined;
 }
+
+/** generationConfig.stopSequences: Gemini takes at most 5 ("supports up to 5 stop sequences"). */
+export function validateGenerationConfig(request: unknown): GoogleError | undefined {
+  const gc = isObject(request) ? request.generationConfig : undefined;
+  const stops = isObject(gc) ? gc.stopSequences : undefined;
+  if (Array.isArray(stops) && stops.length > 5)
+    return invalidArgument(
+      `* GenerateContentRequest.generation_config.stop_sequences: at most 5 stop sequences are supported (got ${stops.length}).\n`,
+    );
+  return undefined;
+}

@@ -1,16 +1,15 @@
-// Anthropic message content blocks → the Chat Completions message shape that src/surfaces/openai/messages.ts
-// turns into Gemini contents (the shared internal representation). User turns: text, image,
-// document, tool_result (→ tool messages, images in results → a user turn right after them).
-// Assistant turns: text, tool_use (→ tool_calls), thinking (its signature → the next tool call's
-// thought signature, or the turn's own when it made no call). Errors name Anthropic paths.
+// Anthropic messages → neutral turns. User turns: text, image, document, search_result, tool_result
+// (images in results follow the results). Assistant turns: text, tool_use, thinking (its signature
+// signs the next call, or the turn when it made none). System messages (also in the middle of
+// `messages`, as Claude Code and LangChain send them): text blocks. Errors name Anthropic paths.
 
-import { invalidParam } from "../openai/errors.ts";
+import { invalidParam } from "../../chat/errors.ts";
+import { inlineSource, urlSource } from "../../chat/media.ts";
+import type { ChatTurn, ContentBlock, MediaBlock } from "../../chat/types.ts";
 import { isAbsent, isRecord, type JsonObject } from "../../chat/values.ts";
 
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 /** Block types Gemini has no use for (server-side tool traffic, redacted thoughts): skipped. */
 const IGNORED = new Set([
-  "thinking",
   "redacted_thinking",
   "server_tool_use",
   "web_search_tool_result",
@@ -28,14 +27,6 @@ function str(v: unknown, param: string): string {
   return v;
 }
 
-function base64(data: unknown, mediaType: unknown, param: string): string {
-  const mime = str(mediaType, `${param}.media_type`);
-  const clean = str(data, `${param}.data`).replace(/\s+/g, "");
-  if (clean.length === 0 || !BASE64.test(clean))
-    throw invalidParam(`${param}.data`, `${param}.data: invalid base64 data.`);
-  return `data:${mime};base64,${clean}`;
-}
-
 /** Plain text of a string or of text blocks (other blocks ignored). */
 export function blocksText(content: unknown): string {
   if (typeof content === "string") return content;
@@ -43,19 +34,20 @@ export function blocksText(content: unknown): string {
   return content.map((b) => (isRecord(b) && b.type === "text" && typeof b.text === "string" ? b.text : "")).join("");
 }
 
-/** An image or document block → a chat content part. */
-function mediaPart(block: JsonObject, param: string): JsonObject {
+/** An image or document block → a media block, or text for text-sourced documents. */
+function mediaBlock(block: JsonObject, param: string): MediaBlock | { type: "text"; text: string } {
   const s = block.source;
   const p = `${param}.source`;
   if (!isRecord(s)) throw invalidParam(p, `${p}: Field required.`, "missing_required_parameter");
   const image = block.type === "image";
-  const asPart = (url: string): JsonObject =>
-    image ? { type: "image_url", image_url: { url } } : { type: "file", file: { file_data: url } };
   switch (s.type) {
-    case "base64":
-      return asPart(base64(s.data, s.media_type, p));
+    case "base64": {
+      const mime = str(s.media_type, `${p}.media_type`);
+      const data = str(s.data, `${p}.data`);
+      return { type: "media", source: inlineSource(data, mime, `${p}.data`), param: `${p}.data` };
+    }
     case "url":
-      return asPart(str(s.url, `${p}.url`));
+      return { type: "media", source: urlSource(str(s.url, `${p}.url`), `${p}.url`), param: `${p}.url` };
     case "text":
       if (image) break;
       return {
@@ -79,7 +71,7 @@ function mediaPart(block: JsonObject, param: string): JsonObject {
 }
 
 /** tool_result content → its text and any images in it. */
-function toolResult(block: JsonObject, param: string): { text: string; media: JsonObject[] } {
+function toolResult(block: JsonObject, param: string): { text: string; media: MediaBlock[] } {
   const c = block.content;
   if (isAbsent(c)) return { text: "", media: [] };
   if (typeof c === "string") return { text: c, media: [] };
@@ -90,14 +82,14 @@ function toolResult(block: JsonObject, param: string): { text: string; media: Js
       "invalid_type",
     );
   const texts: string[] = [];
-  const media: JsonObject[] = [];
+  const media: MediaBlock[] = [];
   c.forEach((b, k) => {
     const bp = `${param}.content[${k}]`;
     if (!isRecord(b)) throw invalidParam(bp, `${bp}: expected an object.`, "invalid_type");
     if (b.type === "text") texts.push(str(b.text, `${bp}.text`));
     else if (b.type === "image" || b.type === "document") {
-      const part = mediaPart(b, bp);
-      if (part.type === "text") texts.push(part.text as string);
+      const part = mediaBlock(b, bp);
+      if (part.type === "text") texts.push(part.text);
       else media.push(part);
     } else if (b.type === "search_result") texts.push(blocksText(b.content));
     else if (typeof b.type !== "string")
@@ -106,18 +98,22 @@ function toolResult(block: JsonObject, param: string): { text: string; media: Js
   return { text: texts.join("\n"), media };
 }
 
-export function userMessages(content: unknown, param: string): JsonObject[] {
-  if (typeof content === "string") return [{ role: "user", content }];
+const contentArray = (content: unknown, param: string): unknown[] => {
   if (!Array.isArray(content))
     throw invalidParam(
       `${param}.content`,
       `${param}.content: expected a string or an array of content blocks.`,
       "invalid_type",
     );
-  const tools: JsonObject[] = [];
-  const toolMedia: JsonObject[] = [];
-  const parts: JsonObject[] = [];
-  content.forEach((block, j) => {
+  return content;
+};
+
+export function userTurn(content: unknown, param: string): ChatTurn {
+  if (typeof content === "string") return { role: "user", blocks: content ? [{ type: "text", text: content }] : [] };
+  const results: ContentBlock[] = [];
+  const resultMedia: MediaBlock[] = [];
+  const parts: ContentBlock[] = [];
+  contentArray(content, param).forEach((block, j) => {
     const p = `${param}.content[${j}]`;
     if (!isRecord(block)) throw invalidParam(p, `${p}: expected a content block object.`, "invalid_type");
     switch (block.type) {
@@ -126,7 +122,7 @@ export function userMessages(content: unknown, param: string): JsonObject[] {
         return;
       case "image":
       case "document":
-        parts.push(mediaPart(block, p));
+        parts.push(mediaBlock(block, p));
         return;
       case "search_result":
         parts.push({ type: "text", text: blocksText(block.content) });
@@ -134,54 +130,51 @@ export function userMessages(content: unknown, param: string): JsonObject[] {
       case "tool_result": {
         const id = str(block.tool_use_id, `${p}.tool_use_id`);
         const { text, media } = toolResult(block, p);
-        // Gemini reads {error} in a function response as a failed call.
-        const out = block.is_error === true ? JSON.stringify({ error: text || "The tool failed." }) : text;
-        tools.push({ role: "tool", tool_call_id: id, content: out });
-        toolMedia.push(...media);
+        results.push({
+          type: "tool_result",
+          callId: id,
+          content: text,
+          ...(block.is_error === true ? { isError: true } : {}),
+        });
+        resultMedia.push(...media);
         return;
       }
+      case "thinking":
+        return;
     }
     if (typeof block.type === "string" && IGNORED.has(block.type)) return;
     throw invalidParam(`${p}.type`, `${p}.type: unsupported content block type ${JSON.stringify(block.type)}.`);
   });
-  // Images returned by tools follow the results in the same (merged) user turn.
-  const user = [...toolMedia, ...parts];
-  return user.length ? [...tools, { role: "user", content: user }] : tools;
+  // Images returned by tools follow the results in the same user turn.
+  return { role: "user", blocks: [...results, ...resultMedia, ...parts] };
 }
 
-export function assistantMessage(content: unknown, param: string): JsonObject {
-  if (typeof content === "string") return { role: "assistant", content };
-  if (!Array.isArray(content))
-    throw invalidParam(
-      `${param}.content`,
-      `${param}.content: expected a string or an array of content blocks.`,
-      "invalid_type",
-    );
-  let text = "";
-  const calls: JsonObject[] = [];
-  let signature: string | undefined;
-  content.forEach((block, j) => {
+export function assistantTurn(content: unknown, param: string): ChatTurn {
+  if (typeof content === "string")
+    return { role: "assistant", blocks: content ? [{ type: "text", text: content }] : [] };
+  const blocks: ContentBlock[] = [];
+  contentArray(content, param).forEach((block, j) => {
     const p = `${param}.content[${j}]`;
     if (!isRecord(block)) throw invalidParam(p, `${p}: expected a content block object.`, "invalid_type");
     switch (block.type) {
       case "text":
-        text += str(block.text, `${p}.text`);
+        blocks.push({ type: "text", text: str(block.text, `${p}.text`) });
         return;
       case "thinking":
-        if (typeof block.signature === "string" && block.signature.length > 0) signature = block.signature;
+        // The thought text is Gemini's own summary: only its signature matters upstream.
+        if (typeof block.signature === "string" && block.signature.length > 0)
+          blocks.push({ type: "thinking", text: "", signature: block.signature });
         return;
       case "tool_use": {
         const input = block.input;
         if (!isAbsent(input) && !isRecord(input))
           throw invalidParam(`${p}.input`, `${p}.input: expected an object.`, "invalid_type");
-        const call: JsonObject = {
+        blocks.push({
+          type: "tool_call",
           id: str(block.id, `${p}.id`),
-          type: "function",
-          function: { name: str(block.name, `${p}.name`), arguments: JSON.stringify(input ?? {}) },
-        };
-        if (signature) call.extra_content = { google: { thought_signature: signature } };
-        signature = undefined;
-        calls.push(call);
+          name: str(block.name, `${p}.name`),
+          args: input ?? {},
+        });
         return;
       }
     }
@@ -191,8 +184,23 @@ export function assistantMessage(content: unknown, param: string): JsonObject {
       `${p}.type: unsupported content block type ${JSON.stringify(block.type)} in an assistant turn.`,
     );
   });
-  const message: JsonObject = { role: "assistant", content: text };
-  if (calls.length) message.tool_calls = calls;
-  else if (signature) message.thought_signature = signature;
-  return message;
+  return { role: "assistant", blocks };
+}
+
+/** A system prompt: a string or text blocks (cache_control and other block keys are ignored). */
+export function systemTurn(content: unknown, param: string): ChatTurn {
+  if (typeof content === "string") return { role: "system", blocks: [{ type: "text", text: content }] };
+  if (!Array.isArray(content))
+    throw invalidParam(param, `${param}: expected a string or an array of text blocks.`, "invalid_type");
+  const blocks = content.map((b, i): ContentBlock => {
+    const p = `${param}[${i}]`;
+    if (!isRecord(b)) throw invalidParam(p, `${p}: expected a text block {type:"text", text}.`, "invalid_type");
+    if (b.type !== "text")
+      throw invalidParam(
+        `${p}.type`,
+        `${p}.type: a system prompt takes text blocks only (got ${JSON.stringify(b.type)}).`,
+      );
+    return { type: "text", text: str(b.text, `${p}.text`) };
+  });
+  return { role: "system", blocks };
 }

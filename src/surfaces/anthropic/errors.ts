@@ -1,13 +1,17 @@
-// Any failure → Anthropic's error shape and status (docs/openai-mapping.md#anthropic-messages): {type:"error",
-// error:{type, message}}. The OpenAI surface's mapping decides the status and message (one table
-// for every surface); Google's capacity errors become 529 overloaded_error, as Anthropic answers.
+// Anthropic's error shape ({type:"error", error:{type, message, details?}}) and its type names by
+// status (docs/openai-mapping.md#anthropic-messages). Used by this surface's failure.ts and by the
+// HTTP layer for errors it decides itself (auth, unknown route) on Anthropic paths.
 
-import { isUpstreamError } from "../../gemini/errors.ts";
-import type { OpenAIError } from "../openai/errors.ts";
+export interface AnthropicErrorDetails {
+  /** A stable code a client can branch on (`rate_limit_exceeded`, `context_length_exceeded`…). */
+  error_code: string;
+  /** The page that fixes an account problem. */
+  link?: string;
+}
 
 export interface AnthropicWireError {
   status: number;
-  body: { type: "error"; error: { type: string; message: string } };
+  body: { type: "error"; error: { type: string; message: string; details?: AnthropicErrorDetails } };
   headers: Record<string, string>;
 }
 
@@ -29,15 +33,8 @@ export function anthropicError(
   status: number,
   message: string,
   headers: Record<string, string> = {},
+  details?: AnthropicErrorDetails,
 ): AnthropicWireError {
-  return { status, body: { type: "error", error: { type: anthropicErrorType(status), message } }, headers };
-}
-
-/** `mapped` is the OpenAI surface's reading of `cause` (status, message, retry headers). */
-export function fromOpenAIError(mapped: OpenAIError, cause: unknown): AnthropicWireError {
-  const lastCause = (cause as { cause?: unknown } | undefined)?.cause;
-  const capacity =
-    (isUpstreamError(cause) && cause.kind === "capacity") ||
-    (isUpstreamError(lastCause) && lastCause.kind === "capacity");
-  return anthropicError(capacity ? 529 : mapped.status, mapped.message, { ...mapped.headers });
+  const error = { type: anthropicErrorType(status), message, ...(details ? { details } : {}) };
+  return { status, body: { type: "error", error }, headers };
 }

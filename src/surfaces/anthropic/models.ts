@@ -1,6 +1,7 @@
 // Which Gemini model serves an Anthropic `model` name. Gemini ids pass as they are; Claude names
-// (what Claude Code sends) go through `anthropic.modelMap` (exact keys first, then `*` globs), and
-// any other `claude-*` name falls back to `anthropic.defaultModel`, so Claude Code works unconfigured.
+// (what Claude Code sends, any family or version, dated or with a `[1m]` tag) go through
+// `anthropic.modelMap` (exact keys first — also without the date or tag —, then `*` globs), and any
+// other `claude-*` name falls back to `anthropic.defaultModel`, so Claude Code works unconfigured.
 
 import type { ModelCatalogue, ResolvedModel } from "../../gemini/models.ts";
 
@@ -28,17 +29,31 @@ function globMatch(pattern: string, name: string): boolean {
 
 export type ModelMapping = { model: ResolvedModel; target: string } | { model?: undefined; target?: string };
 
+/**
+ * A Claude id without what varies between releases of the same model: a context-window tag
+ * (`claude-sonnet-4-5[1m]`), a snapshot date (`-20250929`) or `-latest`.
+ */
+export function baseClaudeName(name: string): string {
+  return name
+    .replace(/\[[^\]]*\]$/, "")
+    .replace(/-(\d{8}|latest)$/i, "")
+    .replace(/@\d{8}$/, "");
+}
+
 export function mapAnthropicModel(
   name: string,
   options: AnthropicModelOptions,
   catalogue: ModelCatalogue,
 ): ModelMapping {
-  let target: string | undefined = Object.hasOwn(options.modelMap, name) ? options.modelMap[name] : undefined;
+  const base = baseClaudeName(name);
+  const exact = (n: string) => (Object.hasOwn(options.modelMap, n) ? options.modelMap[n] : undefined);
+  const glob = (n: string) => {
+    const key = Object.keys(options.modelMap).find((k) => k.includes("*") && globMatch(k, n));
+    return key === undefined ? undefined : options.modelMap[key];
+  };
+  let target: string | undefined = exact(name) ?? (base !== name ? exact(base) : undefined);
   if (target === undefined && catalogue.resolve(name)) target = name;
-  if (target === undefined) {
-    const glob = Object.keys(options.modelMap).find((k) => k.includes("*") && globMatch(k, name));
-    if (glob) target = options.modelMap[glob];
-  }
+  target ??= glob(name) ?? (base !== name ? glob(base) : undefined);
   if (target === undefined && /^claude/i.test(name)) target = options.defaultModel;
   const model = target === undefined ? undefined : catalogue.resolve(target);
   return model ? { model, target: target as string } : { target };

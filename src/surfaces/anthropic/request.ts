@@ -1,40 +1,32 @@
-// POST /v1/messages (and count_tokens) body → a Chat Completions body for parseChatRequest, the one
-// translation to Gemini (tools, schema cleanup, thinking clamp, signatures, media). Only fields this
-// file knows are carried over; malformed ones are 400s naming the Anthropic field.
+// POST /v1/messages (and count_tokens) body → the neutral chat request. Only fields this file knows
+// are read; malformed ones are 400s naming the Anthropic field (docs/openai-mapping.md#anthropic-messages).
 
-import { invalidParam } from "../openai/errors.ts";
-import { isAbsent, isRecord, optBool, optInt, optRecord, type JsonObject } from "../../chat/values.ts";
-import { assistantMessage, blocksText, userMessages } from "./content.ts";
+import type { ResolvedModel } from "../../gemini/models.ts";
+import type { ThinkingWish } from "../../gemini/thinking.ts";
+import { invalidParam } from "../../chat/errors.ts";
+import type { ChatRequest, ChatTool, ChatTurn, ResponseFormat, ToolChoice } from "../../chat/types.ts";
+import { isAbsent, isRecord, optBool, optInt, optNumber, optRecord, type JsonObject } from "../../chat/values.ts";
+import { assistantTurn, systemTurn, userTurn } from "./content.ts";
 
 export interface AnthropicRequest {
-  /** The Chat Completions body (model: the Gemini id). */
-  chat: JsonObject;
-  stream: boolean;
+  chat: ChatRequest;
   /** `thinking` is enabled (or adaptive): signatures travel in thinking blocks. */
   thinking: boolean;
+  /** stop_sequences, which the proxy enforces itself (Gemini's STOP does not say which one matched). */
+  stopSequences: string[];
 }
 
-function systemText(system: unknown): string | undefined {
-  if (isAbsent(system)) return undefined;
-  if (typeof system === "string") return system;
-  if (!Array.isArray(system))
-    throw invalidParam("system", "system: expected a string or an array of text blocks.", "invalid_type");
-  system.forEach((b, i) => {
-    if (!isRecord(b) || b.type !== "text" || typeof b.text !== "string")
-      throw invalidParam(`system[${i}]`, `system[${i}]: expected a text block {type:"text", text}.`, "invalid_type");
-  });
-  return blocksText(system);
-}
-
-function tools(list: unknown): JsonObject[] | undefined {
-  if (isAbsent(list)) return undefined;
+function tools(list: unknown): { tools: ChatTool[]; search: boolean } {
+  const out: ChatTool[] = [];
+  let search = false;
+  if (isAbsent(list)) return { tools: out, search };
   if (!Array.isArray(list)) throw invalidParam("tools", "tools: expected an array.", "invalid_type");
-  const out: JsonObject[] = [];
+  const names = new Set<string>();
   list.forEach((t, i) => {
     const p = `tools[${i}]`;
     if (!isRecord(t)) throw invalidParam(p, `${p}: expected an object.`, "invalid_type");
     if (typeof t.type === "string" && t.type.startsWith("web_search")) {
-      out.push({ type: "web_search" }); // Anthropic's server-side search → Google Search grounding
+      search = true; // Anthropic's server-side search → Google Search grounding
       return;
     }
     // Anthropic-defined client tools (bash, text_editor, computer…) carry no schema Gemini could use.
@@ -47,27 +39,32 @@ function tools(list: unknown): JsonObject[] | undefined {
         `${p}.input_schema: Field required (a JSON Schema object).`,
         "missing_required_parameter",
       );
-    const fn: JsonObject = { name: t.name, parameters: t.input_schema };
-    if (typeof t.description === "string") fn.description = t.description;
-    out.push({ type: "function", function: fn });
+    if (names.has(t.name)) throw invalidParam(`${p}.name`, `${p}.name: duplicate tool name ${JSON.stringify(t.name)}.`);
+    names.add(t.name);
+    const tool: ChatTool = { name: t.name, schema: t.input_schema };
+    if (typeof t.description === "string" && t.description) tool.description = t.description;
+    out.push(tool);
   });
-  return out;
+  return { tools: out, search };
 }
 
-function toolChoice(choice: unknown): unknown {
+function toolChoice(choice: unknown, declared: readonly ChatTool[]): ToolChoice | undefined {
   const c = optRecord(choice, "tool_choice");
   if (!c) return undefined;
   switch (c.type) {
     case "auto":
-      return "auto";
-    case "any":
-      return "required";
+      return { mode: "auto" };
     case "none":
-      return "none";
+      return { mode: "none" };
+    case "any":
+      if (!declared.length) throw invalidParam("tool_choice", 'tool_choice: "any" needs at least one tool in tools.');
+      return { mode: "required" };
     case "tool":
       if (typeof c.name !== "string" || !c.name)
         throw invalidParam("tool_choice.name", "tool_choice.name: Field required.", "missing_required_parameter");
-      return { type: "function", function: { name: c.name } };
+      if (!declared.some((t) => t.name === c.name))
+        throw invalidParam("tool_choice.name", `tool_choice.name: no tool named ${JSON.stringify(c.name)} in tools.`);
+      return { mode: "required", names: [c.name] };
   }
   throw invalidParam(
     "tool_choice.type",
@@ -75,10 +72,10 @@ function toolChoice(choice: unknown): unknown {
   );
 }
 
-function thinking(value: unknown): { chat?: JsonObject; enabled: boolean } {
+function thinking(value: unknown): { wish: ThinkingWish; enabled: boolean } {
   const t = optRecord(value, "thinking");
-  if (!t) return { enabled: false };
-  if (t.type === "disabled") return { chat: { type: "disabled" }, enabled: false };
+  if (!t) return { wish: {}, enabled: false };
+  if (t.type === "disabled") return { wish: { effort: "none" }, enabled: false };
   if (t.type !== "enabled" && t.type !== "adaptive")
     throw invalidParam(
       "thinking.type",
@@ -91,52 +88,87 @@ function thinking(value: unknown): { chat?: JsonObject; enabled: boolean } {
       "thinking.budget_tokens: Field required.",
       "missing_required_parameter",
     );
-  return {
-    chat: budget === undefined ? { type: "enabled" } : { type: "enabled", budget_tokens: budget },
-    enabled: true,
-  };
+  const wish: ThinkingWish = { includeThoughts: true };
+  if (budget !== undefined) wish.budget = budget;
+  return { wish, enabled: true };
+}
+
+/** Structured output: `output_config.format` (and the older beta `output_format`), `{type: "json_schema", schema}`. */
+function outputFormat(body: JsonObject): ResponseFormat | undefined {
+  const config = optRecord(body.output_config, "output_config");
+  const [format, param] = !isAbsent(config?.format)
+    ? [optRecord(config?.format, "output_config.format"), "output_config.format"]
+    : [optRecord(body.output_format, "output_format"), "output_format"];
+  if (!format) return undefined;
+  if (format.type !== "json_schema")
+    throw invalidParam(`${param}.type`, `${param}.type: expected "json_schema" (got ${JSON.stringify(format.type)}).`);
+  if (!isRecord(format.schema))
+    throw invalidParam(
+      `${param}.schema`,
+      `${param}.schema: Field required (a JSON Schema object).`,
+      isAbsent(format.schema) ? "missing_required_parameter" : "invalid_type",
+    );
+  return { type: "json_schema", schema: format.schema, param };
+}
+
+function stopSequences(value: unknown): string[] {
+  if (isAbsent(value)) return [];
+  if (!Array.isArray(value) || !value.every((x) => typeof x === "string"))
+    throw invalidParam("stop_sequences", "stop_sequences: expected an array of strings.", "invalid_type");
+  return value.filter((s) => s.length > 0);
 }
 
 export function parseAnthropicRequest(
   body: JsonObject,
-  geminiModel: string,
+  model: ResolvedModel,
   options: { countOnly?: boolean } = {},
 ): AnthropicRequest {
   const messages = body.messages;
   if (!Array.isArray(messages))
     throw invalidParam("messages", "messages: Field required (an array).", "missing_required_parameter");
   if (messages.length === 0) throw invalidParam("messages", "messages: at least one message is required.");
-  const chatMessages: JsonObject[] = [];
-  const system = systemText(body.system);
-  if (system) chatMessages.push({ role: "system", content: system });
+  const turns: ChatTurn[] = [];
+  if (!isAbsent(body.system)) turns.push(systemTurn(body.system, "system"));
   messages.forEach((m, i) => {
     const p = `messages[${i}]`;
     if (!isRecord(m)) throw invalidParam(p, `${p}: expected an object.`, "invalid_type");
-    if (m.role === "user") chatMessages.push(...userMessages(m.content, p));
-    else if (m.role === "assistant") chatMessages.push(assistantMessage(m.content, p));
-    else throw invalidParam(`${p}.role`, `${p}.role: expected "user" or "assistant" (got ${JSON.stringify(m.role)}).`);
+    if (m.role === "user") turns.push(userTurn(m.content, p));
+    else if (m.role === "assistant") turns.push(assistantTurn(m.content, p));
+    else if (m.role === "system") turns.push(systemTurn(m.content, `${p}.content`));
+    else
+      throw invalidParam(
+        `${p}.role`,
+        `${p}.role: expected "user", "assistant" or "system" (got ${JSON.stringify(m.role)}).`,
+      );
   });
 
-  const chat: JsonObject = { model: geminiModel, messages: chatMessages };
   const max = optInt(body.max_tokens, "max_tokens", 1);
   if (max === undefined && !options.countOnly)
     throw invalidParam("max_tokens", "max_tokens: Field required.", "missing_required_parameter");
-  if (max !== undefined) chat.max_tokens = max;
-  for (const k of ["temperature", "top_p", "top_k"] as const) if (!isAbsent(body[k])) chat[k] = body[k];
-  if (!isAbsent(body.stop_sequences)) {
-    const s = body.stop_sequences;
-    if (!Array.isArray(s) || !s.every((x) => typeof x === "string"))
-      throw invalidParam("stop_sequences", "stop_sequences: expected an array of strings.", "invalid_type");
-    if (s.length) chat.stop = s;
-  }
-  const t = tools(body.tools);
-  if (t?.length) chat.tools = t;
-  const choice = toolChoice(body.tool_choice);
-  if (choice !== undefined && (t?.length || choice === "required" || typeof choice === "object"))
-    chat.tool_choice = choice;
+  const generation: ChatRequest["generation"] = {};
+  if (max !== undefined) generation.maxOutputTokens = max;
+  const temperature = optNumber(body.temperature, "temperature", 0, 2);
+  if (temperature !== undefined) generation.temperature = temperature;
+  const topP = optNumber(body.top_p, "top_p", 0, 1);
+  if (topP !== undefined) generation.topP = topP;
+  const topK = optInt(body.top_k, "top_k", 0);
+  if (topK !== undefined && topK > 0) generation.topK = topK;
+  const declared = tools(body.tools);
   const th = thinking(body.thinking);
-  if (th.chat) chat.thinking = th.chat;
   const stream = options.countOnly ? false : (optBool(body.stream, "stream") ?? false);
-  if (stream) chat.stream = true;
-  return { chat, stream, thinking: th.enabled };
+
+  const chat: ChatRequest = {
+    model,
+    turns,
+    tools: declared.tools,
+    search: declared.search,
+    generation,
+    reasoning: th.wish,
+    stream,
+  };
+  const choice = toolChoice(body.tool_choice, declared.tools);
+  if (choice) chat.toolChoice = choice;
+  const format = outputFormat(body);
+  if (format) chat.responseFormat = format;
+  return { chat, thinking: th.enabled, stopSequences: stopSequences(body.stop_sequences) };
 }

@@ -1,11 +1,12 @@
-// Blocks → the Anthropic Messages response: content blocks, stop_reason, usage (docs/openai-mapping.md#anthropic-messages).
+// Neutral blocks → the Anthropic Messages response: content blocks, stop_reason from the neutral
+// finish reason, usage (docs/openai-mapping.md#anthropic-messages).
 
 import type { GeminiUsageMetadata } from "../../gemini/types.ts";
-import { mapFinishReason } from "../openai/finish-reason.ts";
-import { toOpenAIUsage } from "../openai/usage.ts";
 import type { Block, BlockSummary } from "../../chat/blocks.ts";
+import type { FinishReason } from "../../chat/types.ts";
+import { toChatUsage } from "../../chat/usage.ts";
 
-export type AnthropicStopReason = "end_turn" | "max_tokens" | "tool_use" | "refusal";
+export type AnthropicStopReason = "end_turn" | "max_tokens" | "tool_use" | "refusal" | "stop_sequence";
 
 export interface AnthropicUsage {
   input_tokens: number;
@@ -14,27 +15,26 @@ export interface AnthropicUsage {
   cache_read_input_tokens: number;
 }
 
-const STOP: Record<string, AnthropicStopReason> = {
+const STOP: Record<FinishReason, AnthropicStopReason> = {
   stop: "end_turn",
   length: "max_tokens",
   tool_calls: "tool_use",
-  function_call: "tool_use",
-  content_filter: "refusal",
+  filtered: "refusal",
+  stop_sequence: "stop_sequence",
 };
 
-export function toStopReason(finishReason: string | undefined, toolCalls: number): AnthropicStopReason {
-  return STOP[mapFinishReason(finishReason, { hasToolCalls: toolCalls > 0 })] ?? "end_turn";
+export function toStopReason(finish: FinishReason): AnthropicStopReason {
+  return STOP[finish];
 }
 
 /** Anthropic counts cache reads apart from input_tokens; output includes thoughts (billed as output). */
 export function toAnthropicUsage(u: GeminiUsageMetadata | undefined): AnthropicUsage {
-  const o = toOpenAIUsage(u);
-  const cached = o.prompt_tokens_details.cached_tokens;
+  const c = toChatUsage(u);
   return {
-    input_tokens: Math.max(0, o.prompt_tokens - cached),
-    output_tokens: o.completion_tokens,
+    input_tokens: Math.max(0, c.input - c.cachedInput),
+    output_tokens: c.output,
     cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
+    cache_read_input_tokens: c.cachedInput,
   };
 }
 
@@ -46,6 +46,8 @@ export function toContentBlock(block: Block): Record<string, unknown> {
       return { type: "text", text: block.text };
     case "tool":
       return { type: "tool_use", id: block.id, name: block.name, input: block.args };
+    case "image":
+      return { type: "image", source: { type: "base64", media_type: block.mimeType, data: block.data } };
   }
 }
 
@@ -56,8 +58,8 @@ export function toAnthropicMessage(summary: BlockSummary, ctx: { id: string; mod
     role: "assistant",
     model: ctx.model,
     content: summary.blocks.map(toContentBlock),
-    stop_reason: toStopReason(summary.finishReason, summary.toolCalls),
-    stop_sequence: null,
+    stop_reason: toStopReason(summary.finish),
+    stop_sequence: summary.stopSequence ?? null,
     usage: toAnthropicUsage(summary.usage),
   };
 }

@@ -1,8 +1,7 @@
 // Anthropic Messages surface: POST /v1/messages and /v1/messages/count_tokens (also `?beta=true`, as
-// Claude Code calls them), with or without the /v1 prefix. The body becomes a Chat Completions body
-// (content.ts, request.ts) and goes through the one translation to Gemini (parseChatRequest: tools, schema
-// cleanup, thinking clamp, stored signatures, media), the one dispatch path, and back through the
-// shared block assembler (src/chat/blocks.ts) into Anthropic's JSON or event stream.
+// Claude Code calls them), with or without the /v1 prefix. The body is read straight into the neutral
+// chat request (request.ts, content.ts), mapped to Gemini by the core, dispatched, and the answer
+// rendered from the core's blocks as Anthropic JSON (response.ts) or events (stream.ts, one driver).
 import { randomBytes } from "node:crypto";
 import type { H3, H3Event } from "h3";
 import { mapAnthropicModel } from "./models.ts";
@@ -10,15 +9,15 @@ import { parseAnthropicRequest } from "./request.ts";
 import { toAnthropicMessage } from "./response.ts";
 import { createAnthropicStream, PING } from "./stream.ts";
 import type { CountTokensRequest, GenerateContentRequest } from "../../gemini/types.ts";
-import { invalidParam, OpenAIError } from "../openai/errors.ts";
+import { invalidParam, modelNotFound } from "../../chat/errors.ts";
 import { collectBlocks, type BlockOptions } from "../../chat/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
 import { anthropicFailure, toAnthropicWire } from "./failure.ts";
-import { streamBlocks } from "../_block-stream.ts";
-import { planChat } from "../_chat-plan.ts";
-import { openAIErrorClass } from "../openai/failure.ts";
+import { SSE_HEADERS } from "../_stream-response.ts";
+import { streamSurface } from "../_stream.ts";
+import { prepareGemini } from "../_prepare.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
 
 const hex = (): string => randomBytes(12).toString("hex");
@@ -45,62 +44,56 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
     const why = mapping.target
       ? `maps to ${mapping.target}, which is not in the model catalogue`
       : "is neither a Gemini model nor a Claude name (see the anthropic.modelMap option)";
-    throw new OpenAIError(404, `model: ${body.model} ${why}.`, {
-      type: "invalid_request_error",
-      param: "model",
-      code: "model_not_found",
-    });
+    throw modelNotFound(body.model, `model: ${body.model} ${why}.`);
   }
   record.model = mapping.model.id;
-  const request = parseAnthropicRequest(body, mapping.model.id, { countOnly });
-  record.stream = request.stream;
-  const plan = await planChat(ctx, request.chat, signal, {
-    reasoningOutput: "reasoning_content",
-    includeThoughts: false,
-  });
+  const { chat, thinking, stopSequences } = parseAnthropicRequest(body, mapping.model, { countOnly });
+  record.stream = chat.stream;
+  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
   const headers = { "x-request-id": record.id, "request-id": record.id };
 
   if (countOnly) {
-    const result = await ctx.dispatcher.countTokens(plan.model.upstream, countableContents(plan.request), {
+    const result = await ctx.dispatcher.countTokens(chat.model.upstream, countableContents(request), {
       signal,
       surface: "anthropic",
       record,
     });
-    return Response.json({ input_tokens: result.value.totalTokens }, { headers });
+    return Response.json({ input_tokens: result.value.totalTokens ?? 0 }, { headers });
   }
 
   const blocks: BlockOptions = {
-    toolNames: plan.toolNames,
+    toolNames,
     newToolId: () => `toolu_${hex()}`,
-    signatureBlocks: request.thinking,
+    signatureBlocks: thinking,
+    stopSequences,
   };
   const reply = { id: `msg_${hex()}`, model: body.model };
-  if (request.stream) {
+  if (chat.stream) {
     const writer = createAnthropicStream({ ...reply, blocks });
-    return streamBlocks({
+    return streamSurface({
       ctx,
       record,
-      model: plan.model.upstream,
-      request: plan.request,
+      model: chat.model.upstream,
+      request,
       surface: "anthropic",
       clientSignal: signal,
-      writer,
-      errorEvent: (error) => {
-        const wire = toAnthropicWire(error, record.model);
-        if (wire.status === 500) ctx.logger.error("anthropic stream:", error);
-        return writer.error(wire.body);
+      writer: {
+        prelude: (early) => (early ? undefined : writer.opening()),
+        push: (chunk) => writer.push(chunk),
+        stopped: () => writer.stopped(),
+        finish: () => writer.finish(),
+        error: (error) => {
+          const wire = toAnthropicWire(error, record.model);
+          if (wire.status === 500) ctx.logger.error("anthropic stream:", error);
+          return writer.error(wire.body);
+        },
+        keepAlive: PING,
       },
-      keepAlive: PING,
-      errorClass: openAIErrorClass,
       beforeEnd: () => ctx.signatures.save(writer.signatures()),
-      headers: { "request-id": record.id },
+      headers: { ...SSE_HEADERS, ...headers },
     });
   }
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
-    signal,
-    surface: "anthropic",
-    record,
-  });
+  const result = await ctx.dispatcher.generate(chat.model.upstream, request, { signal, surface: "anthropic", record });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await ctx.signatures.save(summary.signatures);

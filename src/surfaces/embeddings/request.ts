@@ -2,7 +2,7 @@
 // model names map to the default Gemini embedding model; token-array inputs are refused (Gemini
 // embeds text). Malformed fields are OpenAI-shaped 400s naming the parameter.
 
-import { invalidParam } from "../openai/errors.ts";
+import { invalidParam } from "../../chat/errors.ts";
 import { isAbsent, isRecord, optInt, optString, type JsonObject } from "../../chat/values.ts";
 
 export interface EmbeddingsPlan {

@@ -3,17 +3,16 @@
 import { FastResponse } from "srvx";
 import { getRouterParam, type H3, type H3Event } from "h3";
 import { applyVariant, type ResolvedModel } from "../../gemini/models.ts";
-import type { GenerateContentRequest, GenerateContentResponse } from "../../gemini/types.ts";
+import type { GenerateContentRequest } from "../../gemini/types.ts";
 import { googleError, toGoogleWireError, type WireError } from "./wire-errors.ts";
 import { BodyError, readJsonBody } from "../../http/body.ts";
-import { isUpstreamError } from "../../gemini/errors.ts";
-import { NoCredentialError } from "../../pool/errors.ts";
+import { errorClassOf as sharedErrorClass } from "../_failure.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../../http/request-record.ts";
 import type { AppContext } from "../../http/context.ts";
-import { SSE_HEADERS, streamResponse } from "../_stream-response.ts";
+import { SSE_HEADERS } from "../_stream-response.ts";
+import { streamSurface, type StreamWriter } from "../_stream.ts";
 import { NativeError } from "./failure.ts";
-import { observed, streamClosed } from "../_stream-record.ts";
 import { validateNativeGenerate } from "./validate.ts";
 import { toNativeModel } from "./models.ts";
 import { googleModels, idOfGoogleModel } from "../_google-models.ts";
@@ -56,13 +55,9 @@ async function body(event: H3Event, ctx: AppContext): Promise<Record<string, unk
   }
 }
 
-const sseFrame = (chunk: GenerateContentResponse) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
-
 export function errorClassOf(error: unknown): string {
-  if (isUpstreamError(error)) return error.kind;
-  if (error instanceof NoCredentialError) return "no_credentials";
   if (error instanceof NativeError) return error.wire.status === 404 ? "not_found" : "invalid_request";
-  return "internal";
+  return sharedErrorClass(error);
 }
 
 async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, stream: boolean) {
@@ -72,48 +67,52 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const raw = await body(event, ctx);
   validateNativeGenerate(raw);
   const request = applyVariant(raw as GenerateContentRequest, model);
-  // A fetch host cancels the body, not the request: abort upstream ourselves when the stream is cancelled.
-  const cancel = new AbortController();
-  const options = {
-    signal: stream ? AbortSignal.any([event.req.signal, cancel.signal]) : event.req.signal,
-    surface: "gemini",
-    record,
-  };
   if (!stream) {
-    const result = await ctx.dispatcher.generate(model.upstream, request, options);
+    const result = await ctx.dispatcher.generate(model.upstream, request, {
+      signal: event.req.signal,
+      surface: "gemini",
+      record,
+    });
     record.usage = tokenUsageOf(result.value.usageMetadata);
     return FastResponse.json(result.value);
   }
-  const result = await ctx.dispatcher.stream(model.upstream, request, options);
-  const chunks = observed(result.value, record);
-  record.deferred = true;
-  const closed = streamClosed(ctx, record, errorClassOf);
-  const onClose: typeof closed = (outcome, error) => {
-    if (outcome === "cancelled") cancel.abort();
-    return closed(outcome, error);
-  };
-  const alt = new URL(event.req.url).searchParams.get("alt");
-  if (alt === "sse") {
-    return streamResponse(chunks, {
-      frame: sseFrame,
-      onError: (error) => `data: ${JSON.stringify(toGoogleWireError(error).body)}\r\n\r\n`,
-      headers: { ...SSE_HEADERS },
-      onClose,
-    });
-  }
-  // Without alt=sse the Gemini API streams one JSON array, element by element.
-  let first = true;
-  return streamResponse(chunks, {
-    onClose,
-    frame: (chunk) => {
-      const text = `${first ? "[" : ",\r\n"}${JSON.stringify(chunk)}`;
-      first = false;
-      return text;
-    },
-    epilogue: () => (first ? "[]" : "]"),
-    onError: (error) => `${first ? "[" : ",\r\n"}${JSON.stringify(toGoogleWireError(error).body)}]`,
-    headers: { "content-type": "application/json; charset=utf-8" },
+  // Native clients wait for Google's first chunk however long it takes: every failure before it
+  // keeps its HTTP status (graceMs: Infinity), and nothing is written before it.
+  const sse = new URL(event.req.url).searchParams.get("alt") === "sse";
+  return streamSurface({
+    ctx,
+    record,
+    model: model.upstream,
+    request,
+    surface: "gemini",
+    clientSignal: event.req.signal,
+    writer: sse ? sseWriter() : arrayWriter(),
+    headers: sse ? { ...SSE_HEADERS } : { "content-type": "application/json; charset=utf-8" },
+    graceMs: Infinity,
   });
+}
+
+const sseWriter = (): StreamWriter => ({
+  prelude: () => undefined,
+  push: (chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`,
+  finish: () => "",
+  error: (error) => `data: ${JSON.stringify(toGoogleWireError(error).body)}\r\n\r\n`,
+});
+
+/** Without alt=sse the Gemini API streams one JSON array, element by element. */
+function arrayWriter(): StreamWriter {
+  let first = true;
+  const next = (): string => {
+    const sep = first ? "[" : ",\r\n";
+    first = false;
+    return sep;
+  };
+  return {
+    prelude: () => undefined,
+    push: (chunk) => `${next()}${JSON.stringify(chunk)}`,
+    finish: () => (first ? "[]" : "]"),
+    error: (error) => `${next()}${JSON.stringify(toGoogleWireError(error).body)}]`,
+  };
 }
 
 async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Response> {

@@ -1,7 +1,8 @@
 // Errors on the native surface, in Google's own shape ({error:{code,message,status,details}}), so
 // @google/genai and other Gemini clients read them as they read Google's.
-import { NoCredentialError } from "../../pool/errors.ts";
+import { NoCredentialError, type AccessProblem } from "../../pool/errors.ts";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
+import { accessMessage, accessProblemOf } from "../_failure.ts";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -39,6 +40,25 @@ function retryHeaders(ms: number | undefined): Record<string, string> {
   return ms !== undefined && ms > 0 ? { "retry-after": String(Math.ceil(ms / 1000)) } : {};
 }
 
+/** An account a human must fix: 403 PERMISSION_DENIED with the reason and a Help link, as Google words it. */
+function accessError(p: AccessProblem, fallback: string): WireError {
+  const details: unknown[] = [
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: p.kind === "validation_required" ? "VALIDATION_REQUIRED" : "SERVICE_DISABLED",
+      domain: "gemini-cli-proxy",
+    },
+  ];
+  if (p.link)
+    details.push({
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [
+        { description: p.kind === "validation_required" ? "Verify the account" : "Fix the account", url: p.link },
+      ],
+    });
+  return googleError(403, accessMessage(p, fallback), details);
+}
+
 /** What a native client sees for a classified upstream failure (after fail-over gave up). */
 function fromUpstream(error: UpstreamError): WireError {
   const forward = (status: number): WireError => {
@@ -60,6 +80,9 @@ function fromUpstream(error: UpstreamError): WireError {
       return forward(error.status >= 500 && error.status < 600 ? error.status : 503);
     case "network":
       return googleError(/timeout/i.test(error.message) ? 504 : 502, `Upstream connection failed: ${error.message}`);
+    case "validation_required":
+    case "service_disabled":
+      return accessError(accessProblemOf(error)!, error.message);
     default:
       // The proxy's own credentials were refused: not the client's fault, and not its business
       // which account failed.
@@ -73,9 +96,10 @@ function fromUpstream(error: UpstreamError): WireError {
 export function toGoogleWireError(error: unknown): WireError {
   if (isUpstreamError(error)) return fromUpstream(error);
   if (error instanceof NoCredentialError) {
-    return error.retryAfterMs !== undefined
-      ? { ...googleError(429, error.message), headers: retryHeaders(error.retryAfterMs) }
-      : googleError(503, error.message);
+    if (error.retryAfterMs !== undefined)
+      return { ...googleError(429, error.message), headers: retryHeaders(error.retryAfterMs) };
+    const access = accessProblemOf(error);
+    return access ? accessError(access, error.message) : googleError(503, error.message);
   }
   return googleError(500, "Internal error");
 }

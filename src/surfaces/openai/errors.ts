@@ -1,6 +1,8 @@
-// OpenAI-shaped errors and the UpstreamError → OpenAI mapping (docs/openai-mapping.md#errors).
+// The OpenAI-family wire error (chat, Responses, embeddings share OpenAI's error shape) and the
+// UpstreamError → OpenAI table (docs/openai-mapping.md#errors).
 
 import type { UpstreamError } from "../../gemini/errors.ts";
+import { accessMessage, accessProblemOf, contextOverflow, retryDelay, retryHeaders } from "../_failure.ts";
 
 export interface OpenAIErrorInit {
   type?: string;
@@ -27,33 +29,18 @@ export class OpenAIError extends Error {
   }
 }
 
-export function isOpenAIError(e: unknown): e is OpenAIError {
-  return e instanceof OpenAIError;
-}
-
 export function openAIErrorBody(e: OpenAIError): {
   error: { message: string; type: string; param: string | null; code: string | null };
 } {
   return { error: { message: e.message, type: e.type, param: e.param, code: e.code } };
 }
 
-/** 400 invalid_request_error naming the offending parameter. */
-export function invalidParam(param: string | null, message: string, code = "invalid_value"): OpenAIError {
-  return new OpenAIError(400, message, { type: "invalid_request_error", param, code });
-}
-
-export function modelNotFound(model: string): OpenAIError {
+export function modelNotFoundError(model: string): OpenAIError {
   return new OpenAIError(404, `The model \`${model}\` does not exist or you do not have access to it.`, {
     type: "invalid_request_error",
     param: "model",
     code: "model_not_found",
   });
-}
-
-/** retry-after (ceil seconds) and retry-after-ms headers for a delay in ms. */
-export function retryHeaders(ms: number | undefined): Record<string, string> | undefined {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
-  return { "retry-after": String(Math.max(1, Math.ceil(ms / 1000))), "retry-after-ms": String(Math.ceil(ms)) };
 }
 
 export interface FromUpstreamOptions {
@@ -63,16 +50,11 @@ export interface FromUpstreamOptions {
   now?: number;
 }
 
-const CONTEXT_RE = /input token count.*exceeds the maximum|exceeds the maximum number of tokens/i;
-
 /** UpstreamError → OpenAIError (status table in docs/openai-mapping.md#errors). */
 export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions = {}): OpenAIError {
   const model = options.model ?? e.model;
   const text = model && !e.message.startsWith(model) ? `${model}: ${e.message}` : e.message;
-  let delay = e.retryAfterMs;
-  if (delay === undefined && e.resetAt !== undefined && options.now !== undefined)
-    delay = Math.max(0, e.resetAt - options.now);
-  const headers = retryHeaders(delay);
+  const headers = retryHeaders(retryDelay(e, options.now ?? Date.now()));
   switch (e.kind) {
     case "rate_limited":
       return new OpenAIError(429, text, { type: "requests", code: "rate_limit_exceeded", headers });
@@ -81,9 +63,9 @@ export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions
     case "capacity":
       return new OpenAIError(503, text, { type: "server_error", code: "service_unavailable", headers });
     case "invalid_request": {
-      if (CONTEXT_RE.test(e.message)) {
-        const limit = /maximum number of tokens allowed \((\d+)\)/i.exec(e.message)?.[1];
-        const hint = limit ? ` This model's maximum context length is ${limit} tokens.` : "";
+      const overflow = contextOverflow(e);
+      if (overflow) {
+        const hint = overflow.limit ? ` This model's maximum context length is ${overflow.limit} tokens.` : "";
         return new OpenAIError(400, text + hint, {
           type: "invalid_request_error",
           param: "messages",
@@ -93,14 +75,19 @@ export function fromUpstreamError(e: UpstreamError, options: FromUpstreamOptions
       return new OpenAIError(400, text, { type: "invalid_request_error" });
     }
     case "not_found":
-      return modelNotFound(model ?? "unknown");
+      return modelNotFoundError(model ?? "unknown");
     case "permission_denied":
       // The account's tier cannot use this model: the doc's "model/tier not allowed" row.
       return new OpenAIError(403, text, { type: "permission_error", param: "model", code: "model_not_allowed" });
-    case "auth_expired":
-    case "auth_revoked":
     case "validation_required":
     case "service_disabled":
+      // A human must fix the account: retrying cannot help, the link can.
+      return new OpenAIError(403, accessMessage(accessProblemOf(e)!, e.message), {
+        type: "permission_error",
+        code: e.kind,
+      });
+    case "auth_expired":
+    case "auth_revoked":
       // The proxy's own credentials failed: never a 401/403 to a client whose key is fine.
       return new OpenAIError(503, `No usable upstream credential (${e.kind}): ${text}`, {
         type: "server_error",

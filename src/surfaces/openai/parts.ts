@@ -1,14 +1,12 @@
-// OpenAI content parts → Gemini parts (docs/openai-mapping.md#messages-and-roles, docs/openai-mapping.md#parts-and-thought-signatures): text, image_url (data URI or a
-// pre-fetched http(s) URL), input_audio, file (PDF data URI). Unknown part keys are ignored.
+// OpenAI content parts → neutral content blocks (docs/openai-mapping.md#part-mapping): text,
+// image_url (data URI, Gemini file URI or an http(s) URL the route fetches), input_audio, file (data
+// URI, e.g. PDFs from the AI SDK). Unknown part keys (cache_control…) are ignored.
 
-import type { GeminiPart } from "../../gemini/types.ts";
-import { invalidParam } from "./errors.ts";
+import { invalidParam } from "../../chat/errors.ts";
+import { inlineSource, urlSource } from "../../chat/media.ts";
+import type { ContentBlock } from "../../chat/types.ts";
 import { isRecord } from "../../chat/values.ts";
 
-export type MediaMap = ReadonlyMap<string, { mimeType: string; data: string }>;
-
-const DATA_URI = /^data:([^;,]+)?((?:;[^;,]*)*?);base64,(.*)$/s;
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const AUDIO_MIME: Record<string, string> = {
   wav: "audio/wav",
   mp3: "audio/mpeg",
@@ -23,58 +21,22 @@ const AUDIO_MIME: Record<string, string> = {
   pcm16: "audio/pcm",
 };
 
-/** Google-hosted URIs Gemini reads itself (Files API, YouTube): sent as fileData, never fetched. */
-export function isGeminiFileUri(url: string): boolean {
-  return (
-    /^https:\/\/generativelanguage\.googleapis\.com\/v1beta\/files\//.test(url) ||
-    /^https?:\/\/(www\.)?(youtube\.com\/watch\?|youtu\.be\/)/.test(url) ||
-    url.startsWith("gs://")
-  );
-}
-
-/** http(s) URLs the route must fetch before parseChatRequest (everything but Gemini file URIs). */
-export function isFetchableUrl(url: string): boolean {
-  return /^https?:\/\/[^\s/]+/i.test(url) && !isGeminiFileUri(url);
-}
-
-export function parseDataUri(uri: string, param: string): { mimeType: string; data: string } {
-  const m = DATA_URI.exec(uri);
-  if (!m) throw invalidParam(param, `Invalid data URI at '${param}': expected data:<mime>;base64,<data>.`);
-  const data = (m[3] as string).replace(/\s+/g, "");
-  if (data.length === 0 || !BASE64.test(data)) throw invalidParam(param, `Invalid base64 data at '${param}'.`);
-  return { mimeType: m[1] ?? "application/octet-stream", data };
-}
-
-/** A URL from image_url / file_data → inlineData or fileData. */
-export function urlToPart(url: unknown, param: string, media: MediaMap | undefined): GeminiPart {
-  if (typeof url !== "string" || url.length === 0) throw invalidParam(param, `Missing or invalid URL at '${param}'.`);
-  if (url.startsWith("data:")) return { inlineData: parseDataUri(url, param) };
-  if (isGeminiFileUri(url)) {
-    const mimeType = /youtu/.test(url) ? "video/*" : undefined;
-    return { fileData: mimeType ? { mimeType, fileUri: url } : { fileUri: url } };
-  }
-  if (!isFetchableUrl(url))
-    throw invalidParam(param, `Invalid URL at '${param}': expected a data URI or an http(s) URL.`);
-  const fetched = media?.get(url);
-  if (!fetched) throw invalidParam(param, `Could not load the URL at '${param}'.`, "invalid_image_url");
-  return { inlineData: { mimeType: fetched.mimeType, data: fetched.data } };
-}
-
-/** One user-message content part. */
-export function contentPart(part: unknown, param: string, media: MediaMap | undefined): GeminiPart | undefined {
-  if (typeof part === "string") return part.length ? { text: part } : undefined;
+/** One user-message content part (undefined for empty text). */
+export function contentPart(part: unknown, param: string): ContentBlock | undefined {
+  if (typeof part === "string") return part.length ? { type: "text", text: part } : undefined;
   if (!isRecord(part)) throw invalidParam(param, `Invalid type for '${param}': expected an object.`, "invalid_type");
   switch (part.type) {
     case "text":
     case "input_text": {
       if (typeof part.text !== "string")
         throw invalidParam(`${param}.text`, `Invalid type for '${param}.text': expected a string.`, "invalid_type");
-      return part.text.length ? { text: part.text } : undefined;
+      return part.text.length ? { type: "text", text: part.text } : undefined;
     }
     case "image_url": {
       const img = part.image_url;
       const url = typeof img === "string" ? img : isRecord(img) ? img.url : undefined;
-      return urlToPart(url, `${param}.image_url.url`, media);
+      const p = typeof img === "string" ? `${param}.image_url` : `${param}.image_url.url`;
+      return { type: "media", source: urlSource(url, `${param}.image_url.url`), param: p };
     }
     case "input_audio": {
       const a = part.input_audio;
@@ -85,23 +47,22 @@ export function contentPart(part: unknown, param: string, media: MediaMap | unde
       const mimeType = AUDIO_MIME[format];
       if (!mimeType)
         throw invalidParam(`${param}.input_audio.format`, `Unsupported audio format ${JSON.stringify(a.format)}.`);
-      const data = a.data.replace(/\s+/g, "");
-      if (!BASE64.test(data))
-        throw invalidParam(`${param}.input_audio.data`, `Invalid base64 data at '${param}.input_audio.data'.`);
-      return { inlineData: { mimeType, data } };
+      const p = `${param}.input_audio.data`;
+      return { type: "media", source: inlineSource(a.data, mimeType, p), param: p };
     }
     case "file": {
       const f = part.file;
       if (!isRecord(f))
         throw invalidParam(`${param}.file`, `Invalid type for '${param}.file': expected an object.`, "invalid_type");
-      if (typeof f.file_data === "string") return urlToPart(f.file_data, `${param}.file.file_data`, media);
+      const p = `${param}.file.file_data`;
+      if (typeof f.file_data === "string") return { type: "media", source: urlSource(f.file_data, p), param: p };
       if (f.file_id !== undefined)
         throw invalidParam(
           `${param}.file.file_id`,
           "file_id is not supported; send file_data as a data URI.",
           "unsupported_parameter",
         );
-      throw invalidParam(`${param}.file.file_data`, `Missing '${param}.file.file_data'.`);
+      throw invalidParam(p, `Missing '${p}'.`);
     }
     default:
       throw invalidParam(

@@ -7,7 +7,7 @@
 // for reasoning, or the server enables it, and never in hidden mode.
 
 import type { ReasoningEffort, ThinkingWish } from "../../gemini/thinking.ts";
-import { invalidParam } from "./errors.ts";
+import { invalidParam } from "../../chat/errors.ts";
 import { isAbsent, isRecord, optBool, optInt, optRecord, optString, pick, type JsonObject } from "../../chat/values.ts";
 
 export type ReasoningOutput = "reasoning_content" | "think_tags" | "hidden";

@@ -1,7 +1,6 @@
-// Pieces shared by the non-streaming and streaming response translators.
+// Pieces of a chat answer shared by the non-streaming and streaming writers.
 
-import type { GeminiPart } from "../../gemini/types.ts";
-import { restoreToolName } from "../../chat/tool-names.ts";
+import type { ImageBlock, ToolBlock } from "../../chat/blocks.ts";
 
 export const THINK_OPEN = "<think>\n";
 export const THINK_CLOSE = "\n</think>\n\n";
@@ -13,25 +12,17 @@ export interface OpenAIToolCall {
   extra_content?: { google: { thought_signature: string } };
 }
 
-export function toToolCall(
-  call: { name?: string; args?: unknown },
-  id: string,
-  names: ReadonlyMap<string, string>,
-  signature: string | undefined,
-): OpenAIToolCall {
+export function toToolCall(block: ToolBlock): OpenAIToolCall {
   const out: OpenAIToolCall = {
-    id,
+    id: block.id,
     type: "function",
-    function: { name: restoreToolName(names, call.name ?? ""), arguments: JSON.stringify(call.args ?? {}) },
+    function: { name: block.name, arguments: JSON.stringify(block.args ?? {}) },
   };
-  if (signature) out.extra_content = { google: { thought_signature: signature } };
+  if (block.signature) out.extra_content = { google: { thought_signature: block.signature } };
   return out;
 }
 
-/** executableCode / codeExecutionResult parts as markdown text (undefined for other parts). */
-export function codeText(part: GeminiPart): string | undefined {
-  if (part.executableCode)
-    return `\n\`\`\`${(part.executableCode.language ?? "").toLowerCase().replace("language_unspecified", "")}\n${part.executableCode.code}\n\`\`\`\n`;
-  if (part.codeExecutionResult) return `\n\`\`\`\n${part.codeExecutionResult.output ?? ""}\n\`\`\`\n`;
-  return undefined;
+/** An image the model made, as gateways return them: `images: [{type: "image_url", image_url: {url}}]`. */
+export function toImage(block: ImageBlock): { type: "image_url"; image_url: { url: string } } {
+  return { type: "image_url", image_url: { url: `data:${block.mimeType};base64,${block.data}` } };
 }

@@ -1,53 +1,35 @@
-// POST /v1/chat/completions body → a ready-to-send Gemini request (the "plan"). Pure: the route
-// pre-fetches media (collectMediaUrls) and loads stored thought signatures (collectToolCallIds).
-// Unknown fields are ignored; malformed known fields throw OpenAIError 400 naming the param.
+// POST /v1/chat/completions body → the neutral chat request (chat/types.ts), plus what only the
+// OpenAI answer needs (n, include_usage, where thoughts go, legacy functions). Pure; unknown fields
+// are ignored, malformed known fields throw ChatError naming the param.
 
 import type { GenerateContentRequest } from "../../gemini/types.ts";
-import { applyVariant, type ModelCatalogue, type ResolvedModel } from "../../gemini/models.ts";
-import { clampThinking } from "../../gemini/thinking.ts";
-import { invalidParam, modelNotFound } from "./errors.ts";
-import { buildGenerationConfig } from "./generation-config.ts";
-import { convertMessages } from "./messages.ts";
-import { isFetchableUrl, type MediaMap } from "./parts.ts";
+import type { ModelCatalogue, ResolvedModel } from "../../gemini/models.ts";
+import { invalidParam, modelNotFound } from "../../chat/errors.ts";
+import { toGeminiRequest, type GeminiMappingContext } from "../../chat/to-gemini.ts";
+import type { ChatRequest } from "../../chat/types.ts";
+import { isRecord, optBool, optRecord, pick, type JsonObject } from "../../chat/values.ts";
+import { toTurns } from "./messages.ts";
 import { googleOptions, parseReasoning, type ReasoningOutput } from "./reasoning.ts";
-import { createToolNameMap } from "../../chat/tool-names.ts";
-import { callSignature } from "./signatures.ts";
-import { prepareTools, type SchemaMode } from "./tools.ts";
-import { isRecord, optBool, optRecord, pick } from "../../chat/values.ts";
+import { parseSettings } from "./settings.ts";
+import { parseTools } from "./tools.ts";
 
-export interface ChatRequestContext {
-  catalogue: ModelCatalogue;
-  /** thought signatures the route loaded from storage for the tool_call ids in the request */
-  signatures?: ReadonlyMap<string, string>;
-  /** images/files the route fetched for the http(s) URLs in the request */
-  media?: MediaMap;
-}
-
-export interface ChatRequestOptions {
+export interface OpenAIChatOptions {
   /** Server default for where thoughts go (default "reasoning_content"). */
   reasoningOutput?: ReasoningOutput;
   /** Request thought summaries even when the client did not ask for reasoning (default false). */
   includeThoughts?: boolean;
-  /** "json-schema" (default): parametersJsonSchema / responseJsonSchema; "openapi": parameters / responseSchema. */
-  schemaMode?: SchemaMode;
-  /** safetySettings sent when the request has none (default: none sent). */
-  defaultSafetySettings?: GenerateContentRequest["safetySettings"];
 }
 
-export interface ChatPlan {
-  model: ResolvedModel;
-  request: GenerateContentRequest;
-  stream: boolean;
+export interface OpenAIChat {
+  chat: ChatRequest;
   includeUsage: boolean;
   n: number;
-  /** sanitized Gemini name → original OpenAI name (only names that changed) */
-  toolNames: ReadonlyMap<string, string>;
   reasoning: ReasoningOutput;
   /** the request used legacy `functions`: answer with message.function_call / finish_reason "function_call" */
   legacyFunctions: boolean;
 }
 
-function safetySettings(value: unknown, param: string): GenerateContentRequest["safetySettings"] {
+function safetySettings(value: unknown, param: string): ChatRequest["safetySettings"] {
   if (!Array.isArray(value))
     throw invalidParam(param, `Invalid type for '${param}': expected an array.`, "invalid_type");
   return value.map((s, i) => {
@@ -58,99 +40,72 @@ function safetySettings(value: unknown, param: string): GenerateContentRequest["
   });
 }
 
-export function parseChatRequest(body: unknown, ctx: ChatRequestContext & ChatRequestOptions): ChatPlan {
+export function parseOpenAIChat(body: unknown, catalogue: ModelCatalogue, options: OpenAIChatOptions = {}): OpenAIChat {
   if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
   if (typeof body.model !== "string" || body.model.length === 0)
     throw invalidParam("model", "Missing required parameter: 'model'.", "missing_required_parameter");
-  const model = ctx.catalogue.resolve(body.model);
+  const model = catalogue.resolve(body.model);
   if (!model) throw modelNotFound(body.model);
 
   const stream = optBool(body.stream, "stream") ?? false;
   const streamOptions = optRecord(body.stream_options, "stream_options");
   const includeUsage = stream && (optBool(streamOptions?.include_usage, "stream_options.include_usage") ?? false);
-  const names = createToolNameMap();
-  const schemaMode = ctx.schemaMode ?? "json-schema";
-
-  const tools = prepareTools(body, names, schemaMode);
-  const converted = convertMessages(body.messages, { names, media: ctx.media, signatures: ctx.signatures });
-  const forcedToolCall = tools.toolConfig?.functionCallingConfig?.mode === "ANY";
-  const { config, n } = buildGenerationConfig({ body, model: model.base, stream, schemaMode, forcedToolCall });
-
+  const tools = parseTools(body);
+  const turns = toTurns(body.messages);
+  const settings = parseSettings(body, stream);
   const google = googleOptions(body);
   const reasoning = parseReasoning(body, google, {
-    output: ctx.reasoningOutput ?? "reasoning_content",
-    includeThoughts: ctx.includeThoughts ?? false,
+    output: options.reasoningOutput ?? "reasoning_content",
+    includeThoughts: options.includeThoughts ?? false,
   });
-  const thinking = clampThinking(model.base, reasoning.wish);
-  if (thinking) config.thinkingConfig = thinking;
 
-  const request: GenerateContentRequest = { contents: converted.contents };
-  if (converted.systemInstruction) request.systemInstruction = converted.systemInstruction;
-  if (tools.tools) request.tools = tools.tools;
-  if (tools.toolConfig) request.toolConfig = tools.toolConfig;
+  const chat: ChatRequest = {
+    model,
+    turns,
+    tools: tools.tools,
+    search: tools.search,
+    generation: settings.generation,
+    reasoning: reasoning.wish,
+    stream,
+  };
+  if (tools.toolChoice) chat.toolChoice = tools.toolChoice;
+  if (settings.responseFormat) chat.responseFormat = settings.responseFormat;
   const safety = pick(google?.value, "safety_settings", "safetySettings");
-  if (safety) request.safetySettings = safetySettings(safety[1], `${google?.param}.${safety[0]}`);
-  else if (ctx.defaultSafetySettings?.length) request.safetySettings = ctx.defaultSafetySettings.map((s) => ({ ...s }));
+  if (safety) chat.safetySettings = safetySettings(safety[1], `${google?.param}.${safety[0]}`);
   const cached = pick(google?.value, "cached_content", "cachedContent");
   if (cached) {
     if (typeof cached[1] !== "string")
       throw invalidParam(`${google?.param}.${cached[0]}`, "Invalid type: expected a string.", "invalid_type");
-    request.cachedContent = cached[1];
+    chat.cachedContent = cached[1];
   }
-  if (Object.keys(config).length > 0) request.generationConfig = config;
-
   return {
-    model,
-    request: applyVariant(request, model),
-    stream,
+    chat,
     includeUsage,
-    n,
-    toolNames: names.renamed,
+    n: settings.n,
     reasoning: reasoning.output,
     legacyFunctions: tools.legacyFunctions,
   };
 }
 
-function messagesOf(body: unknown): Record<string, unknown>[] {
-  if (!isRecord(body) || !Array.isArray(body.messages)) return [];
-  return body.messages.filter(isRecord);
+export type ChatRequestOptions = OpenAIChatOptions & Pick<GeminiMappingContext, "schemaMode" | "defaultSafetySettings">;
+
+export interface ChatPlan extends Omit<OpenAIChat, "chat"> {
+  model: ResolvedModel;
+  request: GenerateContentRequest;
+  stream: boolean;
+  /** sanitized Gemini name → original OpenAI name (only names that changed) */
+  toolNames: ReadonlyMap<string, string>;
 }
 
-/** tool_call ids of assistant messages (for the signature lookup); safe on garbage input. */
-export function collectToolCallIds(body: unknown): string[] {
-  const ids: string[] = [];
-  for (const m of messagesOf(body)) {
-    if (m.role !== "assistant" || !Array.isArray(m.tool_calls)) continue;
-    for (const tc of m.tool_calls) if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0) ids.push(tc.id);
-  }
-  return [...new Set(ids)];
+/** The whole pure path for one chat body: parse, then the core's mapping to Gemini. */
+export function parseChatRequest(
+  body: unknown,
+  ctx: ChatRequestOptions &
+    Omit<GeminiMappingContext, "schemaMode" | "defaultSafetySettings"> & { catalogue: ModelCatalogue },
+): ChatPlan {
+  const { chat, ...rest } = parseOpenAIChat(body, ctx.catalogue, ctx);
+  const { request, toolNames } = toGeminiRequest(chat, ctx);
+  return { ...rest, model: chat.model, request, stream: chat.stream, toolNames };
 }
 
-/** tool_call ids whose call carries no signature of its own: only these need the server-side store. */
-export function collectUnsignedToolCallIds(body: unknown): string[] {
-  const ids: string[] = [];
-  for (const m of messagesOf(body)) {
-    if (m.role !== "assistant" || !Array.isArray(m.tool_calls)) continue;
-    for (const tc of m.tool_calls) {
-      if (isRecord(tc) && typeof tc.id === "string" && tc.id.length > 0 && !callSignature(tc, undefined, undefined))
-        ids.push(tc.id);
-    }
-  }
-  return [...new Set(ids)];
-}
-
-/** http(s) image/file URLs the route must fetch (not data URIs, not Gemini file URIs); safe on garbage input. */
-export function collectMediaUrls(body: unknown): string[] {
-  const urls: string[] = [];
-  for (const m of messagesOf(body)) {
-    if (!Array.isArray(m.content)) continue;
-    for (const part of m.content) {
-      if (!isRecord(part)) continue;
-      const img = part.image_url;
-      const url =
-        typeof img === "string" ? img : isRecord(img) ? img.url : isRecord(part.file) ? part.file.file_data : undefined;
-      if (typeof url === "string" && isFetchableUrl(url)) urls.push(url);
-    }
-  }
-  return [...new Set(urls)];
-}
+export type { JsonObject };

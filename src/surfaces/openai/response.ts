@@ -1,12 +1,14 @@
-// Non-streaming Gemini response → chat.completion (docs/openai-mapping.md#non-streaming-response, docs/openai-mapping.md#finish-reasons).
+// Non-streaming Gemini response → chat.completion (docs/openai-mapping.md#non-streaming-response),
+// one choice per candidate, each read through the core's block assembler.
 
-import type { GeminiCandidate, GenerateContentResponse } from "../../gemini/types.ts";
+import type { GenerateContentResponse } from "../../gemini/types.ts";
+import { collectBlocks, type BlockSummary } from "../../chat/blocks.ts";
+import { emptyResponseError, FAILED_FINISH, failedFinishError } from "../../chat/finish.ts";
 import { toAnnotations } from "./citations.ts";
-import { OpenAIError } from "./errors.ts";
-import { FAILED_FINISH, failedFinishError, mapFinishReason } from "./finish-reason.ts";
+import { toOpenAIFinish } from "./finish-reason.ts";
 import { toOpenAILogprobs } from "./logprobs.ts";
 import type { ReasoningOutput } from "./reasoning.ts";
-import { codeText, THINK_CLOSE, THINK_OPEN, toToolCall, type OpenAIToolCall } from "./render.ts";
+import { THINK_CLOSE, THINK_OPEN, toImage, toToolCall } from "./render.ts";
 import { toOpenAIUsage } from "./usage.ts";
 
 export interface ResponseContext {
@@ -24,35 +26,19 @@ export interface ResponseContext {
 
 type Signatures = [toolCallId: string, signature: string][];
 
-function toChoice(
-  cand: GeminiCandidate,
-  position: number,
-  ctx: ResponseContext,
-  signatures: Signatures,
-): Record<string, unknown> {
+/** The assistant message of one candidate's blocks (shared with nothing else: chat's own shape). */
+function toMessage(s: BlockSummary, ctx: ResponseContext): Record<string, unknown> {
   let text = "";
   let thoughts = "";
-  const calls: OpenAIToolCall[] = [];
-  let looseSignature: string | undefined;
-  for (const part of cand.content?.parts ?? []) {
-    if (part.functionCall) {
-      const id = part.functionCall.id || ctx.newToolCallId();
-      // A signature on an earlier thought/text part belongs to the step's first call.
-      const sig = part.thoughtSignature ?? (calls.length === 0 ? looseSignature : undefined);
-      calls.push(toToolCall(part.functionCall, id, ctx.toolNames, sig));
-      if (sig) signatures.push([id, sig]);
-      continue;
-    }
-    if (part.thoughtSignature) looseSignature = part.thoughtSignature;
-    if (typeof part.text === "string") {
-      if (part.thought) thoughts += part.text;
-      else text += part.text;
-    } else text += codeText(part) ?? "";
+  const calls = [];
+  const images = [];
+  for (const b of s.blocks) {
+    if (b.kind === "text") text += b.text;
+    else if (b.kind === "thinking") thoughts += b.text;
+    else if (b.kind === "tool") calls.push(toToolCall(b));
+    else images.push(toImage(b));
   }
-  const finish = mapFinishReason(cand.finishReason, {
-    hasToolCalls: calls.length > 0,
-    legacyFunctions: ctx.legacyFunctions,
-  });
+  const finish = toOpenAIFinish(s.finish, ctx.legacyFunctions);
   let content = text;
   let shift = 0;
   if (ctx.reasoning === "think_tags" && thoughts) {
@@ -66,17 +52,13 @@ function toChoice(
   };
   if (ctx.reasoning === "reasoning_content" && thoughts) message.reasoning_content = thoughts;
   if (calls.length) {
-    if (ctx.legacyFunctions) message.function_call = (calls[0] as OpenAIToolCall).function;
+    if (ctx.legacyFunctions) message.function_call = calls[0]!.function;
     else message.tool_calls = calls;
   }
-  const annotations = cand.groundingMetadata ? toAnnotations(cand.groundingMetadata, text, shift) : [];
+  if (images.length) message.images = images;
+  const annotations = s.grounding ? toAnnotations(s.grounding, text, shift) : [];
   if (annotations.length) message.annotations = annotations;
-  return {
-    index: cand.index ?? position,
-    message,
-    logprobs: toOpenAILogprobs(cand.logprobsResult),
-    finish_reason: finish,
-  };
+  return message;
 }
 
 export function toChatCompletion(
@@ -85,27 +67,27 @@ export function toChatCompletion(
 ): { completion: object; signatures: Signatures } {
   const signatures: Signatures = [];
   const candidates = resp.candidates ?? [];
-  let choices: Record<string, unknown>[];
-  if (candidates.length === 0) {
-    if (!resp.promptFeedback?.blockReason) {
-      throw new OpenAIError(502, "Gemini returned no candidates.", { type: "server_error", code: "empty_response" });
-    }
-    choices = [
-      {
-        index: 0,
-        message: { role: "assistant", content: null, refusal: null },
-        logprobs: null,
-        finish_reason: "content_filter",
-      },
-    ];
-  } else {
-    const failed = candidates.filter((c) => c.finishReason !== undefined && FAILED_FINISH.has(c.finishReason));
-    if (failed.length === candidates.length)
-      throw failedFinishError(failed[0]?.finishReason as string, failed[0]?.finishMessage);
-    choices = candidates
-      .map((c, i) => toChoice(c, i, ctx, signatures))
-      .sort((a, b) => (a.index as number) - (b.index as number));
-  }
+  if (candidates.length === 0 && !resp.promptFeedback?.blockReason) throw emptyResponseError();
+  const failed = candidates.filter((c) => c.finishReason !== undefined && FAILED_FINISH.has(c.finishReason));
+  if (candidates.length && failed.length === candidates.length)
+    throw failedFinishError(failed[0]?.finishReason as string, failed[0]?.finishMessage);
+  const indexes = candidates.length ? candidates.map((c, i) => c.index ?? i) : [0];
+  const choices = indexes
+    .map((index, i) => {
+      const s = collectBlocks(
+        resp,
+        { toolNames: ctx.toolNames, newToolId: ctx.newToolCallId, signatureBlocks: false, candidate: index },
+        { tolerateFailure: true },
+      );
+      signatures.push(...s.signatures);
+      return {
+        index,
+        message: toMessage(s, ctx),
+        logprobs: toOpenAILogprobs(candidates[i]?.logprobsResult),
+        finish_reason: toOpenAIFinish(s.finish, ctx.legacyFunctions),
+      };
+    })
+    .sort((a, b) => a.index - b.index);
   return {
     completion: {
       id: ctx.id,

@@ -1,18 +1,23 @@
 // OpenAI surface: POST /v1/chat/completions and GET /v1/models[/{id}], also without the /v1 prefix
-// (docs/openai-mapping.md#routes-and-authentication). Translation is the pure modules beside this file; this file does the I/O around
-// them: body, stored thought signatures, media URLs, dispatch, and the JSON or SSE answer.
+// (docs/openai-mapping.md#routes-and-authentication). The body is read into the neutral chat request
+// (request.ts), mapped to Gemini by the core after the I/O it needs (stored signatures, media URLs),
+// dispatched, and the answer written as JSON (response.ts) or SSE (stream.ts through the one driver).
 import { FastResponse } from "srvx";
 import { randomBytes } from "node:crypto";
 import { getRouterParam, type H3, type H3Event } from "h3";
-import { modelNotFound } from "./errors.ts";
+import { modelNotFound } from "../../chat/errors.ts";
 import { toOpenAIModel, toOpenAIModelList } from "./models.ts";
+import { parseOpenAIChat } from "./request.ts";
 import { toChatCompletion, type ResponseContext } from "./response.ts";
+import { createChunkTranslator } from "./stream.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
-import { planChat } from "../_chat-plan.ts";
-import { openAIFailure } from "./failure.ts";
-import { streamChat } from "./stream-response.ts";
+import { prepareGemini } from "../_prepare.ts";
+import { openAIFailure, toOpenAIError } from "./failure.ts";
+import { openAIErrorBody } from "./errors.ts";
+import { SSE_HEADERS } from "../_stream-response.ts";
+import { streamSurface, type StreamWriter } from "../_stream.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
 import { chatModelsOf, googleModels, idOfGoogleModel } from "../_google-models.ts";
 
@@ -21,6 +26,33 @@ const MODELS_CREATED = 1_750_000_000;
 
 export const newToolCallId = (): string => `call_${randomBytes(12).toString("hex")}`;
 const newCompletionId = (): string => `chatcmpl-${randomBytes(12).toString("hex")}`;
+
+const data = (objects: object[]): string => objects.map((o) => `data: ${JSON.stringify(o)}\n\n`).join("");
+
+/**
+ * Chat's SSE: `: ok` and the role chunk at once (headers reach the client), `data: [DONE]` after the
+ * finish chunks, and a late failure as `data: {"error":…}` followed by [DONE] (hand-written clients
+ * read until [DONE]; SDKs raise on the error event before it).
+ */
+function chatWriter(
+  ctx: AppContext,
+  response: ResponseContext,
+  includeUsage: boolean,
+): StreamWriter & { signatures(): [string, string][] } {
+  const t = createChunkTranslator({ ...response, includeUsage });
+  return {
+    prelude: () => `: ok\n\n${data(t.start())}`,
+    push: (chunk) => data(t.push(chunk)),
+    finish: () => `${data(t.finish())}data: [DONE]\n\n`,
+    error: (error) => {
+      const e = toOpenAIError(error, response.model);
+      if (e.code === "internal_error") ctx.logger.error("openai stream:", error);
+      return `${data([openAIErrorBody(e)])}data: [DONE]\n\n`;
+    },
+    keepAlive: ": keep-alive\n\n",
+    signatures: () => t.signatures(),
+  };
+}
 
 async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Response> {
   const record = recordOf(event);
@@ -32,22 +64,38 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   }
   record.stream = body.stream === true;
 
-  const plan = await planChat(ctx, body, event.req.signal, {
+  const parsed = parseOpenAIChat(body, ctx.catalogue, {
     reasoningOutput: ctx.options.openai.reasoningOutput,
     includeThoughts: ctx.options.openai.includeThoughts,
   });
+  const { chat } = parsed;
+  const { request, toolNames } = await prepareGemini(ctx, chat, event.req.signal);
   const response: ResponseContext = {
     id: newCompletionId(),
     created: Math.floor(Date.now() / 1000),
     model: body.model as string, // echoed as the client wrote it
-    toolNames: plan.toolNames,
-    reasoning: plan.reasoning,
+    toolNames,
+    reasoning: parsed.reasoning,
     newToolCallId,
-    legacyFunctions: plan.legacyFunctions,
+    legacyFunctions: parsed.legacyFunctions,
   };
-  if (plan.stream) return streamChat({ ctx, record, plan, response, clientSignal: event.req.signal });
+  if (chat.stream) {
+    const writer = chatWriter(ctx, response, parsed.includeUsage);
+    return streamSurface({
+      ctx,
+      record,
+      model: chat.model.upstream,
+      request,
+      surface: "openai",
+      clientSignal: event.req.signal,
+      writer,
+      // Stored before the client sees the end, so its next request (tool results) finds them.
+      beforeEnd: () => ctx.signatures.save(writer.signatures()),
+      headers: { ...SSE_HEADERS, "x-request-id": record.id },
+    });
+  }
 
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
+  const result = await ctx.dispatcher.generate(chat.model.upstream, request, {
     signal: event.req.signal,
     surface: "openai",
     record,

@@ -1,10 +1,12 @@
-// Responses API `input` (a string or items) → Chat Completions messages, the shared internal
-// representation src/surfaces/openai/messages.ts turns into Gemini contents. function_call items join the
-// assistant turn before them as tool_calls; function_call_output items become tool messages; a
-// reasoning item's encrypted_content (where we put Gemini's thought signature) signs the next call.
+// Responses API `input` (a string or items) → neutral turns. function_call items join the assistant
+// turn before them as tool calls; function_call_output items become tool results; a reasoning item's
+// encrypted_content (where we put Gemini's thought signature) is a signed thinking block, which signs
+// the next call (docs/openai-mapping.md#responses-api).
 
-import { invalidParam } from "../openai/errors.ts";
-import { isAbsent, isRecord, type JsonObject } from "../../chat/values.ts";
+import { invalidParam } from "../../chat/errors.ts";
+import { urlSource } from "../../chat/media.ts";
+import type { ChatTurn, ContentBlock } from "../../chat/types.ts";
+import { isAbsent, isRecord } from "../../chat/values.ts";
 
 /** Items produced by hosted tools we do not run: skipped, as a replay of them means nothing to Gemini. */
 const IGNORED = new Set([
@@ -44,7 +46,7 @@ const MIME_BY_EXT: Record<string, string> = {
   webp: "image/webp",
 };
 
-function part(p: unknown, param: string): JsonObject {
+function part(p: unknown, param: string): ContentBlock {
   if (!isRecord(p)) throw invalidParam(param, `Invalid type for '${param}': expected an object.`, "invalid_type");
   switch (p.type) {
     case "input_text":
@@ -61,10 +63,11 @@ function part(p: unknown, param: string): JsonObject {
           "unsupported_parameter",
         );
       const url = str(p.image_url, `${param}.image_url`);
-      return { type: "image_url", image_url: { url } };
+      return { type: "media", source: urlSource(url, `${param}.image_url`), param: `${param}.image_url` };
     }
     case "input_file": {
-      if (typeof p.file_url === "string") return { type: "file", file: { file_data: p.file_url } };
+      if (typeof p.file_url === "string")
+        return { type: "media", source: urlSource(p.file_url, `${param}.file_url`), param: `${param}.file_url` };
       if (isAbsent(p.file_data))
         throw invalidParam(
           `${param}.file_data`,
@@ -76,14 +79,14 @@ function part(p: unknown, param: string): JsonObject {
         const ext = typeof p.filename === "string" ? (p.filename.split(".").pop() ?? "").toLowerCase() : "";
         data = `data:${MIME_BY_EXT[ext] ?? "application/pdf"};base64,${data}`;
       }
-      return { type: "file", file: { file_data: data } };
+      return { type: "media", source: urlSource(data, `${param}.file_data`), param: `${param}.file_data` };
     }
   }
   throw invalidParam(`${param}.type`, `Invalid value for '${param}.type': ${JSON.stringify(p.type)}.`);
 }
 
-function content(c: unknown, param: string): string | JsonObject[] {
-  if (typeof c === "string") return c;
+function content(c: unknown, param: string): ContentBlock[] {
+  if (typeof c === "string") return c ? [{ type: "text", text: c }] : [];
   if (!Array.isArray(c))
     throw invalidParam(
       param,
@@ -93,22 +96,21 @@ function content(c: unknown, param: string): string | JsonObject[] {
   return c.map((p, i) => part(p, `${param}[${i}]`));
 }
 
-const textOf = (c: string | JsonObject[]): string =>
-  typeof c === "string" ? c : c.map((p) => (typeof p.text === "string" ? p.text : "")).join("");
+const textOf = (blocks: ContentBlock[]): string => blocks.map((b) => (b.type === "text" ? b.text : "")).join("");
 
-export function inputToMessages(input: unknown): JsonObject[] {
-  if (typeof input === "string") return [{ role: "user", content: input }];
+export function inputToTurns(input: unknown): ChatTurn[] {
+  if (typeof input === "string") return [{ role: "user", blocks: input ? [{ type: "text", text: input }] : [] }];
   if (!Array.isArray(input))
     throw invalidParam("input", "Invalid type for 'input': expected a string or an array of items.", "invalid_type");
-  const out: JsonObject[] = [];
-  let assistant: { text: string; calls: JsonObject[] } | undefined;
+  const out: ChatTurn[] = [];
+  let assistant: { text: string; blocks: ContentBlock[]; calls: number } | undefined;
   let signature: string | undefined;
   const flush = (): void => {
     if (assistant) {
-      const m: JsonObject = { role: "assistant", content: assistant.text };
-      if (assistant.calls.length) m.tool_calls = assistant.calls;
-      else if (signature) m.thought_signature = signature;
-      out.push(m);
+      const blocks: ContentBlock[] = assistant.text ? [{ type: "text", text: assistant.text }] : [];
+      const turn: ChatTurn = { role: "assistant", blocks: [...blocks, ...assistant.blocks] };
+      if (assistant.calls === 0 && signature) turn.signature = signature;
+      out.push(turn);
       assistant = undefined;
     }
     signature = undefined; // a signature never crosses into another turn
@@ -126,28 +128,38 @@ export function inputToMessages(input: unknown): JsonObject[] {
           );
         const c = content(item.content, `${p}.content`);
         if (item.role === "assistant") {
-          if (assistant?.calls.length) flush();
-          assistant ??= { text: "", calls: [] };
+          if (assistant?.calls) flush();
+          assistant ??= { text: "", blocks: [], calls: 0 };
           assistant.text += textOf(c);
           return;
         }
         flush();
-        out.push({ role: item.role, content: c });
+        out.push({
+          role: item.role === "user" ? "user" : "system",
+          blocks: item.role === "user" ? c : [{ type: "text", text: textOf(c) }],
+        });
         return;
       }
       case "function_call": {
-        const call: JsonObject = {
+        assistant ??= { text: "", blocks: [], calls: 0 };
+        let args: Record<string, unknown>;
+        try {
+          const parsed: unknown =
+            typeof item.arguments === "string" && item.arguments.trim() ? JSON.parse(item.arguments) : {};
+          args = isRecord(parsed) ? parsed : { _raw: item.arguments };
+        } catch {
+          args = { _raw: item.arguments };
+        }
+        const call: ContentBlock = {
+          type: "tool_call",
           id: str(item.call_id, `${p}.call_id`),
-          type: "function",
-          function: {
-            name: str(item.name, `${p}.name`),
-            arguments: typeof item.arguments === "string" ? item.arguments : "{}",
-          },
+          name: str(item.name, `${p}.name`),
+          args,
         };
-        if (signature) call.extra_content = { google: { thought_signature: signature } };
+        if (signature) call.signature = signature;
         signature = undefined;
-        assistant ??= { text: "", calls: [] };
-        assistant.calls.push(call);
+        assistant.blocks.push(call);
+        assistant.calls++;
         return;
       }
       case "function_call_output": {
@@ -162,7 +174,7 @@ export function inputToMessages(input: unknown): JsonObject[] {
               : o === undefined
                 ? ""
                 : JSON.stringify(o);
-        out.push({ role: "tool", tool_call_id: id, content: text });
+        out.push({ role: "user", blocks: [{ type: "tool_result", callId: id, content: text }] });
         return;
       }
       case "reasoning":

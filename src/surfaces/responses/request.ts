@@ -1,34 +1,56 @@
-// POST /v1/responses body → what the route needs: the new input as chat messages, the options that
-// become a Chat Completions body for parseChatRequest (the one translation to Gemini), and the
-// fields echoed in the response object. Malformed fields are 400s naming the Responses parameter.
+// POST /v1/responses body → what the route needs: the new input as neutral turns, the settings of
+// the neutral chat request, and the fields echoed in the response object. Malformed fields are 400s
+// naming the Responses parameter (docs/openai-mapping.md#responses-api).
 
-import type { ReasoningEffort } from "../../gemini/thinking.ts";
-import { invalidParam } from "../openai/errors.ts";
-import { isAbsent, isRecord, optBool, optInt, optRecord, optString, type JsonObject } from "../../chat/values.ts";
-import { inputToMessages } from "./input.ts";
+import type { ResolvedModel } from "../../gemini/models.ts";
+import type { ReasoningEffort, ThinkingWish } from "../../gemini/thinking.ts";
+import { invalidParam } from "../../chat/errors.ts";
+import type { ChatRequest, ChatTool, ChatTurn, ResponseFormat, ToolChoice } from "../../chat/types.ts";
+import {
+  isAbsent,
+  isRecord,
+  optBool,
+  optInt,
+  optNumber,
+  optRecord,
+  optString,
+  type JsonObject,
+} from "../../chat/values.ts";
+import { inputToTurns } from "./input.ts";
+
+/** The request's settings, for every neutral chat request built from it. */
+export interface ResponsesSettings {
+  tools: ChatTool[];
+  search: boolean;
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  generation: ChatRequest["generation"];
+  reasoning: ThinkingWish;
+}
 
 export interface ResponsesRequest {
   model: string;
-  /** The new input, as chat messages (without instructions). */
-  input: JsonObject[];
+  /** The new input, as neutral turns (without instructions). */
+  input: ChatTurn[];
   instructions?: string;
   previousResponseId?: string;
   stream: boolean;
   store: boolean;
   /** include: ["reasoning.encrypted_content"]: thought signatures travel in reasoning items. */
   encryptedReasoning: boolean;
-  /** Chat Completions options (everything but model and messages). */
-  options: JsonObject;
+  settings: ResponsesSettings;
   /** Request fields the response object repeats. */
   echo: JsonObject;
 }
 
 const EFFORTS = new Set(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
-function tools(list: unknown): JsonObject[] | undefined {
-  if (isAbsent(list)) return undefined;
+function tools(list: unknown): { tools: ChatTool[]; search: boolean } {
+  const out: ChatTool[] = [];
+  let search = false;
+  if (isAbsent(list)) return { tools: out, search };
   if (!Array.isArray(list)) throw invalidParam("tools", "Invalid type for 'tools': expected an array.", "invalid_type");
-  return list.flatMap((t, i): JsonObject[] => {
+  list.forEach((t, i) => {
     const p = `tools[${i}]`;
     if (!isRecord(t)) throw invalidParam(p, `Invalid type for '${p}': expected an object.`, "invalid_type");
     if (t.type === "function") {
@@ -40,20 +62,41 @@ function tools(list: unknown): JsonObject[] | undefined {
           `Invalid type for '${p}.parameters': expected a JSON Schema object.`,
           "invalid_type",
         );
-      const fn: JsonObject = { name: t.name };
-      if (typeof t.description === "string") fn.description = t.description;
-      if (isRecord(t.parameters)) fn.parameters = t.parameters;
-      return [{ type: "function", function: fn }];
+      if (out.some((x) => x.name === t.name))
+        throw invalidParam(`${p}.name`, `Duplicate function name ${JSON.stringify(t.name)}.`);
+      const tool: ChatTool = { name: t.name };
+      if (typeof t.description === "string" && t.description) tool.description = t.description;
+      if (isRecord(t.parameters)) tool.schema = t.parameters;
+      out.push(tool);
+      return;
     }
-    if (typeof t.type === "string" && t.type.startsWith("web_search")) return [{ type: "web_search" }];
+    if (typeof t.type === "string" && t.type.startsWith("web_search")) {
+      search = true;
+      return;
+    }
     if (typeof t.type !== "string")
       throw invalidParam(`${p}.type`, `Missing required parameter: '${p}.type'.`, "missing_required_parameter");
-    return []; // hosted tools we cannot run (file_search, computer, mcp, custom…) are left out
+    // hosted tools we cannot run (file_search, computer, mcp, custom…) are left out
   });
+  return { tools: out, search };
 }
 
-function toolChoice(choice: unknown): unknown {
-  if (isAbsent(choice) || typeof choice === "string") return choice ?? undefined;
+function toolChoice(choice: unknown, declared: readonly ChatTool[]): ToolChoice | undefined {
+  const named = (name: unknown, p: string): string => {
+    if (typeof name !== "string" || !declared.some((t) => t.name === name))
+      throw invalidParam(p, `Invalid '${p}': no function named ${JSON.stringify(name)} in tools.`);
+    return name;
+  };
+  if (isAbsent(choice)) return undefined;
+  if (typeof choice === "string") {
+    if (choice === "auto") return { mode: "auto" };
+    if (choice === "none") return { mode: "none" };
+    if (choice === "required") {
+      if (!declared.length) throw invalidParam("tool_choice", `'tool_choice' is "required" but no tools were given.`);
+      return { mode: "required" };
+    }
+    throw invalidParam("tool_choice", `Invalid 'tool_choice': ${JSON.stringify(choice)}.`);
+  }
   if (!isRecord(choice)) throw invalidParam("tool_choice", "Invalid type for 'tool_choice'.", "invalid_type");
   if (choice.type === "function") {
     if (typeof choice.name !== "string")
@@ -62,23 +105,22 @@ function toolChoice(choice: unknown): unknown {
         "Missing required parameter: 'tool_choice.name'.",
         "missing_required_parameter",
       );
-    return { type: "function", function: { name: choice.name } };
+    return { mode: "required", names: [named(choice.name, "tool_choice.name")] };
   }
   if (choice.type === "allowed_tools") {
     const list = Array.isArray(choice.tools) ? choice.tools.filter((t) => isRecord(t) && t.type === "function") : [];
-    return {
-      type: "allowed_tools",
-      allowed_tools: { mode: choice.mode === "required" ? "required" : "auto", tools: list },
-    };
+    const names = list.map((t, i) => named((t as JsonObject).name, `tool_choice.tools[${i}].name`));
+    if (choice.mode === "required") return names.length ? { mode: "required", names } : { mode: "required" };
+    return { mode: "allowed", names };
   }
-  return "auto"; // a hosted tool type: let the model decide
+  return { mode: "auto" }; // a hosted tool type: let the model decide
 }
 
-function textFormat(text: unknown): JsonObject | undefined {
+function textFormat(text: unknown): ResponseFormat | undefined {
   const t = optRecord(text, "text");
   const f = optRecord(t?.format, "text.format");
   if (!f || f.type === "text") return undefined;
-  if (f.type === "json_object") return { type: "json_object" };
+  if (f.type === "json_object") return { type: "json", param: "text.format" };
   if (f.type === "json_schema") {
     if (!isRecord(f.schema))
       throw invalidParam(
@@ -86,14 +128,7 @@ function textFormat(text: unknown): JsonObject | undefined {
         "Missing required parameter: 'text.format.schema'.",
         "missing_required_parameter",
       );
-    return {
-      type: "json_schema",
-      json_schema: {
-        name: typeof f.name === "string" ? f.name : "response",
-        schema: f.schema,
-        strict: f.strict === true,
-      },
-    };
+    return { type: "json_schema", schema: f.schema, param: "text.format" };
   }
   throw invalidParam(
     "text.format.type",
@@ -102,15 +137,16 @@ function textFormat(text: unknown): JsonObject | undefined {
 }
 
 /** Thoughts are asked for only with reasoning.summary (the Responses API shows nothing otherwise). */
-function reasoning(r: JsonObject | undefined, options: JsonObject): void {
-  if (!r) return;
+function reasoning(r: JsonObject | undefined): ThinkingWish {
+  const wish: ThinkingWish = {};
+  if (!r) return wish;
   const effort = optString(r.effort, "reasoning.effort");
   if (effort !== undefined && !EFFORTS.has(effort))
     throw invalidParam("reasoning.effort", `Invalid value for 'reasoning.effort': ${JSON.stringify(effort)}.`);
   const summary = optString(r.summary ?? r.generate_summary, "reasoning.summary");
-  if (effort) options.reasoning_effort = effort as ReasoningEffort;
-  if (effort || summary)
-    options.google = { thinking_config: { include_thoughts: summary !== undefined && effort !== "none" } };
+  if (effort) wish.effort = effort as ReasoningEffort;
+  if (effort || summary) wish.includeThoughts = summary !== undefined && effort !== "none";
+  return wish;
 }
 
 export function parseResponsesRequest(body: JsonObject): ResponsesRequest {
@@ -127,24 +163,28 @@ export function parseResponsesRequest(body: JsonObject): ResponsesRequest {
       "Conversations are not supported; use previous_response_id.",
       "unsupported_parameter",
     );
-  const input = isAbsent(body.input) ? [] : inputToMessages(body.input);
+  const input = isAbsent(body.input) ? [] : inputToTurns(body.input);
   const instructions = optString(body.instructions, "instructions");
   const include = isAbsent(body.include) ? [] : body.include;
   if (!Array.isArray(include))
     throw invalidParam("include", "Invalid type for 'include': expected an array.", "invalid_type");
 
-  const options: JsonObject = {};
-  const t = tools(body.tools);
-  if (t?.length) options.tools = t;
-  const choice = toolChoice(body.tool_choice);
-  if (choice !== undefined && (t?.length || choice === "required" || typeof choice === "object"))
-    options.tool_choice = choice;
+  const declared = tools(body.tools);
+  const settings: ResponsesSettings = {
+    ...declared,
+    generation: {},
+    reasoning: reasoning(optRecord(body.reasoning, "reasoning")),
+  };
+  const choice = toolChoice(body.tool_choice, declared.tools);
+  if (choice) settings.toolChoice = choice;
   const max = optInt(body.max_output_tokens, "max_output_tokens", 1);
-  if (max !== undefined) options.max_tokens = max;
-  for (const k of ["temperature", "top_p"] as const) if (!isAbsent(body[k])) options[k] = body[k];
+  if (max !== undefined) settings.generation.maxOutputTokens = max;
+  const temperature = optNumber(body.temperature, "temperature", 0, 2);
+  if (temperature !== undefined) settings.generation.temperature = temperature;
+  const topP = optNumber(body.top_p, "top_p", 0, 1);
+  if (topP !== undefined) settings.generation.topP = topP;
   const rf = textFormat(body.text);
-  if (rf) options.response_format = rf;
-  reasoning(optRecord(body.reasoning, "reasoning"), options);
+  if (rf) settings.responseFormat = rf;
   const stream = optBool(body.stream, "stream") ?? false;
   const store = optBool(body.store, "store") ?? true;
   optBool(body.parallel_tool_calls, "parallel_tool_calls");
@@ -174,17 +214,29 @@ export function parseResponsesRequest(body: JsonObject): ResponsesRequest {
     stream,
     store,
     encryptedReasoning: include.includes("reasoning.encrypted_content"),
-    options,
+    settings,
     echo,
   };
   if (instructions) out.instructions = instructions;
   return out;
 }
 
-/** The Chat Completions body: instructions, the stored history, then the new input. */
-export function toChatBody(req: ResponsesRequest, model: string, history: readonly JsonObject[]): JsonObject {
-  const messages: JsonObject[] = [];
-  if (req.instructions) messages.push({ role: "system", content: req.instructions });
-  messages.push(...history, ...req.input);
-  return { ...req.options, model, messages };
+/** The neutral chat request: instructions, the stored history, then the new input. */
+export function toChat(req: ResponsesRequest, model: ResolvedModel, history: readonly ChatTurn[]): ChatRequest {
+  const turns: ChatTurn[] = [];
+  if (req.instructions) turns.push({ role: "system", blocks: [{ type: "text", text: req.instructions }] });
+  turns.push(...history, ...req.input);
+  const { settings } = req;
+  const chat: ChatRequest = {
+    model,
+    turns,
+    tools: settings.tools,
+    search: settings.search,
+    generation: { ...settings.generation },
+    reasoning: { ...settings.reasoning },
+    stream: req.stream,
+  };
+  if (settings.toolChoice) chat.toolChoice = settings.toolChoice;
+  if (settings.responseFormat) chat.responseFormat = settings.responseFormat;
+  return chat;
 }

@@ -1,9 +1,9 @@
-// Blocks → Responses API output items and the `response` object (docs/openai-mapping.md#responses-api), plus the
-// chat-message form of an answer that previous_response_id replays.
+// Neutral blocks → Responses API output items and the `response` object (docs/openai-mapping.md#responses-api),
+// plus the neutral turn of an answer that previous_response_id replays.
 
 import type { GeminiUsageMetadata } from "../../gemini/types.ts";
-import { mapFinishReason } from "../openai/finish-reason.ts";
-import { toOpenAIUsage } from "../openai/usage.ts";
+import { toChatUsage } from "../../chat/usage.ts";
+import type { ChatTurn, ContentBlock } from "../../chat/types.ts";
 import type { JsonObject } from "../../chat/values.ts";
 import type { Block, BlockSummary, ThinkingBlock, ToolBlock } from "../../chat/blocks.ts";
 
@@ -20,13 +20,13 @@ export interface ResponseBase {
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
 
 export function toResponsesUsage(u: GeminiUsageMetadata | undefined): JsonObject {
-  const o = toOpenAIUsage(u);
+  const c = toChatUsage(u);
   return {
-    input_tokens: o.prompt_tokens,
-    input_tokens_details: { cached_tokens: o.prompt_tokens_details.cached_tokens },
-    output_tokens: o.completion_tokens,
-    output_tokens_details: { reasoning_tokens: o.completion_tokens_details.reasoning_tokens },
-    total_tokens: o.total_tokens,
+    input_tokens: c.input,
+    input_tokens_details: { cached_tokens: c.cachedInput },
+    output_tokens: c.output,
+    output_tokens_details: { reasoning_tokens: c.reasoning },
+    total_tokens: c.total,
   };
 }
 
@@ -54,28 +54,29 @@ export function functionCallItem(id: string, b: ToolBlock, status: "in_progress"
 }
 
 /** Item id prefixes as OpenAI uses them; `suffix` keeps them unique within the response. */
-export function itemId(kind: Block["kind"], responseId: string, index: number): string {
+export function itemId(kind: Exclude<Block["kind"], "image">, responseId: string, index: number): string {
   const prefix = kind === "thinking" ? "rs" : kind === "text" ? "msg" : "fc";
   return `${prefix}_${responseId.replace(/^resp_/, "")}${index.toString(16).padStart(2, "0")}`;
 }
 
+/** Output items of the blocks (images the model made have no item type here: left out). */
 export function toOutputItems(blocks: readonly Block[], base: ResponseBase): JsonObject[] {
-  return blocks.map((b, i) => {
+  return blocks.flatMap((b, i) => {
+    if (b.kind === "image") return [];
     const id = itemId(b.kind, base.id, i);
-    if (b.kind === "thinking") return reasoningItem(id, b, base.encryptedReasoning);
-    if (b.kind === "text") return messageItem(id, b.text, "completed");
-    return functionCallItem(id, b, "completed");
+    if (b.kind === "thinking") return [reasoningItem(id, b, base.encryptedReasoning)];
+    if (b.kind === "text") return [messageItem(id, b.text, "completed")];
+    return [functionCallItem(id, b, "completed")];
   });
 }
 
-/** Finished status and incomplete_details from Gemini's finish reason. */
-export function statusOf(summary: Pick<BlockSummary, "finishReason" | "toolCalls">): {
+/** Finished status and incomplete_details from the neutral finish reason. */
+export function statusOf(summary: Pick<BlockSummary, "finish">): {
   status: ResponseStatus;
   incomplete: JsonObject | null;
 } {
-  const r = mapFinishReason(summary.finishReason, { hasToolCalls: summary.toolCalls > 0 });
-  if (r === "length") return { status: "incomplete", incomplete: { reason: "max_output_tokens" } };
-  if (r === "content_filter") return { status: "incomplete", incomplete: { reason: "content_filter" } };
+  if (summary.finish === "length") return { status: "incomplete", incomplete: { reason: "max_output_tokens" } };
+  if (summary.finish === "filtered") return { status: "incomplete", incomplete: { reason: "content_filter" } };
   return { status: "completed", incomplete: null };
 }
 
@@ -118,21 +119,22 @@ export function toResponse(summary: BlockSummary, base: ResponseBase): JsonObjec
   });
 }
 
-/** The answer as a chat assistant message (tool calls keep their signatures), for the stored history. */
-export function toHistoryMessage(blocks: readonly Block[]): JsonObject | undefined {
+/** The answer as a neutral assistant turn (calls keep their signatures), for the stored history. */
+export function toHistoryTurn(blocks: readonly Block[]): ChatTurn | undefined {
   const text = blocks.flatMap((b) => (b.kind === "text" ? [b.text] : [])).join("");
-  const calls = blocks.flatMap((b) =>
+  const calls = blocks.flatMap((b): ContentBlock[] =>
     b.kind === "tool"
       ? [
           {
+            type: "tool_call",
             id: b.id,
-            type: "function",
-            function: { name: b.name, arguments: JSON.stringify(b.args) },
-            ...(b.signature ? { extra_content: { google: { thought_signature: b.signature } } } : {}),
+            name: b.name,
+            args: b.args,
+            ...(b.signature ? { signature: b.signature } : {}),
           },
         ]
       : [],
   );
   if (!text && calls.length === 0) return undefined;
-  return calls.length ? { role: "assistant", content: text, tool_calls: calls } : { role: "assistant", content: text };
+  return { role: "assistant", blocks: [...(text ? [{ type: "text", text } as const] : []), ...calls] };
 }

@@ -1,28 +1,29 @@
-// OpenAI Responses surface: POST /v1/responses (and without /v1), streamed or not. The body becomes
-// a Chat Completions body (input.ts, request.ts) for the one translation to Gemini (parseChatRequest), goes
-// through the one dispatch path, and comes back through the shared block assembler as output items.
-// previous_response_id reads the stored conversation (store.ts); store:false
-// answers without keeping anything.
+// OpenAI Responses surface: POST /v1/responses (and without /v1), streamed or not. The body is read
+// into neutral turns and settings (input.ts, request.ts), mapped to Gemini by the core, dispatched,
+// and the answer rendered from the core's blocks as output items. previous_response_id reads the
+// stored conversation (store.ts); store:false answers without keeping anything.
 import { randomBytes } from "node:crypto";
 import type { H3, H3Event } from "h3";
-import { modelNotFound, OpenAIError } from "../openai/errors.ts";
-import type { JsonObject } from "../../chat/values.ts";
-import { parseResponsesRequest, toChatBody } from "./request.ts";
-import { toHistoryMessage, toResponse, type ResponseBase } from "./response.ts";
+import { ChatError, modelNotFound } from "../../chat/errors.ts";
+import type { ChatTurn } from "../../chat/types.ts";
+import { parseResponsesRequest, toChat } from "./request.ts";
+import { toHistoryTurn, toResponse, type ResponseBase } from "./response.ts";
 import { createResponsesStream } from "./stream.ts";
 import { createResponseStore, type ResponseStore } from "./store.ts";
 import { collectBlocks, type Block, type BlockOptions } from "../../chat/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
-import { streamBlocks } from "../_block-stream.ts";
-import { planChat } from "../_chat-plan.ts";
-import { openAIErrorClass, openAIFailure, toOpenAIError } from "../openai/failure.ts";
+import { OpenAIError } from "../openai/errors.ts";
+import { SSE_HEADERS } from "../_stream-response.ts";
+import { streamSurface } from "../_stream.ts";
+import { prepareGemini } from "../_prepare.ts";
+import { failedResponseError, responsesFailure } from "./failure.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
 
 const hex = (): string => randomBytes(12).toString("hex");
 
-async function history(store: ResponseStore, id: string): Promise<JsonObject[]> {
+async function history(store: ResponseStore, id: string): Promise<ChatTurn[]> {
   let found;
   try {
     found = await store.load(id);
@@ -33,13 +34,14 @@ async function history(store: ResponseStore, id: string): Promise<JsonObject[]> 
     });
   }
   if (!found) {
-    throw new OpenAIError(
-      400,
+    throw new ChatError(
+      "invalid_request",
       `Previous response with id '${id}' not found (unknown, expired, or created with store: false).`,
-      { type: "invalid_request_error", param: "previous_response_id", code: "previous_response_not_found" },
+      "previous_response_id",
+      "previous_response_not_found",
     );
   }
-  return found.messages;
+  return found.turns;
 }
 
 async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Promise<Response> {
@@ -49,10 +51,11 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   const req = parseResponsesRequest(body);
   record.model = req.model;
   record.stream = req.stream;
-  if (!ctx.catalogue.resolve(req.model)) throw modelNotFound(req.model);
+  const model = ctx.catalogue.resolve(req.model);
+  if (!model) throw modelNotFound(req.model);
   const past = req.previousResponseId ? await history(store, req.previousResponseId) : [];
-  const chat = toChatBody(req, req.model, past);
-  const plan = await planChat(ctx, chat, signal, { reasoningOutput: "reasoning_content", includeThoughts: false });
+  const chat = toChat(req, model, past);
+  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
 
   const base: ResponseBase = {
     id: `resp_${hex()}`,
@@ -62,7 +65,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
     encryptedReasoning: req.encryptedReasoning,
   };
   const blocks: BlockOptions = {
-    toolNames: plan.toolNames,
+    toolNames,
     newToolId: () => `call_${hex()}`,
     signatureBlocks: req.encryptedReasoning,
   };
@@ -70,45 +73,44 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   const remember = async (answer: readonly Block[], issued: [string, string][]): Promise<void> => {
     await ctx.signatures.save(issued);
     if (!req.store) return;
-    const reply = toHistoryMessage(answer);
-    await store.save(base.id, { model: plan.model.id, messages: [...past, ...req.input, ...(reply ? [reply] : [])] });
+    const reply = toHistoryTurn(answer);
+    await store.save(base.id, { model: model.id, turns: [...past, ...req.input, ...(reply ? [reply] : [])] });
   };
-  const headers = { "x-request-id": record.id };
 
   if (req.stream) {
     const writer = createResponsesStream(base, blocks);
-    return streamBlocks({
+    return streamSurface({
       ctx,
       record,
-      model: plan.model.upstream,
-      request: plan.request,
+      model: model.upstream,
+      request,
       surface: "responses",
       clientSignal: signal,
-      writer,
-      errorEvent: (error) => {
-        const e = toOpenAIError(error, req.model);
-        if (e.code === "internal_error") ctx.logger.error("responses stream:", error);
-        return writer.failed({ code: e.code ?? e.type, message: e.message });
+      writer: {
+        prelude: (early) => (early ? undefined : writer.opening()),
+        push: (chunk) => writer.push(chunk),
+        finish: () => writer.finish(),
+        error: (error) => {
+          const e = failedResponseError(error, req.model);
+          if (e.internal) ctx.logger.error("responses stream:", error);
+          return writer.failed({ code: e.code, message: e.message });
+        },
+        keepAlive: ": keep-alive\n\n",
       },
-      keepAlive: ": keep-alive\n\n",
-      errorClass: openAIErrorClass,
       beforeEnd: () => remember(writer.blocks(), writer.signatures()),
+      headers: { ...SSE_HEADERS, "x-request-id": record.id },
     });
   }
-  const result = await ctx.dispatcher.generate(plan.model.upstream, plan.request, {
-    signal,
-    surface: "responses",
-    record,
-  });
+  const result = await ctx.dispatcher.generate(model.upstream, request, { signal, surface: "responses", record });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await remember(summary.blocks, summary.signatures);
-  return Response.json(toResponse(summary, base), { headers });
+  return Response.json(toResponse(summary, base), { headers: { "x-request-id": record.id } });
 }
 
 export function registerResponsesRoutes(app: H3, ctx: AppContext): void {
   const store = createResponseStore(ctx.storage, { ttlSec: ctx.options.responses.ttlSec, logger: ctx.logger });
-  const handler = defineSurfaceRoute(ctx, openAIFailure("responses surface"), (event) => create(event, ctx, store));
+  const handler = defineSurfaceRoute(ctx, responsesFailure, (event) => create(event, ctx, store));
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/responses`, handler);
     app.post(`${prefix}/responses/`, handler);

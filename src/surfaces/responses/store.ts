@@ -1,15 +1,16 @@
-// Stored Responses API conversations for previous_response_id: the whole history (chat-message form,
-// thought signatures included) under the response id, through the proxy's storage so every instance
+// Stored Responses API conversations for previous_response_id: the whole history (neutral turns,
+// thought signatures included; entries written before that form are treated as unknown) under the response id, through the proxy's storage so every instance
 // sharing it can continue a conversation. Entries carry a TTL for the driver AND an expiry in the
 // value (drivers without TTL support still forget them), and expired entries are swept now and then
 // so an in-memory store does not grow without bound.
+import type { ChatTurn } from "../../chat/types.ts";
 import type { Logger } from "../../types.ts";
 import { createTtlStore, hashedKey } from "../../storage/ttl-store.ts";
 import type { StorageLike } from "../../storage/types.ts";
 
 export interface StoredConversation {
-  /** Chat-completions messages: every earlier input and answer (instructions excluded). */
-  messages: Record<string, unknown>[];
+  /** Neutral turns: every earlier input and answer (instructions excluded). */
+  turns: ChatTurn[];
   /** The Gemini model that answered. */
   model: string;
 }
@@ -46,7 +47,7 @@ export function createResponseStore(storage: StorageLike, options: ResponseStore
     prefix: PREFIX,
     ttlSec: options.ttlSec ?? DEFAULT_RESPONSE_TTL_SEC,
     now,
-    isValue: (e) => Array.isArray(e.messages) && typeof e.model === "string",
+    isValue: (e) => Array.isArray(e.turns) && typeof e.model === "string",
     // An unreadable conversation can never be continued: it goes at once, not at the next sweep.
     removeMalformed: true,
   });
@@ -54,7 +55,7 @@ export function createResponseStore(storage: StorageLike, options: ResponseStore
   return {
     async load(responseId) {
       const entry = await entries.get(responseId);
-      return entry && { messages: entry.messages, model: entry.model };
+      return entry && { turns: entry.turns, model: entry.model };
     },
     async save(responseId, conversation) {
       try {

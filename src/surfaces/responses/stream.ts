@@ -33,7 +33,7 @@ export interface ResponsesStreamWriter {
 }
 
 interface OpenItem {
-  kind: Block["kind"];
+  kind: Exclude<Block["kind"], "image">;
   outputIndex: number;
   id: string;
   summaryPart: boolean;
@@ -57,6 +57,7 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
   };
 
   const onStart = (index: number, b: Block): string => {
+    if (b.kind === "image") return ""; // no output item type for a generated image
     const outputIndex = output.length;
     const id = itemId(b.kind, base.id, index);
     items.set(index, { kind: b.kind, outputIndex, id, summaryPart: false });
@@ -83,7 +84,8 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
   };
 
   const onDelta = (index: number, text: string): string => {
-    const it = items.get(index)!;
+    const it = items.get(index);
+    if (!it) return "";
     const ref = { output_index: it.outputIndex, item_id: it.id };
     if (it.kind === "text")
       return ev("response.output_text.delta", { ...ref, content_index: 0, delta: text, logprobs: [] });
@@ -100,7 +102,8 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
   };
 
   const onStop = (index: number, b: Block): string => {
-    const it = items.get(index)!;
+    const it = items.get(index);
+    if (!it || b.kind === "image") return "";
     const ref = { output_index: it.outputIndex, item_id: it.id };
     let text = "";
     let item: JsonObject;

@@ -3,8 +3,8 @@
 // stringValue|numberValue|boolValue|nullValue, willContinue?}], willContinue?}` parts fill it (strings
 // are appended piecewise), and a functionCall part without `willContinue` closes it.
 
-import type { GeminiPart } from "../../gemini/types.ts";
-import { isRecord } from "../../chat/values.ts";
+import type { GeminiPart } from "../gemini/types.ts";
+import { isRecord } from "./values.ts";
 
 type Json = Record<string, unknown> | unknown[];
 
