@@ -91,7 +91,11 @@ export function validateConfig(config: unknown): ConfigProblem[] {
   const at = (path: string) => order.get(path) ?? order.get(path.replace(/(\.[^.[]+|\[\d+\])$/, "")) ?? order.size;
   problems.sort((a, b) => at(a.path) - at(b.path));
   const client = (config as { oauth_client?: Record<string, unknown> }).oauth_client;
-  if (client && typeof client === "object" && !client.client_id !== !client.client_secret) {
+  if (
+    client &&
+    typeof client === "object" &&
+    (client.client_id === undefined) !== (client.client_secret === undefined)
+  ) {
     problems.push({ severity: "error", path: "oauth_client", message: "client_id and client_secret go together" });
   }
   return problems;

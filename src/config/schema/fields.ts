@@ -17,6 +17,8 @@ export interface ConfigField {
   expected: string;
   /** The default, as the README shows it. */
   default?: string;
+  /** The default value, when it is one (the JSON Schema's `default`). */
+  value?: unknown;
   doc: string;
   /** A key of the predecessor's config.json. */
   predecessor: boolean;
@@ -84,10 +86,9 @@ function walk(schema: Node, prefix: string, cli: boolean, rows: Row[], code: Cod
     const option = cli ? undefined : path;
     const fileSchema = meta.fileKind?.of() ?? inner.pipe![0]!;
     const expected = meta.fileKind?.phrase ?? meta.phrase;
-    for (const alias of meta.aliases ?? []) {
-      rows.push({ key: alias, option, schema: fileSchema, expected, default: shown, doc: `Same as ${key}` });
-    }
-    rows.push({ key, option, schema: fileSchema, expected, default: shown, doc: meta.description });
+    const common = { option, schema: fileSchema, expected, default: shown, value: entry.default };
+    for (const alias of meta.aliases ?? []) rows.push({ ...common, key: alias, doc: `Same as ${key}` });
+    rows.push({ ...common, key, doc: meta.description });
   }
 }
 

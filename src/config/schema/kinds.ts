@@ -85,5 +85,10 @@ export function custom<T>(phrase: string, accept: (value: unknown) => boolean) {
   return kind(phrase, (m) => v.custom<T>(accept, m));
 }
 
+/** An object with a string `id` and anything else (a model), typed by hand. */
+export function withId<T extends { id: string }>(phrase: string) {
+  return kind(phrase, (m) => v.looseObject({ id: v.string(m) }, m) as unknown as v.GenericSchema<T, T>);
+}
+
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);

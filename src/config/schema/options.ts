@@ -12,13 +12,7 @@ import { field, group, optionalGroup, section, withDefault } from "./meta.ts";
 const isAuthKeys = (x: unknown) =>
   x === false || typeof x === "function" || (Array.isArray(x) && x.every((key) => typeof key === "string"));
 
-const modelEntry = k.either(
-  k.str,
-  k.custom<Partial<ModelInfo> & { id: string }>(
-    'an object with a string "id"',
-    (x) => k.isObject(x) && typeof x.id === "string",
-  ),
-);
+const modelEntry = k.either(k.str, k.withId<Partial<ModelInfo> & { id: string }>('an object with a string "id"'));
 
 export const optionsSchema = section({
   /**
