@@ -2,8 +2,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createDefu } from "defu";
+import * as v from "valibot";
 import type { GeminiProxyOptions } from "../config/options.ts";
-import { oneOf, port as portSpec, positive } from "../config/file-schema.ts";
+import { checkKey } from "../config/file-schema.ts";
+import { cliSchema } from "../config/schema/cli.ts";
 import { ConfigError, getPath, readConfigFile, resolvePath, toProxyOptions, type FileConfig } from "./config.ts";
 import { parseLogLevel, type LogFormat } from "./logger.ts";
 
@@ -38,7 +40,8 @@ export interface CliSettings {
   secrets: string[];
 }
 
-export const DEFAULT_DATA_DIR = "~/.gemini-cli-proxy";
+/** The CLI-only keys' defaults, from the schema. */
+const CLI_DEFAULTS = v.parse(cliSchema, {});
 
 // defu concatenates arrays; a higher layer's auth_keys must replace the lower one's.
 const merge = createDefu((object, key, value) => {
@@ -55,13 +58,10 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
 
-function checked(
-  value: string | undefined,
-  spec: { check: (v: unknown, p: string, o: never[]) => string | undefined },
-  where: string,
-): string | undefined {
+/** A flag or variable checked as the config key it stands for, named as the user wrote it. */
+function checked<T>(value: T | undefined, key: string, where: string): T | undefined {
   if (value === undefined) return undefined;
-  const message = spec.check(value, where, []);
+  const message = checkKey(key, value);
   if (message) throw new ConfigError(`${where}: ${message}`);
   return value;
 }
@@ -69,29 +69,29 @@ function checked(
 function envLayer(env: NodeJS.ProcessEnv): FileConfig {
   const e = (name: string) => nonEmpty(env[`GEMINI_PROXY_${name}`]);
   return {
-    server: { host: e("HOST"), port: checked(e("PORT"), portSpec, "GEMINI_PROXY_PORT") },
+    server: { host: e("HOST"), port: checked(e("PORT"), "server.port", "GEMINI_PROXY_PORT") },
     auth_keys: list(e("AUTH_KEYS")),
     gemini_api_keys: list(e("API_KEYS")),
     admin: { username: e("ADMIN_USERNAME"), password: e("ADMIN_PASSWORD") },
     log_level: e("LOG_LEVEL"),
-    log_format: checked(e("LOG_FORMAT"), oneOf(["pretty", "json"]), "GEMINI_PROXY_LOG_FORMAT"),
+    log_format: checked(e("LOG_FORMAT"), "log_format", "GEMINI_PROXY_LOG_FORMAT"),
     data_dir: e("DATA_DIR"),
     public_url: e("PUBLIC_URL"),
   };
 }
 
 function flagLayer(flags: CommonFlags): FileConfig {
-  const timeout = checked(
-    nonEmpty(flags.shutdownTimeout),
-    { check: (v) => positive.check(Number(v), "", []) },
-    "--shutdown-timeout",
-  );
+  const timeout = nonEmpty(flags.shutdownTimeout);
   return {
-    server: { host: nonEmpty(flags.host), port: checked(nonEmpty(flags.port), portSpec, "--port") },
+    server: { host: nonEmpty(flags.host), port: checked(nonEmpty(flags.port), "server.port", "--port") },
     log_level: nonEmpty(flags.logLevel),
-    log_format: checked(nonEmpty(flags.logFormat), oneOf(["pretty", "json"]), "--log-format"),
+    log_format: checked(nonEmpty(flags.logFormat), "log_format", "--log-format"),
     data_dir: nonEmpty(flags.dataDir),
-    shutdown_timeout_sec: timeout === undefined ? undefined : Number(timeout),
+    shutdown_timeout_sec: checked(
+      timeout === undefined ? undefined : Number(timeout),
+      "shutdown_timeout_sec",
+      "--shutdown-timeout",
+    ),
   };
 }
 
@@ -117,14 +117,15 @@ export async function loadSettings(
     notes.push(`using ./credentials1.json (the predecessor's default credentials_file)`);
   }
 
-  const storageDriver = (getPath(config, "storage.driver") as CliSettings["storage"]["driver"] | undefined) ?? "fs";
+  const storageDriver =
+    (getPath(config, "storage.driver") as CliSettings["storage"]["driver"] | undefined) ?? CLI_DEFAULTS.storage.driver;
   const dataDir =
     (config.data_dir as string | undefined) ??
     (storageDriver === "fs" ? (getPath(config, "storage.base") as string | undefined) : undefined);
   const base =
     storageDriver === "redis"
       ? ((getPath(config, "storage.base") as string | undefined) ?? "gcp")
-      : resolvePath(dataDir ?? DEFAULT_DATA_DIR, cwd);
+      : resolvePath(dataDir ?? CLI_DEFAULTS.dataDir, cwd);
   const portValue = getPath(config, "server.port");
   const encryptionKey = nonEmpty(flags.encryptionKey) ?? nonEmpty(env.GEMINI_PROXY_ENCRYPTION_KEY);
   const options = toProxyOptions(config, cwd);
@@ -133,12 +134,12 @@ export async function loadSettings(
   return {
     configPath,
     config,
-    host: (getPath(config, "server.host") as string | undefined) ?? "127.0.0.1",
-    port: portValue === undefined ? 8889 : Number(portValue),
+    host: (getPath(config, "server.host") as string | undefined) ?? CLI_DEFAULTS.server.host,
+    port: Number(portValue ?? CLI_DEFAULTS.server.port),
     storage: { driver: storageDriver, base, url: getPath(config, "storage.url") as string | undefined },
     logLevel: parseLogLevel(config.log_level as string | undefined, flags.logLevel ? "--log-level" : "log_level"),
-    logFormat: (config.log_format as LogFormat | undefined) ?? "pretty",
-    shutdownTimeoutSec: (config.shutdown_timeout_sec as number | undefined) ?? 10,
+    logFormat: (config.log_format as LogFormat | undefined) ?? CLI_DEFAULTS.logFormat,
+    shutdownTimeoutSec: (config.shutdown_timeout_sec as number | undefined) ?? CLI_DEFAULTS.shutdownTimeoutSec,
     encryptionKey,
     options,
     warnings,
