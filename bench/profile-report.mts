@@ -5,7 +5,9 @@
 //   3. time "caused" by our functions: each sample goes to the innermost src/ frame on its stack, so a
 //      JSON.stringify or a consola call lands on the function of ours that made it
 //   4. self time of every function (any origin)
-// FROM_MS/TO_MS limit the samples to a window, in ms since the profile started (e.g. skip start-up).
+// FROM_MS/TO_MS limit the samples to a window, in ms since the profile started (e.g. skip start-up);
+// a negative FROM_MS counts back from the end.
+// REQUESTS=n (requests served in that window) adds µs per request, to compare two profiles.
 import { readFileSync } from "node:fs";
 
 interface Node {
@@ -16,7 +18,8 @@ interface Node {
 const [file, fromArg, toArg] = process.argv.slice(2);
 if (!file) throw new Error("usage: profile-report.mts PROFILE.cpuprofile [FROM_MS] [TO_MS]");
 const prof = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
-const from = Number(fromArg ?? 0) * 1000;
+// A negative FROM_MS counts back from the end of the profile (-10000: the last 10 s, e.g. the load).
+const from = (Number(fromArg ?? 0) < 0 ? prof.endTime - prof.startTime : 0) + Number(fromArg ?? 0) * 1000;
 const to = toArg ? Number(toArg) * 1000 : Infinity;
 
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -95,7 +98,9 @@ for (let i = 0; i < prof.samples.length; i++) {
   }
 }
 
-const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %`;
+// REQUESTS=n (the load's request count) adds µs per request to every line.
+const perRequest = Number(process.env.REQUESTS ?? 0);
+const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %${perRequest ? ` ${(us / perRequest).toFixed(1).padStart(7)} µs/req` : ""}`;
 const top = (m: Map<string, number>, n: number, filter: (k: string) => boolean = () => true) =>
   [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
 

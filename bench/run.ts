@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareCliHome, startCli, type CliHome, type RunningCli } from "./_cli.ts";
@@ -140,7 +140,7 @@ async function main() {
   const started = performance.now();
   const phase = (what: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}`);
   const rows: { name: string; value: string; target: string; ok: boolean | null }[] = [];
-  const results: Record<string, any> = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, benchSeconds: SECONDS, rounds: ROUNDS };
+  const results: Record<string, any> = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, benchSeconds: SECONDS, rounds: ROUNDS, loadavgStart: loadavg() };
   const fake = await startFake();
   const { info } = fake;
   const auth = { authorization: `Bearer ${KEY}` };
@@ -299,9 +299,12 @@ async function main() {
   for (const h of homes) h.cleanup();
   rmSync(logs, { recursive: true, force: true });
   results.runtimeSec = (performance.now() - started) / 1000;
+  results.loadavgEnd = loadavg();
   const width = Math.max(...rows.map((r) => r.name.length));
   const vwidth = Math.max(...rows.map((r) => r.value.length));
   console.log(`\ngemini-cli-proxy bench — ${results.date}, ${results.cpus} cores, Node ${process.version}, ${results.runtimeSec.toFixed(0)} s\n`);
+  const busy = Math.max(results.loadavgStart[1], results.loadavgEnd[1]);
+  if (busy > results.cpus) console.log(`load average ${busy.toFixed(1)} on ${results.cpus} cores: other work competed for the CPU, req/s ratios are unreliable (CPU/req ratios less so)\n`);
   for (const r of rows) console.log(`${r.ok === null ? "    " : r.ok ? "ok  " : "MISS"} ${r.name.padEnd(width)}  ${r.value.padEnd(vwidth)}  target ${r.target}`);
   await writeFile(here("./results.json"), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
   console.log("\nwrote bench/results.json");
