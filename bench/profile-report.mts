@@ -117,6 +117,13 @@ for (const [k, v] of top(caused, Number(process.env.TOP ?? 30))) {
   const [label, where] = k.split("\t");
   console.log(`${ms(v)}  ${label}  ${where}`);
 }
+console.log("\n== the same, by src/ file");
+const byFile = new Map<string, number>();
+for (const [k, v] of caused) {
+  const file = (k.split("\t")[1] ?? "").replace(/ \(.*$/, "") || "(no src/ frame on the stack)";
+  byFile.set(file, (byFile.get(file) ?? 0) + v);
+}
+for (const [k, v] of top(byFile, Number(process.env.TOP ?? 30))) console.log(`${ms(v)}  ${k}`);
 console.log("\n== self time, all code");
 for (const [k, v] of top(self, Number(process.env.TOP ?? 30))) {
   const [kind, label, where] = k.split("\t");

@@ -112,17 +112,26 @@ async function interleaved(targets: Record<string, { url: string; path: string; 
   );
 }
 
-/** Proxy CPU per forwarded chunk: `streams` streams of 250 chunks, 8 at a time. */
-async function streamCpu(url: string, probe: Probe, streams = 200): Promise<{ cpuUsPerChunk: number; failed: number }> {
+/**
+ * Proxy CPU per forwarded chunk: `streams` streams of 250 chunks per target, 8 at a time, in ROUNDS
+ * interleaved rounds (the CLI's /proc CPU time comes in 10 ms ticks: 400 streams keep that under 1 %).
+ */
+async function streamCpu(targets: Record<string, { url: string; probe: Probe }>, streams = 400): Promise<Record<string, { cpuUsPerChunk: number; failed: number }>> {
   const auth = { authorization: `Bearer ${KEY}` };
-  await probe.reset();
-  let failed = 0;
-  for (let i = 0; i < streams; i += 8) {
-    const done = await Promise.all(Array.from({ length: 8 }, () => streamOnce(url, "/v1/chat/completions", auth, chatBody("gemini-2.5-flash", true))));
-    failed += done.filter((d) => d.status !== 200).length;
+  const cpu: Record<string, number> = {};
+  const failed: Record<string, number> = {};
+  const perRound = Math.ceil(streams / ROUNDS / 8) * 8;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      await t.probe.reset();
+      for (let i = 0; i < perRound; i += 8) {
+        const done = await Promise.all(Array.from({ length: 8 }, () => streamOnce(t.url, "/v1/chat/completions", auth, chatBody("gemini-2.5-flash", true))));
+        failed[name] = (failed[name] ?? 0) + done.filter((d) => d.status !== 200).length;
+      }
+      cpu[name] = (cpu[name] ?? 0) + (await t.probe.report()).cpuUs;
+    }
   }
-  const cpu = await probe.report();
-  return { cpuUsPerChunk: cpu.cpuUs / (streams * 250), failed };
+  return Object.fromEntries(Object.keys(targets).map((name) => [name, { cpuUsPerChunk: cpu[name]! / (perRound * ROUNDS * 250), failed: failed[name]! }]));
 }
 
 /** 1,000 streams open together (flash-lite: 50 chunks 100 ms apart): peak RSS and failed streams. */
@@ -214,11 +223,8 @@ async function main() {
   }
   const ttfbAdded = median(streamProxy) - median(streamDirect);
   rows.push({ name: "streaming: first byte added (median)", value: `${ttfbAdded.toFixed(2)} ms (whole stream ${lastTotal.toFixed(1)} ms)`, target: "forwarded without buffering", ok: null });
-  // The CLI's CPU comes from /proc in clock ticks (10 ms): twice the streams keep that under 1 %.
-  const sFloor = await streamCpu(floor.url, floor, 400);
-  const sCli = await streamCpu(cli.url, cliProbe(cli), 400);
-  const sDefaults = await streamCpu(libDefaults.url, libDefaults);
-  const sQuiet = await streamCpu(proxy.url, proxy);
+  const sc = await streamCpu({ floor: { url: floor.url, probe: floor }, cli: { url: cli.url, probe: cliProbe(cli) }, libraryDefaults: { url: libDefaults.url, probe: libDefaults }, library: { url: proxy.url, probe: proxy } });
+  const [sFloor, sCli, sDefaults, sQuiet] = [sc.floor!, sc.cli!, sc.libraryDefaults!, sc.library!];
   const perChunk = sQuiet.cpuUsPerChunk;
   const cliChunkRatio = sCli.cpuUsPerChunk / sFloor.cpuUsPerChunk;
   results.streaming = {
