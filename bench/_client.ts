@@ -13,6 +13,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Requests completed in the run (wrk's count; autocannon's total). */
+  requests: number;
 }
 
 /** wrk (C, cheap on CPU) when installed: more of the 2 cores stay with the proxy and the fake. */
@@ -50,6 +52,7 @@ function loadWithWrk(url: string, opts: LoadOptions): LoadResult {
     p99: pct("99"),
     errors: Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
   };
 }
 
@@ -78,6 +81,23 @@ export async function load(url: string, opts: LoadOptions): Promise<LoadResult> 
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/** Several runs of the same load as one: mean req/s and percentiles, summed counts; the runs are kept. */
+export function combineLoads(runs: LoadResult[]): LoadResult & { runs: LoadResult[] } {
+  const mean = (f: (r: LoadResult) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((s, r) => s + f(r), 0);
+  return {
+    rps: mean((r) => r.rps),
+    p50: mean((r) => r.p50),
+    p90: mean((r) => r.p90),
+    p99: mean((r) => r.p99),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    requests: sum((r) => r.requests),
+    runs,
   };
 }
 

@@ -1,4 +1,5 @@
 // `npx tsx bench/memory.mts`: peak RSS and heap of the proxy (from dist/) while N (default 1000) streams are open; SNAP=1 writes a heap snapshot.
+// TARGET=floor measures bench/floor.mjs (the minimal Node proxy) instead; DEFAULTS=1 the library with its defaults (log discarded).
 import { fork } from "node:child_process";
 import { streamOnce } from "./_client.ts";
 const fake = fork(new URL("./_fake.ts", import.meta.url).pathname, {
@@ -13,13 +14,24 @@ const info: any = await new Promise((r) => {
     if (o.includes("\n")) r(JSON.parse(o));
   });
 });
-const proxy = fork(new URL("./_proxy.mjs", import.meta.url).pathname, {
+const floor = process.env.TARGET === "floor";
+const env = floor
+  ? {
+      BENCH_FLOOR: JSON.stringify({
+        upstream: info.endpoints.codeAssist,
+        accessToken: info.accessToken,
+        project: info.project,
+        authKey: "k",
+      }),
+    }
+  : {
+      BENCH_PROXY: JSON.stringify({ authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] }),
+      BENCH_DEFAULTS: process.env.DEFAULTS ?? "",
+    };
+const proxy = fork(new URL(floor ? "./floor.mjs" : "./_proxy.mjs", import.meta.url).pathname, {
   execArgv: process.env.EXEC ? process.env.EXEC.split(" ") : [],
-  env: {
-    ...process.env,
-    BENCH_PROXY: JSON.stringify({ authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] }),
-  },
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
+  env: { ...process.env, ...env },
+  stdio: ["ignore", process.env.DEFAULTS === "1" ? "ignore" : "inherit", "inherit", "ipc"],
 });
 const ready: any = await new Promise((r) => proxy.once("message", r));
 const ask = (m: string) =>

@@ -1,19 +1,34 @@
-// `npm run bench`: the in-repo fake Google and the proxy on loopback, each in its own process,
-// measured side by side in one run. Prints a table against the targets and writes bench/results.json.
+// `npm run bench`: the in-repo fake Google, a minimal Node proxy (the floor), the library and the CLI
+// on loopback, each in its own process, measured side by side in one run. Prints a table against the
+// targets and writes bench/results.json.
 import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HAS_WRK, load, median, sequentialLatency, streamOnce } from "./_client.ts";
+import { prepareCliHome, startCli, type CliHome, type RunningCli } from "./_cli.ts";
+import { HAS_WRK, combineLoads, load, median, sequentialLatency, streamOnce, type LoadResult } from "./_client.ts";
 import { translationBench } from "./_translation.ts";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const KEY = "bench-key";
 const PREDECESSOR_RPS = 320; // Python predecessor in front of a Node fake, same machine kind (issue figures)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+// Throughput comparisons run in interleaved rounds (A B C A B C ...) of SECONDS / ROUNDS each, so drift
+// on a shared box hits every contender alike.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const STARTS = 3; // CLI start-ups per pool size (median)
 
-interface Child {
+/** CPU time since reset() and peak RSS, of one measured process. */
+interface Probe {
+  reset: () => Promise<void> | void;
+  report: () => Promise<{ cpuUs: number; peakRss: number }> | { cpuUs: number; peakRss: number };
+}
+
+interface Child extends Probe {
   proc: ChildProcess;
+  url: string;
   ask: (m: string) => Promise<any>;
 }
 
@@ -39,11 +54,14 @@ async function startFake(): Promise<{ info: any; proc: ChildProcess }> {
   return { info, proc };
 }
 
-async function startProxy(config: object): Promise<Child & { url: string }> {
-  const proc = fork(here("./_proxy.mjs"), {
-    env: { ...process.env, BENCH_PROXY: JSON.stringify(config) },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+/** A forked child speaking bench/_child.mjs's reset/report/exit; `log` takes its stdout and stderr. */
+async function startChild(file: string, env: Record<string, string>, log?: string): Promise<Child> {
+  const fd = log ? openSync(log, "a") : undefined;
+  const proc = fork(here(file), {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", fd ?? "inherit", fd ?? "inherit", "ipc"],
   });
+  if (fd !== undefined) closeSync(fd);
   const ask = (m: string) =>
     new Promise<any>((resolve) => {
       const on = (msg: any) => {
@@ -57,10 +75,17 @@ async function startProxy(config: object): Promise<Child & { url: string }> {
     });
   const ready = await new Promise<any>((resolve, reject) => {
     proc.once("message", resolve);
-    proc.once("exit", (c) => reject(new Error(`proxy exited ${c}`)));
+    proc.once("exit", (c) => reject(new Error(`${file} exited ${c}`)));
   });
-  return { proc, ask, url: ready.url };
+  return { proc, ask, url: ready.url, reset: () => ask("reset"), report: () => ask("report") };
 }
+
+const startProxy = (config: object, opts: { defaults?: boolean; log?: string } = {}) =>
+  startChild(
+    "./_proxy.mjs",
+    { BENCH_PROXY: JSON.stringify(config), ...(opts.defaults ? { BENCH_DEFAULTS: "1" } : {}) },
+    opts.log,
+  );
 
 const stop = (proc: ChildProcess) => new Promise<void>((r) => (proc.once("exit", () => r()), proc.send("exit")));
 
@@ -69,44 +94,193 @@ const chatBody = (model: string, stream = false) =>
 const wrapped = (info: any, model: string) =>
   JSON.stringify({ model, project: info.project, request: { contents: [{ role: "user", parts: [{ text: "hi" }] }] } });
 
+const cliProbe = (cli: RunningCli): Probe => ({ reset: () => cli.probe.reset(), report: () => cli.probe.report() });
+
+interface Measured {
+  rps: number;
+  cpuUsPerRequest: number;
+  load: LoadResult;
+}
+
+/** The same load on each target, in ROUNDS interleaved rounds of SECONDS / ROUNDS each. */
+async function interleaved(
+  targets: Record<string, { url: string; path: string; body: string; headers: Record<string, string>; probe?: Probe }>,
+): Promise<Record<string, Measured>> {
+  const runs: Record<string, LoadResult[]> = {};
+  const cpu: Record<string, number> = {};
+  const seconds = Math.max(1, Math.round(SECONDS / ROUNDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      await t.probe?.reset();
+      const r = await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds });
+      const rep = await t.probe?.report();
+      (runs[name] ??= []).push(r);
+      cpu[name] = (cpu[name] ?? 0) + (rep?.cpuUs ?? NaN);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, rs]) => {
+      const l = combineLoads(rs);
+      return [name, { rps: l.rps, cpuUsPerRequest: cpu[name]! / l.requests, load: l }];
+    }),
+  );
+}
+
+/**
+ * Proxy CPU per forwarded chunk: `streams` streams of 250 chunks per target, 8 at a time, in ROUNDS
+ * interleaved rounds (the CLI's /proc CPU time comes in 10 ms ticks: 400 streams keep that under 1 %).
+ */
+async function streamCpu(
+  targets: Record<string, { url: string; probe: Probe }>,
+  streams = 400,
+): Promise<Record<string, { cpuUsPerChunk: number; failed: number }>> {
+  const auth = { authorization: `Bearer ${KEY}` };
+  const cpu: Record<string, number> = {};
+  const failed: Record<string, number> = {};
+  const perRound = Math.ceil(streams / ROUNDS / 8) * 8;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      await t.probe.reset();
+      for (let i = 0; i < perRound; i += 8) {
+        const done = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            streamOnce(t.url, "/v1/chat/completions", auth, chatBody("gemini-2.5-flash", true)),
+          ),
+        );
+        failed[name] = (failed[name] ?? 0) + done.filter((d) => d.status !== 200).length;
+      }
+      cpu[name] = (cpu[name] ?? 0) + (await t.probe.report()).cpuUs;
+    }
+  }
+  return Object.fromEntries(
+    Object.keys(targets).map((name) => [
+      name,
+      { cpuUsPerChunk: cpu[name]! / (perRound * ROUNDS * 250), failed: failed[name]! },
+    ]),
+  );
+}
+
+/** 1,000 streams open together (flash-lite: 50 chunks 100 ms apart): peak RSS and failed streams. */
+async function manyStreams(url: string, probe: Probe): Promise<{ peakRssMb: number; failed: number }> {
+  await probe.reset();
+  const many = await Promise.allSettled(
+    Array.from({ length: 1000 }, () =>
+      streamOnce(
+        url,
+        "/v1/chat/completions",
+        { authorization: `Bearer ${KEY}` },
+        chatBody("gemini-2.5-flash-lite", true),
+      ),
+    ),
+  );
+  const mem = await probe.report();
+  return {
+    peakRssMb: mem.peakRss / 1048576,
+    failed: many.filter((r) => r.status === "rejected" || r.value.status !== 200).length,
+  };
+}
+
+const x = (n: number) => `${n.toFixed(2)}×`;
+const pct = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(1)} %`;
+
 async function main() {
+  const started = performance.now();
+  const phase = (what: string) =>
+    console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}`);
   const rows: { name: string; value: string; target: string; ok: boolean | null }[] = [];
-  const results: Record<string, unknown> = {
+  const results: Record<string, any> = {
     date: new Date().toISOString(),
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     node: process.version,
+    benchSeconds: SECONDS,
+    rounds: ROUNDS,
+    loadavgStart: loadavg(),
   };
   const fake = await startFake();
   const { info } = fake;
   const auth = { authorization: `Bearer ${KEY}` };
   const direct = { authorization: `Bearer ${info.accessToken}` };
-  const proxy = await startProxy({ authKeys: [KEY], endpoints: info.endpoints, credentials: [info.credential] });
+  const logs = mkdtempSync(join(tmpdir(), "gcp-bench-logs-"));
+  const homes: CliHome[] = [];
 
-  // 1. Non-streaming throughput, 16 connections: the fake alone is the ceiling.
-  const ceiling = await load(info.url, {
-    path: "/v1internal:generateContent",
-    body: wrapped(info, "gemini-2.5-flash"),
-    headers: direct,
-    connections: 16,
-    seconds: SECONDS,
+  phase("starting the fake, the floor, the library (quiet and defaults) and the CLI");
+  // Every contender on the same fake, the same account (Code Assist), the same load.
+  const oauth = { authKeys: [KEY], endpoints: info.endpoints, credentials: [info.credential] };
+  const proxy = await startProxy(oauth); // logger: false, memory storage (the historical rows)
+  const floor = await startChild("./floor.mjs", {
+    BENCH_FLOOR: JSON.stringify({
+      upstream: info.endpoints.codeAssist,
+      accessToken: info.accessToken,
+      project: info.project,
+      authKey: KEY,
+    }),
   });
-  await proxy.ask("reset");
-  const through = await load(proxy.url, {
-    path: "/v1/chat/completions",
-    body: chatBody("gemini-2.5-flash"),
-    headers: auth,
-    connections: 16,
-    seconds: SECONDS,
+  const libDefaults = await startProxy(oauth, { defaults: true, log: join(logs, "library-defaults.log") });
+  const cliHome = prepareCliHome("oauth", info, KEY, { oauth: true });
+  homes.push(cliHome);
+  const chatProbe = { path: "/v1/chat/completions", headers: auth, body: chatBody("gemini-2.5-flash") };
+  const cli = await startCli(cliHome, chatProbe);
+
+  phase(`non-streaming load: 5 targets x ${ROUNDS} rounds`);
+  // 1. Non-streaming throughput, 16 connections, interleaved: the fake alone is the ceiling, the floor the reference.
+  const chat = (url: string, probe?: Probe) => ({ url, ...chatProbe, probe });
+  const tp = await interleaved({
+    ceiling: {
+      url: info.url,
+      path: "/v1internal:generateContent",
+      body: wrapped(info, "gemini-2.5-flash"),
+      headers: direct,
+    },
+    floor: chat(floor.url, floor),
+    cli: chat(cli.url, cliProbe(cli)),
+    libraryDefaults: chat(libDefaults.url, libDefaults),
+    library: chat(proxy.url, proxy),
   });
-  const cpuRun = await proxy.ask("report");
-  const cpuPerRequest = cpuRun.cpuUs / (through.rps * SECONDS);
+  const ceiling = tp.ceiling!.load;
+  const through = tp.library!.load;
+  const cpuPerRequest = tp.library!.cpuUsPerRequest;
+  const ratio = (name: string) => tp[name]!.rps / tp.floor!.rps;
+  const cpuRatio = (name: string) => tp[name]!.cpuUsPerRequest / tp.floor!.cpuUsPerRequest;
+  const errs = (name: string) => tp[name]!.load.errors + tp[name]!.load.non2xx;
   results.throughput = {
     generator: HAS_WRK ? "wrk" : "autocannon",
     ceiling,
     proxy: through,
     proxyCpuUsPerRequest: cpuPerRequest,
+    floor: { ...tp.floor, ratioToFloor: 1 },
+    cli: { ...tp.cli, ratioToFloor: ratio("cli"), cpuRatioToFloor: cpuRatio("cli") },
+    libraryDefaults: {
+      ...tp.libraryDefaults,
+      ratioToFloor: ratio("libraryDefaults"),
+      cpuRatioToFloor: cpuRatio("libraryDefaults"),
+    },
+    libraryQuiet: { ratioToFloor: ratio("library"), cpuRatioToFloor: cpuRatio("library") },
   };
+  rows.push({
+    name: "floor: minimal node:http + undici (16 conn)",
+    value: `${tp.floor!.rps.toFixed(0)} req/s, ${tp.floor!.cpuUsPerRequest.toFixed(0)} µs CPU/req, errors ${errs("floor")}`,
+    target: "(the reference: 1.00×)",
+    ok: null,
+  });
+  rows.push({
+    name: "CLI as run (fs, ledger, info log to file)",
+    value: `${x(ratio("cli"))} floor (${tp.cli!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("cli"))}, ${tp.cli!.cpuUsPerRequest.toFixed(0)} µs)`,
+    target: ">= 0.85× floor",
+    ok: ratio("cli") >= 0.85 && errs("cli") === 0,
+  });
+  rows.push({
+    name: "library defaults in node:http",
+    value: `${x(ratio("libraryDefaults"))} floor (${tp.libraryDefaults!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("libraryDefaults"))}, ${tp.libraryDefaults!.cpuUsPerRequest.toFixed(0)} µs)`,
+    target: ">= 0.90× floor",
+    ok: ratio("libraryDefaults") >= 0.9 && errs("libraryDefaults") === 0,
+  });
+  rows.push({
+    name: "library, logger off, memory storage",
+    value: `${x(ratio("library"))} floor (CPU/req ${x(cpuRatio("library"))})`,
+    target: "(as the rows below)",
+    ok: null,
+  });
   rows.push({
     name: "non-streaming chat req/s (16 conn)",
     value: `${through.rps.toFixed(0)} (fake alone ${ceiling.rps.toFixed(0)}; errors ${through.errors + through.non2xx})`,
@@ -127,6 +301,7 @@ async function main() {
     ok: null,
   });
 
+  phase("latency at one connection");
   // 2. Added latency at one connection: sequential requests, high-resolution clock.
   const d1 = median(
     await sequentialLatency(info.url, "/v1internal:generateContent", direct, wrapped(info, "gemini-2.5-flash"), 1500),
@@ -143,7 +318,8 @@ async function main() {
     ok: added < 2,
   });
 
-  // 3. Streaming: first byte added by the proxy, and proxy CPU per forwarded chunk.
+  phase("streaming: first byte and CPU per chunk");
+  // 3. Streaming: first byte added by the proxy, and CPU per forwarded chunk (proxy, CLI, floor).
   const streamDirect: number[] = [];
   const streamProxy: number[] = [];
   let lastTotal = 0;
@@ -169,73 +345,138 @@ async function main() {
     target: "forwarded without buffering",
     ok: null,
   });
-  await proxy.ask("reset");
-  const streams = 200;
-  const chunksPerStream = 250;
-  for (let i = 0; i < streams; i += 8) {
-    await Promise.all(
-      Array.from({ length: 8 }, () =>
-        streamOnce(proxy.url, "/v1/chat/completions", auth, chatBody("gemini-2.5-flash", true)),
-      ),
-    );
-  }
-  const cpu = await proxy.ask("report");
-  const perChunk = cpu.cpuUs / (streams * chunksPerStream);
-  results.streaming = { ttfbDirectMs: median(streamDirect), ttfbProxyMs: median(streamProxy), cpuUsPerChunk: perChunk };
+  const sc = await streamCpu({
+    floor: { url: floor.url, probe: floor },
+    cli: { url: cli.url, probe: cliProbe(cli) },
+    libraryDefaults: { url: libDefaults.url, probe: libDefaults },
+    library: { url: proxy.url, probe: proxy },
+  });
+  const [sFloor, sCli, sDefaults, sQuiet] = [sc.floor!, sc.cli!, sc.libraryDefaults!, sc.library!];
+  const perChunk = sQuiet.cpuUsPerChunk;
+  const cliChunkRatio = sCli.cpuUsPerChunk / sFloor.cpuUsPerChunk;
+  results.streaming = {
+    ttfbDirectMs: median(streamDirect),
+    ttfbProxyMs: median(streamProxy),
+    cpuUsPerChunk: perChunk,
+    floorCpuUsPerChunk: sFloor.cpuUsPerChunk,
+    cliCpuUsPerChunk: sCli.cpuUsPerChunk,
+    libraryDefaultsCpuUsPerChunk: sDefaults.cpuUsPerChunk,
+    cliRatioToFloor: cliChunkRatio,
+    libraryDefaultsRatioToFloor: sDefaults.cpuUsPerChunk / sFloor.cpuUsPerChunk,
+    libraryQuietRatioToFloor: perChunk / sFloor.cpuUsPerChunk,
+    failed: sFloor.failed + sCli.failed + sDefaults.failed + sQuiet.failed,
+  };
   rows.push({
     name: "streaming: proxy CPU per chunk",
-    value: `${perChunk.toFixed(2)} µs`,
+    value: `${perChunk.toFixed(2)} µs (${x(perChunk / sFloor.cpuUsPerChunk)} floor)`,
     target: "< 15 µs",
     ok: perChunk < 15,
   });
+  rows.push({
+    name: "streaming CPU/chunk: CLI vs floor",
+    value: `${x(cliChunkRatio)} (CLI ${sCli.cpuUsPerChunk.toFixed(2)} µs, floor ${sFloor.cpuUsPerChunk.toFixed(2)} µs)`,
+    target: "<= 1.5× floor's",
+    ok: cliChunkRatio <= 1.5 && sCli.failed === 0,
+  });
+  rows.push({
+    name: "streaming CPU/chunk: library defaults",
+    value: `${x(sDefaults.cpuUsPerChunk / sFloor.cpuUsPerChunk)} (${sDefaults.cpuUsPerChunk.toFixed(2)} µs)`,
+    target: "(info)",
+    ok: null,
+  });
 
+  phase("1,000 concurrent streams (library, floor, CLI)");
   // 4. 1,000 concurrent open streams: memory and errors (slow streams on flash-lite).
-  await proxy.ask("reset");
-  const many = await Promise.allSettled(
-    Array.from({ length: 1000 }, () =>
-      streamOnce(proxy.url, "/v1/chat/completions", auth, chatBody("gemini-2.5-flash-lite", true)),
-    ),
-  );
-  const mem = await proxy.ask("report");
-  const failed = many.filter((r) => r.status === "rejected" || r.value.status !== 200).length;
-  results.concurrentStreams = { peakRssMb: mem.peakRss / 1048576, failed };
+  const mQuiet = await manyStreams(proxy.url, proxy);
+  results.concurrentStreams = mQuiet;
   rows.push({
     name: "1,000 concurrent streams: peak RSS",
-    value: `${(mem.peakRss / 1048576).toFixed(0)} MB, ${failed} errors`,
+    value: `${mQuiet.peakRssMb.toFixed(0)} MB, ${mQuiet.failed} errors`,
     target: "< 250 MB, 0 errors",
-    ok: mem.peakRss < 250 * 1048576 && failed === 0,
+    ok: mQuiet.peakRssMb < 250 && mQuiet.failed === 0,
   });
-  await stop(proxy.proc);
+  const mFloor = await manyStreams(floor.url, floor);
+  const mCli = await manyStreams(cli.url, cliProbe(cli));
+  results.concurrentStreams = { ...mQuiet, floor: mFloor, cli: mCli };
+  rows.push({
+    name: "1,000 concurrent streams: CLI",
+    value: `${mCli.peakRssMb.toFixed(0)} MB peak RSS, ${mCli.failed} errors (floor ${mFloor.peakRssMb.toFixed(0)} MB)`,
+    target: "<= 150 MB, 0 errors",
+    ok: mCli.peakRssMb <= 150 && mCli.failed === 0,
+  });
+  await Promise.all([stop(proxy.proc), stop(floor.proc), stop(libDefaults.proc), cli.stop()]);
 
-  // 5. Pool size: 1 vs 1,000 credentials (API keys), same load.
+  phase("library: 1 vs 1,000 API keys");
+  // 5. Pool size: 1 vs 1,000 credentials (API keys), same load (library, logger off).
   const one = await startProxy({ authKeys: [KEY], endpoints: info.endpoints, geminiApiKeys: info.apiKeys.slice(0, 1) });
-  const r1 = await load(one.url, {
-    path: "/v1/chat/completions",
-    body: chatBody("gemini-2.5-flash"),
-    headers: auth,
-    connections: 16,
-    seconds: SECONDS,
-  });
-  await stop(one.proc);
   const thousand = await startProxy({ authKeys: [KEY], endpoints: info.endpoints, geminiApiKeys: info.apiKeys });
-  const r1000 = await load(thousand.url, {
-    path: "/v1/chat/completions",
-    body: chatBody("gemini-2.5-flash"),
-    headers: auth,
-    connections: 16,
-    seconds: SECONDS,
-  });
-  await stop(thousand.proc);
+  const keyPools = await interleaved({ one: chat(one.url, one), thousand: chat(thousand.url, thousand) });
+  await Promise.all([stop(one.proc), stop(thousand.proc)]);
+  const [r1, r1000] = [keyPools.one!.load, keyPools.thousand!.load];
   const delta = (100 * (r1000.rps - r1.rps)) / r1.rps;
-  results.poolSize = { one: r1, thousand: r1000, deltaPct: delta };
+  results.poolSize = {
+    one: r1,
+    thousand: r1000,
+    deltaPct: delta,
+    cpuUsPerRequest: { one: keyPools.one!.cpuUsPerRequest, thousand: keyPools.thousand!.cpuUsPerRequest },
+  };
   rows.push({
     name: "1 vs 1,000 credentials req/s",
-    value: `${r1.rps.toFixed(0)} vs ${r1000.rps.toFixed(0)} (${delta >= 0 ? "+" : ""}${delta.toFixed(1)} %)`,
+    value: `${r1.rps.toFixed(0)} vs ${r1000.rps.toFixed(0)} (${pct(delta)}; CPU/req ${keyPools.one!.cpuUsPerRequest.toFixed(0)} vs ${keyPools.thousand!.cpuUsPerRequest.toFixed(0)} µs)`,
     target: "within 10 %",
     ok: Math.abs(delta) <= 10,
   });
 
-  // 6. A 1 MB conversation: request translation time (in process).
+  phase("CLI: 1 vs 1,000 API keys in fs storage (import, start-ups, load)");
+  // 6. The CLI with 1 and with 1,000 API keys in its fs storage: start-up (spawn -> first answered
+  // request, alternated, median of STARTS) and throughput (interleaved).
+  const home1 = prepareCliHome("keys1", info, KEY, { apiKeys: 1 });
+  const home1000 = prepareCliHome("keys1000", info, KEY, { apiKeys: 1000 });
+  homes.push(home1, home1000);
+  const startups: { one: number[]; thousand: number[] } = { one: [], thousand: [] };
+  let cli1: RunningCli | undefined;
+  let cli1000: RunningCli | undefined;
+  for (let i = 0; i < STARTS; i++) {
+    const last = i === STARTS - 1;
+    const a = await startCli(home1, chatProbe);
+    startups.one.push(a.startupMs);
+    if (last) cli1 = a;
+    else await a.stop();
+    const b = await startCli(home1000, chatProbe);
+    startups.thousand.push(b.startupMs);
+    if (last) cli1000 = b;
+    else await b.stop();
+  }
+  const pool = await interleaved({
+    one: chat(cli1!.url, cliProbe(cli1!)),
+    thousand: chat(cli1000!.url, cliProbe(cli1000!)),
+  });
+  await Promise.all([cli1!.stop(), cli1000!.stop()]);
+  const cliDelta = (100 * (pool.thousand!.rps - pool.one!.rps)) / pool.one!.rps;
+  const s1 = median(startups.one);
+  const s1000 = median(startups.thousand);
+  results.cliPoolSize = { one: pool.one, thousand: pool.thousand, deltaPct: cliDelta };
+  results.cliStartup = {
+    oneMs: startups.one,
+    thousandMs: startups.thousand,
+    medianOneMs: s1,
+    medianThousandMs: s1000,
+    ratio: s1000 / s1,
+  };
+  rows.push({
+    name: "CLI 1 vs 1,000 credentials req/s",
+    value: `${pool.one!.rps.toFixed(0)} vs ${pool.thousand!.rps.toFixed(0)} (${pct(cliDelta)}; CPU/req ${pool.one!.cpuUsPerRequest.toFixed(0)} vs ${pool.thousand!.cpuUsPerRequest.toFixed(0)} µs)`,
+    target: "within 5 %",
+    ok: Math.abs(cliDelta) <= 5,
+  });
+  rows.push({
+    name: "CLI start-up to first answer, 1,000 vs 1",
+    value: `${x(s1000 / s1)} (${s1000.toFixed(0)} ms vs ${s1.toFixed(0)} ms, median of ${STARTS})`,
+    target: "<= 2× one credential",
+    ok: s1000 / s1 <= 2,
+  });
+
+  // 7. A 1 MB conversation: request translation time (in process).
   const tr = translationBench();
   results.translation = tr;
   rows.push({
@@ -246,11 +487,23 @@ async function main() {
   });
 
   await stop(fake.proc);
+  for (const h of homes) h.cleanup();
+  rmSync(logs, { recursive: true, force: true });
+  results.runtimeSec = (performance.now() - started) / 1000;
+  results.loadavgEnd = loadavg();
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`\ngemini-cli-proxy bench — ${results.date}, ${results.cpus} cores, Node ${process.version}\n`);
+  const vwidth = Math.max(...rows.map((r) => r.value.length));
+  console.log(
+    `\ngemini-cli-proxy bench — ${results.date}, ${results.cpus} cores, Node ${process.version}, ${results.runtimeSec.toFixed(0)} s\n`,
+  );
+  const busy = Math.max(results.loadavgStart[1], results.loadavgEnd[1]);
+  if (busy > results.cpus)
+    console.log(
+      `load average ${busy.toFixed(1)} on ${results.cpus} cores: other work competed for the CPU, req/s ratios are unreliable (CPU/req ratios less so)\n`,
+    );
   for (const r of rows)
     console.log(
-      `${r.ok === null ? "    " : r.ok ? "ok  " : "MISS"} ${r.name.padEnd(width)}  ${r.value.padEnd(48)} target ${r.target}`,
+      `${r.ok === null ? "    " : r.ok ? "ok  " : "MISS"} ${r.name.padEnd(width)}  ${r.value.padEnd(vwidth)}  target ${r.target}`,
     );
   await writeFile(here("./results.json"), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
   console.log("\nwrote bench/results.json");

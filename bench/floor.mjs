@@ -1,0 +1,143 @@
+// The floor: about the least a Node proxy can do for the same request, to measure ours against.
+// Raw node:http, undici request() over one keep-alive Agent to the same upstream (the fake's Code
+// Assist, one account), a trivial wrap (OpenAI chat body -> Code Assist generateContent body, answer ->
+// chat.completion JSON), a hand-rolled SSE split that writes one OpenAI chunk per upstream event. No
+// pool, no retries, no logging, no usage, no validation beyond a client key compare.
+// Started by bench/run.ts (forked, BENCH_FLOOR = {upstream, accessToken, project, authKey}).
+import http from "node:http";
+import { Agent, request } from "undici";
+import { serveReports } from "./_child.mjs";
+
+const { upstream, accessToken, project, authKey } = JSON.parse(process.env.BENCH_FLOOR ?? "{}");
+// The same Agent settings as the proxy's upstream client (src/upstream/http-client.ts).
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 1024 });
+const upstreamHeaders = { "content-type": "application/json", authorization: `Bearer ${accessToken}` };
+const FINISH = { STOP: "stop", MAX_TOKENS: "length", SAFETY: "content_filter" };
+let seq = 0;
+
+const toCodeAssist = (chat) =>
+  JSON.stringify({
+    model: chat.model,
+    project,
+    request: {
+      contents: chat.messages.map((m) => ({
+        role: m.role === "assistant" ? "model" : "user",
+        parts: [{ text: String(m.content) }],
+      })),
+    },
+  });
+const textOf = (candidate) =>
+  (candidate?.content?.parts ?? []).reduce((s, p) => (p.text && !p.thought ? s + p.text : s), "");
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function fail(res, status, message) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { message } }));
+}
+
+async function complete(chat, res) {
+  const up = await request(`${upstream}/v1internal:generateContent`, {
+    method: "POST",
+    headers: upstreamHeaders,
+    body: toCodeAssist(chat),
+    dispatcher: agent,
+  });
+  const answer = await up.body.json();
+  if (up.statusCode !== 200) return fail(res, 502, `upstream ${up.statusCode}`);
+  const r = answer.response;
+  const c = r.candidates?.[0];
+  const u = r.usageMetadata ?? {};
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify({
+      id: `chatcmpl-${++seq}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: chat.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: textOf(c) },
+          finish_reason: FINISH[c?.finishReason] ?? "stop",
+        },
+      ],
+      usage: {
+        prompt_tokens: u.promptTokenCount ?? 0,
+        completion_tokens: u.candidatesTokenCount ?? 0,
+        total_tokens: u.totalTokenCount ?? 0,
+      },
+    }),
+  );
+}
+
+async function stream(chat, res) {
+  const up = await request(`${upstream}/v1internal:streamGenerateContent?alt=sse`, {
+    method: "POST",
+    headers: upstreamHeaders,
+    body: toCodeAssist(chat),
+    dispatcher: agent,
+  });
+  if (up.statusCode !== 200) {
+    await up.body.dump();
+    return fail(res, 502, `upstream ${up.statusCode}`);
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const id = `chatcmpl-${++seq}`;
+  const created = Math.floor(Date.now() / 1000);
+  let first = true;
+  const emit = (block) => {
+    let data = "";
+    for (const line of block.split(/\r?\n/))
+      if (line.startsWith("data:")) data += (data ? "\n" : "") + line.slice(line[5] === " " ? 6 : 5);
+    if (!data) return;
+    const c = JSON.parse(data).response?.candidates?.[0];
+    const delta = first ? { role: "assistant", content: textOf(c) } : { content: textOf(c) };
+    first = false;
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: chat.model, choices: [{ index: 0, delta, finish_reason: c?.finishReason ? (FINISH[c.finishReason] ?? "stop") : null }] })}\n\n`,
+    );
+  };
+  const boundary = /\r?\n\r?\n/g;
+  let buf = "";
+  up.body.setEncoding("utf8");
+  for await (const text of up.body) {
+    buf += text;
+    let start = 0;
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(buf); m; m = boundary.exec(buf)) {
+      emit(buf.slice(start, m.index));
+      start = boundary.lastIndex;
+    }
+    buf = buf.slice(start);
+  }
+  if (buf.trim()) emit(buf);
+  res.end("data: [DONE]\n\n");
+}
+
+const server = http.createServer(async (req, res) => {
+  try {
+    if (req.method !== "POST" || req.url !== "/v1/chat/completions") return fail(res, 404, "not found");
+    if (req.headers.authorization !== `Bearer ${authKey}`) return fail(res, 401, "bad key");
+    const chat = JSON.parse(await readBody(req));
+    await (chat.stream ? stream(chat, res) : complete(chat, res));
+  } catch (error) {
+    if (!res.headersSent) fail(res, 500, String(error));
+    else res.destroy();
+  }
+});
+server.listen(0, "127.0.0.1", () =>
+  process.send?.({ type: "ready", url: `http://127.0.0.1:${server.address().port}` }),
+);
+serveReports(() => {
+  server.closeAllConnections();
+  server.close();
+  return agent.close();
+});
