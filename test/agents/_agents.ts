@@ -16,6 +16,9 @@ import { createFakeGoogle, type FakeGoogle } from "../fake-google/index.ts";
 
 export { CLIENT_KEY };
 
+/** How long one program run may take before its process group is killed (a loaded 2-core box included). */
+export const RUN_TIMEOUT_MS = 60_000;
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const FIXTURES = join(ROOT, "test/fixtures/agents");
 
@@ -199,7 +202,7 @@ export function runAgent(
       timedOut = true;
       kill("SIGTERM");
       setTimeout(() => kill("SIGKILL"), 2000).unref();
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? RUN_TIMEOUT_MS);
     child.on("error", (e) => {
       clearTimeout(timer);
       reject(e);

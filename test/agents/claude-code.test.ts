@@ -15,6 +15,7 @@ import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
 import {
   agentBin,
   checkAgent,
+  RUN_TIMEOUT_MS,
   CLIENT_KEY,
   describeRun,
   foldSystemMessages,
@@ -48,7 +49,7 @@ function claudeEnv(url: string, auth: { ANTHROPIC_API_KEY: string } | { ANTHROPI
   };
 }
 
-describe.skipIf(!enabled)("Claude Code through the Anthropic surface", () => {
+describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout: RUN_TIMEOUT_MS + 30_000 }, () => {
   let p: AgentProxy;
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
@@ -73,7 +74,7 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", () => {
   const claude = (args: string[], extra: Record<string, string> = {}, auth: "key" | "token" = "key"): Promise<RunResult> =>
     runAgent(bin!, args, {
       cwd: project.dir,
-      timeoutMs: 60_000,
+      timeoutMs: RUN_TIMEOUT_MS,
       env: {
         ...offlineEnv(home.dir),
         ...claudeEnv(p.url, auth === "key" ? { ANTHROPIC_API_KEY: CLIENT_KEY } : { ANTHROPIC_AUTH_TOKEN: CLIENT_KEY }),

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
-import { agentBin, checkAgent, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
+import { agentBin, checkAgent, RUN_TIMEOUT_MS, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
 
 const bin = agentBin("codex");
 const enabled = checkAgent("codex", bin, "@openai/codex");
@@ -35,7 +35,7 @@ exporter = "none"
 `;
 }
 
-describe.skipIf(!enabled)("Codex CLI through the Responses surface", () => {
+describe.skipIf(!enabled)("Codex CLI through the Responses surface", { timeout: RUN_TIMEOUT_MS + 30_000 }, () => {
   let p: AgentProxy;
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
@@ -63,7 +63,7 @@ describe.skipIf(!enabled)("Codex CLI through the Responses surface", () => {
     writeFileSync(join(codexHome, "config.toml"), codexConfig(p.url, model));
     return runAgent(bin!, ["exec", "--skip-git-repo-check", prompt], {
       cwd: project.dir,
-      timeoutMs: 60_000,
+      timeoutMs: RUN_TIMEOUT_MS,
       env: { ...offlineEnv(home.dir), CODEX_HOME: codexHome, GEMINI_PROXY_KEY: CLIENT_KEY },
     });
   };

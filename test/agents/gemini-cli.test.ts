@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
-import { agentBin, checkAgent, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
+import { agentBin, checkAgent, RUN_TIMEOUT_MS, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
 
 const bin = agentBin("gemini");
 const enabled = checkAgent("gemini-cli", bin, "@google/gemini-cli");
@@ -20,7 +20,7 @@ const SETTINGS = {
   security: { auth: { selectedType: "gemini-api-key" }, folderTrust: { enabled: false } },
 };
 
-describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", () => {
+describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { timeout: RUN_TIMEOUT_MS + 30_000 }, () => {
   let p: AgentProxy;
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
@@ -52,7 +52,7 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", () => 
     writeFileSync(join(home.dir, ".gemini/settings.json"), JSON.stringify(SETTINGS, null, 2));
     const tmp = join(home.dir, "tmp"); // its error reports go to the temp dir: keep them in the run's HOME
     mkdirSync(tmp);
-    return runAgent(bin!, args, { cwd: project.dir, timeoutMs: 60_000, env: { ...offlineEnv(home.dir), TMPDIR: tmp, ...env() } });
+    return runAgent(bin!, args, { cwd: project.dir, timeoutMs: RUN_TIMEOUT_MS, env: { ...offlineEnv(home.dir), TMPDIR: tmp, ...env() } });
   };
   /** The main turn's calls (its router's classifier and other side calls ask for JSON). */
   const turns = () => p.captured.filter((c) => c.url.includes(":streamGenerateContent"));
