@@ -26,8 +26,14 @@ export const FIXTURES = join(ROOT, "test/fixtures/agents");
 export function agentBin(name: string): string | undefined {
   const bin = join(ROOT, "node_modules/.bin", name);
   if (!existsSync(bin)) return undefined;
-  const probe = spawnSync(bin, ["--version"], { stdio: "ignore", timeout: 60_000, env: { ...process.env, ...offlineEnv(tmpdir()) } });
-  return probe.status === 0 ? bin : undefined;
+  const home = tempDir(`probe-${name}`);
+  try {
+    mkdirSync(join(home.dir, "tmp"));
+    const probe = spawnSync(bin, ["--version"], { stdio: "ignore", timeout: 60_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...offlineEnv(home.dir) } });
+    return probe.status === 0 ? bin : undefined;
+  } finally {
+    home.cleanup();
+  }
 }
 
 /** True when the suite can run; prints why not, or throws when every suite is required. */
@@ -48,7 +54,7 @@ export function offlineEnv(home: string): Record<string, string> {
     XDG_DATA_HOME: join(home, ".local/share"),
     XDG_STATE_HOME: join(home, ".local/state"),
     XDG_CACHE_HOME: join(home, ".cache"),
-    TMPDIR: tmpdir(),
+    TMPDIR: join(home, "tmp"), // created by runAgent: sockets, error reports and the like stay in the run's HOME
     NO_COLOR: "1",
     FORCE_COLOR: "0",
     TERM: "dumb",
@@ -184,6 +190,7 @@ export function runAgent(
   const start = Date.now();
   // PATH (node, sh, rg…) and locale come from the test process; the rest is the run's own.
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: process.env.LANG ?? "C.UTF-8", ...opts.env };
+  if (env.TMPDIR) mkdirSync(env.TMPDIR, { recursive: true });
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, args, { cwd: opts.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     let stdout = "";

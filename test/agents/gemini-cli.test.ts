@@ -50,9 +50,7 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { time
   const gemini = (args: string[]): Promise<RunResult> => {
     mkdirSync(join(home.dir, ".gemini"), { recursive: true });
     writeFileSync(join(home.dir, ".gemini/settings.json"), JSON.stringify(SETTINGS, null, 2));
-    const tmp = join(home.dir, "tmp"); // its error reports go to the temp dir: keep them in the run's HOME
-    mkdirSync(tmp);
-    return runAgent(bin!, args, { cwd: project.dir, timeoutMs: RUN_TIMEOUT_MS, env: { ...offlineEnv(home.dir), TMPDIR: tmp, ...env() } });
+    return runAgent(bin!, args, { cwd: project.dir, timeoutMs: RUN_TIMEOUT_MS, env: { ...offlineEnv(home.dir), ...env() } });
   };
   /** The main turn's calls (its router's classifier and other side calls ask for JSON). */
   const turns = () => p.captured.filter((c) => c.url.includes(":streamGenerateContent"));
