@@ -27,8 +27,21 @@ function ms(text: string | undefined): number {
 function loadWithWrk(url: string, opts: LoadOptions): LoadResult {
   const script = join(tmpdir(), `gcp-bench-${process.pid}.lua`);
   const headers = { "content-type": "application/json", ...opts.headers };
-  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(opts.body)}\n${Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join("\n")}\n`);
-  const out = execFileSync("wrk", ["-t2", `-c${opts.connections}`, `-d${opts.seconds}s`, "--latency", "-s", script, url + opts.path]).toString();
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(opts.body)}\n${Object.entries(headers)
+      .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+      .join("\n")}\n`,
+  );
+  const out = execFileSync("wrk", [
+    "-t2",
+    `-c${opts.connections}`,
+    `-d${opts.seconds}s`,
+    "--latency",
+    "-s",
+    script,
+    url + opts.path,
+  ]).toString();
   const pct = (p: string) => ms(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(out)?.[1]);
   return {
     rps: Number.parseFloat(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? "0"),
@@ -77,36 +90,57 @@ export interface StreamTiming {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-export function streamOnce(base: string, path: string, headers: Record<string, string>, body: string): Promise<StreamTiming> {
+export function streamOnce(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<StreamTiming> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstByteMs = -1;
     let bytes = 0;
-    const req = http.request(`${base}${path}`, { method: "POST", agent, headers: { "content-type": "application/json", ...headers } }, (res) => {
-      res.on("data", (chunk: Buffer) => {
-        if (firstByteMs < 0) firstByteMs = performance.now() - started;
-        bytes += chunk.length;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, firstByteMs, totalMs: performance.now() - started, bytes }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      `${base}${path}`,
+      { method: "POST", agent, headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        res.on("data", (chunk: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - started;
+          bytes += chunk.length;
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, firstByteMs, totalMs: performance.now() - started, bytes }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
 }
 
 /** Sequential requests on one keep-alive connection, timed with a high-resolution clock (ms). */
-export async function sequentialLatency(base: string, path: string, headers: Record<string, string>, body: string, count: number): Promise<number[]> {
+export async function sequentialLatency(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  count: number,
+): Promise<number[]> {
   const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     times.push(
       await new Promise<number>((resolve, reject) => {
         const t0 = performance.now();
-        const req = http.request(`${base}${path}`, { method: "POST", agent: one, headers: { "content-type": "application/json", ...headers } }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(performance.now() - t0));
-        });
+        const req = http.request(
+          `${base}${path}`,
+          { method: "POST", agent: one, headers: { "content-type": "application/json", ...headers } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(performance.now() - t0));
+          },
+        );
         req.on("error", reject);
         req.end(body);
       }),

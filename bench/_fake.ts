@@ -9,7 +9,11 @@ const apiKeys = Array.from({ length: keys }, () => fake.addApiKey());
 // many-open-streams measurement, the same answer in 50 chunks 100 ms apart (Gemini's own cadence is
 // a chunk every 100-300 ms), so 1,000 streams stay open together for about 5 s.
 const text = "abcdefgh".repeat(250);
-fake.inject({ match: { action: "streamGenerateContent", model: "gemini-2.5-flash-lite" }, times: Infinity, stream: { text, deltaChars: 40, chunkDelayMs: 100 } });
+fake.inject({
+  match: { action: "streamGenerateContent", model: "gemini-2.5-flash-lite" },
+  times: Infinity,
+  stream: { text, deltaChars: 40, chunkDelayMs: 100 },
+});
 fake.inject({ match: { action: "streamGenerateContent" }, times: Infinity, stream: { text, deltaChars: 8 } });
 const account = fake.account("bench@example.com");
 process.stdout.write(

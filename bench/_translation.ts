@@ -1,6 +1,6 @@
 // Translation cost of a 1 MB OpenAI conversation into a Gemini request (pure, in process).
 import { createModelCatalogue } from "../src/gemini/models.ts";
-import { parseChatRequest } from "../src/openai/request.ts";
+import { parseChatRequest } from "../src/surfaces/openai/request.ts";
 
 export function translationBench(): { bytes: number; runs: number; medianMs: number } {
   const catalogue = createModelCatalogue();

@@ -28,6 +28,8 @@ export function fakeGoogleEnv(fake: FakeGoogle, options: FakeEnvOptions): Record
     GEMINI_PROXY_AUTH_KEYS: options.authKey,
     GEMINI_PROXY_ENDPOINTS: JSON.stringify(fake.endpoints),
     GEMINI_PROXY_CREDENTIALS: JSON.stringify([fake.simpleCredential(options.email)]),
-    ...(options.admin ? { GEMINI_PROXY_ADMIN_USERNAME: options.admin.username, GEMINI_PROXY_ADMIN_PASSWORD: options.admin.password } : {}),
+    ...(options.admin
+      ? { GEMINI_PROXY_ADMIN_USERNAME: options.admin.username, GEMINI_PROXY_ADMIN_PASSWORD: options.admin.password }
+      : {}),
   };
 }

@@ -19,7 +19,12 @@ export async function startOfflineGoogle(): Promise<OfflineGoogle> {
     fake,
     key,
     admin,
-    options: { authKeys: [key], endpoints: fake.endpoints, credentials: [fake.simpleCredential("dev@example.com") as never], admin },
+    options: {
+      authKeys: [key],
+      endpoints: fake.endpoints,
+      credentials: [fake.simpleCredential("dev@example.com") as never],
+      admin,
+    },
   };
 }
 
@@ -28,7 +33,9 @@ export function printTryIt(mount: string, offline: OfflineGoogle, own: string): 
   const { key, admin } = offline;
   console.log(`\n  proxy:     ${mount}   (client key: ${key})`);
   console.log(`  own route: ${own}\n`);
-  console.log(`  curl -N ${mount}/v1/chat/completions -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`);
+  console.log(
+    `  curl -N ${mount}/v1/chat/completions -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
+  );
   console.log(`    -d '{"model":"gemini-2.5-flash","stream":true,"messages":[{"role":"user","content":"hello"}]}'`);
   console.log(`  curl ${mount}/v1beta/models/gemini-2.5-flash:generateContent -H 'x-goog-api-key: ${key}' \\`);
   console.log(`    -H 'content-type: application/json' -d '{"contents":[{"parts":[{"text":"hello"}]}]}'`);

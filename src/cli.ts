@@ -7,28 +7,35 @@ const VERSION = "0.1.0";
 
 export { commonArgs, runArgs, serverArgs } from "./cli/args.ts";
 
-export const main: CommandDef<typeof runArgs> = withExamples(defineCommand({
-  meta: { name: "gemini-cli-proxy", version: VERSION, description: "OpenAI-compatible and native Gemini API over a pool of Gemini CLI accounts and API keys" },
-  // Root args are required so `gemini-cli-proxy -c file` reaches the default subcommand.
-  args: runArgs,
-  subCommands: {
-    run: () => import("./cli/commands/run.ts").then((m) => m.runCommand),
-    login: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
-    // The Python proxy's name for it: `auth` still works for its users' scripts.
-    auth: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
-    accounts: () => import("./cli/commands/accounts.ts").then((m) => m.accountsCommand),
-    "generate-key": () => import("./cli/commands/generate-key.ts").then((m) => m.generateKeyCommand),
-    config: () => import("./cli/commands/config.ts").then((m) => m.configCommand),
-    rekey: () => import("./cli/commands/rekey.ts").then((m) => m.rekeyCommand),
-  },
-  default: "run",
-}), [
-  "gemini-cli-proxy                                 # start on 127.0.0.1:8889",
-  "gemini-cli-proxy -c config.json -ek KEY          # the Python proxy's config.json and credentials, unchanged",
-  "gemini-cli-proxy login                           # add a Google account",
-  "gemini-cli-proxy accounts list",
-  "gemini-cli-proxy config check -c config.json",
-]);
+export const main: CommandDef<typeof runArgs> = withExamples(
+  defineCommand({
+    meta: {
+      name: "gemini-cli-proxy",
+      version: VERSION,
+      description: "OpenAI-compatible and native Gemini API over a pool of Gemini CLI accounts and API keys",
+    },
+    // Root args are required so `gemini-cli-proxy -c file` reaches the default subcommand.
+    args: runArgs,
+    subCommands: {
+      run: () => import("./cli/commands/run.ts").then((m) => m.runCommand),
+      login: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
+      // The Python proxy's name for it: `auth` still works for its users' scripts.
+      auth: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
+      accounts: () => import("./cli/commands/accounts.ts").then((m) => m.accountsCommand),
+      "generate-key": () => import("./cli/commands/generate-key.ts").then((m) => m.generateKeyCommand),
+      config: () => import("./cli/commands/config.ts").then((m) => m.configCommand),
+      rekey: () => import("./cli/commands/rekey.ts").then((m) => m.rekeyCommand),
+    },
+    default: "run",
+  }),
+  [
+    "gemini-cli-proxy                                 # start on 127.0.0.1:8889",
+    "gemini-cli-proxy -c config.json -ek KEY          # the Python proxy's config.json and credentials, unchanged",
+    "gemini-cli-proxy login                           # add a Google account",
+    "gemini-cli-proxy accounts list",
+    "gemini-cli-proxy config check -c config.json",
+  ],
+);
 
 /** citty reads `-ek` as `-e -k`; the predecessor's users type `-ek KEY` (and `-ek=KEY`). */
 export function normalizeArgv(argv: string[]): string[] {

@@ -1,11 +1,35 @@
 // Public surface: explicit named exports only.
 export { createGeminiProxy } from "./proxy.ts";
 export type { GeminiProxy } from "./proxy.ts";
-export type { GeminiProxyOptions, Logger, AuthKeysOption, PoolOptions } from "./options.ts";
-export type { CredentialPool, PoolApi, CredentialView, Lease, AddResult, CheckResult, CheckerName } from "./pool/pool.ts";
-export type { Credential, CredentialState, CredentialStatus, OAuthCredential, ApiKeyCredential, ModelCooldown, QuotaBucket, LastCheck } from "./pool/credential.ts";
+export type { GeminiProxyOptions, Logger, AuthKeysOption, PoolOptions } from "./config/options.ts";
+export type {
+  CredentialPool,
+  PoolApi,
+  CredentialView,
+  Lease,
+  AddResult,
+  CheckResult,
+  CheckerName,
+} from "./pool/pool.ts";
+export type {
+  Credential,
+  CredentialState,
+  CredentialStatus,
+  OAuthCredential,
+  ApiKeyCredential,
+  ModelCooldown,
+  QuotaBucket,
+  LastCheck,
+} from "./pool/credential.ts";
 export type { CredentialInput, SelectionInput } from "./pool/input.ts";
-export type { PoolEventMap, PoolEventName, PoolListener, CredentialStateEvent, CredentialCooldownEvent, RequestAttemptEvent } from "./pool/events.ts";
+export type {
+  PoolEventMap,
+  PoolEventName,
+  PoolListener,
+  CredentialStateEvent,
+  CredentialCooldownEvent,
+  RequestAttemptEvent,
+} from "./pool/events.ts";
 export type { SelectionStrategy } from "./pool/selection.ts";
 export type { PoolSettings } from "./pool/settings.ts";
 export { NoCredentialError, InvalidCredentialError } from "./pool/errors.ts";
@@ -16,15 +40,21 @@ export type { ModelInfo, ModelCatalogue, ResolvedModel, ModelVariant } from "./g
 export { GOOGLE_ENDPOINTS } from "./upstream/endpoints.ts";
 export type { Endpoints } from "./upstream/endpoints.ts";
 export type { StorageLike } from "./storage/types.ts";
-export { generateFernetKey, fernetEncrypt, fernetDecrypt, deriveLegacyFernetKey } from "./storage/fernet.ts";
+export { generateFernetKey, fernetEncrypt, fernetDecrypt, deriveLegacyFernetKey } from "./legacy/fernet.ts";
 export { SecretsError } from "./storage/secrets.ts";
 export type { SecretsErrorCode } from "./storage/secrets.ts";
-export { LegacyFileError } from "./storage/legacy-file.ts";
-export type { LegacyFileErrorCode, LegacyCredential } from "./storage/legacy-file.ts";
+export { LegacyFileError } from "./legacy/credentials-file.ts";
+export type { LegacyFileErrorCode, LegacyCredential } from "./legacy/credentials-file.ts";
 export type * from "./gemini/types.ts";
-export type { AdminOptions, UsageOptions, AnthropicOptions, ResponsesOptions, EmbeddingsOptions } from "./options.ts";
-export { RequestDeniedError } from "./hooks.ts";
-export type { HookOptions, OnRequestStart, OnRequestEnd, RequestStartEvent, HookRejection } from "./hooks.ts";
+export type {
+  AdminOptions,
+  UsageOptions,
+  AnthropicOptions,
+  ResponsesOptions,
+  EmbeddingsOptions,
+} from "./config/options.ts";
+export { RequestDeniedError } from "./http/hooks.ts";
+export type { HookOptions, OnRequestStart, OnRequestEnd, RequestStartEvent, HookRejection } from "./http/hooks.ts";
 export type { RequestRecord, AttemptRecord, TokenUsage, RequestSurface } from "./usage/record.ts";
 export type { ProxyUsage } from "./usage/service.ts";
 export type { UsageRow, RecentError } from "./usage/ledger.ts";

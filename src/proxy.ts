@@ -3,20 +3,21 @@
 import { createConsola } from "consola";
 import { toNodeHandler, type H3 } from "h3";
 import { createStorage } from "unstorage";
-import { createDispatcher } from "./dispatch.ts";
+import { createDispatcher } from "./dispatch/dispatcher.ts";
 import { createModelCatalogue } from "./gemini/models.ts";
 import { createApp } from "./http/app.ts";
 import { toProxyNodeHandler } from "./http/node-adapter.ts";
 import { createKeyChecker } from "./http/client-auth.ts";
 import type { AppContext } from "./http/context.ts";
-import type { GeminiProxyOptions, Logger } from "./options.ts";
-import { resolveOptions, type ResolvedOptions } from "./resolve-options.ts";
+import type { GeminiProxyOptions, Logger } from "./config/options.ts";
+import { resolveOptions, type ResolvedOptions } from "./config/resolve.ts";
 import { createCredentialPool, type CredentialPool } from "./pool/pool.ts";
-import { createCredentialStore } from "./storage/credential-store.ts";
-import { createSignatureStore } from "./storage/signatures.ts";
-import { createMediaFetcher } from "./http/media-fetch.ts";
-import { readLegacyCredentialsFile } from "./storage/legacy-file.ts";
-import { createLegacySync, type LegacySync } from "./storage/legacy-sync.ts";
+import { createCredentialStore } from "./pool/store.ts";
+import { createSignatureStore } from "./surfaces/_signature-store.ts";
+import { createMediaFetcher } from "./surfaces/_media-fetch.ts";
+import { withResponseAbort } from "./http/client-abort.ts";
+import { readLegacyCredentialsFile } from "./legacy/credentials-file.ts";
+import { createLegacySync, type LegacySync } from "./legacy/sync.ts";
 import type { StorageLike } from "./storage/types.ts";
 import { createCodeAssistClient } from "./upstream/code-assist.ts";
 import { resolveEndpoints } from "./upstream/endpoints.ts";
@@ -24,12 +25,14 @@ import { createGeminiApiClient } from "./upstream/gemini-api.ts";
 import { createHttpClient } from "./upstream/http-client.ts";
 import { GEMINI_CLI_OAUTH_CLIENT } from "./upstream/oauth.ts";
 import type { RequestRecord } from "./usage/record.ts";
-import { createHookRunner } from "./hooks.ts";
+import { createHookRunner } from "./http/hooks.ts";
 import { startUsageLogging, type UsageLogging } from "./usage/logging.ts";
 import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
 import { defaultUsageStore } from "./usage/redis-store.ts";
 import { createCoordinator } from "./storage/coordination/index.ts";
 import { createResilientStorage } from "./storage/redis-resilience.ts";
+import { atomicFsBaseOf, privateDir } from "./storage/atomic-fs.ts";
+import { createUsageJournal } from "./usage/journal.ts";
 
 /** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
@@ -57,7 +60,12 @@ function createLogger(option: GeminiProxyOptions["logger"]): Logger {
   return option ?? (createConsola({ defaults: { tag: "gemini-cli-proxy" } }) as unknown as Logger);
 }
 
-async function importStartupCredentials(options: GeminiProxyOptions, pool: CredentialPool, logger: Logger, sync?: LegacySync): Promise<void> {
+async function importStartupCredentials(
+  options: GeminiProxyOptions,
+  pool: CredentialPool,
+  logger: Logger,
+  sync?: LegacySync,
+): Promise<void> {
   const inputs: unknown[] = [...(options.credentials ?? [])];
   if (sync) inputs.push(...(await sync.load()));
   else if (options.credentialsFile) {
@@ -84,7 +92,9 @@ function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, log
   const min = resolved.pool.minCredentials;
   if (usable >= min) return;
   const login = `${resolved.publicUrl ?? ""}${resolved.basePath}/oauth2/login`;
-  logger.warn(`${usable} usable credential(s), fewer than min_credentials (${min}): log in an account at ${login} or add gemini_api_keys to the config.`);
+  logger.warn(
+    `${usable} usable credential(s), fewer than min_credentials (${min}): log in an account at ${login} or add gemini_api_keys to the config.`,
+  );
 }
 
 /**
@@ -102,7 +112,12 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   const storage: StorageLike = resilient ?? given;
   const endpoints = resolveEndpoints(options.endpoints);
   const http = createHttpClient({ timeouts: resolved.requestTimeouts, httpProxy: options.httpProxy });
-  const codeAssist = createCodeAssistClient({ http, baseUrl: endpoints.codeAssist });
+  const catalogue = createModelCatalogue(options.models, { strict: options.strictModels === true });
+  const codeAssist = createCodeAssistClient({
+    http,
+    baseUrl: endpoints.codeAssist,
+    wireModel: (model) => catalogue.codeAssistId(model),
+  });
   const geminiApi = createGeminiApiClient({ http, baseUrl: endpoints.geminiApi });
   const oauth = { http, endpoints, client: options.oauthClient ?? GEMINI_CLI_OAUTH_CLIENT };
   // With a key, secrets are sealed before the driver sees them; the predecessor's file follows the pool.
@@ -138,12 +153,23 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
         pool.start({ idle: () => inflight.count <= 0 });
         warnMinCredentials(pool, resolved, logger);
         usage.ledger.start();
-        if (resolved.usage.logging.enabled) usageLogging ??= startUsageLogging({ ledger: usage.ledger, pool, logger: (logger.withTag?.("usage") ?? logger) as Logger, intervalSec: resolved.usage.logging.intervalSec });
+        if (resolved.usage.logging.enabled)
+          usageLogging ??= startUsageLogging({
+            ledger: usage.ledger,
+            pool,
+            logger: (logger.withTag?.("usage") ?? logger) as Logger,
+            intervalSec: resolved.usage.logging.intervalSec,
+          });
       }
     })());
 
   const usageStore = options.usage?.store ?? defaultUsageStore(storage, coordinator);
-  const usage = createProxyUsage({ store: usageStore, retentionDays: resolved.usage.retentionDays, logger });
+  // fs storage: every counted request is journaled before its response ends (redis adds atomically, memory can't outlive a crash).
+  const fsBase = options.usage?.store ? undefined : atomicFsBaseOf(given);
+  const journal = fsBase
+    ? createUsageJournal(privateDir(fsBase, "usage-journal"), (message) => logger.warn(message))
+    : undefined;
+  const usage = createProxyUsage({ store: usageStore, retentionDays: resolved.usage.retentionDays, logger, journal });
   const hooks = createHookRunner(options.hooks, logger);
   pool.on("request:attempt", (event) => usage.metrics.attempt(event));
   let usageLogging: UsageLogging | undefined;
@@ -151,8 +177,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   let closing: Promise<void> | undefined;
   const inflight = { count: 0 };
   const requestLog = (logger.withTag?.("http") ?? logger) as Logger;
-  const finish = (record: RequestRecord, status?: number) => {
-    if (record.finished) return;
+  // Returns the journal write to await before the response's last byte (fs storage), if any.
+  const finish = (record: RequestRecord, status?: number): Promise<void> | undefined => {
+    if (record.finished) return undefined;
     record.finished = true;
     inflight.count--;
     record.endedAt = Date.now();
@@ -161,8 +188,9 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     requestLog.info(
       `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
     );
-    usage.record(record);
+    const journaled = usage.record(record);
     if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
+    return journaled;
   };
 
   const ctx: AppContext = {
@@ -170,7 +198,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     checkKey: createKeyChecker(resolved.authKeys),
     ready,
     dispatcher,
-    catalogue: createModelCatalogue(options.models),
+    catalogue,
     pool,
     geminiApi,
     logger,
@@ -180,13 +208,19 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     oauth,
     credentialStore: store,
     signatures: createSignatureStore(storage, { ttlSec: resolved.openai.signatureTtlSec, logger }),
-    media: createMediaFetcher({ allowPrivate: resolved.media.allowPrivate, maxBytes: resolved.media.maxBytes, timeoutMs: resolved.media.timeoutMs, maxRedirects: resolved.media.maxRedirects }),
+    media: createMediaFetcher({
+      allowPrivate: resolved.media.allowPrivate,
+      maxBytes: resolved.media.maxBytes,
+      timeoutMs: resolved.media.timeoutMs,
+      maxRedirects: resolved.media.maxRedirects,
+    }),
     finish,
     usage,
     hooks,
   };
   const app = createApp(ctx);
-  const fetch = (request: Request) => Promise.resolve(app.fetch(request));
+  // Follows the real client in every host, including srvx 0.8's early request.signal (nitro 3.0.0).
+  const fetch = (request: Request) => Promise.resolve(app.fetch(withResponseAbort(request)));
 
   return {
     fetch,

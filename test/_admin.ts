@@ -5,10 +5,15 @@ import type { Harness } from "./_setup.ts";
 
 export const ADMIN = { username: "admin", password: "s3cret-admin-pass" };
 
-export const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-export const adminHeaders = (extra: Record<string, string> = {}): Record<string, string> => ({ authorization: basic(ADMIN.username, ADMIN.password), ...extra });
+export const basic = (user: string, pass: string): string =>
+  `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+export const adminHeaders = (extra: Record<string, string> = {}): Record<string, string> => ({
+  authorization: basic(ADMIN.username, ADMIN.password),
+  ...extra,
+});
 
-export const generateBody = (text: string): string => JSON.stringify({ contents: [{ role: "user", parts: [{ text }] }] });
+export const generateBody = (text: string): string =>
+  JSON.stringify({ contents: [{ role: "user", parts: [{ text }] }] });
 
 /**
  * A request from "this machine": through node it comes from 127.0.0.1 anyway; through
@@ -28,7 +33,10 @@ export interface RawResponse {
 }
 
 /** node:http request, so the Host header can be anything (fetch does not allow setting it). */
-export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers }, (res) => {
       let text = "";

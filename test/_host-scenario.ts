@@ -81,19 +81,39 @@ export function describeHostScenario(title: string, start: (fake: FakeGoogle) =>
     });
 
     it("serves the admin API with HTTP Basic and refuses without it", async () => {
-      const ok = await fetch(`${host.proxyUrl}/admin/credentials`, { headers: { authorization: basic(ADMIN.username, ADMIN.password) } });
+      const ok = await fetch(`${host.proxyUrl}/admin/credentials`, {
+        headers: { authorization: basic(ADMIN.username, ADMIN.password) },
+      });
       expect(ok.status).toBe(200);
       const list = (await ok.json()) as unknown[];
       expect(list).toHaveLength(1);
       expect(JSON.stringify(list)).not.toContain(fake.account(HOST_ACCOUNT).refreshToken);
-      const refused = await fetch(`${host.proxyUrl}/admin/credentials`, { headers: { authorization: basic(ADMIN.username, "wrong") } });
+      const refused = await fetch(`${host.proxyUrl}/admin/credentials`, {
+        headers: { authorization: basic(ADMIN.username, "wrong") },
+      });
       expect(refused.status).toBe(401);
       await refused.body?.cancel();
     });
 
+    it("serves the admin page and its login page at the mount path", async () => {
+      const auth = { authorization: basic(ADMIN.username, ADMIN.password) };
+      for (const path of ["/", ""]) {
+        const page = await fetch(`${host.proxyUrl}${path}`, { headers: auth });
+        expect(page.status, `GET ${host.proxyUrl}${path}`).toBe(200);
+        expect(page.headers.get("content-type")).toContain("text/html");
+        expect(await page.text()).toContain("/admin/ui/app.js");
+      }
+      const login = await fetch(`${host.proxyUrl}/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain("<form");
+    });
+
     it("cancels the upstream request when the client goes away", async () => {
       // A slow stream: 40 events 150 ms apart, so it could not finish within the wait below.
-      fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(400), deltaChars: 10, chunkDelayMs: 150 } });
+      fake.inject({
+        match: { action: "streamGenerateContent" },
+        stream: { text: "x".repeat(400), deltaChars: 10, chunkDelayMs: 150 },
+      });
       const before = fake.requests.length;
       const controller = new AbortController();
       const res = await fetch(`${host.proxyUrl}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {

@@ -7,7 +7,8 @@ import type { Harness } from "./_setup.ts";
 import type { FakeGoogle } from "./fake-google/index.ts";
 
 export const ADMIN = { username: "admin", password: "admin-pass-1234" };
-export const basic = (user = ADMIN.username, password = ADMIN.password): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+export const basic = (user = ADMIN.username, password = ADMIN.password): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 /** Each matrix row's storage, by its fake, for tests that look at pending logins. */
 export const loginStorages = new WeakMap<FakeGoogle, StorageLike>();
@@ -30,37 +31,67 @@ export function call(h: Harness, url: string, init: RequestInit = {}): Promise<R
 
 /** `gcp_oauth_browser=...` from a response, for the next request's Cookie header. */
 export function browserCookie(res: Response): string | undefined {
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("gcp_oauth_browser="));
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("gcp_oauth_browser="));
 }
 
 /** Follows the fake Google's authorize URL once: its redirect Location, or the authcode page's code. */
-export async function consent(authorizeUrl: string): Promise<{ location?: string; code?: string; status: number; body: string }> {
+export async function consent(
+  authorizeUrl: string,
+): Promise<{ location?: string; code?: string; status: number; body: string }> {
   const res = await fetch(authorizeUrl, { redirect: "manual" });
   const body = await res.text();
   const code = /<code id="authcode">([^<]+)<\/code>/.exec(body)?.[1];
-  return { location: res.headers.get("location") ?? undefined, code: code?.replace(/&#x2F;|&#47;/g, "/"), status: res.status, body };
+  return {
+    location: res.headers.get("location") ?? undefined,
+    code: code?.replace(/&#x2F;|&#47;/g, "/"),
+    status: res.status,
+    body,
+  };
 }
 
 /** Starts a login (JSON answer) and returns it with the browser cookie. */
 export async function startJson(h: Harness, origin: string, mode?: string, headers: Record<string, string> = {}) {
-  const res = await call(h, `${origin}/oauth2/login${mode ? `?mode=${mode}` : ""}`, { headers: { authorization: basic(), accept: "application/json", ...headers } });
+  const res = await call(h, `${origin}/oauth2/login${mode ? `?mode=${mode}` : ""}`, {
+    headers: { authorization: basic(), accept: "application/json", ...headers },
+  });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { mode: string; state: string; authorizeUrl: string; redirectUri: string };
   return { ...body, cookie: browserCookie(res) };
 }
 
 /** Pastes a code or URL into POST /oauth2/complete (as the page's script does). */
-export async function complete(h: Harness, origin: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function complete(
+  h: Harness,
+  origin: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const res = await call(h, `${origin}/oauth2/complete`, {
     method: "POST",
     headers: { authorization: basic(), "content-type": "application/json", accept: "application/json", ...headers },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; result?: string; message?: string; error?: { code: string; message: string }; credential?: { id: string; email?: string; state: { status: string; reason?: string; link?: string } } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean;
+      result?: string;
+      message?: string;
+      error?: { code: string; message: string };
+      credential?: { id: string; email?: string; state: { status: string; reason?: string; link?: string } };
+    },
+  };
 }
 
 /** The loopback flow up to Google's redirect: login → fake consent → the callback URL. */
-export async function loopbackToCallback(h: Harness, origin: string, query = "?mode=loopback"): Promise<{ callback: string; cookie?: string; login: Response }> {
+export async function loopbackToCallback(
+  h: Harness,
+  origin: string,
+  query = "?mode=loopback",
+): Promise<{ callback: string; cookie?: string; login: Response }> {
   const login = await call(h, `${origin}/oauth2/login${query}`, { headers: { authorization: basic() } });
   expect(login.status).toBe(302);
   const google = await consent(login.headers.get("location")!);

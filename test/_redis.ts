@@ -16,8 +16,11 @@ export const redisAvailable = spawnSync(BIN, ["--version"], { stdio: "ignore" })
 /** True when the suite can run; prints why not, or throws when every suite is required. */
 export function checkRedis(suite: string): boolean {
   if (redisAvailable) return true;
-  if (process.env.REQUIRE_ALL_SUITES === "1") throw new Error(`${suite}: redis-server is missing and REQUIRE_ALL_SUITES=1 (apt-get install -y redis-server)`);
-  console.warn(`${suite}: skipped, redis-server is not installed (apt-get install -y redis-server, or set REDIS_SERVER)`);
+  if (process.env.REQUIRE_ALL_SUITES === "1")
+    throw new Error(`${suite}: redis-server is missing and REQUIRE_ALL_SUITES=1 (apt-get install -y redis-server)`);
+  console.warn(
+    `${suite}: skipped, redis-server is not installed (apt-get install -y redis-server, or set REDIS_SERVER)`,
+  );
   return false;
 }
 
@@ -90,5 +93,7 @@ export async function startRedis(options: { persistent?: boolean } = {}): Promis
 
 /** A storage on the test redis, as one proxy process would open it (its own connection). */
 export function redisStorage(server: Pick<RedisServer, "url">, base = "gcp"): StorageLike {
-  return createStorage({ driver: redisDriver({ url: server.url, base, maxRetriesPerRequest: 1, connectTimeout: 1000 }) }) as unknown as StorageLike;
+  return createStorage({
+    driver: redisDriver({ url: server.url, base, maxRetriesPerRequest: 1, connectTimeout: 1000 }),
+  }) as unknown as StorageLike;
 }

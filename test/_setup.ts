@@ -18,7 +18,9 @@ export interface Harness {
   kind: "fetch" | "node";
 }
 
-export async function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server; close: () => Promise<void> }> {
+export async function listen(
+  handler: http.RequestListener,
+): Promise<{ url: string; server: http.Server; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -11,8 +11,8 @@ import { CHANGES_CHANNEL } from "../src/pool/cluster.ts";
 import { createCredentialPool, type CredentialPool } from "../src/pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../src/pool/settings.ts";
 import { createCoordinator, type Coordinator } from "../src/storage/coordination/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
-import { createSignatureStore } from "../src/storage/signatures.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
+import { createSignatureStore } from "../src/surfaces/_signature-store.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 import { defaultUsageStore } from "../src/usage/redis-store.ts";
 
@@ -31,9 +31,22 @@ interface Instance {
 
 const quiet = { warn() {}, error() {}, info() {}, debug() {} };
 const oauth = (id: string, extra: Partial<OAuthCredential> = {}): OAuthCredential => ({
-  id, kind: "oauth", email: `${id}@example.com`, refreshToken: `r-${id}`, accessToken: `a-${id}`, expiresAt: Date.now() + 3_600_000, createdAt: Date.now(), ...extra,
+  id,
+  kind: "oauth",
+  email: `${id}@example.com`,
+  refreshToken: `r-${id}`,
+  accessToken: `a-${id}`,
+  expiresAt: Date.now() + 3_600_000,
+  createdAt: Date.now(),
+  ...extra,
 });
-const state = (extra: Partial<CredentialState> = {}): CredentialState => ({ status: "active", cooldowns: {}, usageCount: 0, failures: 0, ...extra });
+const state = (extra: Partial<CredentialState> = {}): CredentialState => ({
+  status: "active",
+  cooldowns: {},
+  usageCount: 0,
+  failures: 0,
+  ...extra,
+});
 const until = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function eventually(check: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
@@ -71,13 +84,24 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
         await backend.clear(a.storage);
         const writer = createCredentialStore(a.storage, { encryptionKey });
         const reader = createCredentialStore(b.storage, { encryptionKey });
-        const key: ApiKeyCredential = { id: "key-abc.def", kind: "api_key", apiKey: "AIza-contract-1234", createdAt: 2 };
+        const key: ApiKeyCredential = {
+          id: "key-abc.def",
+          kind: "api_key",
+          apiKey: "AIza-contract-1234",
+          createdAt: 2,
+        };
         await writer.put(oauth("oauth-alice@x.y", { createdAt: 1 }));
         await writer.put(key);
         expect((await reader.list()).map((c) => c.id)).toEqual(["oauth-alice@x.y", "key-abc.def"]);
         expect(await reader.get("key-abc.def")).toEqual(key);
-        expect(await reader.get("oauth-alice@x.y")).toMatchObject({ refreshToken: "r-oauth-alice@x.y", accessToken: "a-oauth-alice@x.y" });
-        if (encryptionKey) expect(JSON.stringify(await a.storage.getItem("credentials:key-abc.def"))).not.toContain("AIza-contract-1234");
+        expect(await reader.get("oauth-alice@x.y")).toMatchObject({
+          refreshToken: "r-oauth-alice@x.y",
+          accessToken: "a-oauth-alice@x.y",
+        });
+        if (encryptionKey)
+          expect(JSON.stringify(await a.storage.getItem("credentials:key-abc.def"))).not.toContain(
+            "AIza-contract-1234",
+          );
         await reader.remove("key-abc.def");
         expect(await writer.get("key-abc.def")).toBeNull();
         expect((await writer.list()).map((c) => c.id)).toEqual(["oauth-alice@x.y"]);
@@ -86,13 +110,32 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
 
     it("state and per-model cooldowns round-trip between instances", async () => {
       const cooldowns = { "gemini-2.5-pro": { until: Date.now() + 60_000, reason: "rate limited: slow down" } };
-      await createCredentialStore(a.storage).putState("oauth-1", state({ status: "rate_limited", cooldowns, usageCount: 7, quota: { "gemini-2.5-pro": { remainingFraction: 0.25 } } }));
-      expect(await createCredentialStore(b.storage).getState("oauth-1")).toEqual(state({ status: "rate_limited", cooldowns, usageCount: 7, quota: { "gemini-2.5-pro": { remainingFraction: 0.25 } } }));
+      await createCredentialStore(a.storage).putState(
+        "oauth-1",
+        state({
+          status: "rate_limited",
+          cooldowns,
+          usageCount: 7,
+          quota: { "gemini-2.5-pro": { remainingFraction: 0.25 } },
+        }),
+      );
+      expect(await createCredentialStore(b.storage).getState("oauth-1")).toEqual(
+        state({
+          status: "rate_limited",
+          cooldowns,
+          usageCount: 7,
+          quota: { "gemini-2.5-pro": { remainingFraction: 0.25 } },
+        }),
+      );
     });
 
     it("usage counters: 200 concurrent increments from two instances add up exactly", async () => {
       const stores = [defaultUsageStore(a.storage, a.coordinator), defaultUsageStore(b.storage, b.coordinator)];
-      await Promise.all(Array.from({ length: 200 }, (_, i) => stores[i % 2]!.increment("hour:2026-01-01T10", "k|c|m", { requests: 1, inputTokens: 3 })));
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          stores[i % 2]!.increment("hour:2026-01-01T10", "k|c|m", { requests: 1, inputTokens: 3 }),
+        ),
+      );
       await stores[0]!.incrementMany!("day:2026-01-01", { "k|c|m": { requests: 2 }, "k2|c|m": { errors: 1 } });
       expect(await stores[1]!.read("hour:2026-01-01T10")).toEqual({ "k|c|m": { requests: 200, inputTokens: 600 } });
       expect((await stores[1]!.buckets()).sort()).toEqual(["day:2026-01-01", "hour:2026-01-01T10"]);
@@ -102,7 +145,12 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
     });
 
     it("pending logins: begun on one instance, peeked and taken on another, exactly once", async () => {
-      const { state: loginState } = await createPendingLogins(a.storage).create({ mode: "authcode", redirectUri: "https://codeassist.google.com/authcode", verifier: "v".repeat(43), owner: "admin" });
+      const { state: loginState } = await createPendingLogins(a.storage).create({
+        mode: "authcode",
+        redirectUri: "https://codeassist.google.com/authcode",
+        verifier: "v".repeat(43),
+        owner: "admin",
+      });
       const other = createPendingLogins(b.storage);
       expect(await other.peek(loginState)).toMatchObject({ mode: "authcode", owner: "admin" });
       const takes = await Promise.all([other.take(loginState), createPendingLogins(a.storage).take(loginState)]);
@@ -111,7 +159,10 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
     });
 
     it("thought signatures: saved by one instance, loaded by another; expired ones are gone", async () => {
-      await createSignatureStore(a.storage).save([["call_1", "sig-one"], ["call/2:..", "sig-two"]]);
+      await createSignatureStore(a.storage).save([
+        ["call_1", "sig-one"],
+        ["call/2:..", "sig-two"],
+      ]);
       const loaded = await createSignatureStore(b.storage).load(["call_1", "call/2:..", "unknown"]);
       expect(Object.fromEntries(loaded)).toEqual({ call_1: "sig-one", "call/2:..": "sig-two" });
       const later = createSignatureStore(b.storage, { now: () => Date.now() + 2 * 86_400_000 });
@@ -159,7 +210,9 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
           });
         }),
       );
-      expect(((await b.storage.getItem<{ seen: number[] }>(key))!.seen).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect((await b.storage.getItem<{ seen: number[] }>(key))!.seen.sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 60 }, (_, i) => i),
+      );
     });
 
     it("notices published by one instance reach the others", async () => {
@@ -176,7 +229,13 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
       const pools: CredentialPool[] = [];
       // API keys need no Google services: the pool never calls them for an api_key credential.
       const poolOn = (i: Instance) => {
-        const pool = createCredentialPool(createCredentialStore(i.storage), {} as AccountServices, quiet, DEFAULT_POOL_SETTINGS, { coordinator: i.coordinator });
+        const pool = createCredentialPool(
+          createCredentialStore(i.storage),
+          {} as AccountServices,
+          quiet,
+          DEFAULT_POOL_SETTINGS,
+          { coordinator: i.coordinator },
+        );
         pools.push(pool);
         return pool;
       };
@@ -190,8 +249,15 @@ export function storageContract(name: string, backend: ContractBackend, enabled 
         await poolA.stop();
         const [p1, p2] = [poolOn(a), poolOn(b)];
         await Promise.all([p1.ready(), p2.ready()]);
-        const leases = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? p1 : p2).lease("gemini-2.5-flash")));
-        const rate = new UpstreamError({ kind: "rate_limited", status: 429, message: "slow down", retryAfterMs: 60_000 });
+        const leases = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 ? p1 : p2).lease("gemini-2.5-flash")),
+        );
+        const rate = new UpstreamError({
+          kind: "rate_limited",
+          status: 429,
+          message: "slow down",
+          retryAfterMs: 60_000,
+        });
         const cooled = await p1.lease("gemini-2.5-pro");
         // All at once: 20 successes split over both pools, a cooldown on A, a disable on B.
         leases.forEach((lease, i) => (i % 2 ? p1 : p2).report(lease, { ok: true }));

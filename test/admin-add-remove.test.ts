@@ -9,7 +9,11 @@ describeMatrix(
   () => ({ admin: ADMIN }),
   (h) => {
     const add = (credential: unknown) =>
-      h.request("/admin/credentials/add", { method: "POST", headers: adminHeaders({ "content-type": "application/json" }), body: JSON.stringify({ credential }) });
+      h.request("/admin/credentials/add", {
+        method: "POST",
+        headers: adminHeaders({ "content-type": "application/json" }),
+        body: JSON.stringify({ credential }),
+      });
 
     it("refuses a new ineligible account with Google's reason, and does not keep it", async () => {
       h.fake.addAccount({ email: `solo-${h.kind}@gmail.com`, scenario: "ineligible" });
@@ -26,10 +30,15 @@ describeMatrix(
       h.fake.addAccount({ email });
       const added = (await (await add(h.fake.simpleCredential(email))).json()) as { id: string };
       const refreshToken = h.fake.account(email).refreshToken;
-      const res = await h.request(`/admin/credentials/${added.id}?revoke=true`, { method: "DELETE", headers: adminHeaders() });
+      const res = await h.request(`/admin/credentials/${added.id}?revoke=true`, {
+        method: "DELETE",
+        headers: adminHeaders(),
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: "success", message: "credential_deleted", revoked: true });
-      expect(h.fake.requests.some((r) => r.action === "revoke" && JSON.stringify(r.body ?? r.query).includes(refreshToken))).toBe(true);
+      expect(
+        h.fake.requests.some((r) => r.action === "revoke" && JSON.stringify(r.body ?? r.query).includes(refreshToken)),
+      ).toBe(true);
       expect(h.proxy.pool.get(added.id)).toBeUndefined();
       const missing = await h.request(`/admin/credentials/${added.id}`, { method: "DELETE", headers: adminHeaders() });
       expect(missing.status).toBe(404);

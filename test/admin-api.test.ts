@@ -13,7 +13,11 @@ describeMatrix(
     fake.addAccount({ email: "alice@example.com" });
     fake.addAccount({ email: "bob.builder@example.com" });
     const apiKey = fake.addApiKey("AIzaFakeAdminTestKey0123456789");
-    return { credentials: [fake.simpleCredential("alice@example.com"), fake.simpleCredential("bob.builder@example.com")], geminiApiKeys: [apiKey], admin: ADMIN };
+    return {
+      credentials: [fake.simpleCredential("alice@example.com"), fake.simpleCredential("bob.builder@example.com")],
+      geminiApiKeys: [apiKey],
+      admin: ADMIN,
+    };
   },
   (h: Harness) => {
     const transcript = createTranscript();
@@ -22,7 +26,12 @@ describeMatrix(
       await transcript.keep(res);
       return res;
     };
-    const generate = (text: string, model = MODEL) => h.request(`/v1beta/models/${model}:generateContent`, { method: "POST", headers: authHeaders(), body: generateBody(text) });
+    const generate = (text: string, model = MODEL) =>
+      h.request(`/v1beta/models/${model}:generateContent`, {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody(text),
+      });
     const credentials = async () => (await (await admin("/admin/credentials")).json()) as Record<string, any>[];
     const idOf = async (email: string) => (await h.proxy.pool.list()).find((c) => c.email === email)!.id;
 
@@ -36,7 +45,27 @@ describeMatrix(
       expect(alice.project_id).toBe(`***-${project.slice(-4)}`);
       expect(list.find((c) => c.email?.startsWith("b*b*b"))!.email).toBe("b*b*b*i*d*r*@example.com");
       for (const c of list) {
-        expect(Object.keys(c)).toEqual(expect.arrayContaining(["id", "kind", "email", "project_id", "status", "is_available", "expiry", "usage_count", "created_at", "last_used_at", "last_refreshed_at", "rate_limited_until", "failed_at", "failure_reason", "cooldowns", "quota", "verification_link"]));
+        expect(Object.keys(c)).toEqual(
+          expect.arrayContaining([
+            "id",
+            "kind",
+            "email",
+            "project_id",
+            "status",
+            "is_available",
+            "expiry",
+            "usage_count",
+            "created_at",
+            "last_used_at",
+            "last_refreshed_at",
+            "rate_limited_until",
+            "failed_at",
+            "failure_reason",
+            "cooldowns",
+            "quota",
+            "verification_link",
+          ]),
+        );
         expect(c.created_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
         expect(c.status).toBe("active");
         expect(c.is_available).toBe(true);
@@ -49,7 +78,8 @@ describeMatrix(
       const id = await idOf("alice@example.com");
       h.fake.inject({ match: { email: "alice@example.com", model: MODEL }, error: "quota_exhausted", times: 1 });
       // Round-robin may pick another credential first: ask until alice was tried.
-      for (let i = 0; i < 4 && !h.proxy.pool.get(id)!.state.cooldowns[MODEL]; i++) expect((await generate(`q${i}`)).status).toBe(200);
+      for (let i = 0; i < 4 && !h.proxy.pool.get(id)!.state.cooldowns[MODEL]; i++)
+        expect((await generate(`q${i}`)).status).toBe(200);
       const alice = (await credentials()).find((c) => c.id === id)!;
       expect(alice.cooldowns[MODEL]).toMatchObject({ reason: expect.any(String) });
       expect(Date.parse(alice.cooldowns[MODEL].until)).toBeGreaterThan(Date.now());
@@ -64,12 +94,19 @@ describeMatrix(
     it("disables and enables a credential", async () => {
       const id = await idOf("bob.builder@example.com");
       const res = await admin(`/admin/credentials/${id}/disable`, { method: "POST" });
-      expect(await res.json()).toMatchObject({ status: "success", message: "credential_disabled", credential: { id, status: "disabled", is_available: false } });
+      expect(await res.json()).toMatchObject({
+        status: "success",
+        message: "credential_disabled",
+        credential: { id, status: "disabled", is_available: false },
+      });
       const before = h.fake.count({ email: "bob.builder@example.com", action: "generateContent" });
       for (let i = 0; i < 4; i++) expect((await generate(`d${i}`)).status).toBe(200);
       expect(h.fake.count({ email: "bob.builder@example.com", action: "generateContent" })).toBe(before);
       const back = await admin(`/admin/credentials/${id}/enable`, { method: "POST" });
-      expect(await back.json()).toMatchObject({ message: "credential_enabled", credential: { status: "active", is_available: true } });
+      expect(await back.json()).toMatchObject({
+        message: "credential_enabled",
+        credential: { status: "active", is_available: true },
+      });
     });
 
     it("checks a credential, in the predecessor's shape", async () => {
@@ -77,7 +114,12 @@ describeMatrix(
       const res = await admin(`/admin/credentials/${id}/check`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, any>;
-      expect(body).toMatchObject({ credential_id: id, previous_status: "active", new_status: "active", check_details: { is_healthy: true, checker_name: expect.any(String) } });
+      expect(body).toMatchObject({
+        credential_id: id,
+        previous_status: "active",
+        new_status: "active",
+        check_details: { is_healthy: true, checker_name: expect.any(String) },
+      });
       expect(body.check_time).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
       const missing = await admin("/admin/credentials/nope/check");
       expect(missing.status).toBe(404);
@@ -87,21 +129,45 @@ describeMatrix(
     it("adds a credential, then updates it, and refuses a bad one", async () => {
       h.fake.addAccount({ email: "carol@example.com" });
       const credential = h.fake.simpleCredential("carol@example.com");
-      const added = await admin("/admin/credentials/add", { method: "POST", body: JSON.stringify({ credential }), headers: { "content-type": "application/json" } });
+      const added = await admin("/admin/credentials/add", {
+        method: "POST",
+        body: JSON.stringify({ credential }),
+        headers: { "content-type": "application/json" },
+      });
       expect(added.status).toBe(200);
-      expect(await added.json()).toMatchObject({ status: "success", message: "credential_added", email: "c*r*l*******@example.com" });
-      const again = await admin("/admin/credentials/add", { method: "POST", body: JSON.stringify({ credential }), headers: { "content-type": "application/json" } });
+      expect(await added.json()).toMatchObject({
+        status: "success",
+        message: "credential_added",
+        email: "c*r*l*******@example.com",
+      });
+      const again = await admin("/admin/credentials/add", {
+        method: "POST",
+        body: JSON.stringify({ credential }),
+        headers: { "content-type": "application/json" },
+      });
       expect(await again.json()).toMatchObject({ message: "credential_updated" });
       const { refresh_token: _drop, ...noRefresh } = credential as Record<string, unknown>;
-      const bad = await admin("/admin/credentials/add", { method: "POST", body: JSON.stringify({ credential: noRefresh }), headers: { "content-type": "application/json" } });
+      const bad = await admin("/admin/credentials/add", {
+        method: "POST",
+        body: JSON.stringify({ credential: noRefresh }),
+        headers: { "content-type": "application/json" },
+      });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({ detail: "missing_refresh_token" });
-      const notJson = await admin("/admin/credentials/add", { method: "POST", body: "{oops", headers: { "content-type": "application/json" } });
+      const notJson = await admin("/admin/credentials/add", {
+        method: "POST",
+        body: "{oops",
+        headers: { "content-type": "application/json" },
+      });
       expect(notJson.status).toBe(400);
       expect(await notJson.json()).toHaveProperty("detail");
       // A refresh token Google does not know: refused, and the token is not echoed back.
       const unknown = { refresh_token: "1//revoked-or-unknown-refresh-token", token_type: "Bearer" };
-      const rejected = await admin("/admin/credentials/add", { method: "POST", body: JSON.stringify({ credential: unknown }), headers: { "content-type": "application/json" } });
+      const rejected = await admin("/admin/credentials/add", {
+        method: "POST",
+        body: JSON.stringify({ credential: unknown }),
+        headers: { "content-type": "application/json" },
+      });
       expect(rejected.status).toBe(400);
       const text = await rejected.text();
       expect(JSON.parse(text)).toMatchObject({ detail: "failed_to_get_email" });
@@ -116,7 +182,8 @@ describeMatrix(
       const again = await admin(`/admin/credentials/${id}`, { method: "DELETE" });
       expect(again.status).toBe(404);
       expect(await again.json()).toEqual({ detail: `Credential with id '${id}' not found.` });
-      for (const action of ["disable", "enable", "clear-cooldown"]) expect((await admin(`/admin/credentials/${id}/${action}`, { method: "POST" })).status).toBe(404);
+      for (const action of ["disable", "enable", "clear-cooldown"])
+        expect((await admin(`/admin/credentials/${id}/${action}`, { method: "POST" })).status).toBe(404);
     });
 
     it("sums usage per model in the predecessor's shape, with failures by class", async () => {
@@ -126,7 +193,11 @@ describeMatrix(
       expect((await generate("bad")).status).toBe(400);
       const usage = (await (await admin("/admin/usage")).json()) as Record<string, any>;
       expect(Object.keys(usage)).toEqual([MODEL]);
-      expect(usage[MODEL]).toMatchObject({ successful_requests: 3, failed_requests: { invalid_request: 1 }, cached_content_token_count: 0 });
+      expect(usage[MODEL]).toMatchObject({
+        successful_requests: 3,
+        failed_requests: { invalid_request: 1 },
+        cached_content_token_count: 0,
+      });
       const u = usage[MODEL];
       expect(u.total_tokens).toBeGreaterThan(0);
       expect(u.prompt_tokens + u.candidates_tokens + u.thoughts_tokens).toBe(u.total_tokens);
@@ -159,7 +230,9 @@ describeMatrix(
       const lines = (await csv.text()).trim().split("\r\n");
       expect(lines[0]).toMatch(/^period,start,client_key,credential,model,requests,/);
       expect(lines.length).toBe(json.rows.length + 1);
-      const future = (await (await admin(`/admin/usage/export?from=${new Date(Date.now() + 7_200_000).toISOString()}`)).json()) as { rows: any[] };
+      const future = (await (
+        await admin(`/admin/usage/export?from=${new Date(Date.now() + 7_200_000).toISOString()}`)
+      ).json()) as { rows: any[] };
       expect(future.rows).toEqual([]);
       expect((await admin("/admin/usage/export?format=xml")).status).toBe(400);
       expect((await admin("/admin/usage/export?from=yesterday-ish")).status).toBe(400);
@@ -180,7 +253,8 @@ describeMatrix(
     it("reports health: healthy, degraded, unhealthy", async () => {
       expect(await (await h.request("/health")).json()).toMatchObject({ status: "healthy" });
       h.fake.inject({ match: { email: "alice@example.com" }, error: "validation_required", times: 1 });
-      for (let i = 0; i < 4 && h.proxy.pool.list().every((c) => c.state.status === "active"); i++) await generate(`h${i}`);
+      for (let i = 0; i < 4 && h.proxy.pool.list().every((c) => c.state.status === "active"); i++)
+        await generate(`h${i}`);
       const degraded = (await (await h.request("/health")).json()) as any;
       expect(degraded.status).toBe("degraded");
       const alice = (await credentials()).find((c) => c.email?.startsWith("a*i*e"))!;
@@ -188,7 +262,10 @@ describeMatrix(
       expect(alice.verification_link).toMatch(/^https:\/\//);
       expect(alice.failure_reason).toEqual(expect.any(String));
       for (const c of h.proxy.pool.list()) await h.proxy.pool.disable(c.id);
-      expect(await (await h.request("/health")).json()).toMatchObject({ status: "unhealthy", credentials: { usable: 0 } });
+      expect(await (await h.request("/health")).json()).toMatchObject({
+        status: "unhealthy",
+        credentials: { usable: 0 },
+      });
       for (const c of h.proxy.pool.list()) await h.proxy.pool.enable(c.id);
     });
 
@@ -207,7 +284,9 @@ describeMatrix(
         if (typeof body?.refresh_token === "string") secrets.add(body.refresh_token);
       }
       expect(transcript.texts.length).toBeGreaterThan(20);
-      for (const text of transcript.texts) for (const secret of secrets) if (secret) expect(text.includes(secret), `secret leaked: ${secret.slice(0, 6)}…`).toBe(false);
+      for (const text of transcript.texts)
+        for (const secret of secrets)
+          if (secret) expect(text.includes(secret), `secret leaked: ${secret.slice(0, 6)}…`).toBe(false);
     });
   },
 );

@@ -4,10 +4,12 @@ import { expect, it } from "vitest";
 import { describeMatrix } from "./_setup.ts";
 import { ADMIN, adminHeaders, basic, localRequest, rawRequest } from "./_admin.ts";
 
-const setup = (extra = {}) => (fake: import("./fake-google/index.ts").FakeGoogle) => {
-  fake.addAccount({ email: "alice@example.com" });
-  return { credentials: [fake.simpleCredential("alice@example.com")], ...extra };
-};
+const setup =
+  (extra = {}) =>
+  (fake: import("./fake-google/index.ts").FakeGoogle) => {
+    fake.addAccount({ email: "alice@example.com" });
+    return { credentials: [fake.simpleCredential("alice@example.com")], ...extra };
+  };
 
 describeMatrix("admin auth, no admin credentials configured", setup(), (h) => {
   it("answers a local client", async () => {
@@ -24,7 +26,10 @@ describeMatrix("admin auth, no admin credentials configured", setup(), (h) => {
   });
 
   it("refuses a client without a known peer (bare proxy.fetch) or from elsewhere with a 403 that explains the config", async () => {
-    const res = h.kind === "fetch" ? await h.proxy.fetch(new Request("http://localhost/admin/credentials")) : await localRequest(h, "/admin/credentials", { headers: { "x-forwarded-for": "203.0.113.9" } });
+    const res =
+      h.kind === "fetch"
+        ? await h.proxy.fetch(new Request("http://localhost/admin/credentials"))
+        : await localRequest(h, "/admin/credentials", { headers: { "x-forwarded-for": "203.0.113.9" } });
     expect(res.status).toBe(403);
     const body = (await res.json()) as { detail: string };
     expect(body.detail).toMatch(/admin_username/);
@@ -33,7 +38,9 @@ describeMatrix("admin auth, no admin credentials configured", setup(), (h) => {
 
   it("treats a forwarded request as remote even from loopback (reverse proxy on the same host)", async () => {
     for (const header of ["x-forwarded-for", "forwarded", "x-real-ip"]) {
-      const res = await localRequest(h, "/admin/usage", { headers: { [header]: header === "forwarded" ? "for=198.51.100.1" : "198.51.100.1" } });
+      const res = await localRequest(h, "/admin/usage", {
+        headers: { [header]: header === "forwarded" ? "for=198.51.100.1" : "198.51.100.1" },
+      });
       expect(res.status, header).toBe(403);
     }
   });
@@ -100,7 +107,12 @@ describeMatrix("admin auth, no admin credentials configured", setup(), (h) => {
 describeMatrix("admin auth with admin credentials", setup({ admin: ADMIN }), (h) => {
   const login = async (password = ADMIN.password, next?: string) => {
     const form = new URLSearchParams({ username: ADMIN.username, password, ...(next ? { next } : {}) });
-    return h.request("/login", { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    return h.request("/login", {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
   };
   const cookieOf = (res: Response) => res.headers.get("set-cookie")!.split(";")[0]!;
 
@@ -111,7 +123,11 @@ describeMatrix("admin auth with admin credentials", setup({ admin: ADMIN }), (h)
   });
 
   it("refuses wrong Basic credentials, even from loopback", async () => {
-    for (const auth of [basic(ADMIN.username, "nope"), basic("root", ADMIN.password), basic(ADMIN.username, `${ADMIN.password}x`)]) {
+    for (const auth of [
+      basic(ADMIN.username, "nope"),
+      basic("root", ADMIN.password),
+      basic(ADMIN.username, `${ADMIN.password}x`),
+    ]) {
       const res = await localRequest(h, "/admin/credentials", { headers: { authorization: auth } });
       expect(res.status).toBe(401);
     }
@@ -167,29 +183,51 @@ describeMatrix("admin auth with admin credentials", setup({ admin: ADMIN }), (h)
 
   it("requires the session's CSRF token on state changes", async () => {
     const cookie = cookieOf(await login());
-    const session = (await (await h.request("/admin/session", { headers: { cookie } })).json()) as { csrf_token: string; via: string };
+    const session = (await (await h.request("/admin/session", { headers: { cookie } })).json()) as {
+      csrf_token: string;
+      via: string;
+    };
     expect(session.via).toBe("session");
     const without = await h.request("/admin/usage/reset", { method: "POST", headers: { cookie } });
     expect(without.status).toBe(403);
-    const wrong = await h.request("/admin/usage/reset", { method: "POST", headers: { cookie, "x-csrf-token": "x".repeat(32) } });
+    const wrong = await h.request("/admin/usage/reset", {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": "x".repeat(32) },
+    });
     expect(wrong.status).toBe(403);
-    const right = await h.request("/admin/usage/reset", { method: "POST", headers: { cookie, "x-csrf-token": session.csrf_token } });
+    const right = await h.request("/admin/usage/reset", {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": session.csrf_token },
+    });
     expect(right.status).toBe(200);
-    const crossSite = await h.request("/admin/usage/reset", { method: "POST", headers: { cookie, "x-csrf-token": session.csrf_token, "sec-fetch-site": "cross-site" } });
+    const crossSite = await h.request("/admin/usage/reset", {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": session.csrf_token, "sec-fetch-site": "cross-site" },
+    });
     expect(crossSite.status).toBe(403);
   });
 
   it("refuses a login form posted from another site", async () => {
     const form = new URLSearchParams({ username: ADMIN.username, password: ADMIN.password });
-    const res = await h.request("/login", { method: "POST", body: form, redirect: "manual", headers: { origin: "http://evil.example" } });
+    const res = await h.request("/login", {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+      headers: { origin: "http://evil.example" },
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
   it("ends the session on logout", async () => {
     const cookie = cookieOf(await login());
-    const { csrf_token } = (await (await h.request("/admin/session", { headers: { cookie } })).json()) as { csrf_token: string };
-    const out = await h.request("/logout", { method: "POST", headers: { cookie, "x-csrf-token": csrf_token, accept: "application/json" } });
+    const { csrf_token } = (await (await h.request("/admin/session", { headers: { cookie } })).json()) as {
+      csrf_token: string;
+    };
+    const out = await h.request("/logout", {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf_token, accept: "application/json" },
+    });
     expect(out.status).toBe(200);
     expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/);
     const after = await h.request("/admin/credentials", { headers: { cookie } });

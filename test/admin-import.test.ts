@@ -1,7 +1,7 @@
 // The admin page's account-file upload: every accepted format, the encrypted predecessor file with
 // and without its key, ineligible accounts explained, and no secret in any answer.
 import { expect, it } from "vitest";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { describeMatrix } from "./_setup.ts";
 import { ADMIN, adminHeaders } from "./_admin.ts";
 
@@ -20,7 +20,10 @@ describeMatrix(
       expect(res.status).toBe(200);
       const text = await res.text();
       for (const secret of secretsOf(email)) expect(text).not.toContain(secret);
-      const body = JSON.parse(text) as { imported: number; results: { result: string; kind: string; status: string }[] };
+      const body = JSON.parse(text) as {
+        imported: number;
+        results: { result: string; kind: string; status: string }[];
+      };
       expect(body.imported).toBe(1);
       expect(body.results).toMatchObject([{ result: "added", kind: "oauth", status: "active" }]);
       expect(h.proxy.pool.list().some((c) => c.email === email)).toBe(true);
@@ -32,7 +35,10 @@ describeMatrix(
       const file = serializeLegacyCredentials(emails.map((e) => h.fake.simpleCredential(e)) as never, "the-old-key");
       const refused = await upload({ text: file, name: "credentials.json" });
       expect(refused.status).toBe(400);
-      expect(await refused.json()).toMatchObject({ detail: "invalid_file", reason: expect.stringMatching(/encrypted/) });
+      expect(await refused.json()).toMatchObject({
+        detail: "invalid_file",
+        reason: expect.stringMatching(/encrypted/),
+      });
       const wrong = await upload({ text: file, name: "credentials.json", passphrase: "not-the-key" });
       expect(wrong.status).toBe(400);
       const ok = await upload({ text: file, name: "credentials.json", passphrase: "the-old-key" });
@@ -46,7 +52,13 @@ describeMatrix(
       const res = await upload({ text: `# team keys\n${keys[0]}\n\n${keys[1]}\n`, name: "keys.txt" });
       const text = await res.text();
       for (const key of keys) expect(text).not.toContain(key);
-      expect(JSON.parse(text)).toMatchObject({ imported: 2, results: [{ kind: "api_key", result: "added" }, { kind: "api_key", result: "added" }] });
+      expect(JSON.parse(text)).toMatchObject({
+        imported: 2,
+        results: [
+          { kind: "api_key", result: "added" },
+          { kind: "api_key", result: "added" },
+        ],
+      });
     });
 
     it("explains an ineligible account and does not keep it", async () => {
@@ -55,7 +67,10 @@ describeMatrix(
       const res = await upload({ text: JSON.stringify(h.fake.oauthCreds(email)) });
       const body = (await res.json()) as { imported: number; results: { result: string; reason: string }[] };
       expect(body.imported).toBe(0);
-      expect(body.results[0]).toMatchObject({ result: "dropped", reason: expect.stringMatching(/no longer serves Gemini Code Assist/) });
+      expect(body.results[0]).toMatchObject({
+        result: "dropped",
+        reason: expect.stringMatching(/no longer serves Gemini Code Assist/),
+      });
       expect(h.proxy.pool.list().some((c) => c.email === email)).toBe(false);
     });
 

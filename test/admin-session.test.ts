@@ -14,8 +14,13 @@ const make = (extra: Parameters<typeof createGeminiProxy>[0] = {}) => {
   proxies.push(proxy);
   return proxy;
 };
-const call = (proxy: GeminiProxy, path: string, init: RequestInit = {}) => proxy.fetch(new Request(`http://proxy.test${path}`, { redirect: "manual", ...init }));
-const loginForm = (password: string) => ({ method: "POST", body: new URLSearchParams({ username: ADMIN.username, password }), headers: { "content-type": "application/x-www-form-urlencoded" } });
+const call = (proxy: GeminiProxy, path: string, init: RequestInit = {}) =>
+  proxy.fetch(new Request(`http://proxy.test${path}`, { redirect: "manual", ...init }));
+const loginForm = (password: string) => ({
+  method: "POST",
+  body: new URLSearchParams({ username: ADMIN.username, password }),
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+});
 
 beforeAll(async () => {
   fake = await createFakeGoogle();
@@ -90,7 +95,9 @@ describe("failed admin login rate limit", () => {
       const locked = await get(basic(ADMIN.username, ADMIN.password));
       expect(locked.status).toBe(429);
       // Another address (vouched for by a fetch host) is not locked out.
-      const other = new Request("http://proxy.test/admin/credentials", { headers: { authorization: basic(ADMIN.username, ADMIN.password) } });
+      const other = new Request("http://proxy.test/admin/credentials", {
+        headers: { authorization: basic(ADMIN.username, ADMIN.password) },
+      });
       Object.defineProperty(other, "ip", { value: "10.1.2.3" });
       expect((await proxy.fetch(other)).status).toBe(200);
     } finally {

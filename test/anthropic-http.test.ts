@@ -16,7 +16,12 @@ function parseSse(text: string): SseEvent[] {
     .map((block) => {
       const lines = block.split("\n");
       const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "";
-      const data = JSON.parse(lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n"));
+      const data = JSON.parse(
+        lines
+          .filter((l) => l.startsWith("data: "))
+          .map((l) => l.slice(6))
+          .join("\n"),
+      );
       return { event, data };
     });
 }
@@ -43,10 +48,18 @@ function checkOrder(events: SseEvent[]): void {
   expect(open).toBeUndefined();
 }
 
-const headers = (extra: Record<string, string> = {}) => ({ "x-api-key": CLIENT_KEY, "anthropic-version": "2023-06-01", "content-type": "application/json", ...extra });
+const headers = (extra: Record<string, string> = {}) => ({
+  "x-api-key": CLIENT_KEY,
+  "anthropic-version": "2023-06-01",
+  "content-type": "application/json",
+  ...extra,
+});
 const ok = { model: "gemini-2.5-flash", max_tokens: 64, messages: [{ role: "user", content: "hi" }] };
 const user = (...content: unknown[]) => ({ ...ok, messages: [{ role: "user", content }] });
-const TOOL = { name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+const TOOL = {
+  name: "get_weather",
+  input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
 
 // [description, body (object or raw text), status]
 const CORPUS: [string, unknown, number][] = [
@@ -63,24 +76,64 @@ const CORPUS: [string, unknown, number][] = [
   ["messages is an object", { ...ok, messages: { role: "user", content: "x" } }, 400],
   ["empty messages", { ...ok, messages: [] }, 400],
   ["message is a string", { ...ok, messages: ["hi"] }, 400],
-  ["system role in messages", { ...ok, messages: [{ role: "system", content: "x" }] }, 400],
+  [
+    "unknown block type in a system message",
+    {
+      ...ok,
+      messages: [
+        { role: "user", content: "x" },
+        { role: "system", content: [{ type: "image", source: { type: "url", url: "https://a.test/x.png" } }] },
+      ],
+    },
+    400,
+  ],
+  ["system message content is a number", { ...ok, messages: [{ role: "system", content: 5 }] }, 400],
+  ["tool role in messages", { ...ok, messages: [{ role: "tool", content: "x" }] }, 400],
   ["content is a number", { ...ok, messages: [{ role: "user", content: 5 }] }, 400],
   ["only an empty text", user({ type: "text", text: "" }), 400],
   ["block is a string", user("hi"), 400],
   ["unknown block type", user({ type: "video", source: {} }), 400],
   ["text block without text", user({ type: "text" }), 400],
   ["image without source", user({ type: "image" }), 400],
-  ["image with bad base64", user({ type: "image", source: { type: "base64", media_type: "image/png", data: "@@@" } }), 400],
+  [
+    "image with bad base64",
+    user({ type: "image", source: { type: "base64", media_type: "image/png", data: "@@@" } }),
+    400,
+  ],
   ["image without media_type", user({ type: "image", source: { type: "base64", data: "AAAA" } }), 400],
   ["image from the Files API", user({ type: "image", source: { type: "file", file_id: "file_1" } }), 400],
   ["image with an unknown source type", user({ type: "image", source: { type: "s3" } }), 400],
   ["image URL with ftp", user({ type: "image", source: { type: "url", url: "ftp://x.test/a.png" } }), 400],
-  ["image URL on a private address", user({ type: "image", source: { type: "url", url: "http://127.0.0.1:9/a.png" } }), 400],
+  [
+    "image URL on a private address",
+    user({ type: "image", source: { type: "url", url: "http://127.0.0.1:9/a.png" } }),
+    400,
+  ],
   ["text document without data", user({ type: "document", source: { type: "text", media_type: "text/plain" } }), 400],
   ["tool_result without tool_use_id", user({ type: "tool_result", content: "x" }), 400],
   ["tool_result content is a number", user({ type: "tool_result", tool_use_id: "t", content: 5 }), 400],
-  ["tool_use without id", { ...ok, messages: [{ role: "user", content: "x" }, { role: "assistant", content: [{ type: "tool_use", name: "f", input: {} }] }] }, 400],
-  ["tool_use input is a string", { ...ok, messages: [{ role: "user", content: "x" }, { role: "assistant", content: [{ type: "tool_use", id: "t", name: "f", input: "{}" }] }] }, 400],
+  [
+    "tool_use without id",
+    {
+      ...ok,
+      messages: [
+        { role: "user", content: "x" },
+        { role: "assistant", content: [{ type: "tool_use", name: "f", input: {} }] },
+      ],
+    },
+    400,
+  ],
+  [
+    "tool_use input is a string",
+    {
+      ...ok,
+      messages: [
+        { role: "user", content: "x" },
+        { role: "assistant", content: [{ type: "tool_use", id: "t", name: "f", input: "{}" }] },
+      ],
+    },
+    400,
+  ],
   ["system is a number", { ...ok, system: 1 }, 400],
   ["system block without text", { ...ok, system: [{ type: "text" }] }, 400],
   ["tools is an object", { ...ok, tools: TOOL }, 400],
@@ -107,19 +160,43 @@ describeMatrix(
   "anthropic over HTTP",
   (fake) => {
     fake.addAccount({ email: "http@example.com" });
-    return { credentials: [fake.simpleCredential("http@example.com")], pool: { maxAttempts: 1, waitForCooldownMs: 0 }, streamGraceMs: 100, keepAliveMs: 60 };
+    return {
+      credentials: [fake.simpleCredential("http@example.com")],
+      pool: { maxAttempts: 1, waitForCooldownMs: 0 },
+      streamGraceMs: 100,
+      keepAliveMs: 60,
+    };
   },
   (h) => {
     const post = (body: unknown, path = "/v1/messages", extra: Record<string, string> = {}) =>
-      h.request(path, { method: "POST", headers: headers(extra), body: typeof body === "string" ? body : JSON.stringify(body) });
+      h.request(path, {
+        method: "POST",
+        headers: headers(extra),
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
 
     it("streams thinking, signature and tool_use blocks in the exact event order", async () => {
-      const res = await post({ model: "gemini-3-pro-preview", max_tokens: 2048, stream: true, thinking: { type: "enabled", budget_tokens: 1024 }, tools: [TOOL], messages: [{ role: "user", content: "call:get_weather" }] });
+      const res = await post({
+        model: "gemini-3-pro-preview",
+        max_tokens: 2048,
+        stream: true,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        tools: [TOOL],
+        messages: [{ role: "user", content: "call:get_weather" }],
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
       const events = parseSse(await res.text());
       checkOrder(events);
-      expect(events.map((e) => (e.event === "content_block_delta" ? `delta:${e.data.delta.type}` : e.event === "content_block_start" ? `start:${e.data.content_block.type}` : e.event))).toEqual([
+      expect(
+        events.map((e) =>
+          e.event === "content_block_delta"
+            ? `delta:${e.data.delta.type}`
+            : e.event === "content_block_start"
+              ? `start:${e.data.content_block.type}`
+              : e.event,
+        ),
+      ).toEqual([
         "message_start",
         "ping",
         "start:thinking",
@@ -133,9 +210,16 @@ describeMatrix(
         "message_stop",
       ]);
       const start = events[0]!.data.message;
-      expect(start).toMatchObject({ type: "message", role: "assistant", model: "gemini-3-pro-preview", content: [], stop_reason: null });
+      expect(start).toMatchObject({
+        type: "message",
+        role: "assistant",
+        model: "gemini-3-pro-preview",
+        content: [],
+        stop_reason: null,
+      });
       expect(start.usage.input_tokens).toBeGreaterThan(0);
-      const use = events.find((e) => e.event === "content_block_start" && e.data.content_block.type === "tool_use")!.data.content_block;
+      const use = events.find((e) => e.event === "content_block_start" && e.data.content_block.type === "tool_use")!
+        .data.content_block;
       expect(use).toMatchObject({ type: "tool_use", name: "get_weather", input: {} });
       const json = events.find((e) => e.data.delta?.type === "input_json_delta")!.data.delta.partial_json;
       expect(JSON.parse(json)).toHaveProperty("city");
@@ -156,13 +240,25 @@ describeMatrix(
       const res = await post({ ...ok, stream: true });
       expect(res.status).toBe(200);
       const failed = parseSse(await res.text());
-      expect(failed.at(-1)).toEqual({ event: "error", data: { type: "error", error: { type: "overloaded_error", message: expect.any(String) } } });
+      expect(failed.at(-1)).toEqual({
+        event: "error",
+        data: {
+          type: "error",
+          error: { type: "overloaded_error", message: expect.any(String), details: { error_code: "overloaded" } },
+        },
+      });
       expect(failed.some((e) => e.event === "message_stop")).toBe(false);
     });
 
     it("streams thinking then text with many text_delta events", async () => {
       h.fake.inject({ stream: { deltaChars: 4 } });
-      const res = await post({ model: "gemini-2.5-flash", max_tokens: 512, stream: true, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "think and answer" }] });
+      const res = await post({
+        model: "gemini-2.5-flash",
+        max_tokens: 512,
+        stream: true,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        messages: [{ role: "user", content: "think and answer" }],
+      });
       const events = parseSse(await res.text());
       checkOrder(events);
       const texts = events.filter((e) => e.data.delta?.type === "text_delta").map((e) => e.data.delta.text as string);
@@ -190,15 +286,24 @@ describeMatrix(
       ] as const) {
         const res = await post(ok, path, extra);
         expect(res.status).toBe(200);
-        expect(((await res.json()) as { content: { text: string }[] }).content[0]!.text).toBe("Echo from gemini-2.5-flash: hi");
+        expect(((await res.json()) as { content: { text: string }[] }).content[0]!.text).toBe(
+          "Echo from gemini-2.5-flash: hi",
+        );
       }
-      const count = await post({ model: "gemini-2.5-flash", messages: ok.messages }, "/v1/messages/count_tokens?beta=true");
+      const count = await post(
+        { model: "gemini-2.5-flash", messages: ok.messages },
+        "/v1/messages/count_tokens?beta=true",
+      );
       expect(count.status).toBe(200);
       expect(((await count.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
     });
 
     it("errors decided by the HTTP layer have Anthropic's shape", async () => {
-      const missing = await h.request("/v1/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ok) });
+      const missing = await h.request("/v1/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ok),
+      });
       expect(missing.status).toBe(401);
       const body = (await missing.json()) as { type: string; error: { type: string; message: string } };
       expect(body.type).toBe("error");

@@ -37,7 +37,10 @@ beforeAll(async () => {
   await writeFile(join(dir, "keys.txt"), `${apiKey}\n`);
   config = join(dir, "config.json");
   const endpoints = fakeEndpoints(fake);
-  await writeFile(config, JSON.stringify({ credentials_file: "synced.json", endpoints, data_dir: "data", pool: { onboarding_poll_ms: 5 } }));
+  await writeFile(
+    config,
+    JSON.stringify({ credentials_file: "synced.json", endpoints, data_dir: "data", pool: { onboarding_poll_ms: 5 } }),
+  );
 }, 120_000);
 afterAll(async () => {
   cli?.cleanup();
@@ -61,7 +64,13 @@ describe("accounts and rekey (installed from npm pack)", () => {
     expect(raw).not.toMatch(/ya29\./);
     // credentials_file follows, encrypted the predecessor's way.
     const synced = JSON.parse(opensslFernetDecrypt(await readFile(join(dir, "synced.json"), "utf8"), KEY_A));
-    expect(synced).toEqual([expect.objectContaining({ refresh_token: refreshToken, token_type: "Bearer", access_token: expect.stringMatching(/^ya29\./) })]);
+    expect(synced).toEqual([
+      expect.objectContaining({
+        refresh_token: refreshToken,
+        token_type: "Bearer",
+        access_token: expect.stringMatching(/^ya29\./),
+      }),
+    ]);
   });
 
   it("lists as a table or JSON, and refuses to read sealed secrets without the key", async () => {
@@ -69,7 +78,10 @@ describe("accounts and rekey (installed from npm pack)", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^ID\s+KIND\s+ACCOUNT\s+PROJECT\s+STATUS/);
     expect(table.stdout).toMatch(/oauth-\w+\s+oauth\s+acc@example\.com\s+\S+\s+active/);
-    const json = JSON.parse((await acc(["list", "--json", "-ek", KEY_A])).stdout) as { kind: string; state: { status: string } }[];
+    const json = JSON.parse((await acc(["list", "--json", "-ek", KEY_A])).stdout) as {
+      kind: string;
+      state: { status: string };
+    }[];
     expect(json.map((v) => v.kind).sort()).toEqual(["api_key", "oauth"]);
     const noKey = await acc(["list"]);
     expect(noKey.code).toBe(1);
@@ -77,8 +89,12 @@ describe("accounts and rekey (installed from npm pack)", () => {
   });
 
   it("disables and enables by email or id", async () => {
-    expect((await acc(["disable", "acc@example.com", "-ek", KEY_A])).stdout).toMatch(/^disabled oauth-\w+ \(acc@example\.com\)/);
-    expect((await acc(["list", "-ek", KEY_A])).stdout).toMatch(/acc@example\.com\s+\S+\s+disabled\s+disabled by an operator/);
+    expect((await acc(["disable", "acc@example.com", "-ek", KEY_A])).stdout).toMatch(
+      /^disabled oauth-\w+ \(acc@example\.com\)/,
+    );
+    expect((await acc(["list", "-ek", KEY_A])).stdout).toMatch(
+      /acc@example\.com\s+\S+\s+disabled\s+disabled by an operator/,
+    );
     const id = /(oauth-\w+)/.exec((await acc(["list", "-ek", KEY_A])).stdout)![1]!;
     expect((await acc(["enable", id.slice(0, 9), "-ek", KEY_A])).stdout).toContain(`enabled ${id}`);
     expect((await acc(["list", "-ek", KEY_A])).stdout).toMatch(/acc@example\.com\s+\S+\s+active/);
@@ -95,19 +111,30 @@ describe("accounts and rekey (installed from npm pack)", () => {
       expect.objectContaining({ refresh_token: refreshToken, token_type: "Bearer", scopes: expect.any(Array) }),
     ]);
     const json = await acc(["export", "-o", "-", "--format", "json", "-ek", KEY_A]);
-    expect(JSON.parse(json.stdout)).toEqual(expect.arrayContaining([{ apiKey }, expect.objectContaining({ refresh_token: refreshToken, email: "acc@example.com" })]));
+    expect(JSON.parse(json.stdout)).toEqual(
+      expect.arrayContaining([
+        { apiKey },
+        expect.objectContaining({ refresh_token: refreshToken, email: "acc@example.com" }),
+      ]),
+    );
   });
 
   it("rekey re-encrypts the storage and credentials_file; the old key stops working", async () => {
-    const wrongFrom = await cli.npx(["rekey", "-c", config, "--from", "not-the-key-at-all-123", "--to", KEY_B], { cwd: dir });
+    const wrongFrom = await cli.npx(["rekey", "-c", config, "--from", "not-the-key-at-all-123", "--to", KEY_B], {
+      cwd: dir,
+    });
     expect(wrongFrom.code).toBe(1);
     expect(wrongFrom.stderr).toMatch(/does not decrypt/);
     const rekey = await cli.npx(["rekey", "-c", config, "--from", KEY_A, "--to", KEY_B], { cwd: dir });
     expect(rekey.stderr).toBe("");
-    expect(rekey.stdout).toMatch(/re-encrypted 2 stored credential\(s\), .*synced\.json \(previous copy in .*synced\.json\.bak\)/);
+    expect(rekey.stdout).toMatch(
+      /re-encrypted 2 stored credential\(s\), .*synced\.json \(previous copy in .*synced\.json\.bak\)/,
+    );
     expect((await acc(["list", "-ek", KEY_A])).stderr).toMatch(/does not decrypt/);
     expect((await acc(["list", "-ek", KEY_B])).stdout).toContain("acc@example.com");
-    expect(JSON.parse(opensslFernetDecrypt(await readFile(join(dir, "synced.json"), "utf8"), KEY_B))[0].refresh_token).toBe(refreshToken);
+    expect(
+      JSON.parse(opensslFernetDecrypt(await readFile(join(dir, "synced.json"), "utf8"), KEY_B))[0].refresh_token,
+    ).toBe(refreshToken);
     expect(() => opensslFernetDecrypt(readFileSync(join(dir, "synced.json"), "utf8"), KEY_A)).toThrow();
   });
 

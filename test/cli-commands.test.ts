@@ -19,23 +19,67 @@ describe("npx gemini-cli-proxy (installed from npm pack)", () => {
     expect((await cli.npx(["--version"])).stdout.trim()).toBe("0.1.0");
     const help = await cli.npx(["--help"]);
     expect(help.code).toBe(0);
-    for (const word of ["run", "accounts", "generate-key", "config", "rekey", "-c, --config", "-ek, --encryptionKey", "--host", "--port", "--dataDir", "--logLevel", "--logFormat", "EXAMPLES"]) {
+    for (const word of [
+      "run",
+      "accounts",
+      "generate-key",
+      "config",
+      "rekey",
+      "-c, --config",
+      "-ek, --encryptionKey",
+      "--host",
+      "--port",
+      "--dataDir",
+      "--logLevel",
+      "--logFormat",
+      "EXAMPLES",
+    ]) {
       expect(help.stdout).toContain(word);
     }
   });
 
   it.each([
-    [["run", "--help"], ["--shutdownTimeout", "-ek, --encryptionKey", "gemini-cli-proxy -c config.json -ek KEY"]],
+    [
+      ["run", "--help"],
+      ["--shutdownTimeout", "-ek, --encryptionKey", "gemini-cli-proxy -c config.json -ek KEY"],
+    ],
     [["generate-key", "--help"], ["gemini-cli-proxy generate-key"]],
-    [["config", "check", "--help"], ["-c, --config", "gemini-cli-proxy config check -c config.json"]],
-    [["rekey", "--help"], ["--from", "--to", "gemini-cli-proxy rekey"]],
-    [["accounts", "--help"], ["list", "import", "remove", "disable", "enable", "export"]],
-    [["accounts", "list", "--help"], ["--json", "gemini-cli-proxy accounts list"]],
-    [["accounts", "import", "--help"], ["FILES", "oauth_creds.json"]],
-    [["accounts", "remove", "--help"], ["ACCOUNT", "gemini-cli-proxy accounts remove"]],
-    [["accounts", "disable", "--help"], ["ACCOUNT", "gemini-cli-proxy accounts disable"]],
-    [["accounts", "enable", "--help"], ["ACCOUNT", "gemini-cli-proxy accounts enable"]],
-    [["accounts", "export", "--help"], ["--output", "--format", "--encrypt", "gemini-cli-proxy accounts export"]],
+    [
+      ["config", "check", "--help"],
+      ["-c, --config", "gemini-cli-proxy config check -c config.json"],
+    ],
+    [
+      ["rekey", "--help"],
+      ["--from", "--to", "gemini-cli-proxy rekey"],
+    ],
+    [
+      ["accounts", "--help"],
+      ["list", "import", "remove", "disable", "enable", "export"],
+    ],
+    [
+      ["accounts", "list", "--help"],
+      ["--json", "gemini-cli-proxy accounts list"],
+    ],
+    [
+      ["accounts", "import", "--help"],
+      ["FILES", "oauth_creds.json"],
+    ],
+    [
+      ["accounts", "remove", "--help"],
+      ["ACCOUNT", "gemini-cli-proxy accounts remove"],
+    ],
+    [
+      ["accounts", "disable", "--help"],
+      ["ACCOUNT", "gemini-cli-proxy accounts disable"],
+    ],
+    [
+      ["accounts", "enable", "--help"],
+      ["ACCOUNT", "gemini-cli-proxy accounts enable"],
+    ],
+    [
+      ["accounts", "export", "--help"],
+      ["--output", "--format", "--encrypt", "gemini-cli-proxy accounts export"],
+    ],
   ])("%j has help with examples", async (args, expected) => {
     const result = await cli.npx(args);
     expect(result.code).toBe(0);
@@ -54,9 +98,15 @@ describe("npx gemini-cli-proxy (installed from npm pack)", () => {
   });
 
   it("config check: 0 when valid, 0 with warnings only, 1 with every error and its key path", async () => {
-    await writeFile(join(dir, "good.json"), JSON.stringify({ server: { port: 8889 }, auth_keys: ["k"], log_level: "DEBUG" }));
+    await writeFile(
+      join(dir, "good.json"),
+      JSON.stringify({ server: { port: 8889 }, auth_keys: ["k"], log_level: "DEBUG" }),
+    );
     await writeFile(join(dir, "warn.json"), JSON.stringify({ auth_keys: ["k"], colour: "blue" }));
-    await writeFile(join(dir, "bad.json"), JSON.stringify({ server: { port: "x" }, request_timeouts: { read: -5 }, gemini_api_keys: "AIza" }));
+    await writeFile(
+      join(dir, "bad.json"),
+      JSON.stringify({ server: { port: "x" }, request_timeouts: { read: -5 }, gemini_api_keys: "AIza" }),
+    );
     const good = await cli.npx(["config", "check", "-c", join(dir, "good.json")]);
     expect([good.code, good.stdout.trim()]).toEqual([0, `${join(dir, "good.json")}: valid`]);
     const warn = await cli.npx(["config", "check", join(dir, "warn.json")]);

@@ -19,5 +19,11 @@ export const PREDECESSOR_CONFIG: Readonly<Record<string, unknown>> = {
 
 /** config.json's `endpoints`, every Google endpoint on the fake. */
 export function fakeEndpoints(fake: FakeGoogle): Record<string, string> {
-  return { code_assist: fake.endpoints.codeAssist, gemini_api: fake.endpoints.geminiApi, oauth_token: fake.endpoints.oauthToken, userinfo: fake.endpoints.userinfo, tokeninfo: fake.endpoints.tokeninfo };
+  return {
+    code_assist: fake.endpoints.codeAssist,
+    gemini_api: fake.endpoints.geminiApi,
+    oauth_token: fake.endpoints.oauthToken,
+    userinfo: fake.endpoints.userinfo,
+    tokeninfo: fake.endpoints.tokeninfo,
+  };
 }

@@ -48,7 +48,9 @@ export async function installCli(): Promise<CliInstall> {
   const tgz = (await readdir(stage)).find((f) => f.endsWith(".tgz"))!;
   const dir = await mkdtemp(join(tmpdir(), "gcp-consumer-"));
   await writeFile(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", join(stage, tgz)], { cwd: dir });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", join(stage, tgz)], {
+    cwd: dir,
+  });
   const home = join(dir, "home");
   await mkdir(home);
   const bin = join(dir, "node_modules", ".bin", "gemini-cli-proxy");
@@ -61,7 +63,11 @@ export async function installCli(): Promise<CliInstall> {
   const npx: CliInstall["npx"] = (args, options = {}) =>
     new Promise((resolve) => {
       // --prefix finds the installed package from any working directory.
-      const child = spawn("npx", ["--prefix", dir, "--no-install", "gemini-cli-proxy", ...args], { cwd: options.cwd ?? dir, env: env(options.env), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npx", ["--prefix", dir, "--no-install", "gemini-cli-proxy", ...args], {
+        cwd: options.cwd ?? dir,
+        env: env(options.env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -72,7 +78,11 @@ export async function installCli(): Promise<CliInstall> {
   const children = new Set<ChildProcess>();
   const start: CliInstall["start"] = (args, options = {}) =>
     new Promise((resolve, reject) => {
-      const child = spawn(bin, args, { cwd: options.cwd ?? dir, env: env(options.env), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(bin, args, {
+        cwd: options.cwd ?? dir,
+        env: env(options.env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       children.add(child);
       let output = "";
       const exited = new Promise<number | null>((r) =>
@@ -114,9 +124,17 @@ export async function installCli(): Promise<CliInstall> {
 }
 
 /** Runs the installed bin to completion (for commands that need another cwd than the consumer). */
-export function runBin(install: CliInstall, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function runBin(
+  install: CliInstall,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(install.bin, args, { cwd: options.cwd ?? install.dir, env: install.env(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(install.bin, args, {
+      cwd: options.cwd ?? install.dir,
+      env: install.env(options.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

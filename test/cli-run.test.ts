@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { fakeEndpoints } from "./cli-config.ts";
 import { installCli, runBin, type CliInstall } from "./cli-install.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
@@ -24,13 +24,27 @@ const freePort = () =>
   });
 
 /** A config.json pointing at the fake Google, with an encrypted predecessor credentials file. */
-async function setup(name: string, extra: Record<string, unknown> = {}): Promise<{ config: string; creds: string; data: string }> {
+async function setup(
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ config: string; creds: string; data: string }> {
   const creds = join(dir, `${name}-credentials.json`);
   await writeFile(creds, serializeLegacyCredentials([fake.simpleCredential("cli@example.com") as never], KEY));
   const data = join(dir, `${name}-data`);
   const config = join(dir, `${name}.json`);
   const endpoints = fakeEndpoints(fake);
-  await writeFile(config, JSON.stringify({ server: { port: 0 }, auth_keys: ["cli-client-key"], credentials_file: creds, endpoints, storage: { driver: "fs", base: data }, pool: { onboarding_poll_ms: 5 }, ...extra }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      server: { port: 0 },
+      auth_keys: ["cli-client-key"],
+      credentials_file: creds,
+      endpoints,
+      storage: { driver: "fs", base: data },
+      pool: { onboarding_poll_ms: 5 },
+      ...extra,
+    }),
+  );
   return { config, creds, data };
 }
 
@@ -60,13 +74,19 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
     expect(first.output()).toContain("admin page http://127.0.0.1:8889/");
     expect(first.output()).toMatch(/0 usable credential\(s\) of 0/);
     expect(first.output()).toMatch(/gemini-cli-proxy login.*accounts import FILE/);
-    expect((await fetch(`${first.url}/v1beta/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
-    expect((await fetch(`${first.url}/v1beta/models`, { headers: { authorization: "Bearer 123456" } })).status).toBe(401);
+    expect((await fetch(`${first.url}/v1beta/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+      200,
+    );
+    expect((await fetch(`${first.url}/v1beta/models`, { headers: { authorization: "Bearer 123456" } })).status).toBe(
+      401,
+    );
     expect(await first.stop()).toBe(0);
     expect(await readFile(join(cli.home, ".gemini-cli-proxy", "keys", "generated"), "utf8")).toContain(key!);
     const second = await cli.start(["--port", "0"]);
     expect(second.output()).not.toContain(key!); // printed once only
-    expect((await fetch(`${second.url}/v1beta/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await fetch(`${second.url}/v1beta/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+      200,
+    );
     expect(await second.stop("SIGINT")).toBe(0);
   });
 
@@ -79,7 +99,9 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
     const fromEnv = await cli.start(["-c", config, "-ek", KEY], { env: { GEMINI_PROXY_PORT: String(b) } });
     expect(fromEnv.url).toBe(`http://127.0.0.1:${b}`);
     await fromEnv.stop();
-    const fromFlag = await cli.start(["run", "-c", config, "-ek", KEY, "--port", String(c), "--host", "127.0.0.1"], { env: { GEMINI_PROXY_PORT: String(b) } });
+    const fromFlag = await cli.start(["run", "-c", config, "-ek", KEY, "--port", String(c), "--host", "127.0.0.1"], {
+      env: { GEMINI_PROXY_PORT: String(b) },
+    });
     expect(fromFlag.url).toBe(`http://127.0.0.1:${c}`);
     await fromFlag.stop();
   });
@@ -94,7 +116,10 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
   ])("reads the encrypted predecessor file with `%s`", async (name, flags, env) => {
     const { config } = await setup(`ek-${name.replace(/\W+/g, "")}`);
     const [command, ...rest] = flags as string[];
-    const server = await cli.start(command === "run" ? ["run", "-c", config, ...rest] : ["-c", config, ...(flags as string[])], { env });
+    const server = await cli.start(
+      command === "run" ? ["run", "-c", config, ...rest] : ["-c", config, ...(flags as string[])],
+      { env },
+    );
     expect(server.output()).toMatch(/1 usable credential\(s\) of 1/);
     const res = await generate(server.url, "hello through the packed cli");
     expect(res.status).toBe(200);
@@ -107,7 +132,9 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
     const before = await readFile(creds, "utf8");
     const missing = await runBin(cli, ["-c", config]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/credentials file .* is encrypted: pass the encryption key with -ek\/--encryption-key or GEMINI_PROXY_ENCRYPTION_KEY/);
+    expect(missing.stderr).toMatch(
+      /credentials file .* is encrypted: pass the encryption key with -ek\/--encryption-key or GEMINI_PROXY_ENCRYPTION_KEY/,
+    );
     const wrong = await runBin(cli, ["-c", config, "-ek", "a-wrong-key-that-is-long-enough"]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/does not decrypt/);
@@ -116,7 +143,10 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
   });
 
   it("refuses bad configs with the key path and the expected type", async () => {
-    await writeFile(join(dir, "bad.json"), JSON.stringify({ server: { port: 70000 }, usage_logging: { enabled: "yes" }, extra_key: 1 }));
+    await writeFile(
+      join(dir, "bad.json"),
+      JSON.stringify({ server: { port: 70000 }, usage_logging: { enabled: "yes" }, extra_key: 1 }),
+    );
     const bad = await runBin(cli, ["-c", join(dir, "bad.json")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("server.port: expected an integer 0-65535, got 70000");
@@ -131,14 +161,18 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
 
   it("--log-format json --log-level debug: one JSON object per line, tagged, secrets masked", async () => {
     const { config } = await setup("json", { log_level: "warning" });
-    const server = await cli.start(["-c", config, "--log-format", "json", "--log-level", "debug"], { env: { GEMINI_PROXY_ENCRYPTION_KEY: KEY } });
+    const server = await cli.start(["-c", config, "--log-format", "json", "--log-level", "debug"], {
+      env: { GEMINI_PROXY_ENCRYPTION_KEY: KEY },
+    });
     expect((await generate(server.url, "json logs")).status).toBe(200);
     await server.stop();
     const lines = server.output().trim().split("\n");
     const records = lines.map((line) => JSON.parse(line) as { level: string; tag?: string; msg: string });
     // The level reaches tagged children too (consola copies it at withTag() time).
     expect(records.some((r) => r.level === "debug" && r.tag === "http")).toBe(true);
-    expect(records.find((r) => r.tag === "http" && r.msg.includes("generateContent"))?.msg).toMatch(/^POST \/v1beta\/models\/gemini-2\.5-flash:generateContent .*200/);
+    expect(records.find((r) => r.tag === "http" && r.msg.includes("generateContent"))?.msg).toMatch(
+      /^POST \/v1beta\/models\/gemini-2\.5-flash:generateContent .*200/,
+    );
     const output = server.output();
     expect(output).not.toMatch(/ya29\.fake-|1\/\/fake-|cli-client-key/);
     expect(output).not.toContain(KEY);
@@ -157,7 +191,12 @@ describe("gemini-cli-proxy run (installed from npm pack)", () => {
     let body = new TextDecoder().decode((await reader.read()).value);
     const exited = server.stop();
     for (let r = await reader.read(); !r.done; r = await reader.read()) body += new TextDecoder().decode(r.value);
-    expect(body.match(/"text":"([^"]*)"/g)!.map((m) => m.slice(8, -1)).join("")).toBe("alpha beta gamma delta epsilon zeta");
+    expect(
+      body
+        .match(/"text":"([^"]*)"/g)!
+        .map((m) => m.slice(8, -1))
+        .join(""),
+    ).toBe("alpha beta gamma delta epsilon zeta");
     expect(body).toContain('"finishReason":"STOP"');
     expect(await exited).toBe(0);
     expect(server.output()).toMatch(/SIGTERM: shutting down[\s\S]*stopped/);

@@ -46,7 +46,9 @@ describeMatrix(
     it("refuses with an OpenAI-shaped 401 on /v1", async () => {
       const res = await h.request("/v1/models", { headers: { authorization: "Bearer nope" } });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { message: "Invalid API key", type: "authentication_error", param: null, code: "invalid_api_key" } });
+      expect(await res.json()).toEqual({
+        error: { message: "Invalid API key", type: "authentication_error", param: null, code: "invalid_api_key" },
+      });
     });
 
     it("serves /health without a key", async () => {
@@ -61,7 +63,10 @@ describeMatrix(
   "client auth with a checker function",
   (fake) => {
     fake.addAccount({ email: "carol@example.com" });
-    return { credentials: [fake.simpleCredential("carol@example.com")], authKeys: async (key: string) => key.startsWith("team-") };
+    return {
+      credentials: [fake.simpleCredential("carol@example.com")],
+      authKeys: async (key: string) => key.startsWith("team-"),
+    };
   },
   (h) => {
     it("asks the function", async () => {

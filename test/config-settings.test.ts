@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CONFIG_FIELDS, validateConfig } from "../src/cli/config-schema.ts";
+import { CONFIG_FIELDS, validateConfig } from "../src/config/file-schema.ts";
 import { toProxyOptions } from "../src/cli/config.ts";
 import { createCliLogger, parseLogLevel } from "../src/cli/logger.ts";
 import { createSecretMasker } from "../src/cli/mask.ts";
@@ -45,12 +45,16 @@ describe("validateConfig", () => {
       "error project_id_map.a@b.c: expected a string, got 1",
       'error storage: expected an object, got "redis"',
       'error endpoints.code_assist: expected an http(s) URL, got "not a url"',
-      expect.stringMatching(/^error pool.strategy: expected one of "round-robin", "least-used", "fill-first", got "random"$/),
+      expect.stringMatching(
+        /^error pool.strategy: expected one of "round-robin", "least-used", "fill-first", got "random"$/,
+      ),
       "error pool.max_attempts: expected a positive integer, got 2.5",
       "warning credentials_encryption_key: unknown key, ignored: pass the key with -ek or GEMINI_PROXY_ENCRYPTION_KEY",
       "warning mystery: unknown key, ignored",
     ]);
-    expect(validateConfig([])).toEqual([{ severity: "error", path: "(root)", message: "expected a JSON object, got an array" }]);
+    expect(validateConfig([])).toEqual([
+      { severity: "error", path: "(root)", message: "expected a JSON object, got an array" },
+    ]);
   });
 
   it("knows every key it maps, once", () => {
@@ -104,20 +108,40 @@ describe("loadSettings: flags > environment > file > defaults", () => {
       responses: { ttlSec: 60 },
       embeddings: { defaultModel: "gemini-embedding-001", modelMap: { small: "gemini-embedding-001" } },
     });
-    expect(validateConfig({ responses: { ttl_sec: "soon" } })).toMatchObject([{ severity: "error", path: "responses.ttl_sec" }]);
+    expect(validateConfig({ responses: { ttl_sec: "soon" } })).toMatchObject([
+      { severity: "error", path: "responses.ttl_sec" },
+    ]);
   });
 
   it("uses the documented defaults without a config file", async () => {
     const s = await loadSettings({}, {}, "/srv");
-    expect(s).toMatchObject({ host: "127.0.0.1", port: 8889, logLevel: 3, logFormat: "pretty", shutdownTimeoutSec: 10, configPath: undefined });
+    expect(s).toMatchObject({
+      host: "127.0.0.1",
+      port: 8889,
+      logLevel: 3,
+      logFormat: "pretty",
+      shutdownTimeoutSec: 10,
+      configPath: undefined,
+    });
     expect(s.storage).toMatchObject({ driver: "fs" });
     expect(s.storage.base).toMatch(/\.gemini-cli-proxy$/);
     expect(s.options.authKeys).toBeUndefined(); // no built-in "123456"
   });
 
   it("layers the sources, arrays replaced (not concatenated)", async () => {
-    const { path, dir } = await configFile({ server: { port: 1001, host: "10.0.0.1" }, auth_keys: ["file-key"], log_level: "DEBUG", data_dir: "file-data", admin: { username: "file-admin" } });
-    const env = { GEMINI_PROXY_PORT: "1002", GEMINI_PROXY_AUTH_KEYS: "env-1, env-2", GEMINI_PROXY_ADMIN_PASSWORD: "env-password", GEMINI_PROXY_API_KEYS: "AIzaEnv1,AIzaEnv2" };
+    const { path, dir } = await configFile({
+      server: { port: 1001, host: "10.0.0.1" },
+      auth_keys: ["file-key"],
+      log_level: "DEBUG",
+      data_dir: "file-data",
+      admin: { username: "file-admin" },
+    });
+    const env = {
+      GEMINI_PROXY_PORT: "1002",
+      GEMINI_PROXY_AUTH_KEYS: "env-1, env-2",
+      GEMINI_PROXY_ADMIN_PASSWORD: "env-password",
+      GEMINI_PROXY_API_KEYS: "AIzaEnv1,AIzaEnv2",
+    };
     const fileOnly = await loadSettings({ config: path }, {}, dir);
     expect(fileOnly).toMatchObject({ port: 1001, host: "10.0.0.1", logLevel: 4 });
     expect(fileOnly.storage.base).toBe(join(dir, "file-data"));
@@ -127,14 +151,20 @@ describe("loadSettings: flags > environment > file > defaults", () => {
     expect(withEnv.options.admin).toEqual({ username: "file-admin", password: "env-password" });
     expect(withEnv.options.geminiApiKeys).toEqual(["AIzaEnv1", "AIzaEnv2"]);
     expect(withEnv.secrets).toEqual(expect.arrayContaining(["env-1", "env-password", "AIzaEnv2"]));
-    const withFlags = await loadSettings({ config: path, port: "1003", host: "127.0.0.2", logLevel: "warn", dataDir: "/abs/data" }, env, dir);
+    const withFlags = await loadSettings(
+      { config: path, port: "1003", host: "127.0.0.2", logLevel: "warn", dataDir: "/abs/data" },
+      env,
+      dir,
+    );
     expect(withFlags).toMatchObject({ port: 1003, host: "127.0.0.2", logLevel: 1, storage: { base: "/abs/data" } });
     // GEMINI_PROXY_CONFIG names the file when -c does not.
     expect((await loadSettings({}, { GEMINI_PROXY_CONFIG: path }, dir)).port).toBe(1001);
   });
 
   it("takes the encryption key from -ek before the environment", async () => {
-    expect((await loadSettings({ encryptionKey: "flag-key" }, { GEMINI_PROXY_ENCRYPTION_KEY: "env-key" })).encryptionKey).toBe("flag-key");
+    expect(
+      (await loadSettings({ encryptionKey: "flag-key" }, { GEMINI_PROXY_ENCRYPTION_KEY: "env-key" })).encryptionKey,
+    ).toBe("flag-key");
     expect((await loadSettings({}, { GEMINI_PROXY_ENCRYPTION_KEY: "env-key" })).encryptionKey).toBe("env-key");
   });
 
@@ -143,7 +173,9 @@ describe("loadSettings: flags > environment > file > defaults", () => {
     await expect(loadSettings({ config: path }, {})).rejects.toThrow(
       /has 2 error\(s\):\n {2}error {3}server\.port: expected an integer 0-65535, got -1\n {2}error {3}request_timeouts\.connect: expected a positive number, got "60"/,
     );
-    await expect(loadSettings({}, { GEMINI_PROXY_PORT: "eighty" })).rejects.toThrow('GEMINI_PROXY_PORT: expected an integer 0-65535, got "eighty"');
+    await expect(loadSettings({}, { GEMINI_PROXY_PORT: "eighty" })).rejects.toThrow(
+      'GEMINI_PROXY_PORT: expected an integer 0-65535, got "eighty"',
+    );
     await expect(loadSettings({ port: "99999" }, {})).rejects.toThrow("--port: expected an integer 0-65535");
     await expect(loadSettings({ logLevel: "chatty" }, {})).rejects.toThrow(/--log-level: expected one of silent/);
     const bad = await configFile("{ not json");
@@ -163,7 +195,12 @@ describe("CLI logger", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("parses levels case-insensitively, Python names included", () => {
-    expect([parseLogLevel("DEBUG"), parseLogLevel("Warning"), parseLogLevel("critical"), parseLogLevel(undefined)]).toEqual([4, 1, 0, 3]);
+    expect([
+      parseLogLevel("DEBUG"),
+      parseLogLevel("Warning"),
+      parseLogLevel("critical"),
+      parseLogLevel(undefined),
+    ]).toEqual([4, 1, 0, 3]);
     expect(() => parseLogLevel("success")).toThrow(/expected one of/);
   });
 

@@ -21,9 +21,17 @@ const CORPUS: [string, unknown, number, string | null][] = [
 ];
 
 const post = (request: (path: string, init?: RequestInit) => Promise<Response>, body: unknown) =>
-  request("/v1/embeddings", { method: "POST", headers: authHeaders(), body: typeof body === "string" ? body : JSON.stringify(body) });
+  request("/v1/embeddings", {
+    method: "POST",
+    headers: authHeaders(),
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 const native = (request: (path: string, init?: RequestInit) => Promise<Response>, action: string, body: unknown) =>
-  request(`/v1beta/models/gemini-embedding-001:${action}`, { method: "POST", headers: authHeaders(), body: JSON.stringify(body) });
+  request(`/v1beta/models/gemini-embedding-001:${action}`, {
+    method: "POST",
+    headers: authHeaders(),
+    body: JSON.stringify(body),
+  });
 
 describeMatrix(
   "embeddings with API keys",
@@ -31,19 +39,34 @@ describeMatrix(
   (h) => {
     it("POST /v1/embeddings and /embeddings answer Gemini's vectors", async () => {
       for (const path of ["/v1/embeddings", "/embeddings"]) {
-        const res = await h.request(path, { method: "POST", headers: authHeaders(), body: JSON.stringify({ model: "models/gemini-embedding-001", input: "matrix" }) });
+        const res = await h.request(path, {
+          method: "POST",
+          headers: authHeaders(),
+          body: JSON.stringify({ model: "models/gemini-embedding-001", input: "matrix" }),
+        });
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { data: { object: string; index: number; embedding: number[] }[]; usage: { prompt_tokens: number; total_tokens: number } };
-        expect(body.data).toEqual([{ object: "embedding", index: 0, embedding: embed("gemini-embedding-001", "matrix") }]);
+        const body = (await res.json()) as {
+          data: { object: string; index: number; embedding: number[] }[];
+          usage: { prompt_tokens: number; total_tokens: number };
+        };
+        expect(body.data).toEqual([
+          { object: "embedding", index: 0, embedding: embed("gemini-embedding-001", "matrix") },
+        ]);
         expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens);
       }
     });
 
     it("native embedContent and batchEmbedContents pass through on the pooled key", async () => {
       const one = await native(h.request, "embedContent", { content: { parts: [{ text: "native" }] } });
-      expect(((await one.json()) as { embedding: { values: number[] } }).embedding.values).toEqual(embed("gemini-embedding-001", "native"));
+      expect(((await one.json()) as { embedding: { values: number[] } }).embedding.values).toEqual(
+        embed("gemini-embedding-001", "native"),
+      );
       expect(h.fake.last({ action: "embedContent" })!.apiKey).toBe("AIza-matrix-key");
-      const batch = await native(h.request, "batchEmbedContents", { requests: [{ model: "models/gemini-embedding-001", content: { parts: [{ text: "x" }] }, outputDimensionality: 4 }] });
+      const batch = await native(h.request, "batchEmbedContents", {
+        requests: [
+          { model: "models/gemini-embedding-001", content: { parts: [{ text: "x" }] }, outputDimensionality: 4 },
+        ],
+      });
       expect(((await batch.json()) as { embeddings: { values: number[] }[] }).embeddings[0]!.values).toHaveLength(4);
     });
 

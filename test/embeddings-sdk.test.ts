@@ -27,12 +27,24 @@ beforeAll(async () => {
   fake.addAccount({ email: "embed@example.com" });
   keyA = fake.addApiKey("AIza-embed-key-a");
   keyB = fake.addApiKey("AIza-embed-key-b");
-  withKeys = createGeminiProxy(proxyOptionsFor(fake, { geminiApiKeys: [keyA, keyB], pool: { maxAttempts: 2, waitForCooldownMs: 0 }, hooks: { onRequestEnd: [(r) => void ended.push(r)] } }));
+  withKeys = createGeminiProxy(
+    proxyOptionsFor(fake, {
+      geminiApiKeys: [keyA, keyB],
+      pool: { maxAttempts: 2, waitForCooldownMs: 0 },
+      hooks: { onRequestEnd: [(r) => void ended.push(r)] },
+    }),
+  );
   oauthOnly = createGeminiProxy(proxyOptionsFor(fake, { credentials: [fake.simpleCredential("embed@example.com")] }));
   const [a, b] = await Promise.all([listen(withKeys.node), listen(oauthOnly.node)]);
   url = a!.url;
   oauthUrl = b!.url;
-  closers.push(a!.close, b!.close, () => withKeys.close(), () => oauthOnly.close(), () => fake.close());
+  closers.push(
+    a!.close,
+    b!.close,
+    () => withKeys.close(),
+    () => oauthOnly.close(),
+    () => fake.close(),
+  );
   client = new OpenAI({ baseURL: `${url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
   oauthClient = new OpenAI({ baseURL: `${oauthUrl}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
 });
@@ -52,7 +64,12 @@ const closeTo = (actual: number[], expected: number[]) => {
 describe("openai SDK: embeddings", () => {
   it("embeddings.create (the SDK asks for base64 and decodes it) gives Gemini's vectors", async () => {
     const res = await client.embeddings.create({ model: "gemini-embedding-001", input: ["alpha", "beta"] });
-    expect(fake.last({ action: "batchEmbedContents" })!.body).toMatchObject({ requests: [{ model: "models/gemini-embedding-001", content: { parts: [{ text: "alpha" }] } }, { content: { parts: [{ text: "beta" }] } }] });
+    expect(fake.last({ action: "batchEmbedContents" })!.body).toMatchObject({
+      requests: [
+        { model: "models/gemini-embedding-001", content: { parts: [{ text: "alpha" }] } },
+        { content: { parts: [{ text: "beta" }] } },
+      ],
+    });
     expect(res.object).toBe("list");
     expect(res.model).toBe("gemini-embedding-001");
     expect(res.data.map((d) => d.index)).toEqual([0, 1]);
@@ -62,20 +79,30 @@ describe("openai SDK: embeddings", () => {
   });
 
   it("base64 on the wire is little-endian float32; float when asked", async () => {
-    const raw = await fetch(`${url}/v1/embeddings`, { method: "POST", headers: authHeaders(), body: JSON.stringify({ model: "text-embedding-3-small", input: "gamma", encoding_format: "base64" }) });
+    const raw = await fetch(`${url}/v1/embeddings`, {
+      method: "POST",
+      headers: authHeaders(),
+      body: JSON.stringify({ model: "text-embedding-3-small", input: "gamma", encoding_format: "base64" }),
+    });
     const body = (await raw.json()) as { data: { embedding: string }[]; model: string };
     expect(body.model).toBe("text-embedding-3-small"); // OpenAI names map to the default Gemini model
     const bytes = Buffer.from(body.data[0]!.embedding, "base64");
     const floats = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
     closeTo(floats, embed("gemini-embedding-001", "gamma"));
-    const float = await client.embeddings.create({ model: "gemini-embedding-001", input: "gamma", encoding_format: "float" });
+    const float = await client.embeddings.create({
+      model: "gemini-embedding-001",
+      input: "gamma",
+      encoding_format: "float",
+    });
     expect(float.data[0]!.embedding).toEqual(embed("gemini-embedding-001", "gamma"));
   });
 
   it("dimensions → outputDimensionality", async () => {
     const res = await client.embeddings.create({ model: "gemini-embedding-001", input: "short", dimensions: 8 });
     expect(res.data[0]!.embedding).toHaveLength(8);
-    expect(fake.last({ action: "batchEmbedContents" })!.body).toMatchObject({ requests: [{ outputDimensionality: 8 }] });
+    expect(fake.last({ action: "batchEmbedContents" })!.body).toMatchObject({
+      requests: [{ outputDimensionality: 8 }],
+    });
   });
 
   it("more inputs than one Gemini batch: split, answered in order", async () => {
@@ -89,7 +116,11 @@ describe("openai SDK: embeddings", () => {
 
   it("fails over to the other key and records the request", async () => {
     fake.inject({ match: { action: "batchEmbedContents" }, error: "rate_limit", times: 1 });
-    const res = await client.embeddings.create({ model: "gemini-embedding-001", input: "failover", encoding_format: "float" });
+    const res = await client.embeddings.create({
+      model: "gemini-embedding-001",
+      input: "failover",
+      encoding_format: "float",
+    });
     expect(res.data[0]!.embedding).toEqual(embed("gemini-embedding-001", "failover"));
     await waitFor(() => ended.some((r) => r.surface === "embeddings" && r.attempts.length === 2 && r.status === 200));
     const [first, second] = fake.find({ action: "batchEmbedContents" }).slice(-2);
@@ -102,7 +133,9 @@ describe("openai SDK: embeddings", () => {
   });
 
   it("with only OAuth accounts: 501 explaining why", async () => {
-    const error = await oauthClient.embeddings.create({ model: "gemini-embedding-001", input: "x" }).catch((e: unknown) => e);
+    const error = await oauthClient.embeddings
+      .create({ model: "gemini-embedding-001", input: "x" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error).toMatchObject({ status: 501, code: "unsupported_endpoint" });
     expect((error as Error).message).toMatch(/Gemini API key.*Code Assist.*cannot embed/);

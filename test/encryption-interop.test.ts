@@ -6,11 +6,17 @@ import { join } from "node:path";
 import { createStorage } from "unstorage";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { OAuthCredential } from "../src/pool/credential.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
-import { parseLegacyCredentials, serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
-import { createLegacySync } from "../src/storage/legacy-sync.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
+import { parseLegacyCredentials, serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
+import { createLegacySync } from "../src/legacy/sync.ts";
 import type { StorageLike } from "../src/storage/types.ts";
-import { hasPythonFernet, opensslFernetDecrypt, opensslFernetEncrypt, pythonFernetDecrypt, pythonJsonDumps } from "./encryption-openssl.ts";
+import {
+  hasPythonFernet,
+  opensslFernetDecrypt,
+  opensslFernetEncrypt,
+  pythonFernetDecrypt,
+  pythonJsonDumps,
+} from "./encryption-openssl.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures", "legacy");
 const FIXTURE_PASS = "legacy fixture passphrase";
@@ -49,7 +55,16 @@ describe("Fernet interop with the openssl-made fixture", () => {
   });
 
   it("reads a file openssl encrypted, and openssl reads what we encrypt", () => {
-    const creds = [{ access_token: "ya29.x", refresh_token: "1//y", token_type: "Bearer", expiry_date: null, scopes: [], project_id: "p-é" }];
+    const creds = [
+      {
+        access_token: "ya29.x",
+        refresh_token: "1//y",
+        token_type: "Bearer",
+        expiry_date: null,
+        scopes: [],
+        project_id: "p-é",
+      },
+    ];
     const theirs = opensslFernetEncrypt(JSON.stringify(creds, null, 2), PASS);
     expect(parseLegacyCredentials(theirs, PASS).credentials).toEqual(creds);
     const ours = serializeLegacyCredentials(creds, PASS);
@@ -75,7 +90,11 @@ describe("keeping credentials_file in sync", () => {
 
   it("encrypts a plain file in place after a .bak copy, then writes changes in the predecessor's format", async () => {
     const path = join(dir, "credentials.json");
-    const original = JSON.stringify([{ refresh_token: "1//refresh-1", access_token: null, project_id: "old" }, { broken: true }], null, 2);
+    const original = JSON.stringify(
+      [{ refresh_token: "1//refresh-1", access_token: null, project_id: "old" }, { broken: true }],
+      null,
+      2,
+    );
     await writeFile(path, original);
     const sync = createLegacySync({ path, passphrase: PASS });
     expect(await sync.load()).toHaveLength(2);
@@ -90,21 +109,37 @@ describe("keeping credentials_file in sync", () => {
     await sync.flush();
     const text = opensslFernetDecrypt(await readFile(path, "utf8"), PASS);
     expect(JSON.parse(text)).toEqual([
-      { refresh_token: "1//refresh-1", access_token: "ya29.access-1", project_id: "proj-1", token_type: "Bearer", expiry_date: 1767225600001, scopes: expect.any(Array) },
+      {
+        refresh_token: "1//refresh-1",
+        access_token: "ya29.access-1",
+        project_id: "proj-1",
+        token_type: "Bearer",
+        expiry_date: 1767225600001,
+        scopes: expect.any(Array),
+      },
       { broken: true }, // an entry this proxy could not use is kept, never dropped
       {
         access_token: "ya29.access-2",
         refresh_token: "1//refresh-2",
         token_type: "Bearer",
         expiry_date: 1767225600002,
-        scopes: ["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/userinfo.profile", "openid"],
+        scopes: [
+          "https://www.googleapis.com/auth/cloud-platform",
+          "https://www.googleapis.com/auth/userinfo.email",
+          "https://www.googleapis.com/auth/userinfo.profile",
+          "openid",
+        ],
       },
     ]);
     if (hasPythonFernet) expect(pythonFernetDecrypt(await readFile(path, "utf8"), PASS)).toBe(pythonJsonDumps(text));
 
     await store.remove("oauth-1");
     await sync.flush();
-    expect(JSON.parse(opensslFernetDecrypt(await readFile(path, "utf8"), PASS)).map((e: { refresh_token?: string }) => e.refresh_token)).toEqual([undefined, "1//refresh-2"]);
+    expect(
+      JSON.parse(opensslFernetDecrypt(await readFile(path, "utf8"), PASS)).map(
+        (e: { refresh_token?: string }) => e.refresh_token,
+      ),
+    ).toEqual([undefined, "1//refresh-2"]);
   });
 
   it("stops on a missing or wrong key for an encrypted file, changing nothing", async () => {
@@ -112,7 +147,9 @@ describe("keeping credentials_file in sync", () => {
     const token = opensslFernetEncrypt("[]", PASS);
     await writeFile(path, token);
     await expect(createLegacySync({ path }).load()).rejects.toThrow(/is encrypted: pass the encryption key with -ek/);
-    await expect(createLegacySync({ path, passphrase: "wrong key wrong key 12345" }).load()).rejects.toThrow(/does not decrypt/);
+    await expect(createLegacySync({ path, passphrase: "wrong key wrong key 12345" }).load()).rejects.toThrow(
+      /does not decrypt/,
+    );
     expect(await readFile(path, "utf8")).toBe(token);
     await expect(stat(`${path}.bak`)).rejects.toThrow(/ENOENT/);
   });
@@ -126,7 +163,13 @@ describe("keeping credentials_file in sync", () => {
     await sync.flush();
     const text = await readFile(path, "utf8");
     expect(text.startsWith("{\n")).toBe(true);
-    expect(JSON.parse(text)).toMatchObject({ refresh_token: "1//refresh-7", scope: "openid", id_token: "eyJ", access_token: "ya29.access-7", project_id: "proj-7" });
+    expect(JSON.parse(text)).toMatchObject({
+      refresh_token: "1//refresh-7",
+      scope: "openid",
+      id_token: "eyJ",
+      access_token: "ya29.access-7",
+      project_id: "proj-7",
+    });
     if (hasPythonFernet) expect(text).toBe(pythonJsonDumps(text));
   });
 });

@@ -4,7 +4,7 @@ import { createHash, createHmac } from "node:crypto";
 import { createStorage } from "unstorage";
 import { describe, expect, it } from "vitest";
 import type { Credential } from "../src/pool/credential.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { createSecretBox, deriveSecretsKey, SecretsError } from "../src/storage/secrets.ts";
 import type { StorageLike } from "../src/storage/types.ts";
 
@@ -51,9 +51,9 @@ describe("secret box", () => {
 
   it("names the field when the key is wrong", () => {
     const sealed = createSecretBox(KEY).seal("x");
-    expect(() => createSecretBox("another key entirely, 1234").open(sealed, "the refreshToken of credential oauth-1")).toThrow(
-      /does not decrypt the refreshToken of credential oauth-1/,
-    );
+    expect(() =>
+      createSecretBox("another key entirely, 1234").open(sealed, "the refreshToken of credential oauth-1"),
+    ).toThrow(/does not decrypt the refreshToken of credential oauth-1/);
   });
 });
 
@@ -64,7 +64,8 @@ describe("credential store with an encryption key", () => {
     await store.put(oauth);
     await store.put(apiKey);
     const raw = await dump(storage);
-    for (const secret of ["ya29.secret-access", "1//secret-refresh", "AIzaSySecretApiKey0123456789"]) expect(raw).not.toContain(secret);
+    for (const secret of ["ya29.secret-access", "1//secret-refresh", "AIzaSySecretApiKey0123456789"])
+      expect(raw).not.toContain(secret);
     expect(raw).toContain("a@example.com"); // non-secret fields stay readable for operators
     const stored = await storage.getItem<Record<string, string>>("credentials:oauth-1");
     expect(stored!.refreshToken).toMatch(/^enc:v1:/);
@@ -83,7 +84,9 @@ describe("credential store with an encryption key", () => {
     expect((missing as SecretsError).code).toBe("missing_key");
     expect((missing as Error).message).toMatch(/credential oauth-1 is encrypted: pass the encryption key with -ek/);
 
-    const wrong = await createCredentialStore(storage, { encryptionKey: "a different passphrase 98765" }).list().catch((e: unknown) => e);
+    const wrong = await createCredentialStore(storage, { encryptionKey: "a different passphrase 98765" })
+      .list()
+      .catch((e: unknown) => e);
     expect((wrong as SecretsError).code).toBe("wrong_key");
     expect((wrong as Error).message).not.toContain(KEY);
     await expect(noKey.get("oauth-1")).rejects.toThrow(SecretsError);
@@ -104,7 +107,9 @@ describe("credential store with an encryption key", () => {
     const storage = newStorage();
     const store = createCredentialStore(storage);
     await store.put(oauth);
-    expect((await storage.getItem<Record<string, string>>("credentials:oauth-1"))!.refreshToken).toBe("1//secret-refresh");
+    expect((await storage.getItem<Record<string, string>>("credentials:oauth-1"))!.refreshToken).toBe(
+      "1//secret-refresh",
+    );
     expect(await store.list()).toEqual([oauth]);
   });
 });

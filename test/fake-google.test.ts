@@ -16,7 +16,13 @@ let n = 0;
 
 beforeAll(async () => {
   fake = await createFakeGoogle({
-    clients: [{ id: "own-client.apps.googleusercontent.com", secret: "own-secret", redirectUris: ["https://proxy.example.com/oauth2/callback"] }],
+    clients: [
+      {
+        id: "own-client.apps.googleusercontent.com",
+        secret: "own-secret",
+        redirectUris: ["https://proxy.example.com/oauth2/callback"],
+      },
+    ],
   });
 });
 afterAll(async () => {
@@ -97,14 +103,29 @@ function parseSse(text: string): { events: any[]; broken: number } {
   return { events, broken };
 }
 
-async function stream(a: { accessToken: string; project?: string }, model: string, text: string, extra: Record<string, unknown> = {}) {
-  const res = await post(`/v1internal:streamGenerateContent?alt=sse`, wrapper(model, text, extra, a.project), a.accessToken);
+async function stream(
+  a: { accessToken: string; project?: string },
+  model: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await post(
+    `/v1internal:streamGenerateContent?alt=sse`,
+    wrapper(model, text, extra, a.project),
+    a.accessToken,
+  );
   const raw = Buffer.concat(await chunksOf(res)).toString("utf8");
   return { res, raw, ...parseSse(raw) };
 }
 
 function authUrl(params: Record<string, string>): string {
-  const q = new URLSearchParams({ response_type: "code", client_id: GEMINI_CLI_CLIENT_ID, scope: SCOPES, access_type: "offline", ...params });
+  const q = new URLSearchParams({
+    response_type: "code",
+    client_id: GEMINI_CLI_CLIENT_ID,
+    scope: SCOPES,
+    access_type: "offline",
+    ...params,
+  });
   return `${fake.endpoints.oauthAuthorize}?${q}`;
 }
 
@@ -123,7 +144,13 @@ describe("OAuth", () => {
     expect(`${loc.origin}${loc.pathname}`).toBe(redirect);
     expect(loc.searchParams.get("state")).toBe("abc123");
     const code = loc.searchParams.get("code")!;
-    const exchange = { grant_type: "authorization_code", code, client_id: GEMINI_CLI_CLIENT_ID, client_secret: GEMINI_CLI_CLIENT_SECRET, redirect_uri: redirect };
+    const exchange = {
+      grant_type: "authorization_code",
+      code,
+      client_id: GEMINI_CLI_CLIENT_ID,
+      client_secret: GEMINI_CLI_CLIENT_SECRET,
+      redirect_uri: redirect,
+    };
     const tok = await form("/token", exchange);
     expect(tok.status).toBe(200);
     const body = (await tok.json()) as Record<string, string | number>;
@@ -144,11 +171,23 @@ describe("OAuth", () => {
     const verifier = "v".repeat(64);
     const challenge = createHash("sha256").update(verifier).digest("base64url");
     const getCode = async () => {
-      const page = await fetch(authUrl({ redirect_uri: "https://codeassist.google.com/authcode", code_challenge: challenge, code_challenge_method: "S256", state: "s" }));
+      const page = await fetch(
+        authUrl({
+          redirect_uri: "https://codeassist.google.com/authcode",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+          state: "s",
+        }),
+      );
       expect(page.status).toBe(200);
       return /<code id="authcode">([^<]+)<\/code>/.exec(await page.text())![1]!;
     };
-    const base = { grant_type: "authorization_code", client_id: GEMINI_CLI_CLIENT_ID, client_secret: GEMINI_CLI_CLIENT_SECRET, redirect_uri: "https://codeassist.google.com/authcode" };
+    const base = {
+      grant_type: "authorization_code",
+      client_id: GEMINI_CLI_CLIENT_ID,
+      client_secret: GEMINI_CLI_CLIENT_SECRET,
+      redirect_uri: "https://codeassist.google.com/authcode",
+    };
     const bad = await form("/token", { ...base, code: await getCode(), code_verifier: "wrong" });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: "invalid_grant" });
@@ -163,10 +202,18 @@ describe("OAuth", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
     expect(await res.text()).toContain("redirect_uri_mismatch");
-    const own = await fetch(authUrl({ client_id: "own-client.apps.googleusercontent.com", redirect_uri: "https://proxy.example.com/oauth2/callback" }), { redirect: "manual" });
+    const own = await fetch(
+      authUrl({
+        client_id: "own-client.apps.googleusercontent.com",
+        redirect_uri: "https://proxy.example.com/oauth2/callback",
+      }),
+      { redirect: "manual" },
+    );
     expect(own.status).toBe(302);
     expect(own.headers.get("location")).toMatch(/^https:\/\/proxy\.example\.com\/oauth2\/callback\?code=/);
-    const badType = await fetch(authUrl({ redirect_uri: "http://localhost:1/cb", response_type: "token" }), { redirect: "manual" });
+    const badType = await fetch(authUrl({ redirect_uri: "http://localhost:1/cb", response_type: "token" }), {
+      redirect: "manual",
+    });
     expect(badType.status).toBe(400);
   });
 
@@ -190,17 +237,32 @@ describe("OAuth", () => {
     fake.setConsent({ email: a.email });
     const res = await fetch(authUrl({ redirect_uri: "http://127.0.0.1:1/cb" }), { redirect: "manual" });
     const code = new URL(res.headers.get("location")!).searchParams.get("code")!;
-    const base = { grant_type: "authorization_code", code, client_id: GEMINI_CLI_CLIENT_ID, redirect_uri: "http://127.0.0.1:1/cb" };
+    const base = {
+      grant_type: "authorization_code",
+      code,
+      client_id: GEMINI_CLI_CLIENT_ID,
+      redirect_uri: "http://127.0.0.1:1/cb",
+    };
     const secret = await form("/token", { ...base, client_secret: "nope" });
     expect(secret.status).toBe(401);
     expect(await secret.json()).toMatchObject({ error: "invalid_client" });
-    const mismatch = await form("/token", { ...base, client_secret: GEMINI_CLI_CLIENT_SECRET, redirect_uri: "http://127.0.0.1:2/cb" });
+    const mismatch = await form("/token", {
+      ...base,
+      client_secret: GEMINI_CLI_CLIENT_SECRET,
+      redirect_uri: "http://127.0.0.1:2/cb",
+    });
     expect(mismatch.status).toBe(400);
   });
 
   it("refreshes without a new refresh token and fails with invalid_grant after revocation", async () => {
     const a = account();
-    const refresh = () => form("/token", { grant_type: "refresh_token", refresh_token: a.refreshToken, client_id: GEMINI_CLI_CLIENT_ID, client_secret: GEMINI_CLI_CLIENT_SECRET });
+    const refresh = () =>
+      form("/token", {
+        grant_type: "refresh_token",
+        refresh_token: a.refreshToken,
+        client_id: GEMINI_CLI_CLIENT_ID,
+        client_secret: GEMINI_CLI_CLIENT_SECRET,
+      });
     const old = a.accessToken;
     const ok = await refresh();
     const body = (await ok.json()) as Record<string, unknown>;
@@ -211,14 +273,20 @@ describe("OAuth", () => {
     fake.revokeRefreshToken(a.email);
     const dead = await refresh();
     expect(dead.status).toBe(400);
-    expect(await dead.json()).toEqual({ error: "invalid_grant", error_description: "Token has been expired or revoked." });
+    expect(await dead.json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Token has been expired or revoked.",
+    });
     const call = await ca("loadCodeAssist", {}, String(body.access_token));
     expect(call.status).toBe(401);
   });
 
   it("answers tokeninfo, userinfo and revoke", async () => {
     const a = account();
-    const info = await fetch(fake.endpoints.tokeninfo, { method: "POST", headers: { authorization: `Bearer ${a.accessToken}`, "content-type": "application/x-www-form-urlencoded" } });
+    const info = await fetch(fake.endpoints.tokeninfo, {
+      method: "POST",
+      headers: { authorization: `Bearer ${a.accessToken}`, "content-type": "application/x-www-form-urlencoded" },
+    });
     const ti = (await info.json()) as Record<string, string>;
     expect(ti.email).toBe(a.email);
     expect(Number(ti.expires_in)).toBeGreaterThan(3500);
@@ -242,8 +310,16 @@ describe("OAuth", () => {
 
   it("can fail a refresh transiently via fault injection", async () => {
     const a = account();
-    fake.inject({ match: { action: "token", email: a.email }, error: { status: 500, body: { error: "internal_failure" } } });
-    const args = { grant_type: "refresh_token", refresh_token: a.refreshToken, client_id: GEMINI_CLI_CLIENT_ID, client_secret: GEMINI_CLI_CLIENT_SECRET };
+    fake.inject({
+      match: { action: "token", email: a.email },
+      error: { status: 500, body: { error: "internal_failure" } },
+    });
+    const args = {
+      grant_type: "refresh_token",
+      refresh_token: a.refreshToken,
+      client_id: GEMINI_CLI_CLIENT_ID,
+      client_secret: GEMINI_CLI_CLIENT_SECRET,
+    };
     expect((await form("/token", args)).status).toBe(500);
     expect((await form("/token", args)).status).toBe(200);
   });
@@ -256,7 +332,11 @@ describe("Code Assist setup", () => {
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ error: { code: 401, status: "UNAUTHENTICATED" } });
     fake.expireAccessToken(a.email);
-    const expired = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-flash", "hi", {}, a.project), a.accessToken);
+    const expired = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-flash", "hi", {}, a.project),
+      a.accessToken,
+    );
     expect(expired.status).toBe(401);
     const arr = (await expired.json()) as any[];
     expect(Array.isArray(arr) && arr[0].error.details[0].reason).toBe("ACCESS_TOKEN_EXPIRED");
@@ -265,7 +345,10 @@ describe("Code Assist setup", () => {
   it("reports onboarded accounts", async () => {
     const a = account("onboarded", { project: "core-gravity-9jkxm" });
     const res = await ca("loadCodeAssist", { metadata: { pluginType: "GEMINI" } }, a.accessToken);
-    expect(await res.json()).toMatchObject({ currentTier: { id: "free-tier" }, cloudaicompanionProject: "core-gravity-9jkxm" });
+    expect(await res.json()).toMatchObject({
+      currentTier: { id: "free-tier" },
+      cloudaicompanionProject: "core-gravity-9jkxm",
+    });
   });
 
   it("onboards through a polled LRO with idempotent re-POST", async () => {
@@ -278,7 +361,9 @@ describe("Code Assist setup", () => {
     expect(first.name).toMatch(/^operations\//);
     const again = (await (await ca("onboardUser", { tierId: "free-tier" }, a.accessToken)).json()) as any;
     expect(again.name).toBe(first.name);
-    const done = (await (await fetch(`${fake.url}/v1internal/${first.name}`, { headers: { authorization: `Bearer ${a.accessToken}` } })).json()) as any;
+    const done = (await (
+      await fetch(`${fake.url}/v1internal/${first.name}`, { headers: { authorization: `Bearer ${a.accessToken}` } })
+    ).json()) as any;
     expect(done.done).toBe(true);
     expect(done.response.cloudaicompanionProject.id).toBe(a.project);
     expect(done.response["@type"]).toContain("OnboardUserResponse");
@@ -302,11 +387,15 @@ describe("Code Assist setup", () => {
     expect(bare.currentTier.id).toBe("standard-tier");
     expect(bare.currentTier.userDefinedCloudaicompanionProject).toBe(true);
     expect(bare.cloudaicompanionProject).toBeUndefined();
-    const withP = (await (await ca("loadCodeAssist", { cloudaicompanionProject: "my-gcp-project" }, a.accessToken)).json()) as any;
+    const withP = (await (
+      await ca("loadCodeAssist", { cloudaicompanionProject: "my-gcp-project" }, a.accessToken)
+    ).json()) as any;
     expect(withP.cloudaicompanionProject).toBe("my-gcp-project");
     expect((await ca("generateContent", wrapper("gemini-2.5-pro", "hi"), a.accessToken)).status).toBe(403);
     expect((await ca("generateContent", wrapper("gemini-2.5-pro", "hi", {}, "other"), a.accessToken)).status).toBe(403);
-    expect((await ca("generateContent", wrapper("gemini-2.5-pro", "hi", {}, "my-gcp-project"), a.accessToken)).status).toBe(200);
+    expect(
+      (await ca("generateContent", wrapper("gemini-2.5-pro", "hi", {}, "my-gcp-project"), a.accessToken)).status,
+    ).toBe(200);
   });
 
   it("reports ineligible and unsupported-location accounts", async () => {
@@ -316,7 +405,8 @@ describe("Code Assist setup", () => {
     expect(load.cloudaicompanionProject).toBeUndefined();
     expect(load.ineligibleTiers[0]).toMatchObject({
       reasonCode: "UNSUPPORTED_CLIENT",
-      reasonMessage: "This client is no longer supported for Gemini Code Assist for individuals. To continue using Gemini, please migrate to the Antigravity suite of products: https://antigravity.google",
+      reasonMessage:
+        "This client is no longer supported for Gemini Code Assist for individuals. To continue using Gemini, please migrate to the Antigravity suite of products: https://antigravity.google",
     });
     expect((await ca("onboardUser", { tierId: "standard-tier" }, a.accessToken)).status).toBeGreaterThanOrEqual(400);
     const b = account("unsupported-location");
@@ -336,16 +426,25 @@ describe("Code Assist setup", () => {
     expect(info).toMatchObject({ reason: "VALIDATION_REQUIRED", domain: "cloudcode-pa.googleapis.com" });
     expect(body.error.details.find((d: any) => d.links).links).toHaveLength(2);
     fake.markVerified(a.email);
-    expect((await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, a.project), a.accessToken)).status).toBe(200);
+    expect((await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, a.project), a.accessToken)).status).toBe(
+      200,
+    );
   });
 
   it("answers 403 for service-disabled, subscription-required and vpc-sc", async () => {
     const sd = account("service-disabled");
-    const r1 = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, sd.project), sd.accessToken)).json()) as any;
-    expect(r1.error.details[0]).toMatchObject({ reason: "SERVICE_DISABLED", metadata: { consumer: `projects/${sd.project}` } });
+    const r1 = (await (
+      await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, sd.project), sd.accessToken)
+    ).json()) as any;
+    expect(r1.error.details[0]).toMatchObject({
+      reason: "SERVICE_DISABLED",
+      metadata: { consumer: `projects/${sd.project}` },
+    });
     expect(r1.error.details[0].metadata.activationUrl).toContain("cloudaicompanion.googleapis.com");
     const sr = account("subscription-required");
-    const r2 = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, sr.project), sr.accessToken)).json()) as any;
+    const r2 = (await (
+      await ca("generateContent", wrapper("gemini-2.5-flash", "hi", {}, sr.project), sr.accessToken)
+    ).json()) as any;
     expect(r2.error.message).toContain("(#3501)");
     expect(r2.error.details[0].reason).toBe("SUBSCRIPTION_REQUIRED");
     const vpc = account("vpc-sc");
@@ -365,9 +464,15 @@ describe("Code Assist setup", () => {
     expect(q.buckets.find((b: any) => b.modelId === "gemini-2.5-flash").remainingFraction).toBe(1);
     expect((await ca("generateContent", wrapper("gemini-3-pro-preview", "hi"), a.accessToken)).status).toBe(404);
     expect((await ca("listExperiments", { project: a.project }, a.accessToken)).status).toBe(200);
-    const set = await ca("setCodeAssistGlobalUserSetting", { cloudaicompanionProject: a.project, freeTierDataCollectionOptin: false }, a.accessToken);
+    const set = await ca(
+      "setCodeAssistGlobalUserSetting",
+      { cloudaicompanionProject: a.project, freeTierDataCollectionOptin: false },
+      a.accessToken,
+    );
     expect(await set.json()).toMatchObject({ freeTierDataCollectionOptin: false });
-    const get = await fetch(`${fake.url}/v1internal:getCodeAssistGlobalUserSetting`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    const get = await fetch(`${fake.url}/v1internal:getCodeAssistGlobalUserSetting`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     expect(await get.json()).toMatchObject({ freeTierDataCollectionOptin: false, cloudaicompanionProject: a.project });
     expect(await (await ca("recordCodeAssistMetrics", { metrics: [] }, a.accessToken)).json()).toEqual({});
     expect((await ca("noSuchMethod", {}, a.accessToken)).status).toBe(404);
@@ -378,14 +483,32 @@ describe("Code Assist setup", () => {
 describe("Code Assist generation", () => {
   it("wraps a non-streaming response and echoes the prompt", async () => {
     const a = account();
-    const res = await ca("generateContent", wrapper("gemini-2.5-flash", "hello there", { systemInstruction: { role: "user", parts: [{ text: "Be terse." }] } }, a.project), a.accessToken);
+    const res = await ca(
+      "generateContent",
+      wrapper(
+        "gemini-2.5-flash",
+        "hello there",
+        { systemInstruction: { role: "user", parts: [{ text: "Be terse." }] } },
+        a.project,
+      ),
+      a.accessToken,
+    );
     const body = (await res.json()) as any;
     expect(body.traceId).toMatch(/^[0-9a-f]{16}$/);
-    expect(body.response.candidates[0].content.parts[0].text).toBe("[system: Be terse.] Echo from gemini-2.5-flash: hello there");
-    expect(body.response).toMatchObject({ modelVersion: "gemini-2.5-flash", candidates: [{ finishReason: "STOP", index: 0 }] });
+    expect(body.response.candidates[0].content.parts[0].text).toBe(
+      "[system: Be terse.] Echo from gemini-2.5-flash: hello there",
+    );
+    expect(body.response).toMatchObject({
+      modelVersion: "gemini-2.5-flash",
+      candidates: [{ finishReason: "STOP", index: 0 }],
+    });
     expect(body.response.responseId).toBeTruthy();
     expect(body.response.usageMetadata.totalTokenCount).toBeGreaterThan(0);
-    expect(fake.last({ action: "generateContent" })).toMatchObject({ email: a.email, model: "gemini-2.5-flash", status: 200 });
+    expect(fake.last({ action: "generateContent" })).toMatchObject({
+      email: a.email,
+      model: "gemini-2.5-flash",
+      status: 200,
+    });
   });
 
   it("validates the wrapper", async () => {
@@ -394,7 +517,13 @@ describe("Code Assist generation", () => {
     expect(await bad({ project: a.project, request: { contents: [userTurn("x")] } })).toBe(400);
     expect(await bad(wrapper("gemini-9-ultra", "x", {}, a.project))).toBe(404);
     expect(await bad({ model: "gemini-2.5-flash", project: a.project, request: { contents: [] } })).toBe(400);
-    expect(await bad({ model: "gemini-2.5-flash", project: a.project, request: { contents: [{ role: "system", parts: [{ text: "x" }] }] } })).toBe(400);
+    expect(
+      await bad({
+        model: "gemini-2.5-flash",
+        project: a.project,
+        request: { contents: [{ role: "system", parts: [{ text: "x" }] }] },
+      }),
+    ).toBe(400);
     expect(await bad(wrapper("gemini-2.5-flash", "x", {}, "someone-else"))).toBe(403);
   });
 
@@ -410,14 +539,22 @@ describe("Code Assist generation", () => {
     const finishes = events.map((e) => e.response.candidates[0].finishReason);
     expect(finishes.slice(0, -1).every((f) => f === undefined)).toBe(true);
     expect(finishes.at(-1)).toBe("STOP");
-    expect(events.every((e) => e.response.usageMetadata && e.response.modelVersion && e.response.responseId)).toBe(true);
-    const text = events.map((e) => e.response.candidates[0].content.parts.map((p: any) => p.text ?? "").join("")).join("");
+    expect(events.every((e) => e.response.usageMetadata && e.response.modelVersion && e.response.responseId)).toBe(
+      true,
+    );
+    const text = events
+      .map((e) => e.response.candidates[0].content.parts.map((p: any) => p.text ?? "").join(""))
+      .join("");
     expect(text).toBe("Echo from gemini-2.5-flash: tell me something long enough to split");
   });
 
   it("returns a JSON array without alt=sse", async () => {
     const a = account();
-    const res = await ca("streamGenerateContent", wrapper("gemini-2.5-flash", "array please", {}, a.project), a.accessToken);
+    const res = await ca(
+      "streamGenerateContent",
+      wrapper("gemini-2.5-flash", "array please", {}, a.project),
+      a.accessToken,
+    );
     const arr = (await res.json()) as any[];
     expect(Array.isArray(arr)).toBe(true);
     expect(arr.length).toBeGreaterThan(1);
@@ -426,12 +563,20 @@ describe("Code Assist generation", () => {
 
   it("emits thoughts first and enforces thinking config", async () => {
     const a = account();
-    const { events } = await stream(a, "gemini-2.5-pro", "think", { generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } });
+    const { events } = await stream(a, "gemini-2.5-pro", "think", {
+      generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } },
+    });
     expect(events[0].response.candidates[0].content.parts[0]).toMatchObject({ thought: true });
     expect(events[0].response.candidates[0].content.parts[0].text).toMatch(/^\*\*Considering the request\*\*/);
     expect(events.at(-1).response.usageMetadata.thoughtsTokenCount).toBeGreaterThan(0);
     const status = async (model: string, thinkingConfig: unknown) =>
-      (await ca("generateContent", wrapper(model, "x", { generationConfig: { thinkingConfig } }, a.project), a.accessToken)).status;
+      (
+        await ca(
+          "generateContent",
+          wrapper(model, "x", { generationConfig: { thinkingConfig } }, a.project),
+          a.accessToken,
+        )
+      ).status;
     expect(await status("gemini-2.5-pro", { thinkingBudget: 0 })).toBe(400);
     expect(await status("gemini-2.5-flash", { thinkingBudget: 0 })).toBe(200);
     expect(await status("gemini-2.5-flash-lite", { thinkingBudget: 100 })).toBe(400);
@@ -444,24 +589,61 @@ describe("Code Assist generation", () => {
 
   it("produces schema-shaped JSON, grounding and multiple candidates", async () => {
     const a = account();
-    const schema = { type: "object", properties: { city: { type: "string" }, temp: { type: "number" } }, required: ["city", "temp"] };
-    const json = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "x", { generationConfig: { responseMimeType: "application/json", responseJsonSchema: schema } }, a.project), a.accessToken)).json()) as any;
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, temp: { type: "number" } },
+      required: ["city", "temp"],
+    };
+    const json = (await (
+      await ca(
+        "generateContent",
+        wrapper(
+          "gemini-2.5-flash",
+          "x",
+          { generationConfig: { responseMimeType: "application/json", responseJsonSchema: schema } },
+          a.project,
+        ),
+        a.accessToken,
+      )
+    ).json()) as any;
     const value = JSON.parse(json.response.candidates[0].content.parts[0].text);
     expect(typeof value.city).toBe("string");
     expect(typeof value.temp).toBe("number");
-    const g = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "news", { tools: [{ googleSearch: {} }] }, a.project), a.accessToken)).json()) as any;
+    const g = (await (
+      await ca(
+        "generateContent",
+        wrapper("gemini-2.5-flash", "news", { tools: [{ googleSearch: {} }] }, a.project),
+        a.accessToken,
+      )
+    ).json()) as any;
     const gm = g.response.candidates[0].groundingMetadata;
     expect(gm.groundingChunks[0].web.uri).toBe("https://example.com/1");
     expect(gm.groundingSupports[0].groundingChunkIndices).toEqual([0, 1]);
-    const multi = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "x", { generationConfig: { candidateCount: 2 } }, a.project), a.accessToken)).json()) as any;
+    const multi = (await (
+      await ca(
+        "generateContent",
+        wrapper("gemini-2.5-flash", "x", { generationConfig: { candidateCount: 2 } }, a.project),
+        a.accessToken,
+      )
+    ).json()) as any;
     expect(multi.response.candidates).toHaveLength(2);
   });
 
   it("counts tokens and rejects non-array contents", async () => {
     const a = account();
-    const ok = (await (await ca("countTokens", { request: { model: "models/gemini-2.5-flash", contents: [userTurn("12345678")] } }, a.accessToken)).json()) as any;
+    const ok = (await (
+      await ca(
+        "countTokens",
+        { request: { model: "models/gemini-2.5-flash", contents: [userTurn("12345678")] } },
+        a.accessToken,
+      )
+    ).json()) as any;
     expect(ok.totalTokens).toBe(2);
-    const bad = await ca("countTokens", { request: { model: "models/gemini-2.5-flash", contents: userTurn("x") } }, a.accessToken);
+    const bad = await ca(
+      "countTokens",
+      { request: { model: "models/gemini-2.5-flash", contents: userTurn("x") } },
+      a.accessToken,
+    );
     expect(bad.status).toBe(400);
   });
 
@@ -490,16 +672,30 @@ describe("Code Assist generation", () => {
     fake.inject({ stream: { functionCalls: [{ name: "a", args: { x: 1 } }, { name: "b" }], finishReason: "STOP" } });
     const calls = await stream(a, "gemini-2.5-flash", "x");
     const parts = calls.events.flatMap((e) => e.response.candidates[0].content.parts);
-    expect(parts.filter((p: any) => p.functionCall).map((p: any) => p.functionCall)).toEqual([{ name: "a", args: { x: 1 } }, { name: "b" }]);
+    expect(parts.filter((p: any) => p.functionCall).map((p: any) => p.functionCall)).toEqual([
+      { name: "a", args: { x: 1 } },
+      { name: "b" },
+    ]);
     expect(parts.some((p: any) => p.thoughtSignature)).toBe(false); // 2.5 does not sign by default
   });
 });
 
 describe("thought signatures", () => {
-  const tools = [{ functionDeclarations: [
-    { name: "get_weather", parametersJsonSchema: { type: "object", properties: { city: { type: "string" }, unit: { type: "string" } }, required: ["city"] } },
-    { name: "get_time", parameters: { type: "OBJECT", properties: { tz: { type: "STRING" } }, required: ["tz"] } },
-  ] }];
+  const tools = [
+    {
+      functionDeclarations: [
+        {
+          name: "get_weather",
+          parametersJsonSchema: {
+            type: "object",
+            properties: { city: { type: "string" }, unit: { type: "string" } },
+            required: ["city"],
+          },
+        },
+        { name: "get_time", parameters: { type: "OBJECT", properties: { tz: { type: "STRING" } }, required: ["tz"] } },
+      ],
+    },
+  ];
 
   it("signs only the first of parallel calls and the final empty part otherwise", async () => {
     const a = account();
@@ -520,7 +716,13 @@ describe("thought signatures", () => {
 
   it("validates signatures in the current turn only", async () => {
     const a = account();
-    const first = (await (await ca("generateContent", wrapper("gemini-3-flash-preview", "call:get_weather", { tools }, a.project), a.accessToken)).json()) as any;
+    const first = (await (
+      await ca(
+        "generateContent",
+        wrapper("gemini-3-flash-preview", "call:get_weather", { tools }, a.project),
+        a.accessToken,
+      )
+    ).json()) as any;
     const callPart = first.response.candidates[0].content.parts.find((p: any) => p.functionCall);
     expect(fake.signatureIssued(callPart.thoughtSignature)).toBe(true);
     const history = (sig: string | undefined) => [
@@ -528,9 +730,16 @@ describe("thought signatures", () => {
       { role: "model", parts: [{ functionCall: callPart.functionCall, ...(sig ? { thoughtSignature: sig } : {}) }] },
       { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { temp: 21 } } }] },
     ];
-    const send = (contents: unknown[]) => ca("generateContent", { model: "gemini-3-flash-preview", project: a.project, request: { contents, tools } }, a.accessToken);
+    const send = (contents: unknown[]) =>
+      ca(
+        "generateContent",
+        { model: "gemini-3-flash-preview", project: a.project, request: { contents, tools } },
+        a.accessToken,
+      );
     const ok = (await (await send(history(callPart.thoughtSignature))).json()) as any;
-    expect(ok.response.candidates[0].content.parts[0].text).toBe('Tool results: [{"name":"get_weather","response":{"temp":21}}]');
+    expect(ok.response.candidates[0].content.parts[0].text).toBe(
+      'Tool results: [{"name":"get_weather","response":{"temp":21}}]',
+    );
     const missing = await send(history(undefined));
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as any).error.message).toBe(
@@ -539,9 +748,20 @@ describe("thought signatures", () => {
     expect((await send(history(SKIP_SIGNATURE))).status).toBe(200);
     expect((await send(history("Zm9yZ2Vk"))).status).toBe(400);
     // An unsigned call in an earlier turn is not validated.
-    expect((await send([...history(undefined), { role: "model", parts: [{ text: "done" }] }, userTurn("next question")])).status).toBe(200);
+    expect(
+      (await send([...history(undefined), { role: "model", parts: [{ text: "done" }] }, userTurn("next question")]))
+        .status,
+    ).toBe(200);
     // Gemini 2.5 does not validate.
-    expect((await ca("generateContent", { model: "gemini-2.5-flash", project: a.project, request: { contents: history(undefined), tools } }, a.accessToken)).status).toBe(200);
+    expect(
+      (
+        await ca(
+          "generateContent",
+          { model: "gemini-2.5-flash", project: a.project, request: { contents: history(undefined), tools } },
+          a.accessToken,
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -553,30 +773,55 @@ describe("errors and faults", () => {
     expect(unary.status).toBe(429);
     const u = (await unary.json()) as any;
     expect(u.error.details).toEqual([
-      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED", domain: "cloudcode-pa.googleapis.com", metadata: { model: "gemini-2.5-pro" } },
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "RATE_LIMIT_EXCEEDED",
+        domain: "cloudcode-pa.googleapis.com",
+        metadata: { model: "gemini-2.5-pro" },
+      },
       { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1.5s" },
     ]);
-    const streamed = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken);
+    const streamed = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-pro", "x", {}, a.project),
+      a.accessToken,
+    );
     const text = await streamed.text();
     expect(text.startsWith("[{")).toBe(true);
     expect(text).toContain('\n  "error": {');
     expect((JSON.parse(text) as any[])[0].error.status).toBe("RESOURCE_EXHAUSTED");
-    expect((await ca("generateContent", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken)).status).toBe(200);
+    expect((await ca("generateContent", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken)).status).toBe(
+      200,
+    );
   });
 
   it("builds the quota, capacity and generic presets", async () => {
     const a = account();
-    const hit = async () => (await (await ca("generateContent", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken)).json()) as any;
+    const hit = async () =>
+      (await (await ca("generateContent", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken)).json()) as any;
     fake.inject({ error: "quota_exhausted" });
     const q = await hit();
-    expect(q.error.message).toBe("You have exhausted your capacity on this model. Your quota will reset after 8h44m7s.");
-    expect(q.error.details[0].metadata).toMatchObject({ quotaResetDelay: "8h44m7s", uiMessage: "true", model: "gemini-2.5-pro" });
+    expect(q.error.message).toBe(
+      "You have exhausted your capacity on this model. Your quota will reset after 8h44m7s.",
+    );
+    expect(q.error.details[0].metadata).toMatchObject({
+      quotaResetDelay: "8h44m7s",
+      uiMessage: "true",
+      model: "gemini-2.5-pro",
+    });
     fake.inject({ error: "capacity_503" });
-    expect((await hit()).error).toMatchObject({ code: 503, message: "No capacity available for model gemini-2.5-pro on the server" });
+    expect((await hit()).error).toMatchObject({
+      code: 503,
+      message: "No capacity available for model gemini-2.5-pro on the server",
+    });
     fake.inject({ error: "generic_429" });
-    expect((await hit()).error.errors).toEqual([expect.objectContaining({ domain: "global", reason: "rateLimitExceeded" })]);
+    expect((await hit()).error.errors).toEqual([
+      expect.objectContaining({ domain: "global", reason: "rateLimitExceeded" }),
+    ]);
     fake.inject({ error: "per_day_quota" });
-    expect((await hit()).error.details[0].violations[0].quotaId).toBe("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+    expect((await hit()).error.details[0].violations[0].quotaId).toBe(
+      "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+    );
     fake.inject({ error: "limit_zero" });
     expect((await hit()).error.message).toContain("limit: 0");
   });
@@ -584,7 +829,13 @@ describe("errors and faults", () => {
   it("can corrupt error JSON with duplicated commas", async () => {
     const a = account();
     fake.inject({ error: "rate_limit", errorOptions: { duplicateCommas: true } });
-    const text = await (await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-pro", "x", {}, a.project), a.accessToken)).text();
+    const text = await (
+      await post(
+        "/v1internal:streamGenerateContent?alt=sse",
+        wrapper("gemini-2.5-pro", "x", {}, a.project),
+        a.accessToken,
+      )
+    ).text();
     expect(() => JSON.parse(text)).toThrow();
     expect(JSON.parse(text.replace(/,\s*,/g, ","))[0].error.code).toBe(429);
   });
@@ -593,7 +844,8 @@ describe("errors and faults", () => {
     const a = account();
     const b = account();
     fake.inject({ match: { email: a.email }, error: "internal", times: 2 });
-    const call = async (x: typeof a) => (await ca("generateContent", wrapper("gemini-2.5-flash", "x", {}, x.project), x.accessToken)).status;
+    const call = async (x: typeof a) =>
+      (await ca("generateContent", wrapper("gemini-2.5-flash", "x", {}, x.project), x.accessToken)).status;
     expect(await call(b)).toBe(200);
     expect(await call(a)).toBe(500);
     expect(await call(a)).toBe(500);
@@ -604,7 +856,9 @@ describe("errors and faults", () => {
     fake.clearFaults();
     expect((await ca("loadCodeAssist", {}, a.accessToken)).status).toBe(200);
     fake.inject({ handler: (_req, res) => void res.writeHead(418).end("teapot") });
-    expect((await ca("generateContent", wrapper("gemini-2.5-flash", "x", {}, a.project), a.accessToken)).status).toBe(418);
+    expect((await ca("generateContent", wrapper("gemini-2.5-flash", "x", {}, a.project), a.accessToken)).status).toBe(
+      418,
+    );
     expect(fake.count({ action: "generateContent", email: a.email })).toBe(4);
   });
 });
@@ -644,20 +898,30 @@ describe("stream framing", () => {
   it("splits writes at arbitrary offsets, including inside a multi-byte character", async () => {
     const acct = a();
     fake.inject({ stream: { splitWrites: true } });
-    const res = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-flash", "héllo wörld ✓ 🎉", {}, acct.project), acct.accessToken);
+    const res = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-flash", "héllo wörld ✓ 🎉", {}, acct.project),
+      acct.accessToken,
+    );
     const chunks = await chunksOf(res);
     expect(chunks.length).toBeGreaterThan(10);
     const whole = Buffer.concat(chunks);
     expect(chunks.some((c) => c.toString("utf8").includes("\uFFFD"))).toBe(true); // a chunk ends/starts mid-character
     expect(chunks[0]!.toString()).toBe("dat");
     const { events } = parseSse(whole.toString("utf8"));
-    expect(events.map((e) => e.response.candidates[0].content.parts[0].text).join("")).toBe("Echo from gemini-2.5-flash: héllo wörld ✓ 🎉");
+    expect(events.map((e) => e.response.candidates[0].content.parts[0].text).join("")).toBe(
+      "Echo from gemini-2.5-flash: héllo wörld ✓ 🎉",
+    );
   });
 
   it("splits at explicit offsets", async () => {
     const acct = a();
     fake.inject({ stream: { splitWrites: [2, 10] } });
-    const res = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-flash", "x", {}, acct.project), acct.accessToken);
+    const res = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-flash", "x", {}, acct.project),
+      acct.accessToken,
+    );
     const chunks = await chunksOf(res);
     expect(chunks[0]!.toString()).toBe("da");
     expect(chunks[1]!.toString()).toBe('ta: {"re');
@@ -667,7 +931,11 @@ describe("stream framing", () => {
     const acct = a();
     fake.inject({ stream: { firstByteDelayMs: 120, chunkDelayMs: 30, text: "aaaabbbb", deltaChars: 4 } });
     const t0 = Date.now();
-    const res = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-flash", "x", {}, acct.project), acct.accessToken);
+    const res = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-flash", "x", {}, acct.project),
+      acct.accessToken,
+    );
     expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
     await res.text();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(145); // 120 ms + one 30 ms gap between the two deltas
@@ -676,7 +944,11 @@ describe("stream framing", () => {
   it("closes the socket after N events without marking the request aborted", async () => {
     const acct = a();
     fake.inject({ stream: { closeAfterEvents: 1 } });
-    const res = await post("/v1internal:streamGenerateContent?alt=sse", wrapper("gemini-2.5-flash", "a longer prompt for several chunks", {}, acct.project), acct.accessToken);
+    const res = await post(
+      "/v1internal:streamGenerateContent?alt=sse",
+      wrapper("gemini-2.5-flash", "a longer prompt for several chunks", {}, acct.project),
+      acct.accessToken,
+    );
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
     const rec = fake.last({ action: "streamGenerateContent" })!;
@@ -712,15 +984,26 @@ describe("Gemini API", () => {
     expect(none.status).toBe(403);
     const bad = await fetch(`${fake.url}/v1beta/models?key=AIzaWrong`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.details[0]).toMatchObject({ reason: "API_KEY_INVALID", domain: "googleapis.com" });
+    expect(((await bad.json()) as any).error.details[0]).toMatchObject({
+      reason: "API_KEY_INVALID",
+      domain: "googleapis.com",
+    });
   });
 
   it("lists models with paging and gets one", async () => {
     const key = fake.addApiKey();
-    const p1 = (await (await fetch(`${fake.url}/v1beta/models?pageSize=3`, { headers: { "x-goog-api-key": key } })).json()) as any;
+    const p1 = (await (
+      await fetch(`${fake.url}/v1beta/models?pageSize=3`, { headers: { "x-goog-api-key": key } })
+    ).json()) as any;
     expect(p1.models).toHaveLength(3);
-    expect(p1.models[0]).toMatchObject({ name: "models/gemini-2.5-pro", thinking: true, supportedGenerationMethods: expect.arrayContaining(["generateContent"]) });
-    const p2 = (await (await fetch(`${fake.url}/v1beta/models?pageSize=3&pageToken=${p1.nextPageToken}&key=${key}`)).json()) as any;
+    expect(p1.models[0]).toMatchObject({
+      name: "models/gemini-2.5-pro",
+      thinking: true,
+      supportedGenerationMethods: expect.arrayContaining(["generateContent"]),
+    });
+    const p2 = (await (
+      await fetch(`${fake.url}/v1beta/models?pageSize=3&pageToken=${p1.nextPageToken}&key=${key}`)
+    ).json()) as any;
     expect(p2.models[0].name).not.toBe(p1.models[0].name);
     const one = (await (await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash?key=${key}`)).json()) as any;
     expect(one.name).toBe("models/gemini-2.5-flash");
@@ -732,19 +1015,41 @@ describe("Gemini API", () => {
     const key = fake.addApiKey();
     const url = (m: string) => `${fake.url}/v1beta/models/gemini-3-pro-preview:${m}`;
     const body = { contents: [userTurn("hi api")] };
-    const gen = (await (await post(`/v1beta/models/gemini-3-pro-preview:generateContent?key=${key}`, body)).json()) as any;
+    const gen = (await (
+      await post(`/v1beta/models/gemini-3-pro-preview:generateContent?key=${key}`, body)
+    ).json()) as any;
     expect(gen.candidates[0].content.parts[0].text).toBe("Echo from gemini-3-pro-preview: hi api");
     expect(fake.signatureIssued(gen.candidates[0].content.parts[0].thoughtSignature)).toBe(true);
     expect(gen.traceId).toBeUndefined();
-    const res = await fetch(`${url("streamGenerateContent")}?alt=sse`, { method: "POST", headers: { "x-goog-api-key": key, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${url("streamGenerateContent")}?alt=sse`, {
+      method: "POST",
+      headers: { "x-goog-api-key": key, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     const { events } = parseSse(await res.text());
     expect(events[0].candidates).toBeDefined();
     expect(new Set(events.map((e) => e.responseId)).size).toBe(1);
-    expect(fake.last({ action: "streamGenerateContent" })).toMatchObject({ apiKey: key, model: "gemini-3-pro-preview", surface: "gemini-api" });
-    const arr = (await (await fetch(url("streamGenerateContent"), { method: "POST", headers: { "x-goog-api-key": key }, body: JSON.stringify(body) })).json()) as any[];
+    expect(fake.last({ action: "streamGenerateContent" })).toMatchObject({
+      apiKey: key,
+      model: "gemini-3-pro-preview",
+      surface: "gemini-api",
+    });
+    const arr = (await (
+      await fetch(url("streamGenerateContent"), {
+        method: "POST",
+        headers: { "x-goog-api-key": key },
+        body: JSON.stringify(body),
+      })
+    ).json()) as any[];
     expect(Array.isArray(arr)).toBe(true);
-    const ct1 = (await (await post(`/v1beta/models/gemini-2.5-flash:countTokens?key=${key}`, { contents: [userTurn("12345678")] })).json()) as any;
-    const ct2 = (await (await post(`/v1beta/models/gemini-2.5-flash:countTokens?key=${key}`, { generateContentRequest: { model: "models/gemini-2.5-flash", contents: [userTurn("12345678")] } })).json()) as any;
+    const ct1 = (await (
+      await post(`/v1beta/models/gemini-2.5-flash:countTokens?key=${key}`, { contents: [userTurn("12345678")] })
+    ).json()) as any;
+    const ct2 = (await (
+      await post(`/v1beta/models/gemini-2.5-flash:countTokens?key=${key}`, {
+        generateContentRequest: { model: "models/gemini-2.5-flash", contents: [userTurn("12345678")] },
+      })
+    ).json()) as any;
     expect(ct1.totalTokens).toBe(2);
     expect(ct2.totalTokens).toBe(2);
   });
@@ -752,18 +1057,33 @@ describe("Gemini API", () => {
   it("embeds deterministically", async () => {
     const key = fake.addApiKey();
     const one = async (text: string, extra: Record<string, unknown> = {}) =>
-      ((await (await post(`/v1beta/models/gemini-embedding-001:embedContent?key=${key}`, { content: { parts: [{ text }] }, ...extra })).json()) as any).embedding.values as number[];
+      (
+        (await (
+          await post(`/v1beta/models/gemini-embedding-001:embedContent?key=${key}`, {
+            content: { parts: [{ text }] },
+            ...extra,
+          })
+        ).json()) as any
+      ).embedding.values as number[];
     const v1 = await one("hello");
     expect(v1).toHaveLength(768);
     expect(await one("hello")).toEqual(v1);
     expect(await one("other")).not.toEqual(v1);
     expect(await one("hello", { outputDimensionality: 16 })).toHaveLength(16);
-    const batch = (await (await post(`/v1beta/models/gemini-embedding-001:batchEmbedContents?key=${key}`, {
-      requests: [{ model: "models/gemini-embedding-001", content: { parts: [{ text: "hello" }] } }, { model: "models/gemini-embedding-001", content: { parts: [{ text: "b" }] } }],
-    })).json()) as any;
+    const batch = (await (
+      await post(`/v1beta/models/gemini-embedding-001:batchEmbedContents?key=${key}`, {
+        requests: [
+          { model: "models/gemini-embedding-001", content: { parts: [{ text: "hello" }] } },
+          { model: "models/gemini-embedding-001", content: { parts: [{ text: "b" }] } },
+        ],
+      })
+    ).json()) as any;
     expect(batch.embeddings).toHaveLength(2);
     expect(batch.embeddings[0].values).toEqual(v1);
-    expect((await post(`/v1beta/models/gemini-2.5-flash:embedContent?key=${key}`, { content: { parts: [{ text: "x" }] } })).status).toBe(404);
+    expect(
+      (await post(`/v1beta/models/gemini-2.5-flash:embedContent?key=${key}`, { content: { parts: [{ text: "x" }] } }))
+        .status,
+    ).toBe(404);
   });
 
   it("applies fault rules by api key", async () => {
@@ -773,7 +1093,9 @@ describe("Gemini API", () => {
     expect(res.status).toBe(429);
     const body = (await res.json()) as any;
     expect(body.error.details[0].violations[0].quotaId).toContain("PerMinute");
-    expect((await post(`/v1beta/models/gemini-2.5-flash:generateContent?key=${key}`, { contents: [userTurn("x")] })).status).toBe(200);
+    expect(
+      (await post(`/v1beta/models/gemini-2.5-flash:generateContent?key=${key}`, { contents: [userTurn("x")] })).status,
+    ).toBe(200);
   });
 });
 
@@ -784,7 +1106,10 @@ describe("options and extras", () => {
     const ctrl = new AbortController();
     const pending = fetch(`${fake.url}/v1internal:generateContent`, {
       method: "POST",
-      headers: { authorization: `Bearer ${acct.accessToken}`, "User-Agent": "GeminiCLI/0.56.0/gemini-2.5-flash (linux; x64; terminal)" },
+      headers: {
+        authorization: `Bearer ${acct.accessToken}`,
+        "User-Agent": "GeminiCLI/0.56.0/gemini-2.5-flash (linux; x64; terminal)",
+      },
       body: JSON.stringify(wrapper("gemini-2.5-flash", "x", {}, acct.project)),
       signal: ctrl.signal,
     }).catch((e: unknown) => e);
@@ -805,13 +1130,19 @@ describe("options and extras", () => {
     expect(await raw.text()).toBe("<html>Bad Gateway</html>");
     const key = fake.addApiKey();
     fake.inject({ match: { apiKey: key, action: "streamGenerateContent" }, error: "unavailable" });
-    const sse = await post(`/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${key}`, { contents: [userTurn("x")] });
+    const sse = await post(`/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${key}`, {
+      contents: [userTurn("x")],
+    });
     expect(sse.status).toBe(503);
     expect(((await sse.json()) as any).error.message).toBe("The model is overloaded. Please try again later.");
   });
 
   it("honours fake-wide options", async () => {
-    const other = await createFakeGoogle({ accessTokenTtlSec: 1, strictFreeTierProject: false, requireProjectForFreeTier: true });
+    const other = await createFakeGoogle({
+      accessTokenTtlSec: 1,
+      strictFreeTierProject: false,
+      requireProjectForFreeTier: true,
+    });
     try {
       const a = other.addAccount({ email: "opt@example.com", scenario: "needs-onboarding", onboardingPolls: 0 });
       const onboard = await fetch(`${other.url}/v1internal:onboardUser`, {
@@ -821,11 +1152,18 @@ describe("options and extras", () => {
       });
       expect(((await onboard.json()) as any).done).toBe(true);
       const gen = (project?: string) =>
-        fetch(`${other.url}/v1internal:generateContent`, { method: "POST", headers: { authorization: `Bearer ${a.accessToken}` }, body: JSON.stringify(wrapper("gemini-2.5-flash", "x", {}, project)) });
+        fetch(`${other.url}/v1internal:generateContent`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${a.accessToken}` },
+          body: JSON.stringify(wrapper("gemini-2.5-flash", "x", {}, project)),
+        });
       expect((await gen()).status).toBe(403);
       expect((await gen(a.project)).status).toBe(200);
       expect(a.accessTokenExpiresAt - Date.now()).toBeLessThanOrEqual(1000);
-      const v1 = await fetch(`${other.url}/o/oauth2/auth?${new URLSearchParams({ response_type: "code", client_id: GEMINI_CLI_CLIENT_ID, scope: SCOPES, redirect_uri: "http://localhost:8085/oauth2callback" })}`, { redirect: "manual" });
+      const v1 = await fetch(
+        `${other.url}/o/oauth2/auth?${new URLSearchParams({ response_type: "code", client_id: GEMINI_CLI_CLIENT_ID, scope: SCOPES, redirect_uri: "http://localhost:8085/oauth2callback" })}`,
+        { redirect: "manual" },
+      );
       expect(v1.status).toBe(302);
     } finally {
       await other.close();
@@ -837,8 +1175,21 @@ describe("options and extras", () => {
     fake.setQuota(a.email, "gemini-2.5-flash", 0.25);
     const q = (await (await ca("retrieveUserQuota", { project: a.project }, a.accessToken)).json()) as any;
     expect(q.buckets.find((b: any) => b.modelId === "gemini-2.5-flash").remainingFraction).toBe(0.25);
-    const tools = [{ functionDeclarations: [{ name: "ping", parametersJsonSchema: { type: "object", properties: {} } }] }];
-    const forced = (await (await ca("generateContent", wrapper("gemini-2.5-flash", "no marker", { tools, toolConfig: { functionCallingConfig: { mode: "ANY" } } }, a.project), a.accessToken)).json()) as any;
+    const tools = [
+      { functionDeclarations: [{ name: "ping", parametersJsonSchema: { type: "object", properties: {} } }] },
+    ];
+    const forced = (await (
+      await ca(
+        "generateContent",
+        wrapper(
+          "gemini-2.5-flash",
+          "no marker",
+          { tools, toolConfig: { functionCallingConfig: { mode: "ANY" } } },
+          a.project,
+        ),
+        a.accessToken,
+      )
+    ).json()) as any;
     expect(forced.response.candidates[0].content.parts[0].functionCall).toEqual({ name: "ping" });
     fake.inject({ stream: { signAll25: true } });
     const signed = await stream(a, "gemini-2.5-flash", "x");

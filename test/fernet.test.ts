@@ -8,7 +8,7 @@ import {
   fernetEncrypt,
   generateFernetKey,
   looksLikeFernetToken,
-} from "../src/storage/fernet.ts";
+} from "../src/legacy/fernet.ts";
 
 interface Vector {
   token: string;
@@ -20,7 +20,7 @@ interface Vector {
   desc?: string;
 }
 
-const vectorDir = "/work/shared/vectors/fernet";
+const vectorDir = new URL("./fixtures/fernet-vectors", import.meta.url).pathname;
 const load = (name: string): Vector[] => JSON.parse(readFileSync(`${vectorDir}/${name}`, "utf8")) as Vector[];
 const ms = (rfc3339: string): number => Date.parse(rfc3339);
 

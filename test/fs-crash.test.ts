@@ -29,11 +29,16 @@ for (;;) {
 `;
 
 function files(root: string, prefix = ""): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(root, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+  return readdirSync(root, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(root, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
 }
 
 async function runAndKill(script: string, round: number): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, join(dir, "data"), String(round * 100_000)], { stdio: ["ignore", "pipe", "inherit"], cwd: join(import.meta.dirname, "..") });
+  const child = spawn(process.execPath, ["--import", "tsx", script, join(dir, "data"), String(round * 100_000)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: join(import.meta.dirname, ".."),
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once("data", () => resolve());
     child.once("exit", (code) => reject(new Error(`writer exited early (${code})`)));
@@ -69,7 +74,8 @@ describe("fs backend under SIGKILL", () => {
     const keys = await storage.getKeys("credentials");
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => /^credentials:acct-\d$/.test(k))).toBe(true);
-    for (const key of keys) expect(((await storage.getItem(key)) as { id: string }).id).toBe(key.slice("credentials:".length));
+    for (const key of keys)
+      expect(((await storage.getItem(key)) as { id: string }).id).toBe(key.slice("credentials:".length));
     expect(statSync(base).isDirectory()).toBe(true);
   }, 60_000);
 });

@@ -13,24 +13,56 @@ describeMatrix(
   "hardening",
   (fake) => {
     fake.addAccount({ email: "hard@example.com" });
-    return { credentials: [fake.simpleCredential("hard@example.com")], geminiApiKeys: [fake.addApiKey()], admin: ADMIN };
+    return {
+      credentials: [fake.simpleCredential("hard@example.com")],
+      geminiApiKeys: [fake.addApiKey()],
+      admin: ADMIN,
+    };
   },
   (h) => {
     it("POST /login refuses a body over its small cap before buffering it (413)", async () => {
-      const res = await h.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `username=a&password=${"x".repeat(64 * 1024)}` });
+      const res = await h.request("/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `username=a&password=${"x".repeat(64 * 1024)}`,
+      });
       expect(res.status).toBe(413);
     });
 
     it("deeply nested JSON is a 400 on every surface, and costs no credential anything", async () => {
       const deep = "__DEEP__";
       const cases: [string, unknown][] = [
-        ["/v1beta/models/gemini-2.5-flash:generateContent", { contents: [{ role: "user", parts: [{ text: "hi", x: deep }] }] }],
-        ["/v1/chat/completions", { model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }], response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object", x: deep } } } }],
-        ["/v1/responses", { model: "gemini-2.5-flash", input: "hi", text: { format: { type: "json_schema", name: "x", schema: { x: deep } } } }],
-        ["/v1/messages", { model: "gemini-2.5-flash", max_tokens: 10, messages: [{ role: "user", content: "hi" }], metadata: deep }],
+        [
+          "/v1beta/models/gemini-2.5-flash:generateContent",
+          { contents: [{ role: "user", parts: [{ text: "hi", x: deep }] }] },
+        ],
+        [
+          "/v1/chat/completions",
+          {
+            model: "gemini-2.5-flash",
+            messages: [{ role: "user", content: "hi" }],
+            response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object", x: deep } } },
+          },
+        ],
+        [
+          "/v1/responses",
+          {
+            model: "gemini-2.5-flash",
+            input: "hi",
+            text: { format: { type: "json_schema", name: "x", schema: { x: deep } } },
+          },
+        ],
+        [
+          "/v1/messages",
+          { model: "gemini-2.5-flash", max_tokens: 10, messages: [{ role: "user", content: "hi" }], metadata: deep },
+        ],
       ];
       for (const [path, body] of cases) {
-        const res = await h.request(path, { method: "POST", headers: authHeaders({ "x-api-key": "ignored" }), body: withDeep(body) });
+        const res = await h.request(path, {
+          method: "POST",
+          headers: authHeaders({ "x-api-key": "ignored" }),
+          body: withDeep(body),
+        });
         expect(res.status, path).toBe(400);
       }
       for (const view of h.proxy.pool.list()) expect(view.state.status).toBe("active");
@@ -38,7 +70,11 @@ describeMatrix(
 
     it("model ids named after Object members are unknown models, not crashes", async () => {
       for (const model of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
-        const res = await h.request("/v1/embeddings", { method: "POST", headers: authHeaders(), body: JSON.stringify({ model, input: "x" }) });
+        const res = await h.request("/v1/embeddings", {
+          method: "POST",
+          headers: authHeaders(),
+          body: JSON.stringify({ model, input: "x" }),
+        });
         expect(res.status, model).toBeGreaterThanOrEqual(400);
         expect(res.status, model).toBeLessThan(500);
       }
@@ -57,10 +93,13 @@ it("a loopback client naming another Host in an absolute request line is not 'lo
     const port = new URL(server.url).port;
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, path: "http://localhost/admin/credentials", headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          { host: "127.0.0.1", port, path: "http://localhost/admin/credentials", headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on("error", reject);
         req.end();
       });

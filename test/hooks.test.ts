@@ -1,7 +1,7 @@
 // Request lifecycle hooks: a start hook refuses (returned or thrown), failing or hanging hooks are
 // skipped after their timeout, end hooks get the finished record exactly once, streams included.
 import { expect, it } from "vitest";
-import { RequestDeniedError, type RequestStartEvent } from "../src/hooks.ts";
+import { RequestDeniedError, type RequestStartEvent } from "../src/http/hooks.ts";
 import type { RequestRecord } from "../src/usage/record.ts";
 import { authHeaders, describeMatrix, waitFor } from "./_setup.ts";
 import { generateBody } from "./_admin.ts";
@@ -63,7 +63,9 @@ describeMatrix(
         body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }),
       });
       expect(res.status).toBe(403);
-      expect(await res.json()).toMatchObject({ error: { message: "Model not allowed for this key", code: "request_denied" } });
+      expect(await res.json()).toMatchObject({
+        error: { message: "Model not allowed for this key", code: "request_denied" },
+      });
     });
 
     it("lets the request through when a start hook crashes or hangs", async () => {
@@ -84,7 +86,14 @@ describeMatrix(
       await new Promise((r) => setTimeout(r, 150));
       expect(ended).toHaveLength(2);
       const [plain, streamed] = ended as [RequestRecord, RequestRecord];
-      expect(plain).toMatchObject({ surface: "gemini", model: "gemini-2.5-flash", outcome: "success", status: 200, stream: false, clientKey: expect.stringMatching(/^key-/) });
+      expect(plain).toMatchObject({
+        surface: "gemini",
+        model: "gemini-2.5-flash",
+        outcome: "success",
+        status: 200,
+        stream: false,
+        clientKey: expect.stringMatching(/^key-/),
+      });
       expect(plain.usage!.total).toBeGreaterThan(0);
       expect(streamed).toMatchObject({ stream: true, outcome: "success" });
       expect(streamed.firstByteAt).toBeGreaterThanOrEqual(streamed.startedAt);

@@ -15,7 +15,11 @@ describeHostScenario("host: Express 5 (playground/express: express.json() before
     proxyUrl: `${server.url}/gemini`,
     ownRoute: {
       url: `${server.url}/api/echo`,
-      init: { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "express" }) },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "express" }),
+      },
       expect: '{"echoed":{"name":"express"}}',
     },
     close: async () => {

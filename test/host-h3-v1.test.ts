@@ -13,18 +13,23 @@ import { closeGeminiProxy } from "../playground/nuxt-bridge/server/utils/gemini.
 
 // The playground's Nuxt-style route file on an h3 v1 app routed as nitropack 2 routes it. It is
 // configured from env vars, as a deployed Nuxt app is; this file is its own process (vitest forks).
-describeHostScenario("host: h3 v1 / nitropack 2 route file with toH3V1Handler (playground/nuxt-bridge)", async (fake) => {
-  Object.assign(process.env, fakeGoogleEnv(fake, { authKey: CLIENT_KEY, email: HOST_ACCOUNT, admin: ADMIN }), { GEMINI_PROXY_SILENT: "1" });
-  const server = await listen(toNodeListener(createNuxtBridgeHost()));
-  return {
-    proxyUrl: `${server.url}/gemini`,
-    ownRoute: { url: `${server.url}/hello`, expect: "hello from h3 v1" },
-    close: async () => {
-      await server.close();
-      await closeGeminiProxy();
-    },
-  };
-});
+describeHostScenario(
+  "host: h3 v1 / nitropack 2 route file with toH3V1Handler (playground/nuxt-bridge)",
+  async (fake) => {
+    Object.assign(process.env, fakeGoogleEnv(fake, { authKey: CLIENT_KEY, email: HOST_ACCOUNT, admin: ADMIN }), {
+      GEMINI_PROXY_SILENT: "1",
+    });
+    const server = await listen(toNodeListener(createNuxtBridgeHost()));
+    return {
+      proxyUrl: `${server.url}/gemini`,
+      ownRoute: { url: `${server.url}/hello`, expect: "hello from h3 v1" },
+      close: async () => {
+        await server.close();
+        await closeGeminiProxy();
+      },
+    };
+  },
+);
 
 describe("host: h3 v1 bridge edge cases", () => {
   it("forwards a body that a middleware already read with readBody()", async () => {
@@ -56,13 +61,20 @@ describe("host: h3 v1 bridge edge cases", () => {
   });
 
   it("is marked as an h3 v1 event handler and keeps repeated headers", async () => {
-    const handler = toH3V1Handler({ fetch: async (request) => Response.json({ url: request.url, cookie: request.headers.get("x-multi") }) });
+    const handler = toH3V1Handler({
+      fetch: async (request) => Response.json({ url: request.url, cookie: request.headers.get("x-multi") }),
+    });
     expect(handler.__is_handler__).toBe(true);
     const app = createApp();
     app.use("/p", handler);
     const server = await listen(toNodeListener(app));
     try {
-      const res = await fetch(`${server.url}/p/a?b=1`, { headers: [["x-multi", "1"], ["x-multi", "2"]] });
+      const res = await fetch(`${server.url}/p/a?b=1`, {
+        headers: [
+          ["x-multi", "1"],
+          ["x-multi", "2"],
+        ],
+      });
       expect(await res.json()).toEqual({ url: `${server.url}/p/a?b=1`, cookie: "1, 2" });
     } finally {
       await server.close();

@@ -37,7 +37,9 @@ describe("host: h3 v2 mount keeps client auth", () => {
       expect(openai.status).toBe(401);
       const native = await app.fetch(new Request("http://host.test/gemini/v1beta/models"));
       expect(native.status).toBe(401);
-      const withKey = await app.fetch(new Request("http://host.test/gemini/v1/models", { headers: { authorization: "Bearer test-client-key" } }));
+      const withKey = await app.fetch(
+        new Request("http://host.test/gemini/v1/models", { headers: { authorization: "Bearer test-client-key" } }),
+      );
       expect(withKey.status).toBe(200);
     } finally {
       await proxy.close();

@@ -46,7 +46,10 @@ describe("lifecycle", () => {
       "await new Promise((r) => setTimeout(r, 50));",
       "console.log(JSON.stringify(process.getActiveResourcesInfo()));",
     ].join("\n");
-    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
     // Only kinds the library could start count: the child's stdio pipes and tsx's loader do not.
     const ours = /^(Timeout|Immediate|TCP|FS|StatWatcher|GetAddrInfo|Process|Signal)/;
     expect((JSON.parse(out.trim()) as string[]).filter((kind) => ours.test(kind))).toEqual([]);
@@ -85,7 +88,9 @@ describe("lifecycle", () => {
     }
     await settle();
     const after = resources();
-    const grown = [...after].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind}: ${before.get(kind) ?? 0} -> ${n}`);
+    const grown = [...after]
+      .filter(([kind, n]) => n > (before.get(kind) ?? 0))
+      .map(([kind, n]) => `${kind}: ${before.get(kind) ?? 0} -> ${n}`);
     expect(grown).toEqual([]);
     expect(fake.last({ action: "streamGenerateContent" }) ?? fake.last({ action: "generateContent" })).toBeDefined();
   });

@@ -26,7 +26,10 @@ afterAll(async () => {
 
 async function startNitro(fake: FakeGoogle, mountPath: string) {
   const entry = await buildOnce();
-  const server = await startNitroServer(entry, { ...fakeGoogleEnv(fake, { authKey: CLIENT_KEY, email: HOST_ACCOUNT, admin: ADMIN }), GEMINI_PROXY_SILENT: "1" });
+  const server = await startNitroServer(entry, {
+    ...fakeGoogleEnv(fake, { authKey: CLIENT_KEY, email: HOST_ACCOUNT, admin: ADMIN }),
+    GEMINI_PROXY_SILENT: "1",
+  });
   return {
     proxyUrl: `${server.url}${mountPath}`,
     ownRoute: { url: `${server.url}/hello`, expect: '"hello":"from nitro"' },

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
 import { importAccountFiles, parseAccountFile } from "../src/login/import.ts";
-import { serializeLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { serializeLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
@@ -34,7 +34,10 @@ describe("account files", () => {
   it("~/.gemini/oauth_creds.json (path with ~) becomes a working account", async () => {
     const home = join(dir, "home");
     await mkdir(join(home, ".gemini"), { recursive: true });
-    await writeFile(join(home, ".gemini", "oauth_creds.json"), JSON.stringify(fake.oauthCreds("cli@example.com"), null, 2));
+    await writeFile(
+      join(home, ".gemini", "oauth_creds.json"),
+      JSON.stringify(fake.oauthCreds("cli@example.com"), null, 2),
+    );
     const previous = process.env.HOME;
     process.env.HOME = home;
     let inputs;
@@ -50,7 +53,13 @@ describe("account files", () => {
 
   it("the predecessor's credentials.json, plain: every entry", async () => {
     const file = join(dir, "credentials.json");
-    await writeFile(file, serializeLegacyCredentials([fake.simpleCredential("pred1@example.com"), fake.simpleCredential("pred2@example.com", { withProject: true })]));
+    await writeFile(
+      file,
+      serializeLegacyCredentials([
+        fake.simpleCredential("pred1@example.com"),
+        fake.simpleCredential("pred2@example.com", { withProject: true }),
+      ]),
+    );
     const inputs = await importAccountFiles([file], {});
     expect(inputs).toHaveLength(2);
     for (const input of inputs) await proxy.pool.add(input);
@@ -84,9 +93,17 @@ describe("account files", () => {
   });
 
   it("the Gemini CLI's keychain-style JSON and {apiKey} objects", () => {
-    const keychain = JSON.stringify({ serverName: "main-account", token: { accessToken: "ya29.x", refreshToken: "1//rt-value", tokenType: "Bearer", expiresAt: 1767225600000 }, updatedAt: 1 });
-    expect(parseAccountFile(keychain)).toEqual([{ refreshToken: "1//rt-value", accessToken: "ya29.x", expiresAt: 1767225600000 }]);
-    expect(parseAccountFile(JSON.stringify([{ apiKey: "AIzaSyExampleExampleExample12345", label: "ci" }]))).toEqual([{ apiKey: "AIzaSyExampleExampleExample12345", label: "ci" }]);
+    const keychain = JSON.stringify({
+      serverName: "main-account",
+      token: { accessToken: "ya29.x", refreshToken: "1//rt-value", tokenType: "Bearer", expiresAt: 1767225600000 },
+      updatedAt: 1,
+    });
+    expect(parseAccountFile(keychain)).toEqual([
+      { refreshToken: "1//rt-value", accessToken: "ya29.x", expiresAt: 1767225600000 },
+    ]);
+    expect(parseAccountFile(JSON.stringify([{ apiKey: "AIzaSyExampleExampleExample12345", label: "ci" }]))).toEqual([
+      { apiKey: "AIzaSyExampleExampleExample12345", label: "ci" },
+    ]);
   });
 
   it("refuses what it cannot pool, naming the entry but never the secret", () => {

@@ -12,13 +12,19 @@ describe("first start: the Gemini CLI's login", () => {
   let fake: FakeGoogle;
   let home: string;
   const logs: string[] = [];
-  const logger = { info: (...a: unknown[]) => logs.push(a.join(" ")), warn: (...a: unknown[]) => logs.push(`WARN ${a.join(" ")}`) };
+  const logger = {
+    info: (...a: unknown[]) => logs.push(a.join(" ")),
+    warn: (...a: unknown[]) => logs.push(`WARN ${a.join(" ")}`),
+  };
   beforeAll(async () => {
     fake = await createFakeGoogle();
     fake.addAccount({ email: "mine@example.com" });
     home = await mkdtemp(join(tmpdir(), "gcp-home-"));
     await mkdir(join(home, ".gemini"));
-    await writeFile(join(home, ".gemini", "oauth_creds.json"), JSON.stringify(fake.oauthCreds("mine@example.com"), null, 2));
+    await writeFile(
+      join(home, ".gemini", "oauth_creds.json"),
+      JSON.stringify(fake.oauthCreds("mine@example.com"), null, 2),
+    );
   });
   afterAll(() => fake.close());
 
@@ -41,7 +47,9 @@ describe("first start: the Gemini CLI's login", () => {
   it("does nothing without the file; reports a broken file", async () => {
     const proxy = createGeminiProxy(proxyOptionsFor(fake));
     try {
-      expect(await firstStartGeminiCliImport(proxy.pool, { importNow: true, logger, home: join(home, "nobody") })).toBe("none");
+      expect(await firstStartGeminiCliImport(proxy.pool, { importNow: true, logger, home: join(home, "nobody") })).toBe(
+        "none",
+      );
       const broken = join(home, "broken");
       await mkdir(join(broken, ".gemini"), { recursive: true });
       await writeFile(join(broken, ".gemini", "oauth_creds.json"), "{not json");

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deriveLegacyFernetKey, fernetEncrypt } from "../src/storage/fernet.ts";
+import { deriveLegacyFernetKey, fernetEncrypt } from "../src/legacy/fernet.ts";
 import {
   LegacyFileError,
   parseLegacyCredentials,
@@ -11,8 +11,8 @@ import {
   serializeLegacyCredentials,
   weakPassphraseReason,
   writeLegacyCredentialsFile,
-} from "../src/storage/legacy-file.ts";
-import type { LegacyCredential, LegacyFileErrorCode } from "../src/storage/legacy-file.ts";
+} from "../src/legacy/credentials-file.ts";
+import type { LegacyCredential, LegacyFileErrorCode } from "../src/legacy/credentials-file.ts";
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/legacy/${name}`, import.meta.url), "utf8");
 const FIXTURE_PASSPHRASE = "legacy fixture passphrase";
@@ -110,7 +110,10 @@ describe("parseLegacyCredentials", () => {
     expect(() => parseLegacyCredentials(token, "pw")).toThrow(/decrypted but does not contain valid JSON/);
     expect(() => parseLegacyCredentials(token, "pw")).not.toThrow(/secret/);
     // An encrypted empty document is just an empty file.
-    expect(parseLegacyCredentials(fernetEncrypt(deriveLegacyFernetKey("pw"), ""), "pw")).toMatchObject({ credentials: [], encrypted: true });
+    expect(parseLegacyCredentials(fernetEncrypt(deriveLegacyFernetKey("pw"), ""), "pw")).toMatchObject({
+      credentials: [],
+      encrypted: true,
+    });
   });
 
   it("reports plain text that is neither JSON nor a token", () => {
@@ -120,7 +123,10 @@ describe("parseLegacyCredentials", () => {
 
   it("rejects JSON that is not an object or an array of objects", () => {
     for (const text of ["42", "null", '"x"', "[1]", '[{}, "x"]', "[[]]", "[null]"]) {
-      expect(codeOf(() => parseLegacyCredentials(text)), text).toBe("invalid_shape");
+      expect(
+        codeOf(() => parseLegacyCredentials(text)),
+        text,
+      ).toBe("invalid_shape");
     }
     expect(() => parseLegacyCredentials('[{}, "x"]')).toThrow(/entry 1 is string/);
   });
@@ -139,22 +145,32 @@ describe("serializeLegacyCredentials (Python json.dumps(indent=2, ensure_ascii=F
 
   it("writes an empty list as [] and drops undefined members like JSON does", () => {
     expect(serializeLegacyCredentials([])).toBe("[]");
-    expect(serializeLegacyCredentials([{ access_token: "a", project_id: undefined }])).toBe('[\n  {\n    "access_token": "a"\n  }\n]');
+    expect(serializeLegacyCredentials([{ access_token: "a", project_id: undefined }])).toBe(
+      '[\n  {\n    "access_token": "a"\n  }\n]',
+    );
   });
 
   it("known difference: an integral float (5.0 in Python) is written as an int, because JSON.parse cannot tell", () => {
-    expect(serializeLegacyCredentials(JSON.parse('[{"expiry_date": 5.0}]') as LegacyCredential[])).toContain('"expiry_date": 5\n');
+    expect(serializeLegacyCredentials(JSON.parse('[{"expiry_date": 5.0}]') as LegacyCredential[])).toContain(
+      '"expiry_date": 5\n',
+    );
   });
 
   it("can write a lone credential as a bare object, as the predecessor does", () => {
-    expect(serializeLegacyCredentials([oauthCreds], undefined, { singleAsObject: true })).toBe(JSON.stringify(oauthCreds, null, 2));
+    expect(serializeLegacyCredentials([oauthCreds], undefined, { singleAsObject: true })).toBe(
+      JSON.stringify(oauthCreds, null, 2),
+    );
     expect(serializeLegacyCredentials([oauthCreds])).toBe(JSON.stringify([oauthCreds], null, 2));
   });
 
   it("encrypts the whole document with the derived key when a passphrase is given", () => {
     const token = serializeLegacyCredentials([oauthCreds], "pw");
     expect(token).toMatch(/^gAAAAA[A-Za-z0-9_-]+=*$/);
-    expect(parseLegacyCredentials(token, "pw")).toEqual({ credentials: [oauthCreds], encrypted: true, format: "array" });
+    expect(parseLegacyCredentials(token, "pw")).toEqual({
+      credentials: [oauthCreds],
+      encrypted: true,
+      format: "array",
+    });
   });
 });
 
@@ -195,7 +211,11 @@ describe("legacy credentials file I/O", () => {
 
   it("round-trips an encrypted file", async () => {
     await writeLegacyCredentialsFile(path, [oauthCreds], { passphrase: "pw" });
-    expect(await readLegacyCredentialsFile(path, "pw")).toEqual({ credentials: [oauthCreds], encrypted: true, format: "array" });
+    expect(await readLegacyCredentialsFile(path, "pw")).toEqual({
+      credentials: [oauthCreds],
+      encrypted: true,
+      format: "array",
+    });
   });
 
   it("keeps the previous content in <path>.bak (0600) when asked", async () => {

@@ -15,8 +15,11 @@ import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 if (!available) {
-  if (process.env.REQUIRE_ALL_SUITES === "1") throw new Error(`REQUIRE_ALL_SUITES=1 but Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`login-browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  if (process.env.REQUIRE_ALL_SUITES === "1")
+    throw new Error(`REQUIRE_ALL_SUITES=1 but Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
+  console.warn(
+    `login-browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 type BrowserContext = import("playwright-core").BrowserContext;
@@ -94,7 +97,10 @@ describe.skipIf(!available)("add account in a real browser", () => {
     const errors: string[] = [];
     // Script errors and CSP refusals (a missing favicon is not one).
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+    page.on(
+      "console",
+      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()),
+    );
     await page.goto(`${url}/oauth2/login?mode=authcode`);
     await page.waitForURL(/\/login\?next=/);
     await page.fill("input[name=username]", ADMIN.username);
@@ -118,7 +124,10 @@ describe.skipIf(!available)("add account in a real browser", () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+    page.on(
+      "console",
+      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()),
+    );
     await page.goto(`${url}/oauth2/add`);
     await page.waitForURL(/\/login\?next=/);
     await page.fill("input[name=username]", ADMIN.username);
@@ -126,7 +135,11 @@ describe.skipIf(!available)("add account in a real browser", () => {
     await page.click("button[type=submit]");
     await page.waitForURL(`${url}/oauth2/add`);
     const keys = [fake.addApiKey(), fake.addApiKey()];
-    await page.setInputFiles("#import input[name=file]", { name: "keys.txt", mimeType: "text/plain", buffer: Buffer.from(`${keys.join("\n")}\n`) });
+    await page.setInputFiles("#import input[name=file]", {
+      name: "keys.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from(`${keys.join("\n")}\n`),
+    });
     await page.click("#import button[type=submit]");
     await expect.poll(() => page.locator("#import-result li.ok").count()).toBe(2);
     expect(proxy.pool.list().filter((c) => c.kind === "api_key")).toHaveLength(2);

@@ -25,7 +25,10 @@ interface Run {
 }
 
 function runLogin(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [BIN, "login", ...args], { env: { ...process.env, CI: "true", NO_COLOR: "1", BROWSER: "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "login", ...args], {
+    env: { ...process.env, CI: "true", NO_COLOR: "1", BROWSER: "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -36,7 +39,8 @@ function runLogin(args: string[], env: Record<string, string> = {}): Run {
     for (;;) {
       const match = re.exec(out);
       if (match) return match;
-      if (child.exitCode !== null || Date.now() - start > ms) throw new Error(`no ${re} in output (exit ${child.exitCode}):\n${out}\n${err}`);
+      if (child.exitCode !== null || Date.now() - start > ms)
+        throw new Error(`no ${re} in output (exit ${child.exitCode}):\n${out}\n${err}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -55,7 +59,20 @@ describe("gemini-cli-proxy login", () => {
     dir = await mkdtemp(join(tmpdir(), "gcp-login-"));
     config = join(dir, "config.json");
     const e = fake.endpoints;
-    await writeFile(config, JSON.stringify({ endpoints: { code_assist: e.codeAssist, gemini_api: e.geminiApi, oauth_authorize: e.oauthAuthorize, oauth_token: e.oauthToken, userinfo: e.userinfo, tokeninfo: e.tokeninfo, revoke: e.revoke } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        endpoints: {
+          code_assist: e.codeAssist,
+          gemini_api: e.geminiApi,
+          oauth_authorize: e.oauthAuthorize,
+          oauth_token: e.oauthToken,
+          userinfo: e.userinfo,
+          tokeninfo: e.tokeninfo,
+          revoke: e.revoke,
+        },
+      }),
+    );
   });
   afterAll(async () => {
     await fake.close();
@@ -84,7 +101,7 @@ describe("gemini-cli-proxy login", () => {
     expect(await run.exit).toBe(0);
     expect(run.out()).toMatch(/cli-code@example\.com added/);
     expect(run.out() + run.err()).not.toContain(google.code!);
-    expect(typeof (fake.last({ action: "token" })?.body as Record<string, unknown>).code_verifier).toBe("string");
+    expect(typeof (fake.last({ action: "token" })!.body as Record<string, unknown>).code_verifier).toBe("string");
     expect(await storedEmails(data)).toContain("cli-code@example.com");
   });
 
@@ -164,7 +181,12 @@ describe("gemini-cli-proxy login", () => {
 
     it("pushes to POST /admin/credentials/add with the admin's Basic credentials", async () => {
       const server = await start(ADMIN);
-      const { run, code } = await pushLogin("push@example.com", server.url, ["--admin-user", ADMIN.username, "--admin-password", ADMIN.password]);
+      const { run, code } = await pushLogin("push@example.com", server.url, [
+        "--admin-user",
+        ADMIN.username,
+        "--admin-password",
+        ADMIN.password,
+      ]);
       expect(code).toBe(0);
       expect(run.out()).toMatch(/\[SUCCESS\] Credential for '.+' processed successfully: credential_added/);
       expect(server.proxy.pool.list().map((c) => c.email)).toContain("push@example.com");

@@ -15,8 +15,16 @@ for (const kind of ["fetch", "node"] as const) {
     const h = { kind } as Harness;
     let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      h.fake = await createFakeGoogle({ clients: [{ id: OWN.id, secret: OWN.secret, redirectUris: [`${PUBLIC}/oauth2/callback`] }] });
-      h.proxy = createGeminiProxy(proxyOptionsFor(h.fake, { admin: ADMIN, oauthClient: { clientId: OWN.id, clientSecret: OWN.secret }, publicUrl: `${PUBLIC}/` }));
+      h.fake = await createFakeGoogle({
+        clients: [{ id: OWN.id, secret: OWN.secret, redirectUris: [`${PUBLIC}/oauth2/callback`] }],
+      });
+      h.proxy = createGeminiProxy(
+        proxyOptionsFor(h.fake, {
+          admin: ADMIN,
+          oauthClient: { clientId: OWN.id, clientSecret: OWN.secret },
+          publicUrl: `${PUBLIC}/`,
+        }),
+      );
       if (kind === "node") {
         const server = await listen(h.proxy.node);
         close = server.close;
@@ -42,7 +50,9 @@ for (const kind of ["fetch", "node"] as const) {
       const callback = new URL(google.location!);
       expect(callback.origin).toBe(PUBLIC);
       // The public host is this proxy behind its reverse proxy: replay the callback on our address.
-      const res = await call(h, `${h.url}${callback.pathname}${callback.search}`, { headers: { cookie: browserCookie(login)! } });
+      const res = await call(h, `${h.url}${callback.pathname}${callback.search}`, {
+        headers: { cookie: browserCookie(login)! },
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain("own@example.com was added");
       const token = h.fake.last({ action: "token" })?.body as Record<string, string>;
@@ -55,9 +65,13 @@ for (const kind of ["fetch", "node"] as const) {
     });
 
     it("the authcode mode is refused with an own client (Google shows codes only for the Gemini CLI's)", async () => {
-      const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, { headers: { authorization: basic(), accept: "application/json" } });
+      const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, {
+        headers: { authorization: basic(), accept: "application/json" },
+      });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { message: string } }).error.message).toContain("Gemini CLI's own OAuth client");
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+        "Gemini CLI's own OAuth client",
+      );
     });
   });
 }
@@ -67,13 +81,26 @@ describe("public_url with the Gemini CLI's client", () => {
     const fake = await createFakeGoogle();
     const proxy = createGeminiProxy(proxyOptionsFor(fake, { admin: ADMIN, publicUrl: PUBLIC }));
     try {
-      const ask = (query: string) => proxy.fetch(new Request(`${PUBLIC}/oauth2/login${query}`, { headers: { authorization: basic(), accept: "application/json" } }));
+      const ask = (query: string) =>
+        proxy.fetch(
+          new Request(`${PUBLIC}/oauth2/login${query}`, {
+            headers: { authorization: basic(), accept: "application/json" },
+          }),
+        );
       expect(((await (await ask("")).json()) as { mode: string }).mode).toBe("authcode");
       const own = await ask("?mode=own");
       expect(own.status).toBe(400);
-      expect(((await own.json()) as { error: { message: string } }).error.message).toContain("rejects non-loopback redirects");
+      expect(((await own.json()) as { error: { message: string } }).error.message).toContain(
+        "rejects non-loopback redirects",
+      );
       const direct = new URL(fake.endpoints.oauthAuthorize);
-      for (const [k, v] of Object.entries({ client_id: GEMINI_CLI_CLIENT_ID, redirect_uri: `${PUBLIC}/oauth2/callback`, response_type: "code", scope: "openid" })) direct.searchParams.set(k, v);
+      for (const [k, v] of Object.entries({
+        client_id: GEMINI_CLI_CLIENT_ID,
+        redirect_uri: `${PUBLIC}/oauth2/callback`,
+        response_type: "code",
+        scope: "openid",
+      }))
+        direct.searchParams.set(k, v);
       const google = await consent(direct.toString());
       expect(google.status).toBe(400);
       expect(google.body).toContain("redirect_uri_mismatch");

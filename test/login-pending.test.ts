@@ -5,13 +5,21 @@ import { describe, expect, it } from "vitest";
 import type { StorageLike } from "../src/index.ts";
 import { createPendingLogins, LOGIN_TTL_MS } from "../src/login/pending.ts";
 
-const input = { mode: "authcode" as const, redirectUri: "https://codeassist.google.com/authcode", verifier: "v".repeat(64), owner: "admin" };
+const input = {
+  mode: "authcode" as const,
+  redirectUri: "https://codeassist.google.com/authcode",
+  verifier: "v".repeat(64),
+  owner: "admin",
+};
 
 describe("pending logins", () => {
   it("gives each login its own state; take() consumes it once; peek() does not", async () => {
     const storage = createStorage() as unknown as StorageLike;
     const pending = createPendingLogins(storage);
-    const [a, b] = await Promise.all([pending.create({ ...input, owner: "a" }), pending.create({ ...input, owner: "b" })]);
+    const [a, b] = await Promise.all([
+      pending.create({ ...input, owner: "a" }),
+      pending.create({ ...input, owner: "b" }),
+    ]);
     expect(a.state).toMatch(/^[0-9a-f]{64}$/);
     expect(a.state).not.toBe(b.state);
     expect((await pending.peek(a.state))?.owner).toBe("a");
@@ -33,7 +41,13 @@ describe("pending logins", () => {
   it("asks the driver for a TTL, and sweeps expired records on drivers without one", async () => {
     const base = createStorage() as unknown as StorageLike;
     const ttls: unknown[] = [];
-    const storage: StorageLike = { ...base, getItem: base.getItem, getKeys: base.getKeys, removeItem: base.removeItem, setItem: (k, v, o) => (ttls.push(o?.ttl), base.setItem(k, v, o)) };
+    const storage: StorageLike = {
+      ...base,
+      getItem: base.getItem,
+      getKeys: base.getKeys,
+      removeItem: base.removeItem,
+      setItem: (k, v, o) => (ttls.push(o?.ttl), base.setItem(k, v, o)),
+    };
     let now = 1_000_000;
     const pending = createPendingLogins(storage, LOGIN_TTL_MS, () => now);
     const old = await pending.create(input);

@@ -4,7 +4,7 @@ import { createStorage } from "unstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type StorageLike } from "../src/index.ts";
 import { revokeCredential } from "../src/login/revoke.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { resolveEndpoints } from "../src/upstream/endpoints.ts";
 import { createHttpClient, type HttpClient } from "../src/upstream/http-client.ts";
 import { GEMINI_CLI_OAUTH_CLIENT, refreshAccessToken, type OAuthContext } from "../src/upstream/oauth.ts";
@@ -43,7 +43,9 @@ describe("revokeCredential", () => {
     expect(await revokeCredential(deps, id, { revoke: true })).toEqual({ removed: true, revoked: true });
     expect(fake.last({ action: "revoke" })?.status).toBe(200);
     expect(proxy.pool.get(id)).toBeUndefined();
-    await expect(refreshAccessToken(oauth, String(cred.refresh_token))).rejects.toMatchObject({ reason: "invalid_grant" });
+    await expect(refreshAccessToken(oauth, String(cred.refresh_token))).rejects.toMatchObject({
+      reason: "invalid_grant",
+    });
   });
 
   it("without ?revoke only removes; a token Google no longer knows counts as revoked", async () => {
@@ -67,7 +69,10 @@ describe("revokeCredential", () => {
     fake.addAccount({ email: "offline@example.com" });
     const { id } = await proxy.pool.add(fake.simpleCredential("offline@example.com"));
     await new Promise((r) => setTimeout(r, 20));
-    const down = { ...deps, oauth: { ...oauth, endpoints: { ...oauth.endpoints, revoke: "http://127.0.0.1:9/revoke" } } };
+    const down = {
+      ...deps,
+      oauth: { ...oauth, endpoints: { ...oauth.endpoints, revoke: "http://127.0.0.1:9/revoke" } },
+    };
     const offline = await revokeCredential(down, id, { revoke: true });
     expect(offline).toMatchObject({ removed: true, revoked: false });
     expect(offline.revokeError).toMatch(/did not confirm/);

@@ -1,20 +1,51 @@
 // The media fetcher: address policy after DNS, pinned connections, manual redirects re-checked per hop,
 // size cap, deadline and content types — against real loopback servers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMediaFetcher, isPrivateAddress, MediaFetchError } from "../src/http/media-fetch.ts";
+import { createMediaFetcher, isPrivateAddress, MediaFetchError } from "../src/surfaces/_media-fetch.ts";
 import { PNG, startMediaServer } from "./_openai-helpers.ts";
 
 describe("isPrivateAddress", () => {
   it.each([
-    ["127.0.0.1", true], ["127.255.0.9", true], ["10.0.0.1", true], ["172.16.5.5", true], ["172.31.255.255", true], ["192.168.0.1", true],
-    ["169.254.169.254", true], ["100.64.0.1", true], ["100.127.255.255", true], ["0.0.0.0", true], ["224.0.0.1", true], ["239.255.255.250", true],
-    ["255.255.255.255", true], ["198.18.0.1", true], ["192.0.2.1", true],
-    ["::", true], ["::1", true], ["fe80::1", true], ["fd12:3456::1", true], ["fc00::1", true], ["ff02::1", true], ["::ffff:127.0.0.1", true],
-    ["::ffff:8.8.8.8", true], ["64:ff9b::10.0.0.1", true], ["2001:db8::1", true], ["not-an-ip", true],
+    ["127.0.0.1", true],
+    ["127.255.0.9", true],
+    ["10.0.0.1", true],
+    ["172.16.5.5", true],
+    ["172.31.255.255", true],
+    ["192.168.0.1", true],
+    ["169.254.169.254", true],
+    ["100.64.0.1", true],
+    ["100.127.255.255", true],
+    ["0.0.0.0", true],
+    ["224.0.0.1", true],
+    ["239.255.255.250", true],
+    ["255.255.255.255", true],
+    ["198.18.0.1", true],
+    ["192.0.2.1", true],
+    ["::", true],
+    ["::1", true],
+    ["fe80::1", true],
+    ["fd12:3456::1", true],
+    ["fc00::1", true],
+    ["ff02::1", true],
+    ["::ffff:127.0.0.1", true],
+    ["::ffff:8.8.8.8", true],
+    ["64:ff9b::10.0.0.1", true],
+    ["2001:db8::1", true],
+    ["not-an-ip", true],
     // NAT64 in the hex spelling URL parsers and DNS return:
-    ["64:ff9b::7f00:1", true], ["64:ff9b::a00:1", true], ["64:ff9b::a9fe:a9fe", true], ["64:ff9b:0:0:0:0:c0a8:1", true],
-    ["8.8.8.8", false], ["1.1.1.1", false], ["172.32.0.1", false], ["100.128.0.1", false], ["142.250.74.46", false],
-    ["2001:4860:4860::8888", false], ["2606:4700::1111", false], ["64:ff9b::8.8.8.8", false], ["64:ff9b::808:808", false],
+    ["64:ff9b::7f00:1", true],
+    ["64:ff9b::a00:1", true],
+    ["64:ff9b::a9fe:a9fe", true],
+    ["64:ff9b:0:0:0:0:c0a8:1", true],
+    ["8.8.8.8", false],
+    ["1.1.1.1", false],
+    ["172.32.0.1", false],
+    ["100.128.0.1", false],
+    ["142.250.74.46", false],
+    ["2001:4860:4860::8888", false],
+    ["2606:4700::1111", false],
+    ["64:ff9b::8.8.8.8", false],
+    ["64:ff9b::808:808", false],
   ])("%s → %s", (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });
@@ -65,7 +96,10 @@ describe("createMediaFetcher", () => {
 
   const open = createMediaFetcher({ allowPrivate: true, maxBytes: 4096, timeoutMs: 400 });
   const refusal = async (promise: Promise<unknown>) => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MediaFetchError);
     return (error as Error).message;
   };
@@ -85,14 +119,22 @@ describe("createMediaFetcher", () => {
   });
 
   it("refuses a name when any of its addresses is private", async () => {
-    const guarded = createMediaFetcher({ resolve: async () => [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.7", family: 4 }] });
+    const guarded = createMediaFetcher({
+      resolve: async () => [
+        { address: "93.184.216.34", family: 4 },
+        { address: "10.0.0.7", family: 4 },
+      ],
+    });
     expect(await refusal(guarded.fetch("http://mixed.example/a.png"))).toMatch(/private or reserved/);
   });
 
   it("connects to the checked address, not to what the name resolves to later (pinned)", async () => {
     let lookups = 0;
     // "pinned.invalid" does not exist in real DNS: the fetch only works if the socket uses our checked address.
-    const pinned = createMediaFetcher({ allowAddress: (a) => a === "127.0.0.1", resolve: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]) });
+    const pinned = createMediaFetcher({
+      allowAddress: (a) => a === "127.0.0.1",
+      resolve: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]),
+    });
     expect((await pinned.fetch(`http://pinned.invalid:${port}/img.png`)).mimeType).toBe("image/png");
     expect(lookups).toBe(1);
   });
@@ -105,7 +147,9 @@ describe("createMediaFetcher", () => {
   it("re-checks every redirect hop", async () => {
     const only127001 = createMediaFetcher({ allowAddress: (a) => a === "127.0.0.1" });
     expect((await only127001.fetch(`${server.url}/to-img`)).mimeType).toBe("image/png");
-    expect(await refusal(only127001.fetch(`${server.url}/to-other-loopback`))).toMatch(/127\.0\.0\.2 resolves to a private/);
+    expect(await refusal(only127001.fetch(`${server.url}/to-other-loopback`))).toMatch(
+      /127\.0\.0\.2 resolves to a private/,
+    );
     expect(await refusal(only127001.fetch(`${server.url}/to-v6`))).toMatch(/::1 resolves to a private/);
   });
 

@@ -20,11 +20,18 @@ describeMatrix(
   (fake) => {
     fake.addAccount({ email: "m1@example.com" });
     fake.addAccount({ email: "m2@example.com" });
-    return { credentials: [fake.simpleCredential("m1@example.com"), fake.simpleCredential("m2@example.com")], admin: ADMIN };
+    return {
+      credentials: [fake.simpleCredential("m1@example.com"), fake.simpleCredential("m2@example.com")],
+      admin: ADMIN,
+    };
   },
   (h) => {
     const generate = (stream = false) =>
-      h.request(`/v1beta/models/gemini-2.5-flash:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, { method: "POST", headers: authHeaders(), body: generateBody("count me") });
+      h.request(`/v1beta/models/gemini-2.5-flash:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("count me"),
+      });
 
     it("needs admin auth by default", async () => {
       const res = await h.request("/metrics");
@@ -43,18 +50,32 @@ describeMatrix(
       expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
       const m = parse(text);
-      expect(m.get('gemini_proxy_requests_total{surface="gemini",model="gemini-2.5-flash",outcome="success",stream="false"}')).toBe(1);
-      expect(m.get('gemini_proxy_requests_total{surface="gemini",model="gemini-2.5-flash",outcome="success",stream="true"}')).toBe(1);
+      expect(
+        m.get(
+          'gemini_proxy_requests_total{surface="gemini",model="gemini-2.5-flash",outcome="success",stream="false"}',
+        ),
+      ).toBe(1);
+      expect(
+        m.get('gemini_proxy_requests_total{surface="gemini",model="gemini-2.5-flash",outcome="success",stream="true"}'),
+      ).toBe(1);
       expect(m.get('gemini_proxy_request_errors_total{class="invalid_request"}')).toBe(1);
       expect(m.get('gemini_proxy_tokens_total{model="gemini-2.5-flash",type="total"}')).toBeGreaterThan(0);
       expect(m.get('gemini_proxy_credentials{kind="oauth",status="active"}')).toBe(1);
       expect(m.get('gemini_proxy_credentials{kind="oauth",status="disabled"}')).toBe(1);
       expect(m.get('gemini_proxy_request_duration_seconds_count{surface="gemini"}')).toBe(3);
-      expect(m.get('gemini_proxy_upstream_first_byte_seconds_bucket{model="gemini-2.5-flash",le="+Inf"}')).toBeGreaterThanOrEqual(1);
+      expect(
+        m.get('gemini_proxy_upstream_first_byte_seconds_bucket{model="gemini-2.5-flash",le="+Inf"}'),
+      ).toBeGreaterThanOrEqual(1);
       expect(m.get('gemini_proxy_upstream_attempts_total{result="ok"}')).toBe(2);
       expect(m.get('gemini_proxy_upstream_attempt_seconds_count{kind="oauth",outcome="success"}')).toBe(2);
       expect(m.get('gemini_proxy_upstream_attempt_seconds_count{kind="oauth",outcome="error"}')).toBe(1);
-      for (const name of ["gemini_proxy_requests_total", "gemini_proxy_tokens_total", "gemini_proxy_request_errors_total", "gemini_proxy_credentials", "gemini_proxy_request_duration_seconds"]) {
+      for (const name of [
+        "gemini_proxy_requests_total",
+        "gemini_proxy_tokens_total",
+        "gemini_proxy_request_errors_total",
+        "gemini_proxy_credentials",
+        "gemini_proxy_request_duration_seconds",
+      ]) {
         expect(text).toMatch(new RegExp(`^# TYPE ${name} (counter|gauge|histogram)$`, "m"));
       }
       await h.proxy.pool.enable(id);

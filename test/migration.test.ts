@@ -6,11 +6,17 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { looksLikeFernetToken } from "../src/storage/fernet.ts";
-import { parseLegacyCredentials } from "../src/storage/legacy-file.ts";
+import { looksLikeFernetToken } from "../src/legacy/fernet.ts";
+import { parseLegacyCredentials } from "../src/legacy/credentials-file.ts";
 import { fakeEndpoints, PREDECESSOR_CONFIG } from "./cli-config.ts";
 import { installCli, type CliInstall } from "./cli-install.ts";
-import { hasPythonFernet, opensslFernetDecrypt, opensslFernetEncrypt, pythonFernetDecrypt, pythonJsonDumps } from "./encryption-openssl.ts";
+import {
+  hasPythonFernet,
+  opensslFernetDecrypt,
+  opensslFernetEncrypt,
+  pythonFernetDecrypt,
+  pythonJsonDumps,
+} from "./encryption-openssl.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
 // What the predecessor's `generate-key` prints, used as the passphrase (section 6.4).
@@ -20,7 +26,14 @@ let fake: FakeGoogle;
 
 /** The predecessor's config.template.json on a free loopback port, plus `endpoints` to reach the fake Google. */
 function predecessorConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...PREDECESSOR_CONFIG, server: { host: "127.0.0.1", port: 0 }, project_id_map: {}, endpoints: fakeEndpoints(fake), data_dir: "proxy-data", ...extra };
+  return {
+    ...PREDECESSOR_CONFIG,
+    server: { host: "127.0.0.1", port: 0 },
+    project_id_map: {},
+    endpoints: fakeEndpoints(fake),
+    data_dir: "proxy-data",
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
@@ -47,10 +60,15 @@ describe("migration from the Python proxy", () => {
     const chat = await fetch(`${server.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer your-secret-key-2", "content-type": "application/json" },
-      body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hello from the old proxy's users" }] }),
+      body: JSON.stringify({
+        model: "gemini-2.5-flash",
+        messages: [{ role: "user", content: "hello from the old proxy's users" }],
+      }),
     });
     expect(chat.status).toBe(200);
-    expect(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toContain("hello from the old proxy's users");
+    expect(
+      ((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toContain("hello from the old proxy's users");
     expect(fake.last({ action: "generateContent" })?.email).toBe("old-user@example.com");
 
     // The predecessor's add route and body: the account lands in the file too.
@@ -76,7 +94,14 @@ describe("migration from the Python proxy", () => {
       project_id: expect.any(String), // discovered and persisted, as the predecessor does
     });
     expect(written[1]!.refresh_token).toBe(fake.simpleCredential("new-user@example.com").refresh_token);
-    expect(Object.keys(written[1]!)).toEqual(["access_token", "refresh_token", "token_type", "expiry_date", "scopes", "project_id"]);
+    expect(Object.keys(written[1]!)).toEqual([
+      "access_token",
+      "refresh_token",
+      "token_type",
+      "expiry_date",
+      "scopes",
+      "project_id",
+    ]);
     expect(parseLegacyCredentials(token, KEY).credentials).toEqual(written);
     // Byte for byte what Python's json.dumps(indent=2, ensure_ascii=False) writes, and decryptable
     // by cryptography.fernet itself when it is installed.
@@ -92,7 +117,9 @@ describe("migration from the Python proxy", () => {
     await writeFile(join(dir, "config.json"), JSON.stringify(predecessorConfig()));
     await writeFile(join(dir, "credentials.json"), plain);
     const server = await cli.start(["-c", "config.json", "--ek", KEY], { cwd: dir });
-    expect(server.output()).toMatch(/encrypted .*credentials\.json in place; its plain-text copy is .*credentials\.json\.bak/);
+    expect(server.output()).toMatch(
+      /encrypted .*credentials\.json in place; its plain-text copy is .*credentials\.json\.bak/,
+    );
     expect(await server.stop()).toBe(0);
     expect(await readFile(join(dir, "credentials.json.bak"), "utf8")).toBe(plain);
     expect((await stat(join(dir, "credentials.json"))).mode & 0o777).toBe(0o600);

@@ -16,7 +16,9 @@ for (const pool of ["oauth", "api_key"] as const) {
       fake = await createFakeGoogle();
       fake.addAccount({ email: "genai@example.com" });
       const options =
-        pool === "oauth" ? { credentials: [fake.simpleCredential("genai@example.com")] } : { geminiApiKeys: [fake.addApiKey()] };
+        pool === "oauth"
+          ? { credentials: [fake.simpleCredential("genai@example.com")] }
+          : { geminiApiKeys: [fake.addApiKey()] };
       proxy = createGeminiProxy(proxyOptionsFor(fake, options));
       const server = await listen(proxy.node);
       close = server.close;
@@ -32,11 +34,16 @@ for (const pool of ["oauth", "api_key"] as const) {
       const res = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "hello from genai" });
       expect(res.text).toContain("hello from genai");
       expect(res.usageMetadata?.totalTokenCount).toBeGreaterThan(0);
-      expect(fake.count({ surface: pool === "oauth" ? "code-assist" : "gemini-api", action: "generateContent" })).toBe(1);
+      expect(fake.count({ surface: pool === "oauth" ? "code-assist" : "gemini-api", action: "generateContent" })).toBe(
+        1,
+      );
     });
 
     it("generateContentStream", async () => {
-      const stream = await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "a streamed answer" });
+      const stream = await ai.models.generateContentStream({
+        model: "gemini-2.5-flash",
+        contents: "a streamed answer",
+      });
       let text = "";
       let chunks = 0;
       let finish: string | undefined;
@@ -75,7 +82,9 @@ for (const pool of ["oauth", "api_key"] as const) {
     });
 
     it("surfaces a Google-shaped error as an ApiError", async () => {
-      await expect(ai.models.generateContent({ model: "no-such-model", contents: "x" })).rejects.toMatchObject({ status: 404 });
+      await expect(ai.models.generateContent({ model: "no-such-model", contents: "x" })).rejects.toMatchObject({
+        status: 404,
+      });
     });
   });
 }

@@ -30,28 +30,51 @@ describeMatrix(
     });
 
     it("generates content, unwrapping the Code Assist envelope", async () => {
-      const res = await h.request("/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", headers: authHeaders(), body: generateBody("hello there") });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:generateContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("hello there"),
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, any>;
       expect(body.response).toBeUndefined();
       expect(body.candidates[0].content.parts.map((p: { text: string }) => p.text).join("")).toContain("hello there");
       expect(body.usageMetadata.totalTokenCount).toBeGreaterThan(0);
       const upstream = h.fake.requests.filter((r) => r.action === "generateContent").at(-1)!;
-      expect(upstream.body).toMatchObject({ model: "gemini-2.5-flash", project: expect.any(String), request: { contents: [{ role: "user" }] } });
+      expect(upstream.body).toMatchObject({
+        model: "gemini-2.5-flash",
+        project: expect.any(String),
+        request: { contents: [{ role: "user" }] },
+      });
     });
 
     it("streams SSE with alt=sse", async () => {
-      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", { method: "POST", headers: authHeaders(), body: generateBody("stream me") });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("stream me"),
+      });
       expect(res.headers.get("content-type")).toContain("text/event-stream");
       const text = await res.text();
-      const events = text.split(/\r?\n\r?\n/).filter(Boolean).map((e) => JSON.parse(e.replace(/^data: /, "")));
+      const events = text
+        .split(/\r?\n\r?\n/)
+        .filter(Boolean)
+        .map((e) => JSON.parse(e.replace(/^data: /, "")));
       expect(events.length).toBeGreaterThan(1);
-      expect(events.map((e) => e.candidates?.[0]?.content?.parts?.map((p: { text?: string }) => p.text ?? "").join("") ?? "").join("")).toContain("stream me");
+      expect(
+        events
+          .map((e) => e.candidates?.[0]?.content?.parts?.map((p: { text?: string }) => p.text ?? "").join("") ?? "")
+          .join(""),
+      ).toContain("stream me");
       expect(events.at(-1).candidates[0].finishReason).toBe("STOP");
     });
 
     it("streams a JSON array without alt=sse", async () => {
-      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent", { method: "POST", headers: authHeaders(), body: generateBody("array please") });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("array please"),
+      });
       expect(res.headers.get("content-type")).toContain("application/json");
       const arr = JSON.parse(await res.text()) as { candidates: { content: { parts: { text: string }[] } }[] }[];
       expect(Array.isArray(arr)).toBe(true);
@@ -59,13 +82,21 @@ describeMatrix(
     });
 
     it("counts tokens", async () => {
-      const res = await h.request("/v1beta/models/gemini-2.5-pro:countTokens", { method: "POST", headers: authHeaders(), body: generateBody("count these words") });
+      const res = await h.request("/v1beta/models/gemini-2.5-pro:countTokens", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("count these words"),
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
     });
 
     it("applies the -search variant upstream", async () => {
-      await h.request("/v1beta/models/gemini-2.5-flash-search:generateContent", { method: "POST", headers: authHeaders(), body: generateBody("news") });
+      await h.request("/v1beta/models/gemini-2.5-flash-search:generateContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("news"),
+      });
       const upstream = h.fake.requests.filter((r) => r.action === "generateContent").at(-1)!;
       expect(upstream.model).toBe("gemini-2.5-flash");
       expect(JSON.stringify((upstream.body as { request: unknown }).request)).toMatch(/googleSearch/);
@@ -77,14 +108,44 @@ describeMatrix(
         ["empty body", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: "" }, 400],
         ["JSON array body", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: "[1,2]" }, 400],
         ["missing contents", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: "{}" }, 400],
-        ["empty contents", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: '{"contents":[]}' }, 400],
-        ["content without parts", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: '{"contents":[{"role":"user"}]}' }, 400],
-        ["bad role", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: '{"contents":[{"role":"wizard","parts":[{"text":"x"}]}]}' }, 400],
-        ["generationConfig not an object", "/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", body: '{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":5}' }, 400],
-        ["unknown model", "/v1beta/models/not-a-model:generateContent", { method: "POST", body: generateBody("x") }, 404],
+        [
+          "empty contents",
+          "/v1beta/models/gemini-2.5-flash:generateContent",
+          { method: "POST", body: '{"contents":[]}' },
+          400,
+        ],
+        [
+          "content without parts",
+          "/v1beta/models/gemini-2.5-flash:generateContent",
+          { method: "POST", body: '{"contents":[{"role":"user"}]}' },
+          400,
+        ],
+        [
+          "bad role",
+          "/v1beta/models/gemini-2.5-flash:generateContent",
+          { method: "POST", body: '{"contents":[{"role":"wizard","parts":[{"text":"x"}]}]}' },
+          400,
+        ],
+        [
+          "generationConfig not an object",
+          "/v1beta/models/gemini-2.5-flash:generateContent",
+          { method: "POST", body: '{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":5}' },
+          400,
+        ],
+        [
+          "unknown model",
+          "/v1beta/models/not-a-model:generateContent",
+          { method: "POST", body: generateBody("x") },
+          404,
+        ],
         ["unknown action", "/v1beta/models/gemini-2.5-flash:explode", { method: "POST", body: generateBody("x") }, 404],
         ["unknown path", "/v1beta/tunedModels/x", { method: "GET" }, 404],
-        ["countTokens without contents", "/v1beta/models/gemini-2.5-flash:countTokens", { method: "POST", body: '{"foo":1}' }, 400],
+        [
+          "countTokens without contents",
+          "/v1beta/models/gemini-2.5-flash:countTokens",
+          { method: "POST", body: '{"foo":1}' },
+          400,
+        ],
       ];
       for (const [name, path, init, status] of cases) {
         it(name, async () => {
@@ -99,21 +160,33 @@ describeMatrix(
 
       it("oversized body → 413", async () => {
         const huge = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "x".repeat(40 * 1024 * 1024) }] }] });
-        const res = await h.request("/v1beta/models/gemini-2.5-flash:generateContent", { method: "POST", headers: authHeaders(), body: huge });
+        const res = await h.request("/v1beta/models/gemini-2.5-flash:generateContent", {
+          method: "POST",
+          headers: authHeaders(),
+          body: huge,
+        });
         expect(res.status).toBe(413);
         expect(await res.json()).toMatchObject({ error: { code: 413 } });
       });
     });
 
     it("embedContent with only OAuth accounts → 501 explaining why", async () => {
-      const res = await h.request("/v1beta/models/gemini-embedding-001:embedContent", { method: "POST", headers: authHeaders(), body: JSON.stringify({ content: { parts: [{ text: "x" }] } }) });
+      const res = await h.request("/v1beta/models/gemini-embedding-001:embedContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: JSON.stringify({ content: { parts: [{ text: "x" }] } }),
+      });
       expect(res.status).toBe(501);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/API key/);
     });
 
     it("maps an upstream quota error to a 429 with retry-after", async () => {
       h.fake.inject({ match: { action: "generateContent" }, error: "quota_exhausted", times: 1 });
-      const res = await h.request("/v1beta/models/gemini-2.5-pro:generateContent", { method: "POST", headers: authHeaders(), body: generateBody("x") });
+      const res = await h.request("/v1beta/models/gemini-2.5-pro:generateContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("x"),
+      });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
       expect(await res.json()).toMatchObject({ error: { code: 429, status: "RESOURCE_EXHAUSTED" } });
@@ -122,8 +195,15 @@ describeMatrix(
 
     it("cancelling the body while Google is silent cancels the upstream stream too", async () => {
       h.fake.reset();
-      h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "abcdefgh", deltaChars: 2, hangAfterEvents: 1 } });
-      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", { method: "POST", headers: authHeaders(), body: generateBody("hang") });
+      h.fake.inject({
+        match: { action: "streamGenerateContent" },
+        stream: { text: "abcdefgh", deltaChars: 2, hangAfterEvents: 1 },
+      });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("hang"),
+      });
       const reader = res.body!.getReader();
       await reader.read();
       await reader.cancel();
@@ -133,9 +213,17 @@ describeMatrix(
 
     it("a client abort cancels the upstream stream", async () => {
       h.fake.reset();
-      h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(400), deltaChars: 5, chunkDelayMs: 50 } });
+      h.fake.inject({
+        match: { action: "streamGenerateContent" },
+        stream: { text: "x".repeat(400), deltaChars: 5, chunkDelayMs: 50 },
+      });
       const ac = new AbortController();
-      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", { method: "POST", headers: authHeaders(), body: generateBody("slow"), signal: ac.signal });
+      const res = await h.request("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("slow"),
+        signal: ac.signal,
+      });
       const reader = res.body!.getReader();
       await reader.read();
       ac.abort();

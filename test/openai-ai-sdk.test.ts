@@ -17,7 +17,13 @@ beforeAll(async () => {
   proxy = createGeminiProxy(proxyOptionsFor(fake, { credentials: [fake.simpleCredential("ai@example.com")] }));
   const server = await listen(proxy.node);
   close = server.close;
-  provider = createOpenAICompatible({ name: "gemini", baseURL: `${server.url}/v1`, apiKey: CLIENT_KEY, includeUsage: true, supportsStructuredOutputs: true });
+  provider = createOpenAICompatible({
+    name: "gemini",
+    baseURL: `${server.url}/v1`,
+    apiKey: CLIENT_KEY,
+    includeUsage: true,
+    supportsStructuredOutputs: true,
+  });
 });
 afterAll(async () => {
   await close();
@@ -25,16 +31,26 @@ afterAll(async () => {
   await fake.close();
 });
 
-const upstream = (action = "generateContent") => (fake.last({ action })!.body as { request: Record<string, any> }).request;
+const upstream = (action = "generateContent") =>
+  (fake.last({ action })!.body as { request: Record<string, any> }).request;
 const weather = tool({
   description: "Weather for a city",
-  inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false }),
+  inputSchema: jsonSchema<{ city: string }>({
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  }),
   execute: async ({ city }) => ({ city, sky: "sunny" }),
 });
 
 describe("AI SDK (openai-compatible provider)", () => {
   it("generateText", async () => {
-    const result = await generateText({ model: provider("gemini-2.5-flash"), system: "Short answers.", prompt: "hello ai" });
+    const result = await generateText({
+      model: provider("gemini-2.5-flash"),
+      system: "Short answers.",
+      prompt: "hello ai",
+    });
     expect(result.text).toBe("[system: Short answers.] Echo from gemini-2.5-flash: hello ai");
     expect(result.finishReason).toBe("stop");
     expect(result.usage.inputTokens).toBeGreaterThan(0);
@@ -42,18 +58,29 @@ describe("AI SDK (openai-compatible provider)", () => {
   });
 
   it("streamText, with reasoning and usage", async () => {
-    const result = streamText({ model: provider("gemini-2.5-flash"), prompt: "stream ai", providerOptions: { gemini: { reasoningEffort: "low" } } });
+    const result = streamText({
+      model: provider("gemini-2.5-flash"),
+      prompt: "stream ai",
+      providerOptions: { gemini: { reasoningEffort: "low" } },
+    });
     let text = "";
     for await (const delta of result.textStream) text += delta;
     expect(text).toBe("Echo from gemini-2.5-flash: stream ai");
     expect(await result.finishReason).toBe("stop");
     expect(await result.reasoningText).toContain("Considering the request");
     const usage = await result.usage;
-    expect(usage.outputTokenDetails?.reasoningTokens ?? (usage as { reasoningTokens?: number }).reasoningTokens).toBeGreaterThan(0);
+    expect(
+      usage.outputTokenDetails?.reasoningTokens ?? (usage as { reasoningTokens?: number }).reasoningTokens,
+    ).toBeGreaterThan(0);
   });
 
   it("a tool call and its round trip on Gemini 3 (signatures survive), non-streamed", async () => {
-    const result = await generateText({ model: provider("gemini-3-pro-preview"), prompt: "call:get_weather", tools: { get_weather: weather }, stopWhen: stepCountIs(3) });
+    const result = await generateText({
+      model: provider("gemini-3-pro-preview"),
+      prompt: "call:get_weather",
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
+    });
     expect(result.steps).toHaveLength(2);
     expect(result.steps[0]!.toolCalls.map((c) => c.toolName)).toEqual(["get_weather"]);
     expect(result.steps[0]!.finishReason).toBe("tool-calls");
@@ -64,7 +91,12 @@ describe("AI SDK (openai-compatible provider)", () => {
   });
 
   it("a streamed tool round trip on Gemini 3", async () => {
-    const result = streamText({ model: provider("gemini-3-pro-preview"), prompt: "call:get_weather", tools: { get_weather: weather }, stopWhen: stepCountIs(3) });
+    const result = streamText({
+      model: provider("gemini-3-pro-preview"),
+      prompt: "call:get_weather",
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
+    });
     let text = "";
     for await (const delta of result.textStream) text += delta;
     const steps = await result.steps;
@@ -75,12 +107,24 @@ describe("AI SDK (openai-compatible provider)", () => {
   });
 
   it("structured output: generateObject and Output.object", async () => {
-    const schema = jsonSchema<{ title: string; tags: string[] }>({ type: "object", properties: { title: { type: "string" }, tags: { type: "array", items: { type: "string" } } }, required: ["title", "tags"], additionalProperties: false });
+    const schema = jsonSchema<{ title: string; tags: string[] }>({
+      type: "object",
+      properties: { title: { type: "string" }, tags: { type: "array", items: { type: "string" } } },
+      required: ["title", "tags"],
+      additionalProperties: false,
+    });
     const { object } = await generateObject({ model: provider("gemini-2.5-flash"), schema, prompt: "a post" });
     expect(typeof object.title).toBe("string");
     expect(Array.isArray(object.tags)).toBe(true);
-    expect(upstream().generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: { type: "object" } });
-    const result = await generateText({ model: provider("gemini-2.5-flash"), output: Output.object({ schema }), prompt: "another post" });
+    expect(upstream().generationConfig).toMatchObject({
+      responseMimeType: "application/json",
+      responseJsonSchema: { type: "object" },
+    });
+    const result = await generateText({
+      model: provider("gemini-2.5-flash"),
+      output: Output.object({ schema }),
+      prompt: "another post",
+    });
     expect(typeof result.output.title).toBe("string");
   });
 });

@@ -1,21 +1,29 @@
 // The OpenAI surface over HTTP, through both matrix rows: routes, CORS, models, streaming wire format,
 // error classes (status/type/code/param, retry-after) and the malformed-request corpus.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Logger } from "../src/options.ts";
+import type { Logger } from "../src/config/options.ts";
 import { authHeaders, describeMatrix, type Harness } from "./_setup.ts";
 import { PNG_DATA_URI, sseData, sseEvents, startMediaServer } from "./_openai-helpers.ts";
 
 const U = [{ role: "user", content: "hello" }];
-const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "gemini-2.5-flash", messages: U, ...extra });
-const post = (h: Harness, body: string, path = "/v1/chat/completions", headers = authHeaders()) => h.request(path, { method: "POST", headers, body });
-const upstreamBody = (h: Harness, action = "generateContent") => (h.fake.last({ action })!.body as { request: Record<string, any> }).request;
+const chatBody = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: "gemini-2.5-flash", messages: U, ...extra });
+const post = (h: Harness, body: string, path = "/v1/chat/completions", headers = authHeaders()) =>
+  h.request(path, { method: "POST", headers, body });
+const upstreamBody = (h: Harness, action = "generateContent") =>
+  (h.fake.last({ action })!.body as { request: Record<string, any> }).request;
 
 /** One attempt, no waiting for cooldowns: each injected error is answered at once. */
 const QUICK_POOL = { pool: { maxAttempts: 1, waitForCooldownMs: 0 } };
 
 /** The request log (one line per finished request record). */
 const logLines: string[] = [];
-const logger: Logger = { error() {}, warn() {}, debug() {}, info: (...args: unknown[]) => logLines.push(args.join(" ")) };
+const logger: Logger = {
+  error() {},
+  warn() {},
+  debug() {},
+  info: (...args: unknown[]) => logLines.push(args.join(" ")),
+};
 logger.withTag = () => logger;
 
 async function healPool(h: Harness): Promise<void> {
@@ -30,7 +38,13 @@ describeMatrix(
   "openai surface",
   (fake) => {
     fake.addAccount({ email: "alice@example.com", scenario: "onboarded" });
-    return { credentials: [fake.simpleCredential("alice@example.com")], streamGraceMs: 150, keepAliveMs: 60, logger, ...QUICK_POOL };
+    return {
+      credentials: [fake.simpleCredential("alice@example.com")],
+      streamGraceMs: 150,
+      keepAliveMs: 60,
+      logger,
+      ...QUICK_POOL,
+    };
   },
   (h) => {
     afterEach(() => healPool(h));
@@ -42,10 +56,21 @@ describeMatrix(
           expect(res.status).toBe(200);
           expect(res.headers.get("x-request-id")).toMatch(/^req-/);
           const body = (await res.json()) as Record<string, any>;
-          expect(body).toMatchObject({ object: "chat.completion", model: "gemini-2.5-flash", system_fingerprint: null });
+          expect(body).toMatchObject({
+            object: "chat.completion",
+            model: "gemini-2.5-flash",
+            system_fingerprint: null,
+          });
           expect(body.id).toMatch(/^chatcmpl-/);
           expect(Number.isInteger(body.created)).toBe(true);
-          expect(body.choices).toEqual([{ index: 0, message: { role: "assistant", content: "Echo from gemini-2.5-flash: hello", refusal: null }, logprobs: null, finish_reason: "stop" }]);
+          expect(body.choices).toEqual([
+            {
+              index: 0,
+              message: { role: "assistant", content: "Echo from gemini-2.5-flash: hello", refusal: null },
+              logprobs: null,
+              finish_reason: "stop",
+            },
+          ]);
           expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
         });
       }
@@ -54,7 +79,11 @@ describeMatrix(
         for (const path of ["/v1/chat/completions", "/chat/completions", "/v1/models"]) {
           const res = await h.request(path, {
             method: "OPTIONS",
-            headers: { origin: "https://chat.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, x-stainless-os" },
+            headers: {
+              origin: "https://chat.example",
+              "access-control-request-method": "POST",
+              "access-control-request-headers": "authorization, content-type, x-stainless-os",
+            },
           });
           expect(res.status).toBeLessThan(300);
           expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -66,37 +95,88 @@ describeMatrix(
         for (const path of ["/v1/models", "/models", "/v1/models/"]) {
           const res = await h.request(path, { headers: authHeaders() });
           expect(res.status).toBe(200);
-          const body = (await res.json()) as { object: string; data: { id: string; object: string; created: number; owned_by: string }[] };
+          const body = (await res.json()) as {
+            object: string;
+            data: { id: string; object: string; created: number; owned_by: string }[];
+          };
           expect(body.object).toBe("list");
           const ids = body.data.map((m) => m.id);
-          for (const id of ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3-pro-preview", "gemini-3.1-pro-preview", "gemini-3-flash-preview"]) {
+          for (const id of [
+            "gemini-2.5-pro",
+            "gemini-2.5-flash",
+            "gemini-2.5-flash-lite",
+            "gemini-3-pro-preview",
+            "gemini-3.1-pro-preview",
+            "gemini-3-flash-preview",
+          ]) {
             expect(ids).toEqual(expect.arrayContaining([id, `${id}-search`, `${id}-nothinking`, `${id}-maxthinking`]));
           }
-          expect(body.data[0]).toEqual({ id: "gemini-2.5-pro", object: "model", created: 1_750_000_000, owned_by: "google" });
+          expect(body.data[0]).toEqual({
+            id: "gemini-2.5-pro",
+            object: "model",
+            created: 1_750_000_000,
+            owned_by: "google",
+          });
         }
       });
 
       it("gets one model with and without /v1, and 404s an unknown one", async () => {
-        for (const path of ["/v1/models/gemini-3-pro-preview-search", "/models/gemini-3-pro-preview-search", "/v1/models/models/gemini-3-pro-preview-search"]) {
+        for (const path of [
+          "/v1/models/gemini-3-pro-preview-search",
+          "/models/gemini-3-pro-preview-search",
+          "/v1/models/models/gemini-3-pro-preview-search",
+        ]) {
           const res = await h.request(path, { headers: authHeaders() });
           expect(res.status).toBe(200);
-          expect(await res.json()).toMatchObject({ id: "gemini-3-pro-preview-search", object: "model", owned_by: "google", created: 1_750_000_000 });
+          expect(await res.json()).toMatchObject({
+            id: "gemini-3-pro-preview-search",
+            object: "model",
+            owned_by: "google",
+            created: 1_750_000_000,
+          });
         }
         for (const path of ["/v1/models/gpt-4o", "/models/gpt-4o"]) {
           const res = await h.request(path, { headers: authHeaders() });
           expect(res.status).toBe(404);
-          expect(await res.json()).toEqual({ error: { message: "The model `gpt-4o` does not exist or you do not have access to it.", type: "invalid_request_error", param: "model", code: "model_not_found" } });
+          expect(await res.json()).toEqual({
+            error: {
+              message: "The model `gpt-4o` does not exist or you do not have access to it.",
+              type: "invalid_request_error",
+              param: "model",
+              code: "model_not_found",
+            },
+          });
         }
       });
 
       it("applies the model variants upstream, clamped per family", async () => {
         const cases: [string, string, Record<string, unknown> | undefined, boolean][] = [
-          ["gemini-2.5-flash-nothinking", "gemini-2.5-flash", { thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } }, false],
+          [
+            "gemini-2.5-flash-nothinking",
+            "gemini-2.5-flash",
+            { thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } },
+            false,
+          ],
           ["gemini-2.5-pro-nothinking", "gemini-2.5-pro", { thinkingConfig: { thinkingBudget: 128 } }, false],
           ["gemini-2.5-pro-maxthinking", "gemini-2.5-pro", { thinkingConfig: { thinkingBudget: 32768 } }, false],
-          ["gemini-3-pro-preview-nothinking", "gemini-3-pro-preview", { thinkingConfig: { thinkingLevel: "low" } }, false],
-          ["gemini-3-flash-preview-nothinking", "gemini-3-flash-preview", { thinkingConfig: { thinkingLevel: "minimal" } }, false],
-          ["gemini-3.1-pro-preview-maxthinking", "gemini-3.1-pro-preview", { thinkingConfig: { thinkingLevel: "high" } }, false],
+          [
+            "gemini-3-pro-preview-nothinking",
+            "gemini-3-pro-preview",
+            { thinkingConfig: { thinkingLevel: "low" } },
+            false,
+          ],
+          [
+            "gemini-3-flash-preview-nothinking",
+            "gemini-3-flash-preview",
+            { thinkingConfig: { thinkingLevel: "minimal" } },
+            false,
+          ],
+          [
+            "gemini-3.1-pro-preview-maxthinking",
+            "gemini-3.1-pro-preview",
+            { thinkingConfig: { thinkingLevel: "high" } },
+            false,
+          ],
           ["gemini-3-pro-preview-search", "gemini-3-pro-preview", undefined, true],
         ];
         for (const [model, sent, config, search] of cases) {
@@ -124,9 +204,14 @@ describeMatrix(
       });
 
       it("requires the client key (401, OpenAI shape)", async () => {
-        const res = await post(h, chatBody(), "/v1/chat/completions", { "content-type": "application/json", authorization: "Bearer wrong" });
+        const res = await post(h, chatBody(), "/v1/chat/completions", {
+          "content-type": "application/json",
+          authorization: "Bearer wrong",
+        });
         expect(res.status).toBe(401);
-        expect(await res.json()).toEqual({ error: { message: "Invalid API key", type: "authentication_error", param: null, code: "invalid_api_key" } });
+        expect(await res.json()).toEqual({
+          error: { message: "Invalid API key", type: "authentication_error", param: null, code: "invalid_api_key" },
+        });
         const models = await h.request("/v1/models");
         expect(models.status).toBe(401);
       });
@@ -143,11 +228,20 @@ describeMatrix(
         const data = sseData(text);
         expect(data.at(-1)).toBe("[DONE]");
         const events = sseEvents(text);
-        expect(events[0].choices[0]).toEqual({ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null });
-        expect(events.filter((e) => e.choices[0]?.finish_reason).map((e) => e.choices[0].finish_reason)).toEqual(["stop"]);
+        expect(events[0].choices[0]).toEqual({
+          index: 0,
+          delta: { role: "assistant", content: "" },
+          logprobs: null,
+          finish_reason: null,
+        });
+        expect(events.filter((e) => e.choices[0]?.finish_reason).map((e) => e.choices[0].finish_reason)).toEqual([
+          "stop",
+        ]);
         expect(events.every((e) => !("usage" in e))).toBe(true);
         expect(new Set(events.map((e) => e.id)).size).toBe(1);
-        expect(events.map((e) => e.choices[0]?.delta?.content ?? "").join("")).toBe("Echo from gemini-2.5-flash: hello");
+        expect(events.map((e) => e.choices[0]?.delta?.content ?? "").join("")).toBe(
+          "Echo from gemini-2.5-flash: hello",
+        );
       });
 
       it("with include_usage: usage:null on chunks and one final choices:[] usage chunk", async () => {
@@ -155,7 +249,12 @@ describeMatrix(
         const events = sseEvents(await res.text());
         const last = events.at(-1);
         expect(last.choices).toEqual([]);
-        expect(last.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: expect.any(Number) } });
+        expect(last.usage).toMatchObject({
+          prompt_tokens: expect.any(Number),
+          completion_tokens: expect.any(Number),
+          prompt_tokens_details: { cached_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: expect.any(Number) },
+        });
         expect(events.slice(0, -1).every((e) => e.usage === null)).toBe(true);
       });
 
@@ -173,11 +272,18 @@ describeMatrix(
       });
 
       it("an upstream error before the first byte keeps its HTTP status (429 with retry-after)", async () => {
-        h.fake.inject({ match: { action: "streamGenerateContent" }, error: "rate_limit", times: 4, errorOptions: { retryDelaySec: 7 } });
+        h.fake.inject({
+          match: { action: "streamGenerateContent" },
+          error: "rate_limit",
+          times: 4,
+          errorOptions: { retryDelaySec: 7 },
+        });
         const res = await post(h, chatBody({ stream: true }));
         expect(res.status).toBe(429);
         expect(res.headers.get("retry-after")).toBe("7");
-        expect(await res.json()).toMatchObject({ error: { type: "requests", code: "rate_limit_exceeded", param: null } });
+        expect(await res.json()).toMatchObject({
+          error: { type: "requests", code: "rate_limit_exceeded", param: null },
+        });
       });
 
       it("an upstream error after headers went out is an in-band error event, then [DONE], never a fake stop", async () => {
@@ -186,13 +292,23 @@ describeMatrix(
         expect(res.status).toBe(200);
         const text = await res.text();
         const events = sseEvents(text);
-        expect(events.at(-1)).toEqual({ error: { message: expect.stringContaining("gemini-2.5-flash"), type: "requests", param: null, code: "rate_limit_exceeded" } });
+        expect(events.at(-1)).toEqual({
+          error: {
+            message: expect.stringContaining("gemini-2.5-flash"),
+            type: "requests",
+            param: null,
+            code: "rate_limit_exceeded",
+          },
+        });
         expect(events.some((e) => e.choices?.[0]?.finish_reason)).toBe(false);
         expect(sseData(text).at(-1)).toBe("[DONE]");
       });
 
       it("a connection dropped mid-stream is an in-band error, not a stop", async () => {
-        h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(200), deltaChars: 10, closeAfterEvents: 3 } });
+        h.fake.inject({
+          match: { action: "streamGenerateContent" },
+          stream: { text: "x".repeat(200), deltaChars: 10, closeAfterEvents: 3 },
+        });
         const text = await (await post(h, chatBody({ stream: true }))).text();
         const events = sseEvents(text);
         expect(events.some((e) => e.choices?.[0]?.delta?.content)).toBe(true);
@@ -203,18 +319,33 @@ describeMatrix(
       it("a stream without a finish reason is an error, not an empty success", async () => {
         h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { finishReason: null } });
         const events = sseEvents(await (await post(h, chatBody({ stream: true }))).text());
-        expect(events.at(-1)).toEqual({ error: { message: "The upstream stream ended without a finish reason.", type: "server_error", param: null, code: "stream_incomplete" } });
+        expect(events.at(-1)).toEqual({
+          error: {
+            message: "The upstream stream ended without a finish reason.",
+            type: "server_error",
+            param: null,
+            code: "stream_incomplete",
+          },
+        });
         expect(events.some((e) => e.choices?.[0]?.finish_reason)).toBe(false);
       });
 
       it("MALFORMED_FUNCTION_CALL is an error, streamed and not", async () => {
-        h.fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "", finishReason: "MALFORMED_FUNCTION_CALL" } });
+        h.fake.inject({
+          match: { action: "streamGenerateContent" },
+          stream: { text: "", finishReason: "MALFORMED_FUNCTION_CALL" },
+        });
         const events = sseEvents(await (await post(h, chatBody({ stream: true }))).text());
         expect(events.at(-1).error).toMatchObject({ type: "server_error", code: "malformed_function_call" });
-        h.fake.inject({ match: { action: "generateContent" }, stream: { text: "", finishReason: "MALFORMED_FUNCTION_CALL" } });
+        h.fake.inject({
+          match: { action: "generateContent" },
+          stream: { text: "", finishReason: "MALFORMED_FUNCTION_CALL" },
+        });
         const res = await post(h, chatBody());
         expect(res.status).toBe(502);
-        expect(await res.json()).toMatchObject({ error: { type: "server_error", code: "malformed_function_call", param: null } });
+        expect(await res.json()).toMatchObject({
+          error: { type: "server_error", code: "malformed_function_call", param: null },
+        });
       });
 
       it("n > 1 with stream → 400 naming n; n > 1 without stream → several choices", async () => {
@@ -254,7 +385,12 @@ describeMatrix(
       }
 
       it("a cooling pool answers 429 with retry-after from the cooldown", async () => {
-        h.fake.inject({ match: { action: "generateContent" }, error: "rate_limit", times: 1, errorOptions: { retryDelaySec: 30 } });
+        h.fake.inject({
+          match: { action: "generateContent" },
+          error: "rate_limit",
+          times: 1,
+          errorOptions: { retryDelaySec: 30 },
+        });
         expect((await post(h, chatBody())).status).toBe(429);
         const res = await post(h, chatBody());
         expect(res.status).toBe(429);
@@ -264,25 +400,44 @@ describeMatrix(
 
       it("prompt too long → 400 context_length_exceeded on messages", async () => {
         const message = "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).";
-        h.fake.inject({ match: { action: "generateContent" }, error: { status: 400, body: { error: { code: 400, message, status: "INVALID_ARGUMENT" } } } });
+        h.fake.inject({
+          match: { action: "generateContent" },
+          error: { status: 400, body: { error: { code: 400, message, status: "INVALID_ARGUMENT" } } },
+        });
         const res = await post(h, chatBody());
         expect(res.status).toBe(400);
         const body = (await res.json()) as { error: { message: string } };
-        expect(body.error).toMatchObject({ type: "invalid_request_error", code: "context_length_exceeded", param: "messages" });
+        expect(body.error).toMatchObject({
+          type: "invalid_request_error",
+          code: "context_length_exceeded",
+          param: "messages",
+        });
         expect(body.error.message).toContain("maximum context length is 1048576 tokens");
       });
 
       it("unknown model → 404 model_not_found, before anything goes upstream", async () => {
         const before = h.fake.requests.length;
-        const res = await post(h, JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://127.0.0.1:9/x.png" } }] }] }));
+        const res = await post(
+          h,
+          JSON.stringify({
+            model: "gpt-4o",
+            messages: [
+              { role: "user", content: [{ type: "image_url", image_url: { url: "http://127.0.0.1:9/x.png" } }] },
+            ],
+          }),
+        );
         expect(res.status).toBe(404);
-        expect(await res.json()).toMatchObject({ error: { code: "model_not_found", param: "model", type: "invalid_request_error" } });
+        expect(await res.json()).toMatchObject({
+          error: { code: "model_not_found", param: "model", type: "invalid_request_error" },
+        });
         expect(h.fake.requests.length).toBe(before);
       });
     });
 
     describe("malformed requests: a 4xx naming the param, never a 500", () => {
-      const parts = (...p: unknown[]) => ({ messages: [{ role: "user", content: [{ type: "text", text: "look" }, ...p] }] });
+      const parts = (...p: unknown[]) => ({
+        messages: [{ role: "user", content: [{ type: "text", text: "look" }, ...p] }],
+      });
       const img = (url: string) => parts({ type: "image_url", image_url: { url } });
       // [name, raw body or extra fields, status, param]
       const corpus: [string, string | Record<string, unknown>, number, string | null][] = [
@@ -298,32 +453,75 @@ describeMatrix(
         ["temperature a string", { temperature: "hot" }, 400, "temperature"],
         ["max_tokens negative", { max_tokens: -1 }, 400, "max_tokens"],
         ["tools not an array", { tools: {} }, 400, "tools"],
-        ["tool parameters a JSON string (invalid tool JSON)", { tools: [{ type: "function", function: { name: "f", parameters: "{bad" } }] }, 400, "tools[0].function.parameters"],
-        ["tool_choice unknown", { tools: [{ type: "function", function: { name: "f" } }], tool_choice: "sometimes" }, 400, "tool_choice"],
+        [
+          "tool parameters a JSON string (invalid tool JSON)",
+          { tools: [{ type: "function", function: { name: "f", parameters: "{bad" } }] },
+          400,
+          "tools[0].function.parameters",
+        ],
+        [
+          "tool_choice unknown",
+          { tools: [{ type: "function", function: { name: "f" } }], tool_choice: "sometimes" },
+          400,
+          "tool_choice",
+        ],
         ["response_format type unknown", { response_format: { type: "yaml" } }, 400, "response_format.type"],
         ["reasoning_effort unknown", { reasoning_effort: "extreme" }, 400, "reasoning_effort"],
         ["stream_options not an object", { stream: true, stream_options: 1 }, 400, "stream_options"],
         ["bad data URI", img("data:image/png;base64,@@@"), 400, "messages[0].content[1].image_url.url"],
         ["ftp image URL", img("ftp://example.com/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["loopback image URL", img("http://127.0.0.1:9/a.png"), 400, "messages[0].content[1].image_url.url"],
-        ["localhost image URL (checked after DNS)", img("http://localhost:9/a.png"), 400, "messages[0].content[1].image_url.url"],
-        ["cloud metadata image URL", img("http://169.254.169.254/latest/meta-data/"), 400, "messages[0].content[1].image_url.url"],
+        [
+          "localhost image URL (checked after DNS)",
+          img("http://localhost:9/a.png"),
+          400,
+          "messages[0].content[1].image_url.url",
+        ],
+        [
+          "cloud metadata image URL",
+          img("http://169.254.169.254/latest/meta-data/"),
+          400,
+          "messages[0].content[1].image_url.url",
+        ],
         ["private 10/8 image URL", img("http://10.1.2.3/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["CGNAT image URL", img("http://100.64.0.1/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["unspecified address image URL", img("http://0.0.0.0/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["IPv6 loopback image URL", img("http://[::1]/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["IPv6 link-local image URL", img("http://[fe80::1]/a.png"), 400, "messages[0].content[1].image_url.url"],
         ["IPv6 ULA image URL", img("http://[fd00::1]/a.png"), 400, "messages[0].content[1].image_url.url"],
-        ["IPv4-mapped IPv6 image URL", img("http://[::ffff:127.0.0.1]/a.png"), 400, "messages[0].content[1].image_url.url"],
-        ["file_data URL to a private host", parts({ type: "file", file: { file_data: "http://192.168.1.1/doc.pdf" } }), 400, "messages[0].content[1].file.file_data"],
-        ["too many image URLs", parts(...Array.from({ length: 17 }, (_, i) => ({ type: "image_url", image_url: { url: `http://10.0.0.${i}/a.png` } }))), 400, "messages"],
+        [
+          "IPv4-mapped IPv6 image URL",
+          img("http://[::ffff:127.0.0.1]/a.png"),
+          400,
+          "messages[0].content[1].image_url.url",
+        ],
+        [
+          "file_data URL to a private host",
+          parts({ type: "file", file: { file_data: "http://192.168.1.1/doc.pdf" } }),
+          400,
+          "messages[0].content[1].file.file_data",
+        ],
+        [
+          "too many image URLs",
+          parts(
+            ...Array.from({ length: 17 }, (_, i) => ({
+              type: "image_url",
+              image_url: { url: `http://10.0.0.${i}/a.png` },
+            })),
+          ),
+          400,
+          "messages",
+        ],
       ];
       for (const [name, input, status, param] of corpus) {
         it(name, async () => {
-          const body = typeof input === "string" ? input : JSON.stringify({ model: "gemini-2.5-flash", messages: U, ...input });
+          const body =
+            typeof input === "string" ? input : JSON.stringify({ model: "gemini-2.5-flash", messages: U, ...input });
           const res = await post(h, body);
           expect(res.status).toBe(status);
-          const json = (await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } };
+          const json = (await res.json()) as {
+            error: { message: string; type: string; param: string | null; code: string | null };
+          };
           expect(json.error.type).toBe("invalid_request_error");
           expect(json.error.param).toBe(param);
           expect(json.error.message.length).toBeGreaterThan(5);
@@ -334,11 +532,30 @@ describeMatrix(
         const huge = chatBody({ messages: [{ role: "user", content: "x".repeat(40 * 1024 * 1024) }] });
         const res = await post(h, huge);
         expect(res.status).toBe(413);
-        expect(await res.json()).toMatchObject({ error: { type: "invalid_request_error", param: null, code: "request_too_large" } });
+        expect(await res.json()).toMatchObject({
+          error: { type: "invalid_request_error", param: null, code: "request_too_large" },
+        });
       });
 
       it("a data-URI image and unknown fields are accepted", async () => {
-        const res = await post(h, chatBody({ messages: [{ role: "user", content: [{ type: "text", text: "what is it", cache_control: { type: "ephemeral" } }, { type: "image_url", image_url: { url: PNG_DATA_URI, detail: "low" } }] }], prompt_cache_key: "k", safety_identifier: "s", metadata: { a: 1 }, frequency_penalty: 0 }));
+        const res = await post(
+          h,
+          chatBody({
+            messages: [
+              {
+                role: "user",
+                content: [
+                  { type: "text", text: "what is it", cache_control: { type: "ephemeral" } },
+                  { type: "image_url", image_url: { url: PNG_DATA_URI, detail: "low" } },
+                ],
+              },
+            ],
+            prompt_cache_key: "k",
+            safety_identifier: "s",
+            metadata: { a: 1 },
+            frequency_penalty: 0,
+          }),
+        );
         expect(res.status).toBe(200);
         const parts = upstreamBody(h).contents[0].parts;
         expect(parts[1].inlineData).toEqual({ mimeType: "image/png", data: PNG_DATA_URI.split(",")[1] });
@@ -372,7 +589,11 @@ describe("bad image URLs that pass the address guard (allowPrivateMediaUrls)", (
     "openai surface, media fetch failures",
     (fake) => {
       fake.addAccount({ email: "media@example.com", scenario: "onboarded" });
-      return { credentials: [fake.simpleCredential("media@example.com")], allowPrivateMediaUrls: true, media: { maxBytes: 1024, timeoutMs: 300, maxRedirects: 2 } };
+      return {
+        credentials: [fake.simpleCredential("media@example.com")],
+        allowPrivateMediaUrls: true,
+        media: { maxBytes: 1024, timeoutMs: 300, maxRedirects: 2 },
+      };
     },
     (h) => {
       const cases: [string, string, RegExp][] = [
@@ -385,24 +606,55 @@ describe("bad image URLs that pass the address guard (allowPrivateMediaUrls)", (
       for (const [name, path, message] of cases) {
         it(`${name} → 400 naming the part`, async () => {
           const url = `${media.url}${path}`;
-          const res = await post(h, chatBody({ messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url } }] }] }));
+          const res = await post(
+            h,
+            chatBody({
+              messages: [
+                {
+                  role: "user",
+                  content: [
+                    { type: "text", text: "x" },
+                    { type: "image_url", image_url: { url } },
+                  ],
+                },
+              ],
+            }),
+          );
           expect(res.status).toBe(400);
           const body = (await res.json()) as { error: { message: string; param: string; code: string; type: string } };
-          expect(body.error).toMatchObject({ type: "invalid_request_error", param: "messages[0].content[1].image_url.url", code: "invalid_image_url" });
+          expect(body.error).toMatchObject({
+            type: "invalid_request_error",
+            param: "messages[0].content[1].image_url.url",
+            code: "invalid_image_url",
+          });
           expect(body.error.message).toMatch(message);
         });
       }
 
       it("connection refused → 400", async () => {
-        const res = await post(h, chatBody({ messages: [{ role: "user", content: [{ type: "image_url", image_url: "http://127.0.0.1:9/a.png" }] }] }));
+        const res = await post(
+          h,
+          chatBody({
+            messages: [{ role: "user", content: [{ type: "image_url", image_url: "http://127.0.0.1:9/a.png" }] }],
+          }),
+        );
         expect(res.status).toBe(400);
-        expect(await res.json()).toMatchObject({ error: { param: "messages[0].content[0].image_url", code: "invalid_image_url" } });
+        expect(await res.json()).toMatchObject({
+          error: { param: "messages[0].content[0].image_url", code: "invalid_image_url" },
+        });
       });
 
       it("a good URL is inlined", async () => {
-        const res = await post(h, chatBody({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `${media.url}/img.png` } }] }] }));
+        const res = await post(
+          h,
+          chatBody({
+            messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `${media.url}/img.png` } }] }],
+          }),
+        );
         expect(res.status).toBe(200);
-        expect(upstreamBody(h).contents[0].parts[0]).toEqual({ inlineData: { mimeType: "image/png", data: PNG_DATA_URI.split(",")[1] } });
+        expect(upstreamBody(h).contents[0].parts[0]).toEqual({
+          inlineData: { mimeType: "image/png", data: PNG_DATA_URI.split(",")[1] },
+        });
       });
     },
   );

@@ -1,17 +1,30 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GenerateContentResponse } from "../src/gemini/types.ts";
-import { OpenAIError } from "../src/openai/errors.ts";
-import type { ResponseContext } from "../src/openai/response.ts";
-import { createChunkTranslator, streamErrorPayload } from "../src/openai/stream.ts";
+import { openAIErrorBody } from "../src/surfaces/openai/errors.ts";
+import type { ResponseContext } from "../src/surfaces/openai/response.ts";
+import { createChunkTranslator } from "../src/surfaces/openai/stream.ts";
+import { toOpenAIError } from "../src/surfaces/openai/failure.ts";
 
-const FIX = "/work/shared/fixtures/gemini-api-recorded/";
+const FIX = new URL("./fixtures/gemini-api-recorded/", import.meta.url).pathname;
 const chunksOf = (name: string): GenerateContentResponse[] =>
-  readFileSync(FIX + name, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  readFileSync(FIX + name, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 function translator(extra: Partial<ResponseContext> & { includeUsage?: boolean } = {}) {
   let n = 0;
-  return createChunkTranslator({ id: "chatcmpl-1", created: 1767225600, model: "gemini-2.5-flash", toolNames: new Map(), reasoning: "reasoning_content", newToolCallId: () => `call_${++n}`, includeUsage: false, ...extra });
+  return createChunkTranslator({
+    id: "chatcmpl-1",
+    created: 1767225600,
+    model: "gemini-2.5-flash",
+    toolNames: new Map(),
+    reasoning: "reasoning_content",
+    newToolCallId: () => `call_${++n}`,
+    includeUsage: false,
+    ...extra,
+  });
 }
 function run(chunks: GenerateContentResponse[], extra: Parameters<typeof translator>[0] = {}) {
   const t = translator(extra);
@@ -20,48 +33,184 @@ function run(chunks: GenerateContentResponse[], extra: Parameters<typeof transla
   return { out, t };
 }
 const head = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1767225600, model: "gemini-2.5-flash" };
-const ch = (delta: object, finish: string | null = null, usage?: null) => ({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(usage === null ? { usage: null } : {}) });
-const part = (parts: unknown[], finishReason?: string, extra: object = {}): GenerateContentResponse => ({ candidates: [{ content: { role: "model", parts }, ...(finishReason ? { finishReason } : {}), ...extra }] }) as GenerateContentResponse;
+const ch = (delta: object, finish: string | null = null, usage?: null) => ({
+  ...head,
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  ...(usage === null ? { usage: null } : {}),
+});
+const part = (parts: unknown[], finishReason?: string, extra: object = {}): GenerateContentResponse =>
+  ({
+    candidates: [{ content: { role: "model", parts }, ...(finishReason ? { finishReason } : {}), ...extra }],
+  }) as GenerateContentResponse;
 const U = { promptTokenCount: 5, candidatesTokenCount: 2, thoughtsTokenCount: 3, totalTokenCount: 10 };
-const USAGE = { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 3 } };
+const USAGE = {
+  prompt_tokens: 5,
+  completion_tokens: 5,
+  total_tokens: 10,
+  prompt_tokens_details: { cached_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 3 },
+};
 
 describe("chunk translator: exact sequences", () => {
   it.each<[string, GenerateContentResponse[], Parameters<typeof translator>[0], object[]]>([
-    ["text, role on first chunk, finish once", [part([{ text: "Hel" }]), part([{ text: "lo" }], "STOP")], {}, [ch({ role: "assistant", content: "Hel" }), ch({ content: "lo" }), ch({}, "stop")]],
+    [
+      "text, role on first chunk, finish once",
+      [part([{ text: "Hel" }]), part([{ text: "lo" }], "STOP")],
+      {},
+      [ch({ role: "assistant", content: "Hel" }), ch({ content: "lo" }), ch({}, "stop")],
+    ],
     [
       "include_usage: usage:null on chunks and a final choices:[] chunk",
       [part([{ text: "a" }]), { ...part([{ text: "" }], "STOP"), usageMetadata: U }],
       { includeUsage: true },
-      [ch({ role: "assistant", content: "a" }, null, null), ch({}, "stop", null), { ...head, choices: [], usage: USAGE }],
+      [
+        ch({ role: "assistant", content: "a" }, null, null),
+        ch({}, "stop", null),
+        { ...head, choices: [], usage: USAGE },
+      ],
     ],
-    ["reasoning then text; empty strings never sent", [part([{ text: "th", thought: true }, { text: "", thought: true }]), part([{ text: "ink", thought: true }, { text: "A" }], "STOP")], {}, [ch({ role: "assistant", reasoning_content: "th" }), ch({ reasoning_content: "ink" }), ch({ content: "A" }), ch({}, "stop")]],
-    ["think tags", [part([{ text: "t1", thought: true }]), part([{ text: "t2", thought: true }, { text: "A" }], "STOP")], { reasoning: "think_tags" }, [ch({ role: "assistant", content: "<think>\nt1" }), ch({ content: "t2\n</think>\n\nA" }), ch({}, "stop")]],
-    ["hidden thoughts", [part([{ text: "t", thought: true }]), part([{ text: "A" }], "STOP")], { reasoning: "hidden" }, [ch({ role: "assistant", content: "A" }), ch({}, "stop")]],
+    [
+      "reasoning then text; empty strings never sent",
+      [
+        part([
+          { text: "th", thought: true },
+          { text: "", thought: true },
+        ]),
+        part([{ text: "ink", thought: true }, { text: "A" }], "STOP"),
+      ],
+      {},
+      [
+        ch({ role: "assistant", reasoning_content: "th" }),
+        ch({ reasoning_content: "ink" }),
+        ch({ content: "A" }),
+        ch({}, "stop"),
+      ],
+    ],
+    [
+      "think tags",
+      [part([{ text: "t1", thought: true }]), part([{ text: "t2", thought: true }, { text: "A" }], "STOP")],
+      { reasoning: "think_tags" },
+      [ch({ role: "assistant", content: "<think>\nt1" }), ch({ content: "t2\n</think>\n\nA" }), ch({}, "stop")],
+    ],
+    [
+      "hidden thoughts",
+      [part([{ text: "t", thought: true }]), part([{ text: "A" }], "STOP")],
+      { reasoning: "hidden" },
+      [ch({ role: "assistant", content: "A" }), ch({}, "stop")],
+    ],
     [
       "parallel tool calls: own index and id, whole arguments, tool_calls not overwritten by STOP",
-      [part([{ functionCall: { name: "a_b", args: { x: 1 } }, thoughtSignature: "S" }, { functionCall: { id: "fc_2", name: "c" } }]), part([{ text: "" }], "STOP")],
+      [
+        part([
+          { functionCall: { name: "a_b", args: { x: 1 } }, thoughtSignature: "S" },
+          { functionCall: { id: "fc_2", name: "c" } },
+        ]),
+        part([{ text: "" }], "STOP"),
+      ],
       { toolNames: new Map([["a_b", "a b"]]) },
       [
-        ch({ role: "assistant", tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "a b", arguments: '{"x":1}' }, extra_content: { google: { thought_signature: "S" } } }] }),
+        ch({
+          role: "assistant",
+          tool_calls: [
+            {
+              index: 0,
+              id: "call_1",
+              type: "function",
+              function: { name: "a b", arguments: '{"x":1}' },
+              extra_content: { google: { thought_signature: "S" } },
+            },
+          ],
+        }),
         ch({ tool_calls: [{ index: 1, id: "fc_2", type: "function", function: { name: "c", arguments: "{}" } }] }),
         ch({}, "tool_calls"),
       ],
     ],
     [
       "streamed partialArgs assembled into one delta",
-      [part([{ functionCall: { name: "w", willContinue: true }, thoughtSignature: "S" }]), part([{ functionCall: { partialArgs: [{ jsonPath: "$.loc", stringValue: "Bos", willContinue: true }], willContinue: true } }]), part([{ functionCall: { partialArgs: [{ jsonPath: "$.loc", stringValue: "ton" }, { jsonPath: "$.n[1].k", numberValue: 2 }], willContinue: true } }]), part([{ functionCall: {} }], "STOP")],
+      [
+        part([{ functionCall: { name: "w", willContinue: true }, thoughtSignature: "S" }]),
+        part([
+          {
+            functionCall: {
+              partialArgs: [{ jsonPath: "$.loc", stringValue: "Bos", willContinue: true }],
+              willContinue: true,
+            },
+          },
+        ]),
+        part([
+          {
+            functionCall: {
+              partialArgs: [
+                { jsonPath: "$.loc", stringValue: "ton" },
+                { jsonPath: "$.n[1].k", numberValue: 2 },
+              ],
+              willContinue: true,
+            },
+          },
+        ]),
+        part([{ functionCall: {} }], "STOP"),
+      ],
       {},
-      [ch({ role: "assistant", tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "w", arguments: '{"loc":"Boston","n":[null,{"k":2}]}' }, extra_content: { google: { thought_signature: "S" } } }] }), ch({}, "tool_calls")],
+      [
+        ch({
+          role: "assistant",
+          tool_calls: [
+            {
+              index: 0,
+              id: "call_1",
+              type: "function",
+              function: { name: "w", arguments: '{"loc":"Boston","n":[null,{"k":2}]}' },
+              extra_content: { google: { thought_signature: "S" } },
+            },
+          ],
+        }),
+        ch({}, "tool_calls"),
+      ],
     ],
-    ["legacy functions → delta.function_call", [part([{ functionCall: { name: "f", args: {} } }], "STOP")], { legacyFunctions: true }, [ch({ role: "assistant", function_call: { name: "f", arguments: "{}" } }), ch({}, "function_call")]],
-    ["MAX_TOKENS → length", [part([{ text: "a" }], "MAX_TOKENS")], {}, [ch({ role: "assistant", content: "a" }), ch({}, "length")]],
-    ["SAFETY mid-stream → content_filter", [part([{ text: "a" }]), part([], "SAFETY")], {}, [ch({ role: "assistant", content: "a" }), ch({}, "content_filter")]],
-    ["blocked prompt → role chunk then content_filter", [{ promptFeedback: { blockReason: "PROHIBITED_CONTENT" } }], {}, [ch({ role: "assistant", content: "" }), ch({}, "content_filter")]],
+    [
+      "legacy functions → delta.function_call",
+      [part([{ functionCall: { name: "f", args: {} } }], "STOP")],
+      { legacyFunctions: true },
+      [ch({ role: "assistant", function_call: { name: "f", arguments: "{}" } }), ch({}, "function_call")],
+    ],
+    [
+      "MAX_TOKENS → length",
+      [part([{ text: "a" }], "MAX_TOKENS")],
+      {},
+      [ch({ role: "assistant", content: "a" }), ch({}, "length")],
+    ],
+    [
+      "SAFETY mid-stream → content_filter",
+      [part([{ text: "a" }]), part([], "SAFETY")],
+      {},
+      [ch({ role: "assistant", content: "a" }), ch({}, "content_filter")],
+    ],
+    [
+      "blocked prompt → role chunk then content_filter",
+      [{ promptFeedback: { blockReason: "PROHIBITED_CONTENT" } }],
+      {},
+      [ch({ role: "assistant", content: "" }), ch({}, "content_filter")],
+    ],
     [
       "grounding → annotations delta before the finish",
-      [part([{ text: "Paris." }], "STOP", { groundingMetadata: { groundingChunks: [{ web: { uri: "https://p.test", title: "P" } }], groundingSupports: [{ segment: { endIndex: 6 }, groundingChunkIndices: [0] }] } })],
+      [
+        part([{ text: "Paris." }], "STOP", {
+          groundingMetadata: {
+            groundingChunks: [{ web: { uri: "https://p.test", title: "P" } }],
+            groundingSupports: [{ segment: { endIndex: 6 }, groundingChunkIndices: [0] }],
+          },
+        }),
+      ],
       {},
-      [ch({ role: "assistant", content: "Paris." }), ch({ annotations: [{ type: "url_citation", url_citation: { start_index: 0, end_index: 6, title: "P", url: "https://p.test" } }] }), ch({}, "stop")],
+      [
+        ch({ role: "assistant", content: "Paris." }),
+        ch({
+          annotations: [
+            { type: "url_citation", url_citation: { start_index: 0, end_index: 6, title: "P", url: "https://p.test" } },
+          ],
+        }),
+        ch({}, "stop"),
+      ],
     ],
   ])("%s", (_name, chunks, extra, want) => {
     expect(run(chunks, extra).out).toEqual(want);
@@ -99,15 +248,22 @@ describe("chunk translator: exact sequences", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(OpenAIError);
-    const e = err as OpenAIError;
-    expect(streamErrorPayload(e)).toEqual({ error: { message: e.message, type: "server_error", param: null, code } });
+    const e = toOpenAIError(err);
+    expect(e).toMatchObject({ status: 502, message: (err as Error).message });
+    expect(openAIErrorBody(e)).toEqual({ error: { message: e.message, type: "server_error", param: null, code } });
   });
 });
 
-type Chunk = { id: string; object: string; created: number; model: string; choices: { index: number; delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown };
+type Chunk = {
+  id: string;
+  object: string;
+  created: number;
+  model: string;
+  choices: { index: number; delta: Record<string, unknown>; finish_reason: string | null }[];
+  usage?: unknown;
+};
 
-/** The invariants the openai SDK helper, the AI SDK and LangChain rely on (openai-compat.md 1.6). */
+/** The invariants the openai SDK helper, the AI SDK and LangChain rely on (docs/openai-mapping.md#streaming). */
 function assertValidSequence(chunks: Chunk[], includeUsage: boolean): void {
   expect(chunks.length).toBeGreaterThan(0);
   expect(chunks[0]?.choices[0]?.delta.role).toBe("assistant");
@@ -122,19 +278,35 @@ function assertValidSequence(chunks: Chunk[], includeUsage: boolean): void {
     for (const x of c.choices) {
       for (const v of ["content", "reasoning_content"]) if (v in x.delta) expect(typeof x.delta[v]).toBe("string");
       for (const tc of (x.delta.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
-        expect(tc).toMatchObject({ index: expect.any(Number), id: expect.any(String), type: "function", function: { name: expect.any(String), arguments: expect.any(String) } });
+        expect(tc).toMatchObject({
+          index: expect.any(Number),
+          id: expect.any(String),
+          type: "function",
+          function: { name: expect.any(String), arguments: expect.any(String) },
+        });
         expect(() => JSON.parse((tc.function as { arguments: string }).arguments)).not.toThrow();
       }
     }
   }
-  if (includeUsage) expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { total_tokens: expect.any(Number) } });
-  const idx = chunks.flatMap((c) => c.choices.flatMap((x) => ((x.delta.tool_calls as { index: number }[] | undefined) ?? []).map((t) => t.index)));
+  if (includeUsage)
+    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { total_tokens: expect.any(Number) } });
+  const idx = chunks.flatMap((c) =>
+    c.choices.flatMap((x) => ((x.delta.tool_calls as { index: number }[] | undefined) ?? []).map((t) => t.index)),
+  );
   expect(idx).toEqual(idx.map((_, i) => i));
 }
 
 describe("recorded fixtures stream through as-is", () => {
   const files = readdirSync(FIX).filter((f) => f.endsWith(".chunks.txt"));
-  it.each(files.flatMap((f) => [[f, false], [f, true]] as [string, boolean][]))("%s (include_usage %s)", (file, includeUsage) => {
+  it.each(
+    files.flatMap(
+      (f) =>
+        [
+          [f, false],
+          [f, true],
+        ] as [string, boolean][],
+    ),
+  )("%s (include_usage %s)", (file, includeUsage) => {
     const { out } = run(chunksOf(file), { includeUsage });
     assertValidSequence(out as Chunk[], includeUsage);
   });
@@ -146,17 +318,39 @@ describe("recorded fixtures stream through as-is", () => {
   });
 
   const toolCalls = (file: string) =>
-    (run(chunksOf(file)).out as Chunk[]).flatMap((c) => c.choices.flatMap((x) => (x.delta.tool_calls as { function: { name: string; arguments: string } }[] | undefined) ?? [])).map((t) => [t.function.name, JSON.parse(t.function.arguments)]);
+    (run(chunksOf(file)).out as Chunk[])
+      .flatMap((c) =>
+        c.choices.flatMap(
+          (x) => (x.delta.tool_calls as { function: { name: string; arguments: string } }[] | undefined) ?? [],
+        ),
+      )
+      .map((t) => [t.function.name, JSON.parse(t.function.arguments)]);
 
   it("tool call arguments streamed as partialArgs (Gemini 3.1 Pro)", () => {
-    expect(toolCalls("google-stream-tool-call-arguments.chunks.txt")).toEqual([["getWeather", { location: "Boston" }], ["getWeather", { location: "San Francisco" }]]);
+    expect(toolCalls("google-stream-tool-call-arguments.chunks.txt")).toEqual([
+      ["getWeather", { location: "Boston" }],
+      ["getWeather", { location: "San Francisco" }],
+    ]);
   });
   it("calls without args and calls with streamed args", () => {
-    expect(toolCalls("google-stream-no-args-tool-call.chunks.txt")).toEqual([["read_theme", {}], ["read_screen", { id: "A" }], ["read_screen", { id: "B" }], ["read_screen", { id: "C" }]]);
+    expect(toolCalls("google-stream-no-args-tool-call.chunks.txt")).toEqual([
+      ["read_theme", {}],
+      ["read_screen", { id: "A" }],
+      ["read_screen", { id: "B" }],
+      ["read_screen", { id: "C" }],
+    ]);
   });
   it("array arguments with a missing terminal functionCall", () => {
     expect(toolCalls("google-stream-tool-call-array-arguments-missing-terminal-function-call.chunks.txt")).toEqual([
-      ["writeItems", { operations: [{ action: "add", description: "Fresh red apple", itemid: "apple_001", price: 0.5 }, { action: "add", description: "Ripe yellow banana", itemid: "banana_001", price: 0.3 }] }],
+      [
+        "writeItems",
+        {
+          operations: [
+            { action: "add", description: "Fresh red apple", itemid: "apple_001", price: 0.5 },
+            { action: "add", description: "Ripe yellow banana", itemid: "banana_001", price: 0.3 },
+          ],
+        },
+      ],
     ]);
   });
   it("nested Vertex arguments", () => {
@@ -167,19 +361,45 @@ describe("recorded fixtures stream through as-is", () => {
     expect(call?.[1].recipe.ingredients[7]).toEqual({ amount: "2 cloves", name: "Garlic" });
   });
   it("Gemini 3 reasoning stream: exact output", () => {
-    const { out, t } = run(chunksOf("google-reasoning-gemini3.chunks.txt"), { includeUsage: true, model: "gemini-3-pro-preview" });
+    const { out, t } = run(chunksOf("google-reasoning-gemini3.chunks.txt"), {
+      includeUsage: true,
+      model: "gemini-3-pro-preview",
+    });
     const h = { ...head, model: "gemini-3-pro-preview", usage: null };
     expect(out).toEqual([
-      { ...h, choices: [{ index: 0, delta: { role: "assistant", content: 'There are **3** "r"s in strawberry.\n\n' }, logprobs: null, finish_reason: null }] },
+      {
+        ...h,
+        choices: [
+          {
+            index: 0,
+            delta: { role: "assistant", content: 'There are **3** "r"s in strawberry.\n\n' },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ],
+      },
       { ...h, choices: [{ index: 0, delta: { content: "St**r**awbe**rr**y" }, logprobs: null, finish_reason: null }] },
       { ...h, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] },
-      { ...h, choices: [], usage: { prompt_tokens: 9, completion_tokens: 325, total_tokens: 334, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 302 } } },
+      {
+        ...h,
+        choices: [],
+        usage: {
+          prompt_tokens: 9,
+          completion_tokens: 325,
+          total_tokens: 334,
+          prompt_tokens_details: { cached_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: 302 },
+        },
+      },
     ]);
     expect(t.signatures()).toEqual([]);
   });
   it("thought summary before a call (Gemini 3 Flash) goes to reasoning_content", () => {
     const out = run(chunksOf("google-stream-no-args-tool-call.chunks.txt")).out as Chunk[];
-    expect(out[0]?.choices[0]?.delta).toMatchObject({ role: "assistant", reasoning_content: expect.stringContaining("**Processing User Requests**") });
+    expect(out[0]?.choices[0]?.delta).toMatchObject({
+      role: "assistant",
+      reasoning_content: expect.stringContaining("**Processing User Requests**"),
+    });
     expect(out[out.length - 1]?.choices[0]?.finish_reason).toBe("tool_calls");
   });
 });

@@ -21,7 +21,12 @@ describe("pool.add() with each account scenario", () => {
     fake.addAccount({ email: "ok@example.com", project: "managed-1" });
     const { credential, created } = await proxy.pool.add(fake.simpleCredential("ok@example.com"));
     expect(created).toBe(true);
-    expect(credential).toMatchObject({ kind: "oauth", email: "ok@example.com", project: "managed-1", state: { status: "active" } });
+    expect(credential).toMatchObject({
+      kind: "oauth",
+      email: "ok@example.com",
+      project: "managed-1",
+      state: { status: "active" },
+    });
   });
 
   it("re-adding the same account updates it instead of duplicating it", async () => {
@@ -32,7 +37,12 @@ describe("pool.add() with each account scenario", () => {
   });
 
   it("a not-yet-onboarded account is onboarded through the long-running operation", async () => {
-    fake.addAccount({ email: "new@example.com", scenario: "needs-onboarding", onboardingPolls: 3, project: "fresh-proj" });
+    fake.addAccount({
+      email: "new@example.com",
+      scenario: "needs-onboarding",
+      onboardingPolls: 3,
+      project: "fresh-proj",
+    });
     const { credential } = await proxy.pool.add(fake.simpleCredential("new@example.com", { withProject: false }));
     expect(credential.state.status).toBe("active");
     expect(credential.project).toBe("fresh-proj");
@@ -83,7 +93,9 @@ describe("pool.add() with each account scenario", () => {
 
   it("re-adding a verified account clears its problem; re-adding keeps an operator's disable", async () => {
     fake.markVerified("verify@example.com");
-    const { credential, created } = await proxy.pool.add(fake.simpleCredential("verify@example.com", { withProject: false }));
+    const { credential, created } = await proxy.pool.add(
+      fake.simpleCredential("verify@example.com", { withProject: false }),
+    );
     expect(created).toBe(false);
     expect(credential.state).toMatchObject({ status: "active", reason: undefined, link: undefined });
     await proxy.pool.disable(credential.id);

@@ -1,7 +1,12 @@
 // The programmatic API on `proxy.pool`: list/get/add/remove/disable/enable/check/clearCooldown,
 // typed events a host subscribes to, and the min_credentials warning at start-up.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGeminiProxy, type CredentialCooldownEvent, type CredentialStateEvent, type RequestAttemptEvent } from "../src/index.ts";
+import {
+  createGeminiProxy,
+  type CredentialCooldownEvent,
+  type CredentialStateEvent,
+  type RequestAttemptEvent,
+} from "../src/index.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { stateOf, usePoolAccounts } from "./pool-setup.ts";
@@ -23,7 +28,15 @@ describe("managing credentials", () => {
     await h.proxy.pool.add({ apiKey: fake.addApiKey("AIzaListKey1234567890123456789012345"), label: "ci key" });
     const list = h.proxy.pool.list();
     expect(list).toHaveLength(3);
-    expect(h.proxy.pool.get(h.idOf(a))).toMatchObject({ kind: "oauth", email: a, project: expect.any(String), tier: "free-tier", weight: 1, priority: 2, state: { status: "active", cooldowns: {} } });
+    expect(h.proxy.pool.get(h.idOf(a))).toMatchObject({
+      kind: "oauth",
+      email: a,
+      project: expect.any(String),
+      tier: "free-tier",
+      weight: 1,
+      priority: 2,
+      state: { status: "active", cooldowns: {} },
+    });
     expect(list.find((c) => c.kind === "api_key")).toMatchObject({ label: "ci key", keyHint: "…2345" });
     expect(JSON.stringify(list)).not.toMatch(/ya29|1\/\/|AIzaListKey/);
     expect(h.proxy.pool.get("missing")).toBeUndefined();
@@ -63,7 +76,10 @@ describe("managing credentials", () => {
     await h.generate(PRO);
     await h.generate(FLASH);
     expect(Object.keys(stateOf(h, a).cooldowns).sort()).toEqual([FLASH, PRO]);
-    expect(cooldowns.map((e) => [e.model, typeof e.until])).toEqual([[PRO, "number"], [FLASH, "number"]]);
+    expect(cooldowns.map((e) => [e.model, typeof e.until])).toEqual([
+      [PRO, "number"],
+      [FLASH, "number"],
+    ]);
     await h.proxy.pool.clearCooldown(h.idOf(a), PRO);
     expect(Object.keys(stateOf(h, a).cooldowns)).toEqual([FLASH]);
     expect(cooldowns.at(-1)).toMatchObject({ model: PRO, until: undefined });
@@ -76,14 +92,25 @@ describe("managing credentials", () => {
   it("check() returns the checker, the verdict and the status before and after", async () => {
     const { h, a } = await accounts(1);
     const result = await h.proxy.pool.check(h.idOf(a), { checker: "retrieveUserQuota" });
-    expect(result).toEqual({ id: h.idOf(a), checker: "retrieveUserQuota", healthy: true, reason: undefined, previousStatus: "active", newStatus: "active" });
+    expect(result).toEqual({
+      id: h.idOf(a),
+      checker: "retrieveUserQuota",
+      healthy: true,
+      reason: undefined,
+      previousStatus: "active",
+      newStatus: "active",
+    });
     expect(stateOf(h, a).quota?.[FLASH]).toBeDefined();
   });
 
   it("weight and priority are validated", async () => {
     const { h, a } = await accounts(1);
-    await expect(h.proxy.pool.add({ ...fake.simpleCredential(a), weight: 0 })).rejects.toMatchObject({ code: "invalid_weight" });
-    await expect(h.proxy.pool.add({ apiKey: "AIzaX", priority: "high" as never })).rejects.toMatchObject({ code: "invalid_priority" });
+    await expect(h.proxy.pool.add({ ...fake.simpleCredential(a), weight: 0 })).rejects.toMatchObject({
+      code: "invalid_weight",
+    });
+    await expect(h.proxy.pool.add({ apiKey: "AIzaX", priority: "high" as never })).rejects.toMatchObject({
+      code: "invalid_priority",
+    });
   });
 });
 
@@ -95,7 +122,16 @@ describe("events", () => {
     fake.inject({ match: { email: a }, error: "internal" });
     await h.generate(FLASH);
     expect(attempts).toEqual([
-      expect.objectContaining({ credentialId: h.idOf(a), kind: "oauth", model: FLASH, attempt: 1, outcome: "error", errorKind: "upstream_unavailable", status: 500, surface: "gemini" }),
+      expect.objectContaining({
+        credentialId: h.idOf(a),
+        kind: "oauth",
+        model: FLASH,
+        attempt: 1,
+        outcome: "error",
+        errorKind: "upstream_unavailable",
+        status: 500,
+        surface: "gemini",
+      }),
       expect.objectContaining({ credentialId: h.idOf(b), attempt: 2, outcome: "success" }),
     ]);
     expect(attempts[0]!.requestId).toBeDefined();
@@ -130,16 +166,31 @@ describe("min_credentials", () => {
   it("warns at start-up with the login URL when fewer usable credentials exist", async () => {
     fake.addAccount({ email: "min@example.com" });
     const warnings: string[] = [];
-    const logger = { error() {}, info() {}, debug() {}, warn: (...args: unknown[]) => void warnings.push(args.join(" ")) };
+    const logger = {
+      error() {},
+      info() {},
+      debug() {},
+      warn: (...args: unknown[]) => void warnings.push(args.join(" ")),
+    };
     const proxy = createGeminiProxy(
-      proxyOptionsFor(fake, { logger, basePath: "/gw", credentials: [fake.simpleCredential("min@example.com")], pool: { minCredentials: 2, healthCheck: { enabled: false } } }),
+      proxyOptionsFor(fake, {
+        logger,
+        basePath: "/gw",
+        credentials: [fake.simpleCredential("min@example.com")],
+        pool: { minCredentials: 2, healthCheck: { enabled: false } },
+      }),
     );
     await proxy.ready();
     expect(warnings.find((w) => /min_credentials/.test(w))).toMatch(/1 usable credential.*\(2\).*\/gw\/oauth2\/login/);
     await proxy.close();
 
     const quiet: string[] = [];
-    const ok = createGeminiProxy(proxyOptionsFor(fake, { logger: { ...logger, warn: (...args: unknown[]) => void quiet.push(args.join(" ")) }, credentials: [fake.simpleCredential("min@example.com")] }));
+    const ok = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        logger: { ...logger, warn: (...args: unknown[]) => void quiet.push(args.join(" ")) },
+        credentials: [fake.simpleCredential("min@example.com")],
+      }),
+    );
     await ok.ready();
     expect(quiet.filter((w) => /min_credentials/.test(w))).toEqual([]);
     await ok.close();

@@ -24,7 +24,11 @@ describe("error → pool action", () => {
     const before = Date.now();
     const res = await h.generate(PRO);
     expect(res.status).toBe(200);
-    expect(servedBy().filter((s) => s.startsWith(a) || s.startsWith(b)).slice(-2)).toEqual([`${a}:429`, `${b}:200`]);
+    expect(
+      servedBy()
+        .filter((s) => s.startsWith(a) || s.startsWith(b))
+        .slice(-2),
+    ).toEqual([`${a}:429`, `${b}:200`]);
     const state = stateOf(h, a);
     expect(state.status).toBe("rate_limited");
     const cd = state.cooldowns[PRO]!;
@@ -70,7 +74,10 @@ describe("error → pool action", () => {
       const res = await h.generate(FLASH);
       expect(res.status).toBe(200);
       expect(Date.now() - start).toBeGreaterThanOrEqual(290);
-      expect(servedBy().filter((s) => s.startsWith(a))).toEqual([`${a}:${preset === "capacity" ? 429 : 503}`, `${a}:200`]);
+      expect(servedBy().filter((s) => s.startsWith(a))).toEqual([
+        `${a}:${preset === "capacity" ? 429 : 503}`,
+        `${a}:200`,
+      ]);
       expect(stateOf(h, a)).toMatchObject({ status: "active", cooldowns: {}, failures: 0 });
     });
   }
@@ -102,7 +109,10 @@ describe("error → pool action", () => {
     const res = await h.generate(FLASH);
     expect(res.status).toBe(200);
     expect(fake.last({ action: "generateContent" })?.email).toBe(b);
-    expect(stateOf(h, a)).toMatchObject({ status: "error", reason: expect.stringMatching(/invalid_grant.*log in again/) });
+    expect(stateOf(h, a)).toMatchObject({
+      status: "error",
+      reason: expect.stringMatching(/invalid_grant.*log in again/),
+    });
     // Never tried again by later requests.
     const calls = fake.count({ action: "generateContent", email: a });
     await h.generate(FLASH);
@@ -114,7 +124,10 @@ describe("error → pool action", () => {
     fake.inject({ match: { email: a }, error: "validation_required" });
     expect((await h.generate(FLASH)).status).toBe(200);
     expect(fake.last({ action: "generateContent" })?.email).toBe(b);
-    expect(stateOf(h, a)).toMatchObject({ status: "needs_verification", link: expect.stringMatching(/^https:\/\/accounts\.google\.com\/signin\/continue/) });
+    expect(stateOf(h, a)).toMatchObject({
+      status: "needs_verification",
+      link: expect.stringMatching(/^https:\/\/accounts\.google\.com\/signin\/continue/),
+    });
   });
 
   it("403 SERVICE_DISABLED: ineligible with Google's text and the activation link", async () => {
@@ -132,10 +145,17 @@ describe("error → pool action", () => {
     const { h, a } = await accounts(2);
     fake.inject({ match: { email: a }, error: "subscription_required" });
     expect((await h.generate(FLASH)).status).toBe(200);
-    expect(stateOf(h, a)).toMatchObject({ status: "ineligible", reason: expect.stringMatching(/Code Assist license/), link: expect.stringMatching(/^https:/) });
+    expect(stateOf(h, a)).toMatchObject({
+      status: "ineligible",
+      reason: expect.stringMatching(/Code Assist license/),
+      link: expect.stringMatching(/^https:/),
+    });
   });
 
-  for (const [preset, status] of [["invalid_argument", 400], ["not_found", 404]] as const) {
+  for (const [preset, status] of [
+    ["invalid_argument", 400],
+    ["not_found", 404],
+  ] as const) {
     it(`${status} caused by the request: returned to the client, no other credential, no penalty`, async () => {
       const { h, a, b } = await accounts(2);
       fake.inject({ match: { email: a }, error: preset });
@@ -170,18 +190,27 @@ describe("fail-over inside one request", () => {
   it("a stream fails over before its first byte: the client gets one clean stream", async () => {
     const { h, a, b } = await accounts(2);
     fake.inject({ match: { email: a, action: "streamGenerateContent" }, error: "quota_exhausted" });
-    fake.inject({ match: { email: b, action: "streamGenerateContent" }, stream: { text: "served by the second account" } });
+    fake.inject({
+      match: { email: b, action: "streamGenerateContent" },
+      stream: { text: "served by the second account" },
+    });
     const res = await h.generate(FLASH, { stream: true });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain("served by");
     expect(text).not.toMatch(/"error"/);
-    expect(servedBy("streamGenerateContent").filter((s) => s.startsWith(a) || s.startsWith(b))).toEqual([`${a}:429`, `${b}:200`]);
+    expect(servedBy("streamGenerateContent").filter((s) => s.startsWith(a) || s.startsWith(b))).toEqual([
+      `${a}:429`,
+      `${b}:200`,
+    ]);
   });
 
   it("after the first byte an error is reported in-band, never retried elsewhere", async () => {
     const { h, a, b } = await accounts(2);
-    fake.inject({ match: { email: a, action: "streamGenerateContent" }, stream: { text: "x".repeat(200), deltaChars: 10, closeAfterEvents: 2 } });
+    fake.inject({
+      match: { email: a, action: "streamGenerateContent" },
+      stream: { text: "x".repeat(200), deltaChars: 10, closeAfterEvents: 2 },
+    });
     const res = await h.generate(FLASH, { stream: true });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -225,12 +254,16 @@ describe("fail-over inside one request", () => {
 describe("when every credential is cooling for the model", () => {
   it("waits for the soonest one when it frees up within the budget", async () => {
     const { h, a, b } = await accounts(2);
-    for (const email of [a, b]) fake.inject({ match: { email, model: PRO }, error: "rate_limit", errorOptions: { retryDelaySec: 0.3 } });
+    for (const email of [a, b])
+      fake.inject({ match: { email, model: PRO }, error: "rate_limit", errorOptions: { retryDelaySec: 0.3 } });
     const start = Date.now();
     const res = await h.generate(PRO);
     expect(res.status).toBe(200);
     expect(Date.now() - start).toBeGreaterThanOrEqual(290);
-    expect(fake.count({ action: "generateContent", model: PRO, email: a }) + fake.count({ action: "generateContent", model: PRO, email: b })).toBe(3);
+    expect(
+      fake.count({ action: "generateContent", model: PRO, email: a }) +
+        fake.count({ action: "generateContent", model: PRO, email: b }),
+    ).toBe(3);
   });
 
   it("answers 429 with retry-after set to when the first one frees up, and then leaves Google alone", async () => {

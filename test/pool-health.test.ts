@@ -23,7 +23,10 @@ describe("idle health-check loop", () => {
   it("checks only while no request is in flight", async () => {
     const { h, a } = await accounts(1, { pool: { healthCheck: { enabled: true, idleMs: 0, intervalMs: 20 } } });
     await fake.waitFor(() => checksOf(a) > 0); // idle: the loop is checking
-    fake.inject({ match: { email: a, action: "streamGenerateContent" }, stream: { text: "y".repeat(120), deltaChars: 10, chunkDelayMs: 40 } });
+    fake.inject({
+      match: { email: a, action: "streamGenerateContent" },
+      stream: { text: "y".repeat(120), deltaChars: 10, chunkDelayMs: 40 },
+    });
     const res = await h.generate(FLASH, { stream: true });
     const reader = res.body!.getReader();
     await reader.read();
@@ -37,7 +40,9 @@ describe("idle health-check loop", () => {
   });
 
   it("probes a credential whose cooldown ran out and confirms its recovery", async () => {
-    const { h, a } = await accounts(1, { pool: { waitForCooldownMs: 0, healthCheck: { enabled: true, idleMs: 3_600_000, intervalMs: 20 } } });
+    const { h, a } = await accounts(1, {
+      pool: { waitForCooldownMs: 0, healthCheck: { enabled: true, idleMs: 3_600_000, intervalMs: 20 } },
+    });
     fake.inject({ match: { email: a, model: PRO }, error: "rate_limit", errorOptions: { retryDelaySec: 0.05 } });
     expect((await h.generate(PRO)).status).toBe(429);
     expect(stateOf(h, a).cooldowns[PRO]).toBeDefined();
@@ -47,7 +52,9 @@ describe("idle health-check loop", () => {
   });
 
   it("a probe that finds the quota still empty extends the cooldown to Google's reset time", async () => {
-    const { h, a } = await accounts(1, { pool: { waitForCooldownMs: 0, healthCheck: { enabled: true, idleMs: 3_600_000, intervalMs: 20 } } });
+    const { h, a } = await accounts(1, {
+      pool: { waitForCooldownMs: 0, healthCheck: { enabled: true, idleMs: 3_600_000, intervalMs: 20 } },
+    });
     fake.setQuota(a, PRO, 0);
     fake.inject({ match: { email: a, model: PRO }, error: "rate_limit", errorOptions: { retryDelaySec: 0.05 } });
     await h.generate(PRO);
@@ -62,7 +69,13 @@ describe("pool.check(id)", () => {
     const id = h.idOf(a);
     fake.inject({ match: { email: a, action: "countTokens" }, error: "internal" });
     const failed = await h.proxy.pool.check(id, { checker: "countTokens" });
-    expect(failed).toMatchObject({ id, checker: "countTokens", healthy: false, previousStatus: "active", newStatus: "suspected" });
+    expect(failed).toMatchObject({
+      id,
+      checker: "countTokens",
+      healthy: false,
+      previousStatus: "active",
+      newStatus: "suspected",
+    });
     expect(failed!.reason).toMatch(/Internal error/);
     expect(stateOf(h, a)).toMatchObject({ status: "suspected", lastCheck: { checker: "countTokens", healthy: false } });
     const healed = await h.proxy.pool.check(id, { checker: "tokeninfo" });
@@ -111,10 +124,22 @@ describe("pool.check(id)", () => {
     fake.addAccount({ email: "later@example.com", scenario: "validation-required" });
     const { id, credential } = await h.proxy.pool.add(fake.simpleCredential("later@example.com"));
     expect(credential.state.status).toBe("needs_verification");
-    expect((await h.proxy.pool.check(id))!).toMatchObject({ checker: "setup", healthy: false, newStatus: "needs_verification" });
+    expect((await h.proxy.pool.check(id))!).toMatchObject({
+      checker: "setup",
+      healthy: false,
+      newStatus: "needs_verification",
+    });
     fake.markVerified("later@example.com");
-    expect(await h.proxy.pool.check(id)).toMatchObject({ checker: "setup", healthy: true, previousStatus: "needs_verification", newStatus: "active" });
-    expect(h.proxy.pool.get(id)).toMatchObject({ project: expect.any(String), state: { link: undefined, reason: undefined } });
+    expect(await h.proxy.pool.check(id)).toMatchObject({
+      checker: "setup",
+      healthy: true,
+      previousStatus: "needs_verification",
+      newStatus: "active",
+    });
+    expect(h.proxy.pool.get(id)).toMatchObject({
+      project: expect.any(String),
+      state: { link: undefined, reason: undefined },
+    });
   });
 });
 

@@ -15,14 +15,26 @@ describeMatrix(
   (fake) => {
     fake.addAccount({ email: "mixed@example.com" });
     key = fake.addApiKey();
-    return { credentials: [fake.simpleCredential("mixed@example.com"), { apiKey: key }], pool: { healthCheck: { enabled: false } } };
+    return {
+      credentials: [fake.simpleCredential("mixed@example.com"), { apiKey: key }],
+      pool: { healthCheck: { enabled: false } },
+    };
   },
   (h) => {
-    const surfacesAfter = (n: number) => h.fake.requests.filter((r) => r.action === "generateContent").slice(-n).map((r) => r.surface).sort();
+    const surfacesAfter = (n: number) =>
+      h.fake.requests
+        .filter((r) => r.action === "generateContent")
+        .slice(-n)
+        .map((r) => r.surface)
+        .sort();
 
     it("the native surface is served by both kinds in turn", async () => {
       for (let i = 0; i < 2; i++) {
-        const res = await h.request(`/v1beta/models/${FLASH}:generateContent`, { method: "POST", headers: authHeaders(), body: native("hi") });
+        const res = await h.request(`/v1beta/models/${FLASH}:generateContent`, {
+          method: "POST",
+          headers: authHeaders(),
+          body: native("hi"),
+        });
         expect(res.status).toBe(200);
         expect(((await res.json()) as { candidates: unknown[] }).candidates.length).toBeGreaterThan(0);
       }
@@ -31,17 +43,31 @@ describeMatrix(
 
     it("the OpenAI surface is served by both kinds in turn", async () => {
       for (let i = 0; i < 2; i++) {
-        const res = await h.request("/v1/chat/completions", { method: "POST", headers: authHeaders(), body: chat("hi") });
+        const res = await h.request("/v1/chat/completions", {
+          method: "POST",
+          headers: authHeaders(),
+          body: chat("hi"),
+        });
         expect(res.status).toBe(200);
-        expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content.length).toBeGreaterThan(0);
+        expect(
+          ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content.length,
+        ).toBeGreaterThan(0);
       }
       expect(surfacesAfter(2)).toEqual(["code-assist", "gemini-api"]);
     });
 
     it("a streaming request fails over from a key to the account", async () => {
-      h.fake.inject({ match: { apiKey: key, action: "streamGenerateContent" }, error: "rate_limit", errorOptions: { retryDelaySec: 0.05 } });
+      h.fake.inject({
+        match: { apiKey: key, action: "streamGenerateContent" },
+        error: "rate_limit",
+        errorOptions: { retryDelaySec: 0.05 },
+      });
       for (let i = 0; i < 2; i++) {
-        const res = await h.request(`/v1beta/models/${FLASH}:streamGenerateContent?alt=sse`, { method: "POST", headers: authHeaders(), body: native("stream") });
+        const res = await h.request(`/v1beta/models/${FLASH}:streamGenerateContent?alt=sse`, {
+          method: "POST",
+          headers: authHeaders(),
+          body: native("stream"),
+        });
         expect(res.status).toBe(200);
         expect(await res.text()).toMatch(/"text"/);
       }
@@ -51,14 +77,23 @@ describeMatrix(
     });
 
     it("embedContent and batchEmbedContents are passed through on the pooled key", async () => {
-      const one = await h.request("/v1beta/models/gemini-embedding-001:embedContent", { method: "POST", headers: authHeaders(), body: JSON.stringify({ content: { parts: [{ text: "x" }] } }) });
+      const one = await h.request("/v1beta/models/gemini-embedding-001:embedContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: JSON.stringify({ content: { parts: [{ text: "x" }] } }),
+      });
       expect(one.status).toBe(200);
       expect(((await one.json()) as { embedding: { values: number[] } }).embedding.values.length).toBeGreaterThan(0);
       expect(h.fake.last({ action: "embedContent" })?.apiKey).toBe(key);
       const batch = await h.request("/v1beta/models/gemini-embedding-001:batchEmbedContents", {
         method: "POST",
         headers: authHeaders(),
-        body: JSON.stringify({ requests: [{ model: "models/gemini-embedding-001", content: { parts: [{ text: "a" }] } }, { model: "models/gemini-embedding-001", content: { parts: [{ text: "b" }] } }] }),
+        body: JSON.stringify({
+          requests: [
+            { model: "models/gemini-embedding-001", content: { parts: [{ text: "a" }] } },
+            { model: "models/gemini-embedding-001", content: { parts: [{ text: "b" }] } },
+          ],
+        }),
       });
       expect(batch.status).toBe(200);
       expect(((await batch.json()) as { embeddings: unknown[] }).embeddings).toHaveLength(2);
@@ -80,7 +115,13 @@ describe("pool kinds", () => {
 
   it("with only OAuth accounts, key-only methods get a clear 501", async () => {
     expect(h.proxy.pool.hasKind("api_key")).toBe(false);
-    const res = await h.proxy.fetch(new Request("http://proxy.test/v1beta/models/gemini-embedding-001:batchEmbedContents", { method: "POST", headers: authHeaders(), body: "{}" }));
+    const res = await h.proxy.fetch(
+      new Request("http://proxy.test/v1beta/models/gemini-embedding-001:batchEmbedContents", {
+        method: "POST",
+        headers: authHeaders(),
+        body: "{}",
+      }),
+    );
     expect(res.status).toBe(501);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Gemini API key/);
   });
@@ -88,9 +129,18 @@ describe("pool kinds", () => {
   it("a key added at run time serves them, and a refused key is taken out", async () => {
     const { id } = await h.proxy.pool.add({ apiKey: "AIzaRevokedKey00000000000000000000000" });
     const good = await h.proxy.pool.add({ apiKey: fake.addApiKey(), priority: -1 });
-    const res = await h.proxy.fetch(new Request("http://proxy.test/v1beta/models/gemini-embedding-001:embedContent", { method: "POST", headers: authHeaders(), body: JSON.stringify({ content: { parts: [{ text: "x" }] } }) }));
+    const res = await h.proxy.fetch(
+      new Request("http://proxy.test/v1beta/models/gemini-embedding-001:embedContent", {
+        method: "POST",
+        headers: authHeaders(),
+        body: JSON.stringify({ content: { parts: [{ text: "x" }] } }),
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(h.proxy.pool.get(id)!.state).toMatchObject({ status: "error", reason: expect.stringMatching(/API key not valid/) });
+    expect(h.proxy.pool.get(id)!.state).toMatchObject({
+      status: "error",
+      reason: expect.stringMatching(/API key not valid/),
+    });
     expect(h.proxy.pool.get(good.id)!.state).toMatchObject({ status: "active", usageCount: 1 });
   });
 });

@@ -3,7 +3,7 @@
 import { createStorage } from "unstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type CredentialStateEvent, type StorageLike } from "../src/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { createPoolHarness, nativeRequest } from "./pool-setup.ts";
@@ -31,7 +31,13 @@ describe("single-flight refresh", () => {
   it("50 concurrent requests on a stored token past its expiry: one refresh, and the credential is used, not skipped", async () => {
     fake.addAccount({ email: "stored@example.com" });
     const storage = createStorage() as unknown as StorageLike;
-    const first = createGeminiProxy(proxyOptionsFor(fake, { storage, credentials: [fake.simpleCredential("stored@example.com")], pool: { healthCheck: { enabled: false } } }));
+    const first = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage,
+        credentials: [fake.simpleCredential("stored@example.com")],
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
     await first.ready();
     await first.close();
     // The process was down for hours: the stored access token is long expired (and marked so).
@@ -46,7 +52,9 @@ describe("single-flight refresh", () => {
     const responses = await Promise.all(Array.from({ length: 50 }, () => nativeRequest(proxy, FLASH)));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(fake.count({ action: "token" }) - before).toBe(1);
-    expect(fake.find({ action: "generateContent", email: "stored@example.com" }).every((r) => r.status === 200)).toBe(true);
+    expect(fake.find({ action: "generateContent", email: "stored@example.com" }).every((r) => r.status === 200)).toBe(
+      true,
+    );
     expect(proxy.pool.get(record!.id)!.state).toMatchObject({ status: "active", usageCount: 50 });
     await proxy.close();
   });
@@ -97,7 +105,12 @@ describe("background refresh loop", () => {
   });
 
   it("a refresh token Google refused in the loop: `error` with the reason, announced as an event", async () => {
-    const proxy = createGeminiProxy(proxyOptionsFor(fake, { credentials: [fake.simpleCredential("dead@example.com")], pool: { refreshAheadMs: 1500, healthCheck: { enabled: false } } }));
+    const proxy = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        credentials: [fake.simpleCredential("dead@example.com")],
+        pool: { refreshAheadMs: 1500, healthCheck: { enabled: false } },
+      }),
+    );
     const changes: CredentialStateEvent[] = [];
     proxy.pool.on("credential:state", (e) => changes.push(e));
     await proxy.ready();

@@ -20,9 +20,18 @@ describe("restart with the fs driver", () => {
   let fake: FakeGoogle;
   let dir: string;
   const storageAt = () => createStorage({ driver: fsLiteDriver({ base: dir }) }) as unknown as StorageLike;
-  const configured = () => [{ ...fake.simpleCredential(A), priority: 2 }, { ...fake.simpleCredential(B), priority: 1 }];
+  const configured = () => [
+    { ...fake.simpleCredential(A), priority: 2 },
+    { ...fake.simpleCredential(B), priority: 1 },
+  ];
   const open = async (withConfig: boolean): Promise<GeminiProxy> => {
-    const proxy = createGeminiProxy(proxyOptionsFor(fake, { storage: storageAt(), credentials: withConfig ? configured() : [], pool: { healthCheck: { enabled: false } } }));
+    const proxy = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage: storageAt(),
+        credentials: withConfig ? configured() : [],
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
     await proxy.ready();
     return proxy;
   };
@@ -52,7 +61,11 @@ describe("restart with the fs driver", () => {
   it("a new process on the same directory keeps statuses, per-model cooldowns and counters", async () => {
     const proxy = await open(false);
     expect(proxy.pool.list()).toHaveLength(2);
-    expect(byEmail(proxy, A).state).toMatchObject({ status: "rate_limited", usageCount: 2, cooldowns: { [PRO]: { until: before.cooldownUntil, reason: expect.stringMatching(/quota/) } } });
+    expect(byEmail(proxy, A).state).toMatchObject({
+      status: "rate_limited",
+      usageCount: 2,
+      cooldowns: { [PRO]: { until: before.cooldownUntil, reason: expect.stringMatching(/quota/) } },
+    });
     expect(byEmail(proxy, B).state).toMatchObject({ status: "disabled", reason: "disabled by an operator" });
     await proxy.close();
   });

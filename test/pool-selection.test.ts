@@ -11,7 +11,13 @@ const FLASH = "gemini-2.5-flash";
 const NOW = 1_000_000;
 
 const cand = (id: string, extra: Partial<Candidate> = {}, state: Partial<CredentialState> = {}): Candidate => ({
-  id, weight: 1, priority: 0, createdAt: id.charCodeAt(0), pending: 0, ...extra, state: { ...initialState(), ...state },
+  id,
+  weight: 1,
+  priority: 0,
+  createdAt: id.charCodeAt(0),
+  pending: 0,
+  ...extra,
+  state: { ...initialState(), ...state },
 });
 
 function picks(candidates: Candidate[], strategy: SelectionStrategy, times: number, model = PRO): string[] {
@@ -29,8 +35,12 @@ describe("orderCandidates (pure)", () => {
 
   it("least-used prefers the fewest uses per weight, counting leases in flight", () => {
     expect(picks([cand("a", {}, { usageCount: 5 }), cand("b", {}, { usageCount: 2 })], "least-used", 1)).toEqual(["b"]);
-    expect(picks([cand("a", {}, { usageCount: 2 }), cand("b", { pending: 3 }, { usageCount: 0 })], "least-used", 1)).toEqual(["a"]);
-    expect(picks([cand("a", { weight: 4 }, { usageCount: 8 }), cand("b", {}, { usageCount: 3 })], "least-used", 1)).toEqual(["a"]);
+    expect(
+      picks([cand("a", {}, { usageCount: 2 }), cand("b", { pending: 3 }, { usageCount: 0 })], "least-used", 1),
+    ).toEqual(["a"]);
+    expect(
+      picks([cand("a", { weight: 4 }, { usageCount: 8 }), cand("b", {}, { usageCount: 3 })], "least-used", 1),
+    ).toEqual(["a"]);
   });
 
   it("fill-first uses the first credential until it cannot serve", () => {
@@ -42,11 +52,19 @@ describe("orderCandidates (pure)", () => {
 
   it("higher priority first; lower priorities only when no higher one can serve", () => {
     expect(picks([cand("a"), cand("b", { priority: 5 }), cand("c")], "round-robin", 3)).toEqual(["b", "b", "b"]);
-    expect(picks([cand("a"), cand("b", { priority: 5 }, { status: "disabled" }), cand("c")], "round-robin", 2)).toEqual(["a", "c"]);
+    expect(picks([cand("a"), cand("b", { priority: 5 }, { status: "disabled" }), cand("c")], "round-robin", 2)).toEqual(
+      ["a", "c"],
+    );
   });
 
   it("suspected credentials come after healthy ones; unusable statuses never", () => {
-    const order = orderCandidates([cand("a", { priority: 9 }, { status: "suspected" }), cand("b"), cand("c", {}, { status: "needs_verification" })], PRO, "round-robin", new Map(), NOW);
+    const order = orderCandidates(
+      [cand("a", { priority: 9 }, { status: "suspected" }), cand("b"), cand("c", {}, { status: "needs_verification" })],
+      PRO,
+      "round-robin",
+      new Map(),
+      NOW,
+    );
     expect(order.map((c) => c.id)).toEqual(["b", "a"]);
     for (const status of ["disabled", "error", "ineligible", "permission_denied", "needs_verification"] as const) {
       expect(orderCandidates([cand("x", {}, { status })], PRO, "round-robin", new Map(), NOW)).toEqual([]);
@@ -70,7 +88,8 @@ describe("selection through the proxy", () => {
   afterAll(() => fake.close());
 
   const accounts = usePoolAccounts(() => fake, "s", { priorities: false });
-  const servedCounts = (emails: string[]) => emails.map((email) => fake.count({ action: "generateContent", email, model: FLASH }));
+  const servedCounts = (emails: string[]) =>
+    emails.map((email) => fake.count({ action: "generateContent", email, model: FLASH }));
 
   it("round-robin by default spreads requests evenly", async () => {
     const { h, emails } = await accounts(3);

@@ -15,9 +15,20 @@ export interface PoolHarness {
 
 export const body = (text = "hello") => JSON.stringify({ contents: [{ role: "user", parts: [{ text }] }] });
 
-export function nativeRequest(proxy: GeminiProxy, model: string, init: { stream?: boolean; signal?: AbortSignal; text?: string } = {}): Promise<Response> {
+export function nativeRequest(
+  proxy: GeminiProxy,
+  model: string,
+  init: { stream?: boolean; signal?: AbortSignal; text?: string } = {},
+): Promise<Response> {
   const action = init.stream ? "streamGenerateContent?alt=sse" : "generateContent";
-  return proxy.fetch(new Request(`http://proxy.test/v1beta/models/${model}:${action}`, { method: "POST", headers: authHeaders(), body: body(init.text), signal: init.signal }));
+  return proxy.fetch(
+    new Request(`http://proxy.test/v1beta/models/${model}:${action}`, {
+      method: "POST",
+      headers: authHeaders(),
+      body: body(init.text),
+      signal: init.signal,
+    }),
+  );
 }
 
 /**
@@ -25,7 +36,12 @@ export function nativeRequest(proxy: GeminiProxy, model: string, init: { stream?
  * order, so "the first account fails, the second serves" is deterministic; background health
  * checks are off unless `extra.pool.healthCheck` turns them on.
  */
-export async function createPoolHarness(fake: FakeGoogle, emails: string[], extra: GeminiProxyOptions = {}, priorities = true): Promise<PoolHarness> {
+export async function createPoolHarness(
+  fake: FakeGoogle,
+  emails: string[],
+  extra: GeminiProxyOptions = {},
+  priorities = true,
+): Promise<PoolHarness> {
   for (const email of emails) {
     try {
       fake.account(email);
@@ -33,7 +49,10 @@ export async function createPoolHarness(fake: FakeGoogle, emails: string[], extr
       fake.addAccount({ email });
     }
   }
-  const credentials = emails.map((email, i) => ({ ...fake.simpleCredential(email), ...(priorities ? { priority: emails.length - i } : {}) }));
+  const credentials = emails.map((email, i) => ({
+    ...fake.simpleCredential(email),
+    ...(priorities ? { priority: emails.length - i } : {}),
+  }));
   const proxy = createGeminiProxy(
     proxyOptionsFor(fake, {
       credentials,
@@ -65,7 +84,11 @@ export interface PoolAccounts {
  * other's): emails are `<prefix><n>-a@example.com`, `…-b…`, and the harness is closed after each test.
  * `fake` is read when a test runs, so it may be started in a `beforeAll`.
  */
-export function usePoolAccounts(fake: () => FakeGoogle, prefix: string, options: { priorities?: boolean } = {}): (count: number, extra?: GeminiProxyOptions) => Promise<PoolAccounts> {
+export function usePoolAccounts(
+  fake: () => FakeGoogle,
+  prefix: string,
+  options: { priorities?: boolean } = {},
+): (count: number, extra?: GeminiProxyOptions) => Promise<PoolAccounts> {
   let h: PoolHarness | undefined;
   let n = 0;
   afterEach(async () => {

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type StorageLike } from "../src/index.ts";
 import { redisMountOf } from "../src/storage/coordination/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { ADMIN, complete, consent, startJson } from "./_login.ts";
 import { checkRedis, redisStorage, startRedis, type RedisServer } from "./_redis.ts";
 import { proxyOptionsFor, waitFor, type Harness } from "./_setup.ts";
@@ -27,7 +27,9 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
   async function instance(extra: Parameters<typeof proxyOptionsFor>[1] = {}): Promise<GeminiProxy> {
     const storage = redisStorage(redis);
     storages.push(storage);
-    const proxy = createGeminiProxy(proxyOptionsFor(fake, { storage, admin: ADMIN, pool: { healthCheck: { enabled: false } }, ...extra }));
+    const proxy = createGeminiProxy(
+      proxyOptionsFor(fake, { storage, admin: ADMIN, pool: { healthCheck: { enabled: false } }, ...extra }),
+    );
     proxies.push(proxy);
     await proxy.ready();
     return proxy;
@@ -42,7 +44,9 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     fake = await createFakeGoogle();
     for (const email of emails) fake.addAccount({ email });
     // A imports the accounts (the first is preferred); B and C find them in redis.
-    a = await instance({ credentials: emails.map((email, i) => ({ ...fake.simpleCredential(email), priority: emails.length - i })) });
+    a = await instance({
+      credentials: emails.map((email, i) => ({ ...fake.simpleCredential(email), priority: emails.length - i })),
+    });
     const store = createCredentialStore(storages[0]!);
     await waitFor(() => a.pool.list().length === 2);
     for (;;) if ((await store.list()).length === 2) break;
@@ -66,13 +70,24 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     expect(fake.count({ action: "token" }) - before).toBe(1);
     // Every instance ends up with the one new token.
     const id = idOf("first@example.com");
-    const tokens = new Set(await Promise.all(all.map(async (p) => (await createCredentialStore(storages[all.indexOf(p)]!).get(id)) as { accessToken?: string })).then((r) => r.map((x) => x.accessToken)));
+    const tokens = new Set(
+      await Promise.all(
+        all.map(
+          async (p) => (await createCredentialStore(storages[all.indexOf(p)]!).get(id)) as { accessToken?: string },
+        ),
+      ).then((r) => r.map((x) => x.accessToken)),
+    );
     expect(tokens.size).toBe(1);
   });
 
   it("a 429 cooldown set through A steers B's next request to the other credential within a second", async () => {
     const model = "gemini-2.5-pro";
-    fake.inject({ match: { email: "first@example.com", model }, error: "rate_limit", times: 1, errorOptions: { retryDelaySec: 120 } });
+    fake.inject({
+      match: { email: "first@example.com", model },
+      error: "rate_limit",
+      times: 1,
+      errorOptions: { retryDelaySec: 120 },
+    });
     const res = await nativeRequest(a, model);
     expect(res.status).toBe(200);
     const first = idOf("first@example.com");
@@ -89,7 +104,12 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     expect(fake.count({ action: "generateContent", email: "second@example.com", model })).toBe(onSecond + 1);
     // Cleared through C: everyone may use it again.
     await c.pool.clearCooldown(first, model);
-    await waitFor(() => a.pool.get(first)!.state.cooldowns[model] === undefined && b.pool.get(first)!.state.cooldowns[model] === undefined, 3000);
+    await waitFor(
+      () =>
+        a.pool.get(first)!.state.cooldowns[model] === undefined &&
+        b.pool.get(first)!.state.cooldowns[model] === undefined,
+      3000,
+    );
   });
 
   it("usage totals equal the sum of requests across instances", async () => {
@@ -98,7 +118,9 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     await Promise.all(all.map((p) => p.usage.flush()));
     await a.usage.reset();
     const counts = [7, 11, 13];
-    await Promise.all(all.flatMap((p, i) => Array.from({ length: counts[i]! }, () => nativeRequest(p, FLASH).then((r) => r.text()))));
+    await Promise.all(
+      all.flatMap((p, i) => Array.from({ length: counts[i]! }, () => nativeRequest(p, FLASH).then((r) => r.text()))),
+    );
     await Promise.all(all.map((p) => p.usage.flush()));
     for (const p of all) {
       const rows = await p.usage.rows("day");
@@ -113,9 +135,16 @@ describe.skipIf(!enabled)("several instances, one pool (redis)", () => {
     const google = await consent(started.authorizeUrl);
     const done = await complete(on(b), "http://proxy.test", { state: started.state, input: google.code });
     expect(done.body).toMatchObject({ ok: true, result: "added", credential: { email: "login@example.com" } });
-    await waitFor(() => a.pool.list().some((v) => v.email === "login@example.com") && c.pool.list().some((v) => v.email === "login@example.com"), 3000);
+    await waitFor(
+      () =>
+        a.pool.list().some((v) => v.email === "login@example.com") &&
+        c.pool.list().some((v) => v.email === "login@example.com"),
+      3000,
+    );
     // The state was consumed: completing again on C is refused.
-    expect((await complete(on(c), "http://proxy.test", { state: started.state, input: google.code })).body.ok).toBe(false);
+    expect((await complete(on(c), "http://proxy.test", { state: started.state, input: google.code })).body.ok).toBe(
+      false,
+    );
   });
 
   it("a credential disabled on A and one removed on B stop being used everywhere", async () => {

@@ -6,7 +6,7 @@ import { createStorage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type Logger, type StorageLike } from "../src/index.ts";
-import { createCredentialStore } from "../src/storage/credential-store.ts";
+import { createCredentialStore } from "../src/pool/store.ts";
 import { checkRedis, redisStorage, startRedis, type RedisServer } from "./_redis.ts";
 import { proxyOptionsFor, waitFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
@@ -44,11 +44,27 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
     storages.push(redisStorage(redis));
     // B keeps ioredis's defaults (20 retries, ~10 s per call while down): the proxy must bound it anyway.
     storages.push(createStorage({ driver: redisDriver({ url: redis.url, base: "gcp" }) }) as unknown as StorageLike);
-    const credentials = ["up@example.com", "down@example.com"].map((email, i) => ({ ...fake.simpleCredential(email), priority: 2 - i }));
-    a = createGeminiProxy(proxyOptionsFor(fake, { storage: storages[0], credentials, logger: capture(logsA), pool: { healthCheck: { enabled: false } } }));
+    const credentials = ["up@example.com", "down@example.com"].map((email, i) => ({
+      ...fake.simpleCredential(email),
+      priority: 2 - i,
+    }));
+    a = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage: storages[0],
+        credentials,
+        logger: capture(logsA),
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
     await a.ready();
     await until(async () => (await createCredentialStore(storages[0]!).list()).length === 2, 3000);
-    b = createGeminiProxy(proxyOptionsFor(fake, { storage: storages[1], logger: capture(logsB), pool: { healthCheck: { enabled: false } } }));
+    b = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage: storages[1],
+        logger: capture(logsB),
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
     await b.ready();
     await waitFor(() => b.pool.list().length === 2);
   });
@@ -63,7 +79,11 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
   it("serves every request through the outage, reports it, and lands the queued writes when redis is back", async () => {
     await Promise.all([a.usage.flush(), b.usage.flush()]);
     await a.usage.reset();
-    const health = async (p: GeminiProxy) => (await (await p.fetch(new Request("http://proxy.test/health"))).json()) as { status: string; storage?: { degraded: boolean; queued_writes: number } };
+    const health = async (p: GeminiProxy) =>
+      (await (await p.fetch(new Request("http://proxy.test/health"))).json()) as {
+        status: string;
+        storage?: { degraded: boolean; queued_writes: number };
+      };
     expect((await health(a)).storage).toMatchObject({ degraded: false });
 
     const results: { status: number; ms: number }[] = [];
@@ -75,10 +95,16 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
     };
     const inflight: Promise<void>[] = [];
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    for (let i = 0; i < 20; i++) inflight.push(send(i)), await pause(15);
+    for (let i = 0; i < 20; i++) {
+      inflight.push(send(i));
+      await pause(15);
+    }
 
     await redis.stop("SIGKILL");
-    for (let i = 20; i < 40; i++) inflight.push(send(i)), await pause(40);
+    for (let i = 20; i < 40; i++) {
+      inflight.push(send(i));
+      await pause(40);
+    }
     // While down: health says so; a new credential is added on A and an account disabled on B.
     const during = await health(a);
     expect(during.status).toBe("degraded");
@@ -87,11 +113,17 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
     const added = await a.pool.add({ apiKey, label: "added during the outage" });
     const downId = b.pool.list().find((v) => v.email === "down@example.com")!.id;
     await b.pool.disable(downId);
-    for (let i = 40; i < 60; i++) inflight.push(send(i)), await pause(40);
+    for (let i = 40; i < 60; i++) {
+      inflight.push(send(i));
+      await pause(40);
+    }
     expect((await health(b)).storage?.queued_writes).toBeGreaterThan(0);
 
     await redis.start();
-    for (let i = 60; i < 80; i++) inflight.push(send(i)), await pause(15);
+    for (let i = 60; i < 80; i++) {
+      inflight.push(send(i));
+      await pause(15);
+    }
     await Promise.all(inflight);
 
     // Nothing lost, nothing hung.
@@ -105,7 +137,10 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
     const readerStorage = redisStorage(redis);
     storages.push(readerStorage);
     const reader = createCredentialStore(readerStorage);
-    await until(async () => (await reader.get(added.id)) !== null && (await reader.getState(downId))?.status === "disabled", 5000);
+    await until(
+      async () => (await reader.get(added.id)) !== null && (await reader.getState(downId))?.status === "disabled",
+      5000,
+    );
     await waitFor(() => b.pool.get(added.id) !== undefined && a.pool.get(downId)?.state.status === "disabled", 5000);
     expect((await reader.list()).map((c) => c.id).sort()).toEqual([...a.pool.list().map((v) => v.id)].sort());
 
@@ -129,20 +164,49 @@ describe.skipIf(!enabled)("redis restarted empty (no persistence)", () => {
     fake.addAccount({ email: "kept@example.com" });
     const storages = [redisStorage(redis), redisStorage(redis)];
     const logs: string[] = [];
-    const a = createGeminiProxy(proxyOptionsFor(fake, { storage: storages[0], credentials: [fake.simpleCredential("kept@example.com")], logger: capture(logs), pool: { healthCheck: { enabled: false } } }));
-    const b = createGeminiProxy(proxyOptionsFor(fake, { storage: storages[1], geminiApiKeys: [fake.addApiKey()], logger: capture(logs), pool: { healthCheck: { enabled: false } } }));
+    const a = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage: storages[0],
+        credentials: [fake.simpleCredential("kept@example.com")],
+        logger: capture(logs),
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
+    const b = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        storage: storages[1],
+        geminiApiKeys: [fake.addApiKey()],
+        logger: capture(logs),
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
     try {
       await Promise.all([a.ready(), b.ready()]);
       await waitFor(() => a.pool.list().length === 2 && b.pool.list().length === 2, 10_000);
-      const ids = a.pool.list().map((v) => v.id).sort();
+      const ids = a.pool
+        .list()
+        .map((v) => v.id)
+        .sort();
       await redis.stop("SIGKILL");
       expect((await nativeRequest(b, FLASH)).status).toBe(200);
       await redis.start(); // empty: no AOF, no RDB
       storages.push(redisStorage(redis));
       const reader = createCredentialStore(storages[2]!);
-      await until(async () => (await reader.list()).map((c) => c.id).sort().join() === ids.join(), 8000);
+      await until(
+        async () =>
+          (await reader.list())
+            .map((c) => c.id)
+            .sort()
+            .join() === ids.join(),
+        8000,
+      );
       expect((await nativeRequest(a, FLASH)).status).toBe(200);
-      expect(b.pool.list().map((v) => v.id).sort()).toEqual(ids);
+      expect(
+        b.pool
+          .list()
+          .map((v) => v.id)
+          .sort(),
+      ).toEqual(ids);
     } finally {
       await a.close();
       await b.close();

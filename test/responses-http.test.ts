@@ -10,12 +10,19 @@ function parseSse(text: string): { event: string; data: any }[] {
     .filter((b) => b.trim() && !b.startsWith(":"))
     .map((block) => {
       const lines = block.split("\n");
-      return { event: lines.find((l) => l.startsWith("event: "))!.slice(7), data: JSON.parse(lines.find((l) => l.startsWith("data: "))!.slice(6)) };
+      return {
+        event: lines.find((l) => l.startsWith("event: "))!.slice(7),
+        data: JSON.parse(lines.find((l) => l.startsWith("data: "))!.slice(6)),
+      };
     });
 }
 
 const ok = { model: "gemini-2.5-flash", input: "hi" };
-const FN = { type: "function", name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+const FN = {
+  type: "function",
+  name: "get_weather",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
 
 const CORPUS: [string, unknown, number, string | null][] = [
   ["not JSON", "{nope", 400, null],
@@ -28,23 +35,73 @@ const CORPUS: [string, unknown, number, string | null][] = [
   ["input item of an unknown type", { ...ok, input: [{ type: "telepathy" }] }, 400, "input[0].type"],
   ["message with a bad role", { ...ok, input: [{ role: "robot", content: "x" }] }, 400, "input[0].role"],
   ["message content is a number", { ...ok, input: [{ role: "user", content: 1 }] }, 400, "input[0].content"],
-  ["content part of an unknown type", { ...ok, input: [{ role: "user", content: [{ type: "input_video" }] }] }, 400, "input[0].content[0].type"],
-  ["input_text without text", { ...ok, input: [{ role: "user", content: [{ type: "input_text" }] }] }, 400, "input[0].content[0].text"],
-  ["input_image by file_id", { ...ok, input: [{ role: "user", content: [{ type: "input_image", file_id: "file-1" }] }] }, 400, "input[0].content[0].file_id"],
-  ["input_image with a bad data URI", { ...ok, input: [{ role: "user", content: [{ type: "input_image", image_url: "data:image/png;base64,@@" }] }] }, 400, null],
-  ["input_file without data", { ...ok, input: [{ role: "user", content: [{ type: "input_file", file_id: "f" }] }] }, 400, "input[0].content[0].file_data"],
-  ["function_call without call_id", { ...ok, input: [{ type: "function_call", name: "f", arguments: "{}" }] }, 400, "input[0].call_id"],
-  ["function_call_output without call_id", { ...ok, input: [{ type: "function_call_output", output: "x" }] }, 400, "input[0].call_id"],
+  [
+    "content part of an unknown type",
+    { ...ok, input: [{ role: "user", content: [{ type: "input_video" }] }] },
+    400,
+    "input[0].content[0].type",
+  ],
+  [
+    "input_text without text",
+    { ...ok, input: [{ role: "user", content: [{ type: "input_text" }] }] },
+    400,
+    "input[0].content[0].text",
+  ],
+  [
+    "input_image by file_id",
+    { ...ok, input: [{ role: "user", content: [{ type: "input_image", file_id: "file-1" }] }] },
+    400,
+    "input[0].content[0].file_id",
+  ],
+  [
+    "input_image with a bad data URI",
+    { ...ok, input: [{ role: "user", content: [{ type: "input_image", image_url: "data:image/png;base64,@@" }] }] },
+    400,
+    null,
+  ],
+  [
+    "input_file without data",
+    { ...ok, input: [{ role: "user", content: [{ type: "input_file", file_id: "f" }] }] },
+    400,
+    "input[0].content[0].file_data",
+  ],
+  [
+    "function_call without call_id",
+    { ...ok, input: [{ type: "function_call", name: "f", arguments: "{}" }] },
+    400,
+    "input[0].call_id",
+  ],
+  [
+    "function_call_output without call_id",
+    { ...ok, input: [{ type: "function_call_output", output: "x" }] },
+    400,
+    "input[0].call_id",
+  ],
   ["item_reference", { ...ok, input: [{ type: "item_reference", id: "msg_1" }] }, 400, "input[0].type"],
   ["instructions is an object", { ...ok, instructions: { text: "x" } }, 400, "instructions"],
   ["tools is an object", { ...ok, tools: FN }, 400, "tools"],
   ["function tool without name", { ...ok, tools: [{ type: "function", parameters: {} }] }, 400, "tools[0].name"],
-  ["function tool parameters is a string", { ...ok, tools: [{ type: "function", name: "f", parameters: "{}" }] }, 400, "tools[0].parameters"],
+  [
+    "function tool parameters is a string",
+    { ...ok, tools: [{ type: "function", name: "f", parameters: "{}" }] },
+    400,
+    "tools[0].parameters",
+  ],
   ["tool without type", { ...ok, tools: [{ name: "f" }] }, 400, "tools[0].type"],
-  ["tool_choice names an unknown function", { ...ok, tools: [FN], tool_choice: { type: "function", name: "nope" } }, 400, null],
+  [
+    "tool_choice names an unknown function",
+    { ...ok, tools: [FN], tool_choice: { type: "function", name: "nope" } },
+    400,
+    null,
+  ],
   ["tool_choice required without tools", { ...ok, tool_choice: "required" }, 400, "tool_choice"],
   ["text.format of an unknown type", { ...ok, text: { format: { type: "yaml" } } }, 400, "text.format.type"],
-  ["json_schema format without schema", { ...ok, text: { format: { type: "json_schema", name: "x" } } }, 400, "text.format.schema"],
+  [
+    "json_schema format without schema",
+    { ...ok, text: { format: { type: "json_schema", name: "x" } } },
+    400,
+    "text.format.schema",
+  ],
   ["reasoning effort unknown", { ...ok, reasoning: { effort: "extreme" } }, 400, "reasoning.effort"],
   ["max_output_tokens is 0", { ...ok, max_output_tokens: 0 }, 400, "max_output_tokens"],
   ["temperature is a string", { ...ok, temperature: "warm" }, 400, "temperature"],
@@ -63,10 +120,21 @@ describeMatrix(
     return { credentials: [fake.simpleCredential("resp@example.com")], pool: { maxAttempts: 1, waitForCooldownMs: 0 } };
   },
   (h) => {
-    const post = (body: unknown, path = "/v1/responses") => h.request(path, { method: "POST", headers: authHeaders(), body: typeof body === "string" ? body : JSON.stringify(body) });
+    const post = (body: unknown, path = "/v1/responses") =>
+      h.request(path, {
+        method: "POST",
+        headers: authHeaders(),
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
 
     it("streams reasoning, text and a function call with consistent indices and sequence numbers", async () => {
-      const res = await post({ model: "gemini-2.5-flash", stream: true, tools: [FN], reasoning: { effort: "low", summary: "auto" }, input: "call:get_weather" });
+      const res = await post({
+        model: "gemini-2.5-flash",
+        stream: true,
+        tools: [FN],
+        reasoning: { effort: "low", summary: "auto" },
+        input: "call:get_weather",
+      });
       expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
       const events = parseSse(await res.text());
       events.forEach((e, i) => {
@@ -89,7 +157,10 @@ describeMatrix(
         "response.completed",
       ]);
       expect(events[0]!.data.response).toMatchObject({ object: "response", status: "in_progress", output: [] });
-      expect(events[8]!.data).toMatchObject({ output_index: 1, item: { type: "function_call", name: "get_weather", arguments: "", status: "in_progress" } });
+      expect(events[8]!.data).toMatchObject({
+        output_index: 1,
+        item: { type: "function_call", name: "get_weather", arguments: "", status: "in_progress" },
+      });
       const done = events.at(-1)!.data.response;
       expect(done.status).toBe("completed");
       expect(done.output.map((o: { type: string }) => o.type)).toEqual(["reasoning", "function_call"]);
@@ -102,8 +173,13 @@ describeMatrix(
       const res = await post({ ...ok, stream: true, max_output_tokens: 5 });
       const events = parseSse(await res.text());
       expect(events.at(-1)!.event).toBe("response.incomplete");
-      expect(events.at(-1)!.data.response).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
-      expect(h.fake.last({ action: "streamGenerateContent" })!.body).toMatchObject({ request: { generationConfig: { maxOutputTokens: 5 } } });
+      expect(events.at(-1)!.data.response).toMatchObject({
+        status: "incomplete",
+        incomplete_details: { reason: "max_output_tokens" },
+      });
+      expect(h.fake.last({ action: "streamGenerateContent" })!.body).toMatchObject({
+        request: { generationConfig: { maxOutputTokens: 5 } },
+      });
     });
 
     it("an upstream failure before the stream starts keeps its HTTP status", async () => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parseSSE, parseSSEText } from "../src/gemini/sse.ts";
 
-const FIXTURES = "/work/shared/fixtures/gemini-api-recorded";
+const FIXTURES = new URL("./fixtures/gemini-api-recorded", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -43,7 +43,7 @@ function prng(seed: number): () => number {
 function randomChunks(bytes: Uint8Array, seed: number): Uint8Array[] {
   const rand = prng(seed);
   const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = 1 + Math.floor(rand() * 97);
     out.push(bytes.slice(at, at + size));
     at += size;
@@ -51,32 +51,64 @@ function randomChunks(bytes: Uint8Array, seed: number): Uint8Array[] {
   return out;
 }
 
-interface FramingCase { name: string; text: string; expected: unknown[]; invalid?: string[] }
+interface FramingCase {
+  name: string;
+  text: string;
+  expected: unknown[];
+  invalid?: string[];
+}
 
 const hello = { text: "héllo 👋 世界" };
 const framing: FramingCase[] = [
   { name: "LF", text: 'data: {"a":1}\n\ndata: {"a":2}\n\n', expected: [{ a: 1 }, { a: 2 }] },
   { name: "CRLF", text: 'data: {"a":1}\r\n\r\ndata: {"a":2}\r\n\r\n', expected: [{ a: 1 }, { a: 2 }] },
   { name: "CR", text: 'data: {"a":1}\r\rdata: {"a":2}\r\r', expected: [{ a: 1 }, { a: 2 }] },
-  { name: "mixed line endings", text: 'data: {"a":1}\r\n\ndata: {"a":2}\r\rdata: {"a":3}\n\r\n', expected: [{ a: 1 }, { a: 2 }, { a: 3 }] },
+  {
+    name: "mixed line endings",
+    text: 'data: {"a":1}\r\n\ndata: {"a":2}\r\rdata: {"a":3}\n\r\n',
+    expected: [{ a: 1 }, { a: 2 }, { a: 3 }],
+  },
   { name: "multi-byte characters", text: `data: ${JSON.stringify(hello)}\r\n\r\n`, expected: [hello] },
   {
     name: "multi-line data joined with \\n",
     text: 'data: {\ndata:   "a": "x",\ndata:   "b": [1,\ndata: 2]\ndata: }\n\n',
     expected: [{ a: "x", b: [1, 2] }],
   },
-  { name: "multi-line data is joined with a real newline (raw newline inside a JSON string is invalid)", text: 'data: ["line1\ndata: "]\n\n', invalid: ['["line1\n"]'], expected: [] },
+  {
+    name: "multi-line data is joined with a real newline (raw newline inside a JSON string is invalid)",
+    text: 'data: ["line1\ndata: "]\n\n',
+    invalid: ['["line1\n"]'],
+    expected: [],
+  },
   {
     name: "comments, id, retry, event and unknown fields ignored",
     text: ': keep-alive\nid: 7\nretry: 1000\nevent: message\nfoo: bar\ndata: {"a":1}\n\n:another\n\n',
     expected: [{ a: 1 }],
   },
-  { name: "malformed JSON skipped", text: 'data: {"a":\n\ndata: {"b":2}\n\n', expected: [{ b: 2 }], invalid: ['{"a":'] },
+  {
+    name: "malformed JSON skipped",
+    text: 'data: {"a":\n\ndata: {"b":2}\n\n',
+    expected: [{ b: 2 }],
+    invalid: ['{"a":'],
+  },
   { name: "[DONE] ignored", text: 'data: {"a":1}\n\ndata: [DONE]\n\n', expected: [{ a: 1 }] },
-  { name: "missing trailing blank line (LF)", text: 'data: {"a":1}\n\ndata: {"a":2}\n', expected: [{ a: 1 }, { a: 2 }] },
-  { name: "missing trailing newline entirely", text: 'data: {"a":1}\r\n\r\ndata: {"a":2}', expected: [{ a: 1 }, { a: 2 }] },
+  {
+    name: "missing trailing blank line (LF)",
+    text: 'data: {"a":1}\n\ndata: {"a":2}\n',
+    expected: [{ a: 1 }, { a: 2 }],
+  },
+  {
+    name: "missing trailing newline entirely",
+    text: 'data: {"a":1}\r\n\r\ndata: {"a":2}',
+    expected: [{ a: 1 }, { a: 2 }],
+  },
   { name: "stream ending in a lone CR", text: 'data: {"a":1}\r', expected: [{ a: 1 }] },
-  { name: "truncated last event reported, not thrown", text: 'data: {"a":1}\n\ndata: {"a":', expected: [{ a: 1 }], invalid: ['{"a":'] },
+  {
+    name: "truncated last event reported, not thrown",
+    text: 'data: {"a":1}\n\ndata: {"a":',
+    expected: [{ a: 1 }],
+    invalid: ['{"a":'],
+  },
   { name: "empty stream", text: "", expected: [] },
   { name: "only blank lines and comments", text: "\r\n\r\n: ping\r\n\r\n", expected: [] },
   { name: "data without a space", text: 'data:{"a":1}\n\n', expected: [{ a: 1 }] },
@@ -93,7 +125,7 @@ describe("parseSSEText framing", () => {
   it("accepts an async iterable of strings split mid-line", async () => {
     async function* parts() {
       yield 'data: {"a"';
-      yield ':1}\r';
+      yield ":1}\r";
       yield "\n\r\n";
     }
     expect(await collect(parseSSEText(parts()))).toEqual([{ a: 1 }]);
@@ -145,7 +177,9 @@ describe("recorded Gemini API fixtures", () => {
   });
 
   describe.each(files)("%s", (file) => {
-    const lines = readFileSync(join(FIXTURES, file), "utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = readFileSync(join(FIXTURES, file), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const cases = [
       { shape: "native", payloads: lines, expected: lines.map((l) => JSON.parse(l) as unknown) },
       {
@@ -188,7 +222,10 @@ describe("stream lifecycle", () => {
 
   it("cancels on return() even before the first event", async () => {
     const cancel = vi.fn();
-    const body = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(encoder.encode('data: {"x":1}\n\n')), cancel });
+    const body = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(encoder.encode('data: {"x":1}\n\n')),
+      cancel,
+    });
     const it = parseSSE(body);
     await it.next();
     await it.return(undefined);

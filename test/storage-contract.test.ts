@@ -18,7 +18,11 @@ storageContract("memory", { open: () => memory, clear });
 
 const dir = mkdtempSync(join(tmpdir(), "gcp-contract-fs-"));
 const fs = createStorage({ driver: atomicFsDriver({ base: dir }) }) as unknown as StorageLike;
-storageContract("fs (atomic)", { open: () => fs, clear, close: async () => rmSync(dir, { recursive: true, force: true }) });
+storageContract("fs (atomic)", {
+  open: () => fs,
+  clear,
+  close: async () => rmSync(dir, { recursive: true, force: true }),
+});
 
 // redis: every instance opens its own connection, as separate processes do.
 const withRedis = checkRedis("storage contract: redis");

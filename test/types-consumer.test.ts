@@ -95,19 +95,37 @@ describe("public types, as a consumer of the packed package", () => {
     await mkdir(pkg);
     await copyFile(join(ROOT, "package.json"), join(pkg, "package.json"));
     await cp(join(ROOT, "bin"), join(pkg, "bin"), { recursive: true });
-    await run(process.execPath, [join(ROOT, "node_modules", ".bin", "tsdown"), "--out-dir", join(pkg, "dist"), "--log-level", "error"], { cwd: ROOT });
+    await run(
+      process.execPath,
+      [join(ROOT, "node_modules", ".bin", "tsdown"), "--out-dir", join(pkg, "dist"), "--log-level", "error"],
+      { cwd: ROOT },
+    );
     await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], { cwd: pkg });
     const tarball = (await readdir(dir)).find((name) => name.endsWith(".tgz"));
     consumer = join(dir, "consumer");
     await mkdir(consumer);
-    await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, tarball!)], { cwd: consumer });
+    await writeFile(
+      join(consumer, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    await run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, tarball!)],
+      { cwd: consumer },
+    );
     await writeFile(
       join(consumer, "tsconfig.json"),
       JSON.stringify({
         compilerOptions: {
-          target: "ES2023", lib: ["ES2023", "DOM", "DOM.Iterable"], module: "NodeNext", moduleResolution: "NodeNext",
-          strict: true, noEmit: true, skipLibCheck: true, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")],
+          target: "ES2023",
+          lib: ["ES2023", "DOM", "DOM.Iterable"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+          typeRoots: [join(ROOT, "node_modules", "@types")],
         },
         include: ["*.ts"],
       }),
@@ -137,8 +155,13 @@ describe("TSDoc", () => {
   it("documents every export of the package's entries", () => {
     const entries = ["src/index.ts", "src/h3-v1.ts"].map((file) => join(ROOT, file));
     const program = ts.createProgram(entries, {
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      allowImportingTsExtensions: true, noEmit: true, strict: true, skipLibCheck: true, types: ["node"],
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      allowImportingTsExtensions: true,
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+      types: ["node"],
     });
     const checker = program.getTypeChecker();
     const missing: string[] = [];

@@ -14,7 +14,8 @@ import { ADMIN, generateBody } from "./_admin.ts";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 if (!available) {
-  if (process.env.REQUIRE_ALL_SUITES === "1") throw new Error(`ui-browser: ${CHROMIUM} is missing and REQUIRE_ALL_SUITES=1`);
+  if (process.env.REQUIRE_ALL_SUITES === "1")
+    throw new Error(`ui-browser: ${CHROMIUM} is missing and REQUIRE_ALL_SUITES=1`);
   console.warn(`ui-browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
@@ -32,12 +33,15 @@ describe.skipIf(!available)("admin page in Chromium", () => {
 
   beforeAll(async () => {
     fake = await createFakeGoogle();
-    for (const email of ["ada.lovelace@example.com", "grace.hopper@example.com", "alan.turing@example.com"]) fake.addAccount({ email });
+    for (const email of ["ada.lovelace@example.com", "grace.hopper@example.com", "alan.turing@example.com"])
+      fake.addAccount({ email });
     const apiKey = fake.addApiKey();
     proxy = createGeminiProxy(
       proxyOptionsFor(fake, {
         admin: ADMIN,
-        credentials: ["ada.lovelace@example.com", "grace.hopper@example.com", "alan.turing@example.com"].map((e) => fake.simpleCredential(e)),
+        credentials: ["ada.lovelace@example.com", "grace.hopper@example.com", "alan.turing@example.com"].map((e) =>
+          fake.simpleCredential(e),
+        ),
         geminiApiKeys: [apiKey],
       }),
     );
@@ -45,7 +49,11 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     server = await listen(proxy.node);
     // Usage to draw: successes on two models, a stream, an error, and a cooldown on one account.
     const call = (model: string, stream = false) =>
-      fetch(`${server.url}/v1beta/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, { method: "POST", headers: authHeaders(), body: generateBody("draw me") }).then((r) => r.text());
+      fetch(`${server.url}/v1beta/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("draw me"),
+      }).then((r) => r.text());
     for (let i = 0; i < 6; i++) await call("gemini-2.5-flash", i % 2 === 0);
     for (let i = 0; i < 3; i++) await call("gemini-2.5-pro");
     fake.inject({ error: "invalid_argument", times: 1 });
@@ -58,7 +66,16 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -107,7 +124,9 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     const card = page.locator("article.cred", { hasText: "g*a*e*h*p*e*@example.com" });
     await card.locator("button[data-action=disable]").click();
     await page.waitForSelector("article.cred[data-status=disabled]");
-    expect(await page.locator("article.cred[data-status=disabled] .email").textContent()).toBe("g*a*e*h*p*e*@example.com");
+    expect(await page.locator("article.cred[data-status=disabled] .email").textContent()).toBe(
+      "g*a*e*h*p*e*@example.com",
+    );
     expect(proxy.pool.list().find((c) => c.email === "grace.hopper@example.com")!.state.status).toBe("disabled");
     await page.screenshot({ path: join(ARTIFACTS, "admin-ui-disabled.png"), fullPage: true });
     await page.locator("article.cred[data-status=disabled] button[data-action=enable]").click();
@@ -119,13 +138,19 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     await page.waitForSelector("#chart svg rect.bar-rect");
     const total = Number(await page.locator("#chart svg").getAttribute("data-total"));
     expect(total).toBe(14);
-    expect(await page.locator("#legend span").allTextContents()).toEqual(expect.arrayContaining(["gemini-2.5-flash", "gemini-2.5-pro"]));
+    expect(await page.locator("#legend span").allTextContents()).toEqual(
+      expect.arrayContaining(["gemini-2.5-flash", "gemini-2.5-pro"]),
+    );
     expect(await page.locator("#usage-table tbody tr").count()).toBe(2);
     expect(await page.locator("#error-classes").textContent()).toContain("invalid_request: 1");
     await page.selectOption("#metric", "tokens");
     await page.waitForFunction(() => Number(document.querySelector("#chart svg")?.getAttribute("data-total")) > 14);
     await page.selectOption("#by", "key");
-    await page.waitForFunction(() => document.querySelectorAll("#legend span").length === 1 && /^key-/.test(document.querySelector("#legend span")!.textContent!));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll("#legend span").length === 1 &&
+        /^key-/.test(document.querySelector("#legend span")!.textContent!),
+    );
     await page.selectOption("#by", "model");
     await page.selectOption("#metric", "requests");
     await page.waitForFunction(() => document.querySelectorAll("#legend span").length === 2);
@@ -134,8 +159,16 @@ describe.skipIf(!available)("admin page in Chromium", () => {
 
   it("refreshes live, without a reload", async () => {
     const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
-    await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: "POST", headers: authHeaders(), body: generateBody("live") });
-    await page.waitForFunction(() => Number(document.querySelector("#chart svg")?.getAttribute("data-total")) === 15, undefined, { timeout: 12_000 });
+    await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: "POST",
+      headers: authHeaders(),
+      body: generateBody("live"),
+    });
+    await page.waitForFunction(
+      () => Number(document.querySelector("#chart svg")?.getAttribute("data-total")) === 15,
+      undefined,
+      { timeout: 12_000 },
+    );
     expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
   }, 20_000);
 
@@ -149,15 +182,24 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     await page.click("#theme");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, "admin-ui-phone.png"), fullPage: true });
     // The README's picture: credentials and the chart in one frame.
     await page.setViewportSize({ width: 1200, height: 1180 });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForFunction(() => (document.querySelector("#chart svg")?.getAttribute("viewBox") ?? "").startsWith("0 0 11"), undefined, { timeout: 8000 });
+    await page.waitForFunction(
+      () => (document.querySelector("#chart svg")?.getAttribute("viewBox") ?? "").startsWith("0 0 11"),
+      undefined,
+      { timeout: 8000 },
+    );
     // docs/admin-ui.png is committed: rewrite it only when missing or asked (UPDATE_SCREENSHOTS=1).
-    const target = !existsSync(DOCS_SHOT) || process.env.UPDATE_SCREENSHOTS === "1" ? DOCS_SHOT : join(ARTIFACTS, "admin-ui-readme.png");
+    const target =
+      !existsSync(DOCS_SHOT) || process.env.UPDATE_SCREENSHOTS === "1"
+        ? DOCS_SHOT
+        : join(ARTIFACTS, "admin-ui-readme.png");
     await mkdir(join(target, ".."), { recursive: true });
     await page.screenshot({ path: target });
     expect((await stat(target)).size).toBeLessThan(200_000);

@@ -7,7 +7,13 @@ import { createCodeAssistClient } from "../src/upstream/code-assist.ts";
 import { resolveEndpoints } from "../src/upstream/endpoints.ts";
 import { createGeminiApiClient } from "../src/upstream/gemini-api.ts";
 import { createHttpClient, type HttpClient } from "../src/upstream/http-client.ts";
-import { fetchTokenInfo, fetchUserInfo, GEMINI_CLI_OAUTH_CLIENT, refreshAccessToken, revokeToken } from "../src/upstream/oauth.ts";
+import {
+  fetchTokenInfo,
+  fetchUserInfo,
+  GEMINI_CLI_OAUTH_CLIENT,
+  refreshAccessToken,
+  revokeToken,
+} from "../src/upstream/oauth.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
 const contents = (text: string) => [{ role: "user" as const, parts: [{ text }] }];
@@ -45,7 +51,11 @@ describe("upstream transports", () => {
     await fake.close();
   });
 
-  const auth = () => ({ kind: "oauth" as const, accessToken: fake.account("up@example.com").accessToken, project: "proj-up" });
+  const auth = () => ({
+    kind: "oauth" as const,
+    accessToken: fake.account("up@example.com").accessToken,
+    project: "proj-up",
+  });
 
   it("refreshes a token, keeps working with the new one, and reads userinfo and tokeninfo", async () => {
     const tokens = await refreshAccessToken(oauth, fake.account("up@example.com").refreshToken);
@@ -66,35 +76,67 @@ describe("upstream transports", () => {
   });
 
   it("wraps Code Assist requests like the Gemini CLI and unwraps responses", async () => {
-    const res = await codeAssist.transport.generate(auth(), { model: "gemini-2.5-flash", request: { contents: contents("wrapped?") }, sessionId: "s-1" });
+    const res = await codeAssist.transport.generate(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("wrapped?") },
+      sessionId: "s-1",
+    });
     expect(res.candidates?.[0]?.content?.parts?.[0]?.text).toContain("wrapped?");
     expect(res.responseId).toBeTruthy();
     const sent = fake.requests.filter((r) => r.action === "generateContent").at(-1)!;
-    expect(sent.body).toMatchObject({ model: "gemini-2.5-flash", project: "proj-up", user_prompt_id: "s-1########0", request: { session_id: "s-1", contents: contents("wrapped?") } });
+    expect(sent.body).toMatchObject({
+      model: "gemini-2.5-flash",
+      project: "proj-up",
+      user_prompt_id: "s-1########0",
+      request: { session_id: "s-1", contents: contents("wrapped?") },
+    });
     expect(sent.headers.authorization).toBe(`Bearer ${auth().accessToken}`);
   });
 
   it("streams Code Assist SSE as parsed, unwrapped chunks", async () => {
     const chunks = [];
-    for await (const c of await codeAssist.transport.stream(auth(), { model: "gemini-2.5-flash", request: { contents: contents("sse") } })) chunks.push(c);
+    for await (const c of await codeAssist.transport.stream(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("sse") },
+    }))
+      chunks.push(c);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => !("response" in c))).toBe(true);
     expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe("STOP");
   });
 
   it("survives hostile framing: split writes, multi-line data, comments, a malformed event, LF endings", async () => {
-    fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "héllo 👋 世界 framing", deltaChars: 3, splitWrites: true, multilineData: true, comments: true, malformedEvent: true, lineEnding: "\n" } });
+    fake.inject({
+      match: { action: "streamGenerateContent" },
+      stream: {
+        text: "héllo 👋 世界 framing",
+        deltaChars: 3,
+        splitWrites: true,
+        multilineData: true,
+        comments: true,
+        malformedEvent: true,
+        lineEnding: "\n",
+      },
+    });
     let text = "";
-    for await (const c of await codeAssist.transport.stream(auth(), { model: "gemini-2.5-flash", request: { contents: contents("x") } })) {
+    for await (const c of await codeAssist.transport.stream(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("x") },
+    })) {
       text += c.candidates?.[0]?.content?.parts?.map((p) => p.text ?? "").join("") ?? "";
     }
     expect(text).toBe("héllo 👋 世界 framing");
   });
 
   it("counts tokens through Code Assist's countTokens shape", async () => {
-    const res = await codeAssist.transport.countTokens(auth(), { model: "gemini-2.5-pro", request: { contents: contents("four words here now") } });
+    const res = await codeAssist.transport.countTokens(auth(), {
+      model: "gemini-2.5-pro",
+      request: { contents: contents("four words here now") },
+    });
     expect(res.totalTokens).toBeGreaterThan(0);
-    expect(fake.requests.filter((r) => r.action === "countTokens").at(-1)!.body).toEqual({ request: { model: "models/gemini-2.5-pro", contents: contents("four words here now") } });
+    expect(fake.requests.filter((r) => r.action === "countTokens").at(-1)!.body).toEqual({
+      request: { model: "models/gemini-2.5-pro", contents: contents("four words here now") },
+    });
   });
 
   const errorCases: [string, Parameters<FakeGoogle["inject"]>[0]["error"], UpstreamError["kind"]][] = [
@@ -113,38 +155,65 @@ describe("upstream transports", () => {
     it(`classifies ${name} (unary object and streaming array forms)`, async () => {
       fake.inject({ match: { action: "generateContent" }, error: preset });
       fake.inject({ match: { action: "streamGenerateContent" }, error: preset });
-      const unary = await rejection(codeAssist.transport.generate(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }));
-      const streamed = await rejection(codeAssist.transport.stream(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }));
+      const unary = await rejection(
+        codeAssist.transport.generate(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }),
+      );
+      const streamed = await rejection(
+        codeAssist.transport.stream(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }),
+      );
       expect(unary.kind).toBe(kind);
       expect(streamed.kind).toBe(kind);
     });
   }
 
   it("a premature close mid-stream becomes a network error for the consumer", async () => {
-    fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "a long answer that is cut", deltaChars: 2, closeAfterEvents: 2 } });
-    const stream = await codeAssist.transport.stream(auth(), { model: "gemini-2.5-flash", request: { contents: contents("x") } });
-    const error = await rejection((async () => {
-      for await (const _ of stream) void _;
-    })());
+    fake.inject({
+      match: { action: "streamGenerateContent" },
+      stream: { text: "a long answer that is cut", deltaChars: 2, closeAfterEvents: 2 },
+    });
+    const stream = await codeAssist.transport.stream(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("x") },
+    });
+    const error = await rejection(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    );
     expect(error.kind).toBe("network");
   });
 
   it("applies the read timeout to a stream that hangs", async () => {
-    fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "abcdefgh", deltaChars: 2, hangAfterEvents: 1 } });
-    const stream = await codeAssist.transport.stream(auth(), { model: "gemini-2.5-flash", request: { contents: contents("x") } });
+    fake.inject({
+      match: { action: "streamGenerateContent" },
+      stream: { text: "abcdefgh", deltaChars: 2, hangAfterEvents: 1 },
+    });
+    const stream = await codeAssist.transport.stream(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("x") },
+    });
     const started = Date.now();
-    const error = await rejection((async () => {
-      for await (const _ of stream) void _;
-    })());
+    const error = await rejection(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    );
     expect(error.kind).toBe("network");
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it("aborts the upstream request when the caller's signal aborts", async () => {
     fake.reset();
-    fake.inject({ match: { action: "streamGenerateContent" }, stream: { text: "x".repeat(200), deltaChars: 2, chunkDelayMs: 30 } });
+    fake.inject({
+      match: { action: "streamGenerateContent" },
+      stream: { text: "x".repeat(200), deltaChars: 2, chunkDelayMs: 30 },
+    });
     const ac = new AbortController();
-    const stream = await codeAssist.transport.stream(auth(), { model: "gemini-2.5-flash", request: { contents: contents("x") }, signal: ac.signal });
+    const stream = await codeAssist.transport.stream(auth(), {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("x") },
+      signal: ac.signal,
+    });
     const it = stream[Symbol.asyncIterator]();
     await it.next();
     ac.abort();
@@ -155,15 +224,27 @@ describe("upstream transports", () => {
 
   it("calls the Gemini API with the key header, unwrapped bodies and SSE", async () => {
     const key = { kind: "api_key" as const, apiKey };
-    const res = await geminiApi.transport.generate(key, { model: "gemini-2.5-flash", request: { contents: contents("by key") } });
+    const res = await geminiApi.transport.generate(key, {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("by key") },
+    });
     expect(res.candidates?.[0]?.content?.parts?.[0]?.text).toContain("by key");
     const sent = fake.requests.filter((r) => r.surface === "gemini-api").at(-1)!;
     expect(sent.headers["x-goog-api-key"]).toBe(apiKey);
     expect(sent.query.key).toBeUndefined();
     let n = 0;
-    for await (const _ of await geminiApi.transport.stream(key, { model: "gemini-2.5-flash", request: { contents: contents("s") } })) n++;
+    for await (const _ of await geminiApi.transport.stream(key, {
+      model: "gemini-2.5-flash",
+      request: { contents: contents("s") },
+    }))
+      n++;
     expect(n).toBeGreaterThan(1);
-    const bad = await rejection(geminiApi.transport.generate({ kind: "api_key", apiKey: "AIzaWrong" }, { model: "gemini-2.5-flash", request: { contents: contents("x") } }));
+    const bad = await rejection(
+      geminiApi.transport.generate(
+        { kind: "api_key", apiKey: "AIzaWrong" },
+        { model: "gemini-2.5-flash", request: { contents: contents("x") } },
+      ),
+    );
     expect(bad.kind).toBe("auth_revoked");
   });
 });
@@ -193,7 +274,10 @@ describe("outbound HTTP proxy", () => {
     const http = createHttpClient({ timeouts: { connect: 5, read: 5 }, httpProxy: `http://127.0.0.1:${port}` });
     try {
       const client = createCodeAssistClient({ http, baseUrl: fake.url });
-      const res = await client.transport.generate({ kind: "oauth", accessToken: fake.account("px@example.com").accessToken, project: "p" }, { model: "gemini-2.5-flash", request: { contents: contents("via proxy") } });
+      const res = await client.transport.generate(
+        { kind: "oauth", accessToken: fake.account("px@example.com").accessToken, project: "p" },
+        { model: "gemini-2.5-flash", request: { contents: contents("via proxy") } },
+      );
       expect(res.candidates?.[0]?.content?.parts?.[0]?.text).toContain("via proxy");
       expect(seen.some((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(fake.url).port}`))).toBe(true);
     } finally {

@@ -33,7 +33,8 @@ const fsStorage = () => createStorage({ driver: fsDriver({ base: dir }) }) as un
 /** Total tokens Google reported for one answer (JSON, or the last SSE event with usage). */
 async function tokensOf(res: Response): Promise<number> {
   const text = await res.text();
-  if (!res.headers.get("content-type")?.includes("event-stream")) return (JSON.parse(text) as { usageMetadata?: { totalTokenCount?: number } }).usageMetadata?.totalTokenCount ?? 0;
+  if (!res.headers.get("content-type")?.includes("event-stream"))
+    return (JSON.parse(text) as { usageMetadata?: { totalTokenCount?: number } }).usageMetadata?.totalTokenCount ?? 0;
   let total = 0;
   for (const line of text.split("\n")) {
     if (!line.startsWith("data: ")) continue;
@@ -45,7 +46,10 @@ async function tokensOf(res: Response): Promise<number> {
 
 describe("usage ledger across a restart", () => {
   it("keeps exact totals for N requests (fs storage, real server, streams and errors)", async () => {
-    const options = proxyOptionsFor(fake, { storage: fsStorage(), credentials: [fake.simpleCredential("ledger@example.com")] });
+    const options = proxyOptionsFor(fake, {
+      storage: fsStorage(),
+      credentials: [fake.simpleCredential("ledger@example.com")],
+    });
     const first = createGeminiProxy(options);
     await first.ready();
     const server = await listen(first.node);
@@ -54,20 +58,37 @@ describe("usage ledger across a restart", () => {
     const jobs = Array.from({ length: N }, async (_, i) => {
       const stream = i % 3 === 0;
       const path = `/v1beta/models/gemini-2.5-flash:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
-      const res = await fetch(`${server.url}${path}`, { method: "POST", headers: authHeaders(), body: generateBody(`request ${i}`) });
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody(`request ${i}`),
+      });
       expect(res.status).toBe(200);
       tokens += await tokensOf(res);
     });
     await Promise.all(jobs);
     fake.inject({ error: "invalid_argument", times: 2 });
-    for (let i = 0; i < 2; i++) expect((await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: "POST", headers: authHeaders(), body: generateBody("x") })).status).toBe(400);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (
+          await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+            method: "POST",
+            headers: authHeaders(),
+            body: generateBody("x"),
+          })
+        ).status,
+      ).toBe(400);
     await server.close();
     await first.close();
 
     const second = createGeminiProxy(proxyOptionsFor(fake, { storage: fsStorage() }));
     await second.ready();
     const summary = await second.usage.summary();
-    expect(summary["gemini-2.5-flash"]).toMatchObject({ successful_requests: N, failed_requests: { invalid_request: 2 }, total_tokens: tokens });
+    expect(summary["gemini-2.5-flash"]).toMatchObject({
+      successful_requests: N,
+      failed_requests: { invalid_request: 2 },
+      total_tokens: tokens,
+    });
     const hourly = await second.usage.rows("hour");
     expect(hourly.reduce((n, r) => n + (r.fields.requests ?? 0), 0)).toBe(N + 2);
     expect(hourly.reduce((n, r) => n + (r.fields.streamed ?? 0), 0)).toBe(N / 3);
@@ -77,7 +98,12 @@ describe("usage ledger across a restart", () => {
 });
 
 const record = (over: Partial<RequestRecord> = {}): RequestRecord => ({
-  ...createRequestRecord({ method: "POST", path: "/v1/chat/completions", surface: "openai", clientKey: "key-aaaa0000" }),
+  ...createRequestRecord({
+    method: "POST",
+    path: "/v1/chat/completions",
+    surface: "openai",
+    clientKey: "key-aaaa0000",
+  }),
   model: "gemini-2.5-pro",
   credentialId: "oauth-1",
   attempts: [{ credentialId: "oauth-1", at: Date.now() }],
@@ -101,15 +127,29 @@ describe("usage ledger unit", () => {
     await Promise.all([...writers, ledger.flush(), ledger.flush()]);
     const rows = await ledger.rows("day");
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.fields).toMatchObject({ requests: 500, successes: 500, total: 500 * 17, cached: 500, attempts: 500 });
+    expect(rows[0]!.fields).toMatchObject({
+      requests: 500,
+      successes: 500,
+      total: 500 * 17,
+      cached: 500,
+      attempts: 500,
+    });
   });
 
   it("keeps counts when the store fails, and writes them on the next flush", async () => {
     const real = createStorageUsageStore(createStorage() as unknown as StorageLike);
     let failing = true;
-    const store: UsageStore = { ...real, incrementMany: undefined, increment: (b, d, f) => (failing ? Promise.reject(new Error("disk full")) : real.increment(b, d, f)) };
+    const store: UsageStore = {
+      ...real,
+      incrementMany: undefined,
+      increment: (b, d, f) => (failing ? Promise.reject(new Error("disk full")) : real.increment(b, d, f)),
+    };
     const warnings: unknown[] = [];
-    const ledger = createUsageLedger({ store, retentionDays: 30, logger: { ...quiet, warn: (...a: unknown[]) => warnings.push(a) } });
+    const ledger = createUsageLedger({
+      store,
+      retentionDays: 30,
+      logger: { ...quiet, warn: (...a: unknown[]) => warnings.push(a) },
+    });
     for (let i = 0; i < 3; i++) ledger.record(record());
     await ledger.flush();
     expect(warnings.length).toBeGreaterThan(0);
@@ -128,7 +168,10 @@ describe("usage ledger unit", () => {
     for (let i = 0; i < 5; i++) b.record(record({ model: "gemini-2.5-flash" }));
     await Promise.all([a.flush(), b.flush()]);
     const rows = await a.rows("day");
-    expect(Object.fromEntries(rows.map((r) => [r.model, r.fields.requests]))).toEqual({ "gemini-2.5-pro": 7, "gemini-2.5-flash": 5 });
+    expect(Object.fromEntries(rows.map((r) => [r.model, r.fields.requests]))).toEqual({
+      "gemini-2.5-pro": 7,
+      "gemini-2.5-flash": 5,
+    });
   });
 
   it("drops rollups older than retentionDays", async () => {
@@ -145,17 +188,30 @@ describe("usage ledger unit", () => {
   });
 
   it("ignores admin, UI and health requests", async () => {
-    const ledger = createUsageLedger({ store: createStorageUsageStore(createStorage() as unknown as StorageLike), retentionDays: 30, logger: quiet });
+    const ledger = createUsageLedger({
+      store: createStorageUsageStore(createStorage() as unknown as StorageLike),
+      retentionDays: 30,
+      logger: quiet,
+    });
     ledger.record(record({ surface: "other", path: "/admin/credentials" }));
     expect(await ledger.rows("day")).toEqual([]);
     expect(ledger.version).toBe(0);
   });
 
   it("prints the log summary only when something changed", async () => {
-    const ledger = createUsageLedger({ store: createStorageUsageStore(createStorage() as unknown as StorageLike), retentionDays: 30, logger: quiet });
+    const ledger = createUsageLedger({
+      store: createStorageUsageStore(createStorage() as unknown as StorageLike),
+      retentionDays: 30,
+      logger: quiet,
+    });
     const lines: string[] = [];
     const pool = { list: () => [{ id: "oauth-1", state: { status: "active" } }] } as never;
-    const logging = startUsageLogging({ ledger, pool, logger: { ...quiet, info: (m: unknown) => lines.push(String(m)) }, intervalSec: 3600 });
+    const logging = startUsageLogging({
+      ledger,
+      pool,
+      logger: { ...quiet, info: (m: unknown) => lines.push(String(m)) },
+      intervalSec: 3600,
+    });
     try {
       expect(await logging.tick()).toBe(true);
       expect(await logging.tick()).toBe(false);

@@ -8,7 +8,11 @@ import { startNitroServer } from "./start.ts";
 
 const offline = await startOfflineGoogle();
 const entry = await buildNitroPlayground(fileURLToPath(new URL(".", import.meta.url)));
-const server = await startNitroServer(entry, fakeGoogleEnv(offline.fake, { authKey: offline.key, email: "dev@example.com", admin: offline.admin }), Number(process.env.PORT) || undefined);
+const server = await startNitroServer(
+  entry,
+  fakeGoogleEnv(offline.fake, { authKey: offline.key, email: "dev@example.com", admin: offline.admin }),
+  Number(process.env.PORT) || undefined,
+);
 printTryIt(`${server.url}/gemini`, offline, `${server.url}/hello`);
 console.log(`  the same API through the route file: ${server.url}/api/gemini\n`);
 server.child.stdout?.pipe(process.stdout);

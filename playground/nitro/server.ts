@@ -2,12 +2,11 @@
 // (`proxy.fetch`), never by exporting the proxy's H3 app: Nitro 3.0.0 runs its own h3 copy.
 // Paths outside /gemini are left to Nitro's routes.
 import { useGeminiProxy } from "./utils/gemini.ts";
-import { withClientAbort } from "./utils/request.ts";
 
 export default {
   fetch: (request: Request): Response | Promise<Response> | undefined => {
     const { pathname } = new URL(request.url);
     if (pathname !== "/gemini" && !pathname.startsWith("/gemini/")) return undefined;
-    return useGeminiProxy("/gemini").fetch(withClientAbort(request));
+    return useGeminiProxy("/gemini").fetch(request);
   },
 };

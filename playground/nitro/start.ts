@@ -18,7 +18,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startNitroServer(entry: string, env: Record<string, string>, fixedPort?: number): Promise<StartedNitro> {
+export async function startNitroServer(
+  entry: string,
+  env: Record<string, string>,
+  fixedPort?: number,
+): Promise<StartedNitro> {
   const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env, NITRO_PORT: String(port), NITRO_HOST: "127.0.0.1", NITRO_SHUTDOWN_TIMEOUT: "2000" },
@@ -30,7 +34,13 @@ export async function startNitroServer(entry: string, env: Record<string, string
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
-  while (!log.includes("Listening on")) {
+  // Polled, not read from the log: newer srvx prints no "Listening on" line under a test runner.
+  const answers = () =>
+    fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
+  while (!(await answers())) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`the Nitro server did not start:\n${log}`);

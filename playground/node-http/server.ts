@@ -6,7 +6,9 @@ const offline = await startOfflineGoogle();
 const { server, proxy } = createNodeHttpHost(offline.options);
 await proxy.ready();
 const port = Number(process.env.PORT ?? 8890);
-server.listen(port, "127.0.0.1", () => printTryIt(`http://127.0.0.1:${port}/gemini`, offline, `http://127.0.0.1:${port}/hello`));
+server.listen(port, "127.0.0.1", () =>
+  printTryIt(`http://127.0.0.1:${port}/gemini`, offline, `http://127.0.0.1:${port}/hello`),
+);
 closeOnSignal(async () => {
   server.closeAllConnections();
   server.close();

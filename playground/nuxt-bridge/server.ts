@@ -7,11 +7,16 @@ import { createNuxtBridgeHost } from "./app.ts";
 import { closeGeminiProxy, useGeminiProxy } from "./server/utils/gemini.ts";
 
 const offline = await startOfflineGoogle();
-Object.assign(process.env, fakeGoogleEnv(offline.fake, { authKey: offline.key, email: "dev@example.com", admin: offline.admin }));
+Object.assign(
+  process.env,
+  fakeGoogleEnv(offline.fake, { authKey: offline.key, email: "dev@example.com", admin: offline.admin }),
+);
 await useGeminiProxy().ready();
 const server = createServer(toNodeListener(createNuxtBridgeHost()));
 const port = Number(process.env.PORT ?? 8893);
-server.listen(port, "127.0.0.1", () => printTryIt(`http://127.0.0.1:${port}/gemini`, offline, `http://127.0.0.1:${port}/hello`));
+server.listen(port, "127.0.0.1", () =>
+  printTryIt(`http://127.0.0.1:${port}/gemini`, offline, `http://127.0.0.1:${port}/hello`),
+);
 closeOnSignal(async () => {
   server.closeAllConnections();
   server.close();

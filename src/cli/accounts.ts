@@ -3,12 +3,12 @@
 // or use the admin API of a running one: the server does not watch the storage.
 import { writeFile } from "node:fs/promises";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import type { Credential } from "../pool/credential.ts";
 import type { CredentialView } from "../pool/pool.ts";
-import { createCredentialStore } from "../storage/credential-store.ts";
-import { serializeLegacyCredentials, type LegacyCredential } from "../storage/legacy-file.ts";
-import { toLegacyCredential } from "../storage/legacy-sync.ts";
+import { createCredentialStore } from "../pool/store.ts";
+import { serializeLegacyCredentials, type LegacyCredential } from "../legacy/credentials-file.ts";
+import { toLegacyCredential } from "../legacy/sync.ts";
 import { createCliContext, exitSoon, exitWithError, type CliContext } from "./context.ts";
 import type { CommonFlags } from "./settings.ts";
 
@@ -41,7 +41,10 @@ export async function openAccounts(flags: CommonFlags): Promise<LocalAccounts> {
 }
 
 /** Runs a command body against the local pool; every failure ends in one clear, masked line. */
-export async function withAccounts(flags: CommonFlags, body: (local: LocalAccounts) => Promise<number | void>): Promise<void> {
+export async function withAccounts(
+  flags: CommonFlags,
+  body: (local: LocalAccounts) => Promise<number | void>,
+): Promise<void> {
   let local: LocalAccounts | undefined;
   try {
     local = await openAccounts(flags);
@@ -60,15 +63,31 @@ export function findAccount(views: CredentialView[], query: string): CredentialV
   if (exact) return exact;
   const matches = views.filter((v) => v.id.startsWith(query));
   if (matches.length === 1) return matches[0]!;
-  throw new Error(matches.length ? `"${query}" matches ${matches.length} accounts: use the full id` : `no account "${query}" (see \`gemini-cli-proxy accounts list\`)`);
+  throw new Error(
+    matches.length
+      ? `"${query}" matches ${matches.length} accounts: use the full id`
+      : `no account "${query}" (see \`gemini-cli-proxy accounts list\`)`,
+  );
 }
 
 export function formatTable(views: CredentialView[]): string {
-  if (!views.length) return "No accounts. Add one with `gemini-cli-proxy login` or `gemini-cli-proxy accounts import FILE`.";
-  const rows = views.map((v) => [v.id, v.kind, v.email ?? v.label ?? "", v.project ?? "", v.state.status, v.state.reason ?? ""]);
+  if (!views.length)
+    return "No accounts. Add one with `gemini-cli-proxy login` or `gemini-cli-proxy accounts import FILE`.";
+  const rows = views.map((v) => [
+    v.id,
+    v.kind,
+    v.email ?? v.label ?? "",
+    v.project ?? "",
+    v.state.status,
+    v.state.reason ?? "",
+  ]);
   const head = ["ID", "KIND", "ACCOUNT", "PROJECT", "STATUS", "REASON"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.min(r[i]!.length, 60))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(head), ...rows.map(line)].join("\n");
 }
 
@@ -78,14 +97,24 @@ export function toExportEntry(cred: Credential): Record<string, unknown> {
   return { ...toLegacyCredential(cred), ...(cred.email ? { email: cred.email } : {}) };
 }
 
-export async function exportAccounts(local: LocalAccounts, options: { output: string; format: "legacy" | "json"; encrypt: boolean }): Promise<string> {
+export async function exportAccounts(
+  local: LocalAccounts,
+  options: { output: string; format: "legacy" | "json"; encrypt: boolean },
+): Promise<string> {
   const { settings } = local.ctx;
-  if (options.encrypt && !settings.encryptionKey) throw new Error("--encrypt needs the encryption key (-ek KEY or GEMINI_PROXY_ENCRYPTION_KEY)");
-  const credentials = await createCredentialStore(local.ctx.storage, { encryptionKey: settings.encryptionKey, sealPlaintext: false }).list();
+  if (options.encrypt && !settings.encryptionKey)
+    throw new Error("--encrypt needs the encryption key (-ek KEY or GEMINI_PROXY_ENCRYPTION_KEY)");
+  const credentials = await createCredentialStore(local.ctx.storage, {
+    encryptionKey: settings.encryptionKey,
+    sealPlaintext: false,
+  }).list();
   const oauth = credentials.filter((c) => c.kind === "oauth");
   const text =
     options.format === "legacy"
-      ? serializeLegacyCredentials(oauth.map((c) => toLegacyCredential(c) as LegacyCredential), options.encrypt ? settings.encryptionKey : undefined)
+      ? serializeLegacyCredentials(
+          oauth.map((c) => toLegacyCredential(c) as LegacyCredential),
+          options.encrypt ? settings.encryptionKey : undefined,
+        )
       : JSON.stringify(credentials.map(toExportEntry), null, 2);
   if (options.output === "-") process.stdout.write(`${text}\n`);
   else await writeFile(options.output, text, { mode: 0o600, flag: "w" });

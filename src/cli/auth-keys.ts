@@ -14,15 +14,21 @@ export async function ensureAuthKeys(ctx: CliContext): Promise<string[]> {
   const stored = await storage.getItem<{ key?: string }>(GENERATED_KEY);
   if (stored?.key) {
     const key = openSecret(stored.key, box, `the generated client key (${GENERATED_KEY})`);
-    logger.info("no auth_keys configured: using the client key generated on first start (stored in the data directory)");
+    logger.info(
+      "no auth_keys configured: using the client key generated on first start (stored in the data directory)",
+    );
     return [key];
   }
   const key = `gcp-${randomBytes(24).toString("base64url")}`;
   await storage.setItem(GENERATED_KEY, { key: box ? box.seal(key) : key, createdAt: Date.now() });
-  logger.warn("no auth_keys configured: generated a client key, shown once (set auth_keys or GEMINI_PROXY_AUTH_KEYS to choose your own)");
+  logger.warn(
+    "no auth_keys configured: generated a client key, shown once (set auth_keys or GEMINI_PROXY_AUTH_KEYS to choose your own)",
+  );
   // Written past the masking logger on purpose: this is the one time the user sees it.
   if (settings.logFormat === "json") {
-    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "warn", tag: "auth", msg: "generated client key", key })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: "warn", tag: "auth", msg: "generated client key", key })}\n`,
+    );
   } else {
     process.stdout.write(`\n    ${key}\n\n`);
   }

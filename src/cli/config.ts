@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import type { GeminiProxyOptions } from "../options.ts";
-import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "./config-schema.ts";
+import type { GeminiProxyOptions } from "../config/options.ts";
+import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "../config/file-schema.ts";
 
 /** A parsed config.json: snake_case keys, checked by `validateConfig`. */
 export type FileConfig = Record<string, unknown>;
@@ -18,7 +18,9 @@ export async function readConfigJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -33,7 +35,9 @@ export async function readConfigFile(path: string): Promise<{ config: FileConfig
   const problems = validateConfig(value);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) {
-    throw new ConfigError(`config file ${path} has ${errors.length} error(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+    throw new ConfigError(
+      `config file ${path} has ${errors.length} error(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
   }
   return { config: value as FileConfig, warnings: problems.filter((p) => p.severity === "warning") };
 }

@@ -1,6 +1,6 @@
 // What every command starts with: settings, a masking logger, and (when asked) the storage.
 import type { ConsolaInstance } from "consola";
-import { weakPassphraseReason } from "../storage/legacy-file.ts";
+import { weakPassphraseReason } from "../legacy/credentials-file.ts";
 import { createCliLogger } from "./logger.ts";
 import { createSecretMasker, type SecretMasker } from "./mask.ts";
 import { loadSettings, type CliSettings, type CommonFlags } from "./settings.ts";
@@ -24,7 +24,10 @@ export async function createCliContext(flags: CommonFlags): Promise<CliContext> 
       `credentials_file ${settings.options.credentialsFile ?? "(none)"}, encryption ${settings.encryptionKey ? "on" : "off"}`,
   );
   const weak = settings.encryptionKey === undefined ? undefined : weakPassphraseReason(settings.encryptionKey);
-  if (weak) logger.warn(`${weak}: it looks like a human password; \`gemini-cli-proxy generate-key\` makes a strong one (then \`rekey\`)`);
+  if (weak)
+    logger.warn(
+      `${weak}: it looks like a human password; \`gemini-cli-proxy generate-key\` makes a strong one (then \`rekey\`)`,
+    );
   const storage = await createCliStorage(settings.storage);
   return { settings, logger, masker, storage };
 }

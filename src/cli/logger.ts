@@ -1,7 +1,14 @@
 // The CLI's consola logger: level from the settings, every reporter behind the secret masker, and a
 // JSON-lines reporter for log collectors. Tagged children (`pool`, `http`, ...) are created from it
 // after the level is set, since consola copies the level into a child at withTag() time.
-import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter, type LogObject, type LogType } from "consola";
+import {
+  createConsola,
+  LogLevels,
+  type ConsolaInstance,
+  type ConsolaReporter,
+  type LogObject,
+  type LogType,
+} from "consola";
 import type { SecretMasker } from "./mask.ts";
 import { ConfigError } from "./config.ts";
 
@@ -14,7 +21,9 @@ export function parseLogLevel(name: string | undefined, where = "log_level"): nu
   const alias: Record<string, LogType> = { warning: "warn", critical: "fatal" };
   const level = LogLevels[(alias[lower] ?? lower) as LogType];
   if (level === undefined || ["log", "success", "fail", "ready", "start", "box"].includes(lower)) {
-    throw new ConfigError(`${where}: expected one of silent, fatal, error, warn, info, debug, trace (got ${JSON.stringify(name)})`);
+    throw new ConfigError(
+      `${where}: expected one of silent, fatal, error, warn, info, debug, trace (got ${JSON.stringify(name)})`,
+    );
   }
   return level;
 }
@@ -24,7 +33,11 @@ function maskedObject(masker: SecretMasker, obj: LogObject): LogObject {
     ...obj,
     args: obj.args.map((arg) => masker.maskValue(arg)),
     message: obj.message === undefined ? undefined : masker.mask(obj.message),
-    additional: Array.isArray(obj.additional) ? obj.additional.map((a) => masker.mask(a)) : obj.additional === undefined ? undefined : masker.mask(obj.additional),
+    additional: Array.isArray(obj.additional)
+      ? obj.additional.map((a) => masker.mask(a))
+      : obj.additional === undefined
+        ? undefined
+        : masker.mask(obj.additional),
   };
 }
 
@@ -34,7 +47,9 @@ function text(arg: unknown): string {
 }
 
 /** One JSON object per line on stdout: time, level, tag, msg. */
-export function createJsonReporter(write: (line: string) => void = (line) => process.stdout.write(line)): ConsolaReporter {
+export function createJsonReporter(
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): ConsolaReporter {
   return {
     log(obj) {
       const msg = [obj.message, ...obj.args.map(text)].filter((p) => p !== undefined && p !== "").join(" ");
@@ -46,6 +61,8 @@ export function createJsonReporter(write: (line: string) => void = (line) => pro
 export function createCliLogger(options: { level: number; format: LogFormat; masker: SecretMasker }): ConsolaInstance {
   const logger = createConsola({ level: options.level, formatOptions: { date: true } });
   const inner = options.format === "json" ? [createJsonReporter()] : logger.options.reporters;
-  logger.setReporters(inner.map((reporter) => ({ log: (obj, ctx) => reporter.log(maskedObject(options.masker, obj), ctx) })));
+  logger.setReporters(
+    inner.map((reporter) => ({ log: (obj, ctx) => reporter.log(maskedObject(options.masker, obj), ctx) })),
+  );
   return logger;
 }

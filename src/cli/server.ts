@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
 import type { CliContext } from "./context.ts";
@@ -22,7 +22,10 @@ function displayUrl(address: AddressInfo): { url: string; everywhere: boolean } 
   return { url: `http://${host}:${address.port}`, everywhere };
 }
 
-export async function startServer(ctx: CliContext, options: { importGeminiCli?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  ctx: CliContext,
+  options: { importGeminiCli?: boolean } = {},
+): Promise<RunningServer> {
   const { settings, logger, storage, masker } = ctx;
   const authKeys = await ensureAuthKeys(ctx);
   const proxy = createGeminiProxy({
@@ -48,15 +51,20 @@ export async function startServer(ctx: CliContext, options: { importGeminiCli?: 
     server.listen(settings.port, settings.host, resolve);
   });
   const { url, everywhere } = displayUrl(server.address() as AddressInfo);
-  logger.withTag("http").debug(`node:http keep-alive ${server.keepAliveTimeout} ms, headers timeout ${server.headersTimeout} ms`);
+  logger
+    .withTag("http")
+    .debug(`node:http keep-alive ${server.keepAliveTimeout} ms, headers timeout ${server.headersTimeout} ms`);
   const base = `${url}${settings.options.basePath ?? ""}`;
   const views = proxy.pool.list();
   const usable = proxy.pool.usableCount();
-  logger.success(`gemini-cli-proxy listening on ${url}${everywhere ? ` (all interfaces, port ${(server.address() as AddressInfo).port})` : ""}`);
+  logger.success(
+    `gemini-cli-proxy listening on ${url}${everywhere ? ` (all interfaces, port ${(server.address() as AddressInfo).port})` : ""}`,
+  );
   logger.info(`OpenAI base URL ${base}/v1 · native Gemini ${base}/v1beta · health ${base}/health`);
   logger.info(`admin page ${settings.options.publicUrl ?? base}/`);
   // One line, so log collectors keep the count and the way out together.
-  const howToAdd = "add one with `gemini-cli-proxy login`, `gemini-cli-proxy accounts import FILE`, the admin page, or gemini_api_keys in the config";
+  const howToAdd =
+    "add one with `gemini-cli-proxy login`, `gemini-cli-proxy accounts import FILE`, the admin page, or gemini_api_keys in the config";
   logger.info(`${usable} usable credential(s) of ${views.length}${usable ? "" : `: ${howToAdd}`}`);
   masker.add(...authKeys);
 

@@ -2,8 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createDefu } from "defu";
-import type { GeminiProxyOptions } from "../options.ts";
-import { oneOf, port as portSpec, positive } from "./config-schema.ts";
+import type { GeminiProxyOptions } from "../config/options.ts";
+import { oneOf, port as portSpec, positive } from "../config/file-schema.ts";
 import { ConfigError, getPath, readConfigFile, resolvePath, toProxyOptions, type FileConfig } from "./config.ts";
 import { parseLogLevel, type LogFormat } from "./logger.ts";
 
@@ -48,10 +48,18 @@ const merge = createDefu((object, key, value) => {
   }
 });
 
-const list = (value: string | undefined) => value?.split(/[,\s]+/).map((v) => v.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(/[,\s]+/)
+    .map((v) => v.trim())
+    .filter(Boolean);
 const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
 
-function checked(value: string | undefined, spec: { check: (v: unknown, p: string, o: never[]) => string | undefined }, where: string): string | undefined {
+function checked(
+  value: string | undefined,
+  spec: { check: (v: unknown, p: string, o: never[]) => string | undefined },
+  where: string,
+): string | undefined {
   if (value === undefined) return undefined;
   const message = spec.check(value, where, []);
   if (message) throw new ConfigError(`${where}: ${message}`);
@@ -73,7 +81,11 @@ function envLayer(env: NodeJS.ProcessEnv): FileConfig {
 }
 
 function flagLayer(flags: CommonFlags): FileConfig {
-  const timeout = checked(nonEmpty(flags.shutdownTimeout), { check: (v) => positive.check(Number(v), "", []) }, "--shutdown-timeout");
+  const timeout = checked(
+    nonEmpty(flags.shutdownTimeout),
+    { check: (v) => positive.check(Number(v), "", []) },
+    "--shutdown-timeout",
+  );
   return {
     server: { host: nonEmpty(flags.host), port: checked(nonEmpty(flags.port), portSpec, "--port") },
     log_level: nonEmpty(flags.logLevel),
@@ -83,7 +95,11 @@ function flagLayer(flags: CommonFlags): FileConfig {
   };
 }
 
-export async function loadSettings(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CliSettings> {
+export async function loadSettings(
+  flags: CommonFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<CliSettings> {
   const configPath = nonEmpty(flags.config) ?? nonEmpty(env.GEMINI_PROXY_CONFIG);
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -102,8 +118,13 @@ export async function loadSettings(flags: CommonFlags, env: NodeJS.ProcessEnv = 
   }
 
   const storageDriver = (getPath(config, "storage.driver") as CliSettings["storage"]["driver"] | undefined) ?? "fs";
-  const dataDir = (config.data_dir as string | undefined) ?? (storageDriver === "fs" ? (getPath(config, "storage.base") as string | undefined) : undefined);
-  const base = storageDriver === "redis" ? ((getPath(config, "storage.base") as string | undefined) ?? "gcp") : resolvePath(dataDir ?? DEFAULT_DATA_DIR, cwd);
+  const dataDir =
+    (config.data_dir as string | undefined) ??
+    (storageDriver === "fs" ? (getPath(config, "storage.base") as string | undefined) : undefined);
+  const base =
+    storageDriver === "redis"
+      ? ((getPath(config, "storage.base") as string | undefined) ?? "gcp")
+      : resolvePath(dataDir ?? DEFAULT_DATA_DIR, cwd);
   const portValue = getPath(config, "server.port");
   const encryptionKey = nonEmpty(flags.encryptionKey) ?? nonEmpty(env.GEMINI_PROXY_ENCRYPTION_KEY);
   const options = toProxyOptions(config, cwd);

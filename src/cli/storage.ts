@@ -34,7 +34,9 @@ function tracked(storage: StorageLike): CliStorage {
       await storage.dispose?.();
     },
     // The proxy finds the redis client through the root mount (shared locks, counters, pub/sub).
-    ...("getMount" in storage ? { getMount: (key?: string) => (storage as { getMount(k?: string): unknown }).getMount(key) } : {}),
+    ...("getMount" in storage
+      ? { getMount: (key?: string) => (storage as { getMount(k?: string): unknown }).getMount(key) }
+      : {}),
   };
 }
 
@@ -42,7 +44,12 @@ export async function createCliStorage(settings: CliSettings["storage"]): Promis
   if (settings.driver === "memory") return tracked(createStorage() as unknown as StorageLike);
   if (settings.driver === "redis") {
     const { default: redisDriver } = await import("unstorage/drivers/redis");
-    const driver = redisDriver({ url: settings.url ?? "redis://127.0.0.1:6379", base: settings.base, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    const driver = redisDriver({
+      url: settings.url ?? "redis://127.0.0.1:6379",
+      base: settings.base,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+    });
     return tracked(createStorage({ driver }) as unknown as StorageLike);
   }
   // Write-then-rename: a crash mid-write never leaves a truncated record (fs-lite writes in place).

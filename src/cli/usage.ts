@@ -9,9 +9,13 @@ export function withExamples<T extends ArgsDef>(command: CommandDef<T>, examples
   return command;
 }
 
-export async function showUsage<T extends ArgsDef = ArgsDef>(command: CommandDef<T>, parent?: CommandDef<T>): Promise<void> {
+export async function showUsage<T extends ArgsDef = ArgsDef>(
+  command: CommandDef<T>,
+  parent?: CommandDef<T>,
+): Promise<void> {
   let text = await renderUsage(command, parent);
   const examples = registry.get(command);
-  if (examples?.length) text += `\n\n\u001B[4m\u001B[1mEXAMPLES\u001B[22m\u001B[24m\n\n${examples.map((line) => `  ${line}`).join("\n")}`;
+  if (examples?.length)
+    text += `\n\n\u001B[4m\u001B[1mEXAMPLES\u001B[22m\u001B[24m\n\n${examples.map((line) => `  ${line}`).join("\n")}`;
   console.log(`${text}\n`);
 }

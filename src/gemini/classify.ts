@@ -16,8 +16,10 @@ const GO_DURATION = String.raw`((?:\d+(?:\.\d+)?(?:ms|us|µs|ns|h|m|s))+)`;
 const RETRY_IN = new RegExp(String.raw`Please retry in\s+${GO_DURATION}`, "i");
 const RESET_IN = new RegExp(String.raw`(?:reset after|resets? in)\s+${GO_DURATION}`, "i");
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 
 /** Parse an error body in any of Google's forms (see the module tests for each one). */
 export function parseGoogleError(text: string): GoogleErrorBody | undefined {
@@ -78,7 +80,14 @@ function normalizeTypes(body: GoogleErrorBody): GoogleErrorBody {
 
 function detail(body: GoogleErrorBody | undefined, name: string): Json | undefined {
   const details = Array.isArray(body?.details) ? body.details : [];
-  return details.find((d) => isObject(d) && String(d["@type"] ?? "").trim().split(/[./]/).pop() === name);
+  return details.find(
+    (d) =>
+      isObject(d) &&
+      String(d["@type"] ?? "")
+        .trim()
+        .split(/[./]/)
+        .pop() === name,
+  );
 }
 
 function delayMs(value: unknown): number | undefined {
@@ -104,7 +113,13 @@ function fallbackMessage(status: number, text: string): string {
   return snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status} from Google`;
 }
 
-export interface ClassifyInput { status: number; bodyText: string; headers?: Headers; model?: string; now?: number }
+export interface ClassifyInput {
+  status: number;
+  bodyText: string;
+  headers?: Headers;
+  model?: string;
+  now?: number;
+}
 
 /** Turn a non-2xx upstream response into an UpstreamError (never throws). */
 export function classifyGoogleError(input: ClassifyInput): UpstreamError {
@@ -125,8 +140,12 @@ function classify(input: ClassifyInput, now: number): UpstreamError {
   const message = str(body?.message) ?? fallbackMessage(input.status, input.bodyText);
   const googleStatus = str(body?.status);
   const helpLinks = detail(body, "Help")?.links;
-  const helpLink = Array.isArray(helpLinks) ? helpLinks.map((l) => str(isObject(l) ? l.url : undefined)).find(Boolean) : undefined;
-  const quotaIds = [detail(body, "QuotaFailure")?.violations].flat().map((v) => (isObject(v) ? String(v.quotaId ?? "") : ""));
+  const helpLink = Array.isArray(helpLinks)
+    ? helpLinks.map((l) => str(isObject(l) ? l.url : undefined)).find(Boolean)
+    : undefined;
+  const quotaIds = [detail(body, "QuotaFailure")?.violations]
+    .flat()
+    .map((v) => (isObject(v) ? String(v.quotaId ?? "") : ""));
 
   const retryInfoMs = delayMs(detail(body, "RetryInfo")?.retryDelay);
   const resetDelayMs = delayMs(meta.quotaResetDelay);
@@ -136,10 +155,18 @@ function classify(input: ClassifyInput, now: number): UpstreamError {
   const hint = retryInfoMs ?? messageRetryMs ?? resetDelayMs ?? headerMs;
 
   const base: UpstreamErrorInit = {
-    kind: "upstream_unavailable", status: input.status, message, googleStatus, reason, body,
-    retryAfterMs: hint, model: str(meta.model) ?? input.model, link: helpLink,
+    kind: "upstream_unavailable",
+    status: input.status,
+    message,
+    googleStatus,
+    reason,
+    body,
+    retryAfterMs: hint,
+    model: str(meta.model) ?? input.model,
+    link: helpLink,
   };
-  const make = (kind: UpstreamErrorKind, extra?: Partial<UpstreamErrorInit>) => new UpstreamError({ ...base, kind, ...extra });
+  const make = (kind: UpstreamErrorKind, extra?: Partial<UpstreamErrorInit>) =>
+    new UpstreamError({ ...base, kind, ...extra });
   const quota = (): UpstreamError => {
     const stamp = Date.parse(String(meta.quotaResetTimeStamp ?? ""));
     const delay = resetDelayMs ?? retryInfoMs ?? messageResetMs ?? messageRetryMs ?? headerMs;
@@ -163,7 +190,8 @@ function classify(input: ClassifyInput, now: number): UpstreamError {
     if (QUOTA_TEXT.test(message) || longest > LONG_DELAY_MS) return quota();
     if (CAPACITY_TEXT.test(message)) return make("capacity");
     if (!exhausted) return make("upstream_unavailable");
-    const perMinute = quotaIds.some((id) => id.includes("PerMinute")) || String(meta.quota_limit ?? "").includes("PerMinute");
+    const perMinute =
+      quotaIds.some((id) => id.includes("PerMinute")) || String(meta.quota_limit ?? "").includes("PerMinute");
     return make("rate_limited", perMinute ? { retryAfterMs: retryInfoMs ?? messageRetryMs ?? 60_000 } : {});
   }
   if (code === 400) {
@@ -172,10 +200,13 @@ function classify(input: ClassifyInput, now: number): UpstreamError {
   }
   if (code === 401) return make("auth_expired");
   if (code === 403) {
-    if (reason === "VALIDATION_REQUIRED") return make("validation_required", { link: helpLink ?? str(meta.validation_link) ?? str(meta.validationUrl) });
+    if (reason === "VALIDATION_REQUIRED")
+      return make("validation_required", { link: helpLink ?? str(meta.validation_link) ?? str(meta.validationUrl) });
     const notConfigured = legacy.find((e) => e.reason === "accessNotConfigured");
     if (reason === "SERVICE_DISABLED" || notConfigured) {
-      return make("service_disabled", { link: str(meta.activationUrl) ?? helpLink ?? str(notConfigured?.extendedHelp) });
+      return make("service_disabled", {
+        link: str(meta.activationUrl) ?? helpLink ?? str(notConfigured?.extendedHelp),
+      });
     }
     if (reason === "SUBSCRIPTION_REQUIRED" || SUBSCRIPTION_TEXT.test(message)) return make("service_disabled");
     return make("permission_denied");

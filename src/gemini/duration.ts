@@ -7,8 +7,8 @@ const UNIT_NS: Record<string, number> = {
   s: 1_000_000_000,
   ms: 1_000_000,
   us: 1_000,
-  "µs": 1_000, // U+00B5 micro sign (what Go prints)
-  "μs": 1_000, // U+03BC greek mu
+  µs: 1_000, // U+00B5 micro sign (what Go prints)
+  μs: 1_000, // U+03BC greek mu
   ns: 1,
 };
 

@@ -1,5 +1,5 @@
 // Upstream failures as data: a closed set of kinds that the pool maps to actions and each surface
-// maps to its own wire error (design.md, "Errors are data").
+// maps to its own wire error (docs/architecture.md, "Errors are data").
 
 /** The closed set of classified upstream errors. */
 export type UpstreamErrorKind =

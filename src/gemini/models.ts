@@ -1,26 +1,11 @@
 // The model catalogue: which ids clients may use, their thinking rules, and the predecessor's
-// suffix variants (-search, -nothinking, -maxthinking). Pure data + lookups (upstream-protocol.md 5).
+// suffix variants (-search, -nothinking, -maxthinking). Pure data + lookups (docs/upstream.md#models).
 
 import type { GenerateContentRequest, GeminiThinkingConfig } from "./types.ts";
+import { DEFAULT_MODELS, inferModelInfo, OPEN_MODEL_ID, type ModelInfo, type ThinkingRules } from "./model-info.ts";
 
-export type ThinkingRules =
-  | { kind: "budget"; min: number; max: number; canDisable: boolean; dynamic: boolean }
-  | { kind: "level"; levels: string[] /* lowest first */; default: string }
-  | { kind: "none" };
-
-/** One model of the catalogue: id, display name, family, limits and thinking rules. */
-export interface ModelInfo {
-  id: string;
-  displayName: string;
-  family: "gemini-2.5" | "gemini-3" | (string & {});
-  tier: "pro" | "flash" | "flash-lite" | (string & {});
-  preview: boolean;
-  inputTokenLimit: number;
-  outputTokenLimit: number;
-  thinking: ThinkingRules;
-  /** What is sent on the wire when it differs from `id`. */
-  upstreamId?: string;
-}
+export { DEFAULT_MODELS, inferModelInfo, OPEN_MODEL_ID };
+export type { ModelInfo, ThinkingRules };
 
 /** Suffix variants of a model id: Google Search grounding, thinking off, maximum thinking. */
 export type ModelVariant = "search" | "nothinking" | "maxthinking";
@@ -31,79 +16,29 @@ export interface ResolvedModel {
   id: string;
   base: ModelInfo;
   variant?: ModelVariant;
-  /** Bare id to send upstream. */
+  /** Bare id to send upstream (the Gemini API name; Code Assist may expect another, see `codeAssistId`). */
   upstream: string;
+  /** False for an id outside the catalogue that is sent to Google as is (inferred rules). */
+  listed: boolean;
 }
 
 /** The models a proxy serves, and the resolution of requested ids (with variants) to them. */
 export interface ModelCatalogue {
   models: readonly ModelInfo[];
+  /** True: ids outside the catalogue are refused. False (default): `gemini-*` / `gemma-*` ids go to Google. */
+  strict: boolean;
   ids(): readonly string[];
   resolve(id: string): ResolvedModel | undefined;
+  /** The name Code Assist expects for an upstream id (`gemini-3.5-flash` → `gemini-3-flash`). */
+  codeAssistId(upstream: string): string;
+}
+
+export interface ModelCatalogueOptions {
+  /** Refuse ids outside the catalogue instead of sending `gemini-*` / `gemma-*` ids to Google. */
+  strict?: boolean;
 }
 
 export const MODEL_VARIANTS: readonly ModelVariant[] = ["search", "nothinking", "maxthinking"];
-
-const M = 1_048_576;
-const OUT = 65_536;
-
-const PRO_25: ThinkingRules = { kind: "budget", min: 128, max: 32_768, canDisable: false, dynamic: true };
-const FLASH_25: ThinkingRules = { kind: "budget", min: 0, max: 24_576, canDisable: true, dynamic: true };
-const LITE_25: ThinkingRules = { kind: "budget", min: 512, max: 24_576, canDisable: true, dynamic: true };
-const PRO_3: ThinkingRules = { kind: "level", levels: ["low", "high"], default: "high" };
-const PRO_31: ThinkingRules = { kind: "level", levels: ["low", "medium", "high"], default: "high" };
-const FLASH_3: ThinkingRules = { kind: "level", levels: ["minimal", "low", "medium", "high"], default: "high" };
-
-function info(
-  id: string,
-  displayName: string,
-  family: string,
-  tier: string,
-  thinking: ThinkingRules,
-  extra: Partial<ModelInfo> = {},
-): ModelInfo {
-  return {
-    id,
-    displayName,
-    family,
-    tier,
-    preview: id.includes("preview"),
-    inputTokenLimit: M,
-    outputTokenLimit: OUT,
-    thinking,
-    ...extra,
-  };
-}
-
-/** The built-in model catalogue (current Gemini models and their capabilities). */
-export const DEFAULT_MODELS: readonly ModelInfo[] = [
-  info("gemini-2.5-pro", "Gemini 2.5 Pro", "gemini-2.5", "pro", PRO_25),
-  info("gemini-2.5-flash", "Gemini 2.5 Flash", "gemini-2.5", "flash", FLASH_25),
-  info("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", "gemini-2.5", "flash-lite", LITE_25),
-  info("gemini-3-pro-preview", "Gemini 3 Pro Preview", "gemini-3", "pro", PRO_3),
-  info("gemini-3.1-pro-preview", "Gemini 3.1 Pro Preview", "gemini-3", "pro", PRO_31),
-  info("gemini-3-flash-preview", "Gemini 3 Flash Preview", "gemini-3", "flash", FLASH_3),
-  info("gemini-3.1-flash-lite", "Gemini 3.1 Flash-Lite", "gemini-3", "flash-lite", FLASH_3),
-];
-
-/** Sensible defaults for an id we do not know, inferred from its name. */
-export function inferModelInfo(id: string): ModelInfo {
-  const version = /^gemini-(\d+)(?:\.(\d+))?/.exec(id);
-  const major = version ? Number(version[1]) : 0;
-  const family = version ? (major >= 3 ? "gemini-3" : `gemini-${version[1]}${version[2] ? `.${version[2]}` : ""}`) : "other";
-  const tier = id.includes("flash-lite") ? "flash-lite" : id.includes("flash") ? "flash" : id.includes("pro") ? "pro" : "other";
-  let thinking: ThinkingRules = { kind: "none" };
-  if (family === "gemini-2.5" && !id.includes("image") && !id.includes("tts")) {
-    thinking = tier === "pro" ? PRO_25 : tier === "flash-lite" ? LITE_25 : FLASH_25;
-  } else if (family === "gemini-3" && !id.includes("image")) {
-    thinking = tier === "pro" ? (id.startsWith("gemini-3-") ? PRO_3 : PRO_31) : FLASH_3;
-  }
-  const displayName = id
-    .split("-")
-    .map((w) => (w === "gemini" ? "Gemini" : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join(" ");
-  return info(id, displayName, family, tier, thinking);
-}
 
 function copyRules(rules: ThinkingRules): ThinkingRules {
   return rules.kind === "level" ? { ...rules, levels: [...rules.levels] } : { ...rules };
@@ -123,10 +58,25 @@ export function variantsFor(model: ModelInfo): ModelVariant[] {
   return model.thinking.kind === "none" ? ["search"] : [...MODEL_VARIANTS];
 }
 
+/** Code Assist wire names of the built-in models, also for ids a custom catalogue left out. */
+const BUILT_IN_CODE_ASSIST_IDS = new Map(
+  DEFAULT_MODELS.filter((m) => m.codeAssistId).map((m) => [m.id, m.codeAssistId!] as const),
+);
+
+/** `gemini-x-search` → ["gemini-x", "search"]; ids without a variant suffix → [id]. */
+function splitVariant(id: string): [string, ModelVariant?] {
+  for (const variant of MODEL_VARIANTS) {
+    if (id.endsWith(`-${variant}`)) return [id.slice(0, -variant.length - 1), variant];
+  }
+  return [id];
+}
+
 /** Builds a model catalogue from ids or `ModelInfo` objects (the `models` option); resolves variants such as `-search`. */
 export function createModelCatalogue(
   models: readonly (string | (Partial<ModelInfo> & { id: string }))[] = DEFAULT_MODELS,
+  options: ModelCatalogueOptions = {},
 ): ModelCatalogue {
+  const strict = options.strict === true;
   const list: ModelInfo[] = [];
   const seen = new Set<string>();
   for (const entry of models) {
@@ -136,32 +86,55 @@ export function createModelCatalogue(
     list.push(m);
   }
   const table = new Map<string, ResolvedModel>();
+  const codeAssist = new Map<string, string>();
   for (const base of list) {
     const upstream = base.upstreamId ?? base.id;
-    table.set(base.id, { id: base.id, base, upstream });
+    table.set(base.id, { id: base.id, base, upstream, listed: true });
+    if (base.codeAssistId && !codeAssist.has(upstream)) codeAssist.set(upstream, base.codeAssistId);
   }
   for (const base of list) {
     const upstream = base.upstreamId ?? base.id;
     for (const variant of variantsFor(base)) {
       const id = `${base.id}-${variant}`;
       // A real model with that exact name wins over the synthesized variant.
-      if (!table.has(id)) table.set(id, { id, base, variant, upstream });
+      if (!table.has(id)) table.set(id, { id, base, variant, upstream, listed: true });
     }
   }
   const ids = Object.freeze([...table.keys()]);
+
+  /** An id outside the catalogue: sent to Google as is, with rules that cannot make Google refuse it. */
+  function open(bare: string): ResolvedModel | undefined {
+    if (!OPEN_MODEL_ID.test(bare)) return undefined;
+    const [name, variant] = splitVariant(bare);
+    if (!OPEN_MODEL_ID.test(name)) return undefined;
+    const known = table.get(name);
+    // A built-in model left out of a custom catalogue keeps its real rules.
+    const base =
+      known && !known.variant ? known.base : (DEFAULT_MODELS.find((m) => m.id === name) ?? inferModelInfo(name));
+    const upstream = known && !known.variant ? known.upstream : name;
+    return { id: bare, base, variant, upstream, listed: false };
+  }
+
   return {
     models: Object.freeze(list),
+    strict,
     ids: () => ids,
     resolve(id: string): ResolvedModel | undefined {
       if (typeof id !== "string") return undefined;
       const bare = id.startsWith("models/") ? id.slice(7) : id;
-      return table.get(bare) ?? table.get(bare.toLowerCase());
+      const hit = table.get(bare) ?? table.get(bare.toLowerCase());
+      if (hit || strict) return hit;
+      return open(bare.toLowerCase());
     },
+    codeAssistId: (upstream) => codeAssist.get(upstream) ?? BUILT_IN_CODE_ASSIST_IDS.get(upstream) ?? upstream,
   };
 }
 
 /** The thinking config a -nothinking / -maxthinking variant imposes (includeThoughts left to the caller). */
-export function variantThinking(model: ModelInfo, variant: "nothinking" | "maxthinking"): GeminiThinkingConfig | undefined {
+export function variantThinking(
+  model: ModelInfo,
+  variant: "nothinking" | "maxthinking",
+): GeminiThinkingConfig | undefined {
   const t = model.thinking;
   if (t.kind === "budget") {
     if (variant === "maxthinking") return { thinkingBudget: t.max };
@@ -180,7 +153,12 @@ export function applyVariant(request: GenerateContentRequest, model: ResolvedMod
   if (!variant) return request;
   if (variant === "search") {
     const tools = Array.isArray(request.tools) ? request.tools : [];
-    if (tools.some((t) => t?.googleSearch !== undefined || (t as Record<string, unknown> | null)?.google_search !== undefined)) return request;
+    if (
+      tools.some(
+        (t) => t?.googleSearch !== undefined || (t as Record<string, unknown> | null)?.google_search !== undefined,
+      )
+    )
+      return request;
     return { ...request, tools: [...tools, { googleSearch: {} }] };
   }
   const forced = variantThinking(model.base, variant);

@@ -1,5 +1,5 @@
-// Clamp a wish for "how much thinking" to what a model accepts (openai-compat.md 4.5,
-// upstream-protocol.md 5.3). Never returns both thinkingLevel and thinkingBudget (that is a 400).
+// Clamp a wish for "how much thinking" to what a model accepts (docs/openai-mapping.md#thinking-clamp,
+// docs/upstream.md#thinking-per-model). Never returns both thinkingLevel and thinkingBudget (that is a 400).
 //
 // Mapping table (effort ⇄ budget ⇄ level):
 //
@@ -14,14 +14,14 @@
 //
 // Budget → level (Gemini 3): 0 → minimal, 1–1024 → low, 1025–8192 → medium, > 8192 → high, -1 → omitted
 // (the model's dynamic default). A wanted level the model lacks becomes the highest supported level not
-// above it, else the model's lowest (3 Pro: minimal → low, medium → low; 3.1 Pro: minimal → low).
+// above it, else the model's lowest (every 3 Pro, 3.1 included: minimal → low, medium → low).
 // Budget models: -1 stays -1 when the model thinks dynamically (else max); 0 becomes min when the model
 // cannot disable thinking; 0 < b < min becomes min (2.5 Flash-Lite: 1–511 → 512); b > max becomes max.
 // Precedence: an explicit budget/level (thinking_config) wins over reasoning_effort; on a budget model a
 // budget wins over a level and on a level model a level wins over a budget.
 
 import type { GeminiThinkingConfig } from "./types.ts";
-import type { ModelInfo } from "./models.ts";
+import type { ModelInfo } from "./model-info.ts";
 
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
@@ -78,7 +78,10 @@ export function pickLevel(levels: readonly string[], wanted: string): string | u
   return best ?? levels[0];
 }
 
-function clampBudget(rules: { min: number; max: number; canDisable: boolean; dynamic: boolean }, budget: number): number {
+function clampBudget(
+  rules: { min: number; max: number; canDisable: boolean; dynamic: boolean },
+  budget: number,
+): number {
   if (budget < 0) return rules.dynamic ? -1 : rules.max;
   if (budget === 0) return rules.canDisable ? 0 : rules.min;
   return Math.min(rules.max, Math.max(rules.min, Math.round(budget)));
@@ -103,8 +106,10 @@ export function clampThinking(model: ModelInfo, want: ThinkingWish): GeminiThink
   } else {
     let wanted: string | undefined;
     if (want.level !== undefined) wanted = normalizeLevel(want.level);
-    if (wanted === undefined && want.budget !== undefined && Number.isFinite(want.budget)) wanted = budgetToLevel(want.budget);
-    else if (wanted === undefined && want.level === undefined && want.effort !== undefined) wanted = EFFORT_LEVEL[want.effort];
+    if (wanted === undefined && want.budget !== undefined && Number.isFinite(want.budget))
+      wanted = budgetToLevel(want.budget);
+    else if (wanted === undefined && want.level === undefined && want.effort !== undefined)
+      wanted = EFFORT_LEVEL[want.effort];
     if (wanted !== undefined) {
       const level = pickLevel(t.levels, wanted);
       if (level !== undefined) out.thinkingLevel = level;

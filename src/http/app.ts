@@ -5,15 +5,15 @@ import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
-import { registerAdminRoutes } from "./routes/admin.ts";
-import { registerOAuthRoutes } from "./routes/oauth.ts";
-import { registerGeminiRoutes } from "./routes/gemini.ts";
-import { registerOpenAIRoutes } from "./routes/openai.ts";
-import { registerAnthropicRoutes } from "./routes/anthropic.ts";
-import { registerResponsesRoutes } from "./routes/responses.ts";
-import { registerEmbeddingsRoutes } from "./routes/embeddings.ts";
-import { registerUiRoutes } from "./routes/ui.ts";
-import { registerHealthRoutes } from "./routes/health.ts";
+import { registerAdminRoutes } from "../admin/routes.ts";
+import { registerOAuthRoutes } from "../login/routes.ts";
+import { registerGeminiRoutes } from "../surfaces/gemini/routes.ts";
+import { registerOpenAIRoutes } from "../surfaces/openai/routes.ts";
+import { registerAnthropicRoutes } from "../surfaces/anthropic/routes.ts";
+import { registerResponsesRoutes } from "../surfaces/responses/routes.ts";
+import { registerEmbeddingsRoutes } from "../surfaces/embeddings/routes.ts";
+import { registerUiRoutes } from "../admin/page-routes.ts";
+import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
 
 /**
@@ -29,7 +29,8 @@ function allowCors(event: H3Event, response: unknown): void {
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
   const api = new H3({ silent: true });
-  const localPath = (pathname: string) => (base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname);
+  const localPath = (pathname: string) =>
+    base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;
 
   api.use(
     onError((error, event) => {
@@ -45,18 +46,31 @@ export function createApp(ctx: AppContext): H3 {
     const surface = surfaceOf(path);
     // Browser clients (web UIs) call the API surfaces cross-origin; admin routes stay same-origin.
     if (surface !== "other" && isPreflightRequest(event)) {
-      const cors = handleCors(event, { origin: "*", methods: "*", allowHeaders: "*", exposeHeaders: "*", maxAge: "86400" });
+      const cors = handleCors(event, {
+        origin: "*",
+        methods: "*",
+        allowHeaders: "*",
+        exposeHeaders: "*",
+        maxAge: "86400",
+      });
       if (cors !== false) return cors;
     }
     const key = extractClientKey(event.req, event.url);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
     if (surface !== "other") {
       if (!(await ctx.checkKey(key))) {
-        const message = key ? "Invalid API key" : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
+        const message = key
+          ? "Invalid API key"
+          : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
         return surfaceError(surface, 401, message, "invalid_api_key");
       }
     }
-    const record = createRequestRecord({ method: event.req.method, path, surface, clientKey: surface === "other" ? undefined : keyLabel(key) });
+    const record = createRequestRecord({
+      method: event.req.method,
+      path,
+      surface,
+      clientKey: surface === "other" ? undefined : keyLabel(key),
+    });
     event.context.record = record;
     ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
     let status: number | undefined;
@@ -79,7 +93,7 @@ export function createApp(ctx: AppContext): H3 {
       status = (error as { status?: number }).status ?? 500;
       throw error;
     } finally {
-      if (!record.deferred) ctx.finish(record, status);
+      if (!record.deferred) await ctx.finish(record, status); // journaled before the body goes out
     }
   });
 

@@ -13,7 +13,8 @@ export class BodyError extends Error {
 /** The body as text, refused with a 413 past `maxBytes` before it is all buffered. */
 export async function readCapped(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
+  if (declared > maxBytes)
+    throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
   // A declared length within the cap: HTTP framing guarantees no more bytes follow, so read it in
   // one go (on node this skips building a web stream over the socket).
   if (Number.isFinite(declared)) return request.text();
@@ -45,7 +46,8 @@ export function jsonDepthExceeds(value: unknown, limit: number): boolean {
     const [node, depth] = stack.pop()!;
     if (!node || typeof node !== "object") continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child && typeof child === "object") stack.push([child, depth + 1]);
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child && typeof child === "object") stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -66,6 +68,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   } catch (error) {
     throw new BodyError(400, `Invalid JSON payload received. ${(error as Error).message}`);
   }
-  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new BodyError(400, `Invalid JSON payload received. Nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH))
+    throw new BodyError(400, `Invalid JSON payload received. Nested deeper than ${MAX_JSON_DEPTH} levels.`);
   return value;
 }

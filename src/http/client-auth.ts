@@ -2,7 +2,7 @@
 // password), ?key=, x-goog-api-key (plus x-api-key for Anthropic-style clients). Compared in
 // constant time over hashes so neither content nor length leaks.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { AuthKeysOption } from "../options.ts";
+import type { AuthKeysOption } from "../types.ts";
 
 export function extractClientKey(request: Request, url: URL): string | undefined {
   const authorization = request.headers.get("authorization");

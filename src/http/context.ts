@@ -1,19 +1,19 @@
 // What routes get: services already wired by createGeminiProxy().
-import type { Dispatcher } from "../dispatch.ts";
+import type { Dispatcher } from "../dispatch/dispatcher.ts";
 import type { ModelCatalogue } from "../gemini/models.ts";
-import type { Logger } from "../options.ts";
-import type { ResolvedOptions } from "../resolve-options.ts";
+import type { Logger } from "../types.ts";
+import type { ResolvedOptions } from "../config/resolve.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { GeminiApiClient } from "../upstream/gemini-api.ts";
 import type { StorageLike } from "../storage/types.ts";
 import type { StorageStatus } from "../storage/redis-resilience.ts";
 import type { OAuthContext } from "../upstream/oauth.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
-import type { SignatureStore } from "../storage/signatures.ts";
-import type { MediaFetcher } from "./media-fetch.ts";
+import type { CredentialStore } from "../pool/store.ts";
+import type { SignatureStore } from "../surfaces/_signature-store.ts";
+import type { MediaFetcher } from "../surfaces/_media-fetch.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import type { ProxyUsage } from "../usage/service.ts";
-import type { HookRunner } from "../hooks.ts";
+import type { HookRunner } from "./hooks.ts";
 import type { KeyChecker } from "./client-auth.ts";
 
 export interface AppContext {
@@ -39,8 +39,8 @@ export interface AppContext {
   signatures: SignatureStore;
   /** Fetches http(s) image/file URLs with the SSRF guard (OpenAI surface). */
   media: MediaFetcher;
-  /** Finish a request record exactly once (ledger, hooks, request log). */
-  finish: (record: RequestRecord, status?: number) => void;
+  /** Finish a request record exactly once (ledger, hooks, request log); await the result before the response's end (usage journal). */
+  finish: (record: RequestRecord, status?: number) => Promise<void> | undefined;
   /** Usage ledger and Prometheus counters. */
   usage: ProxyUsage;
   /** Host hooks (`onRequestStart` runs in the app middleware, `onRequestEnd` in finish). */

@@ -25,7 +25,8 @@ function adoptConsumedBody(req: HostRequest): void {
 
 function restorePrefix(req: HostRequest, basePath: string): void {
   if (!basePath || typeof req.originalUrl !== "string" || req.originalUrl === req.url) return;
-  const under = (url: string | undefined) => url === basePath || url?.startsWith(`${basePath}/`) || url?.startsWith(`${basePath}?`);
+  const under = (url: string | undefined) =>
+    url === basePath || url?.startsWith(`${basePath}/`) || url?.startsWith(`${basePath}?`);
   if (!under(req.url) && under(req.originalUrl)) req.url = req.originalUrl;
 }
 

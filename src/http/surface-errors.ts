@@ -1,8 +1,8 @@
 // Errors decided by the HTTP layer (auth, unknown route, unreadable body) in the shape of the
 // surface the path belongs to: Google's on /v1beta, Anthropic's on /v1/messages, OpenAI's elsewhere.
 import { FastResponse } from "srvx";
-import { anthropicError } from "../anthropic/errors.ts";
-import { googleError } from "../gemini/wire-errors.ts";
+import { anthropicError } from "../surfaces/anthropic/errors.ts";
+import { googleError } from "../surfaces/gemini/wire-errors.ts";
 
 export type Surface = "gemini" | "openai" | "anthropic" | "responses" | "embeddings" | "other";
 
@@ -13,7 +13,16 @@ export function surfaceOf(path: string): Surface {
   if (under(path, "/v1/messages") || under(path, "/messages")) return "anthropic";
   if (under(path, "/v1/responses") || under(path, "/responses")) return "responses";
   if (under(path, "/v1/embeddings") || under(path, "/embeddings")) return "embeddings";
-  if (path.startsWith("/v1/") || path === "/v1" || path.startsWith("/chat/") || path.startsWith("/models") || path.startsWith("/embeddings") || path.startsWith("/responses") || path.startsWith("/messages")) return "openai";
+  if (
+    path.startsWith("/v1/") ||
+    path === "/v1" ||
+    path.startsWith("/chat/") ||
+    path.startsWith("/models") ||
+    path.startsWith("/embeddings") ||
+    path.startsWith("/responses") ||
+    path.startsWith("/messages")
+  )
+    return "openai";
   return "other";
 }
 
@@ -26,7 +35,13 @@ const OPENAI_TYPES: Record<number, string> = {
   429: "rate_limit_error",
 };
 
-export function surfaceError(surface: Surface, status: number, message: string, code: string | null = null, headers: Record<string, string> = {}): Response {
+export function surfaceError(
+  surface: Surface,
+  status: number,
+  message: string,
+  code: string | null = null,
+  headers: Record<string, string> = {},
+): Response {
   if (surface === "gemini") {
     const wire = googleError(status, message);
     return FastResponse.json(wire.body, { status, headers });

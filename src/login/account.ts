@@ -40,9 +40,17 @@ export class LoginError extends Error {
 
 export async function addLoggedInAccount(pool: CredentialPool, tokens: TokenSet): Promise<LoginOutcome> {
   if (!tokens.refreshToken) {
-    throw new LoginError("no_refresh_token", "Google returned no refresh token, so the account could not be kept. Remove this app's access at https://myaccount.google.com/permissions and log in again.");
+    throw new LoginError(
+      "no_refresh_token",
+      "Google returned no refresh token, so the account could not be kept. Remove this app's access at https://myaccount.google.com/permissions and log in again.",
+    );
   }
-  return addAccount(pool, { refresh_token: tokens.refreshToken, access_token: tokens.accessToken, expiry_date: tokens.expiresAt, scope: tokens.scope });
+  return addAccount(pool, {
+    refresh_token: tokens.refreshToken,
+    access_token: tokens.accessToken,
+    expiry_date: tokens.expiresAt,
+    scope: tokens.scope,
+  });
 }
 
 /** pool.add() with the policy above (also for imported files). */
@@ -64,7 +72,9 @@ export async function addAccount(pool: CredentialPool, input: CredentialInput): 
 export function describeOutcome(outcome: LoginOutcome): string {
   const c = outcome.credential;
   const who = c.email ?? c.id;
-  const state = c.state.status + (c.state.reason ? `: ${c.state.reason}` : "") + (c.state.link ? ` (${c.state.link})` : "");
-  if (outcome.result === "dropped") return `${who} was not added: Google says the account is ineligible (${c.state.reason ?? "no reason given"})${c.state.link ? ` — ${c.state.link}` : ""}`;
+  const state =
+    c.state.status + (c.state.reason ? `: ${c.state.reason}` : "") + (c.state.link ? ` (${c.state.link})` : "");
+  if (outcome.result === "dropped")
+    return `${who} was not added: Google says the account is ineligible (${c.state.reason ?? "no reason given"})${c.state.link ? ` — ${c.state.link}` : ""}`;
   return `${who} ${outcome.result}${c.project ? `, project ${c.project}` : ""}; status ${state}`;
 }

@@ -3,7 +3,10 @@
 import { spawn } from "node:child_process";
 
 /** The command that opens a URL here, or undefined when no browser is likely (SSH, CI, no display). */
-export function browserCommand(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] | undefined {
+export function browserCommand(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string[] | undefined {
   // $BROWSER wins, as in most tools; these values mean "no graphical browser".
   const explicit = env.BROWSER?.trim();
   if (explicit) return ["www-browser", "none", "false"].includes(explicit) ? undefined : [explicit];

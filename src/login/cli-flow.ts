@@ -5,7 +5,13 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isUpstreamError } from "../gemini/errors.ts";
-import { buildAuthorizeUrl, createPkcePair, exchangeCode, type OAuthContext, type TokenSet } from "../upstream/oauth.ts";
+import {
+  buildAuthorizeUrl,
+  createPkcePair,
+  exchangeCode,
+  type OAuthContext,
+  type TokenSet,
+} from "../upstream/oauth.ts";
 import { LoginError } from "./account.ts";
 import { parsePasted, type CallbackInput } from "./flow.ts";
 import { AUTHCODE_REDIRECT_URI } from "./modes.ts";
@@ -21,7 +27,10 @@ async function exchange(oauth: OAuthContext, code: string, redirectUri: string, 
     return await exchangeCode(oauth, { code, redirectUri, codeVerifier: verifier });
   } catch (error) {
     if (isUpstreamError(error) && error.reason === "invalid_grant") {
-      throw new LoginError("invalid_grant", "Google rejected the authorization code (invalid_grant): it expired, was already used, or was mistyped.");
+      throw new LoginError(
+        "invalid_grant",
+        "Google rejected the authorization code (invalid_grant): it expired, was already used, or was mistyped.",
+      );
     }
     throw new LoginError("exchange_failed", `The code exchange with Google failed: ${(error as Error).message}`);
   }
@@ -30,11 +39,17 @@ async function exchange(oauth: OAuthContext, code: string, redirectUri: string, 
 /** Checks a callback (or a pasted URL) against this login; returns the code. */
 function codeFrom(input: CallbackInput, state: string, requireState: boolean): string {
   if ((input.state !== undefined || requireState) && input.state !== state) {
-    throw new LoginError("unknown_state", "State mismatch: this redirect belongs to another login (possible CSRF). Run the login again.");
+    throw new LoginError(
+      "unknown_state",
+      "State mismatch: this redirect belongs to another login (possible CSRF). Run the login again.",
+    );
   }
   if (input.error) {
     const detail = input.errorDescription ? ` (${input.errorDescription.slice(0, 200)})` : "";
-    throw new LoginError(input.error === "access_denied" ? "access_denied" : "exchange_failed", `Google returned ${input.error.slice(0, 100)}${detail}`);
+    throw new LoginError(
+      input.error === "access_denied" ? "access_denied" : "exchange_failed",
+      `Google returned ${input.error.slice(0, 100)}${detail}`,
+    );
   }
   if (!input.code) throw new LoginError("missing_code", "No authorization code was given.");
   return input.code;
@@ -71,10 +86,26 @@ export async function loopbackLogin(
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname !== "/oauth2callback") return void res.writeHead(404).end();
     const q = url.searchParams;
-    const input = { state: q.get("state") ?? undefined, code: q.get("code") ?? undefined, error: q.get("error") ?? undefined, errorDescription: q.get("error_description") ?? undefined };
+    const input = {
+      state: q.get("state") ?? undefined,
+      code: q.get("code") ?? undefined,
+      error: q.get("error") ?? undefined,
+      errorDescription: q.get("error_description") ?? undefined,
+    };
     finish(input, true).then(
-      () => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE("Authentication Successful!", "The account is being added; you can close this tab and return to the terminal.")),
-      (error: Error) => res.writeHead(400, { "content-type": "text/html; charset=utf-8" }).end(PAGE("Authentication Failed", String(error.message).replace(/[<>&"]/g, ""))),
+      () =>
+        res
+          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+          .end(
+            PAGE(
+              "Authentication Successful!",
+              "The account is being added; you can close this tab and return to the terminal.",
+            ),
+          ),
+      (error: Error) =>
+        res
+          .writeHead(400, { "content-type": "text/html; charset=utf-8" })
+          .end(PAGE("Authentication Failed", String(error.message).replace(/[<>&"]/g, ""))),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -85,7 +116,9 @@ export async function loopbackLogin(
   const url = buildAuthorizeUrl(oauth, { redirectUri, state, codeChallenge: pkce.challenge, prompt: "consent" });
   io.print(`Open this URL in a browser to sign in with Google:\n\n  ${url}\n`);
   if (io.open && !(await io.open(url))) io.print("(the browser could not be opened; open the URL yourself)");
-  io.print(`Waiting for Google to redirect to ${redirectUri} ... (if the browser is on another machine, paste the address of the page it lands on here)`);
+  io.print(
+    `Waiting for Google to redirect to ${redirectUri} ... (if the browser is on another machine, paste the address of the page it lands on here)`,
+  );
   // A redirect URL pasted on stdin finishes the login too (browser on another machine).
   void (async () => {
     for (let line = await io.readLine(); line !== undefined && !finished; line = await io.readLine()) {
@@ -99,7 +132,10 @@ export async function loopbackLogin(
       }
     }
   })();
-  const timer = setTimeout(() => settle.reject(new LoginError("expired", "No answer from Google within the time limit; run the login again.")), io.timeoutMs ?? 5 * 60_000);
+  const timer = setTimeout(
+    () => settle.reject(new LoginError("expired", "No answer from Google within the time limit; run the login again.")),
+    io.timeoutMs ?? 5 * 60_000,
+  );
   try {
     return await done;
   } finally {
@@ -115,7 +151,12 @@ export async function loopbackLogin(
 export async function authcodeLogin(oauth: OAuthContext, io: CliLoginIO): Promise<TokenSet> {
   const state = randomBytes(32).toString("hex");
   const pkce = createPkcePair();
-  const url = buildAuthorizeUrl(oauth, { redirectUri: AUTHCODE_REDIRECT_URI, state, codeChallenge: pkce.challenge, prompt: "consent" });
+  const url = buildAuthorizeUrl(oauth, {
+    redirectUri: AUTHCODE_REDIRECT_URI,
+    state,
+    codeChallenge: pkce.challenge,
+    prompt: "consent",
+  });
   io.print(`Open this URL in any browser, sign in, and copy the code Google shows:\n\n  ${url}\n`);
   io.print("Paste the authorization code: ");
   const line = await io.readLine();

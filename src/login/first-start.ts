@@ -34,12 +34,15 @@ export async function firstStartGeminiCliImport(
     return "none";
   }
   if (!options.importNow) {
-    options.logger.info(`The pool is empty and ${path} exists (your Gemini CLI login): start with --import-gemini-cli, or run \`gemini-cli-proxy accounts import ${path}\`, to use it.`);
+    options.logger.info(
+      `The pool is empty and ${path} exists (your Gemini CLI login): start with --import-gemini-cli, or run \`gemini-cli-proxy accounts import ${path}\`, to use it.`,
+    );
     return "offered";
   }
   try {
     const lines: string[] = [];
-    for (const input of await importAccountFiles([path], {})) lines.push(describeOutcome(await addAccount(pool, input)));
+    for (const input of await importAccountFiles([path], {}))
+      lines.push(describeOutcome(await addAccount(pool, input)));
     options.logger.info(`imported ${path}: ${lines.join("; ")}`);
     return "imported";
   } catch (error) {

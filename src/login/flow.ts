@@ -26,7 +26,12 @@ export async function startLogin(
   const pkce = createPkcePair();
   const { state, login } = await services.pending.create({ ...input, verifier: pkce.verifier });
   // prompt=consent: without it Google omits the refresh token for an account that consented before.
-  const authorizeUrl = buildAuthorizeUrl(services.oauth, { redirectUri: input.redirectUri, state, codeChallenge: pkce.challenge, prompt: "consent" });
+  const authorizeUrl = buildAuthorizeUrl(services.oauth, {
+    redirectUri: input.redirectUri,
+    state,
+    codeChallenge: pkce.challenge,
+    prompt: "consent",
+  });
   return { state, authorizeUrl, login };
 }
 
@@ -48,7 +53,12 @@ export function parsePasted(text: string): CallbackInput {
       throw new LoginError("missing_code", "The pasted text is not a valid URL.");
     }
     const q = url.searchParams;
-    return { state: q.get("state") ?? undefined, code: q.get("code") ?? undefined, error: q.get("error") ?? undefined, errorDescription: q.get("error_description") ?? undefined };
+    return {
+      state: q.get("state") ?? undefined,
+      code: q.get("code") ?? undefined,
+      error: q.get("error") ?? undefined,
+      errorDescription: q.get("error_description") ?? undefined,
+    };
   }
   return { code: value || undefined };
 }
@@ -64,9 +74,13 @@ export async function completeLogin(
   input: CallbackInput,
   mayComplete: (login: PendingLogin) => boolean | Promise<boolean>,
 ): Promise<LoginOutcome> {
-  if (tooLong(input.code) || tooLong(input.state)) throw new LoginError("missing_code", "The authorization code or state is malformed.");
+  if (tooLong(input.code) || tooLong(input.state))
+    throw new LoginError("missing_code", "The authorization code or state is malformed.");
   const unknown = () =>
-    new LoginError("unknown_state", "This login does not match a pending login (mismatched or reused state). Start a new login from the admin page.");
+    new LoginError(
+      "unknown_state",
+      "This login does not match a pending login (mismatched or reused state). Start a new login from the admin page.",
+    );
   if (!input.state) throw unknown();
   const peeked = await services.pending.peek(input.state);
   if (!peeked) throw unknown();
@@ -75,19 +89,28 @@ export async function completeLogin(
   }
   const login = await services.pending.take(input.state);
   if (!login) throw unknown();
-  if (login.expiresAt < Date.now()) throw new LoginError("expired", "This login expired (they last 10 minutes). Start a new login.");
+  if (login.expiresAt < Date.now())
+    throw new LoginError("expired", "This login expired (they last 10 minutes). Start a new login.");
   if (input.error) {
     const detail = input.errorDescription ? ` (${input.errorDescription.slice(0, 200)})` : "";
-    if (input.error === "access_denied") throw new LoginError("access_denied", `Access was denied at Google${detail}; the account was not added.`);
+    if (input.error === "access_denied")
+      throw new LoginError("access_denied", `Access was denied at Google${detail}; the account was not added.`);
     throw new LoginError("exchange_failed", `Google returned an error: ${input.error.slice(0, 100)}${detail}`);
   }
   if (!input.code) throw new LoginError("missing_code", "No authorization code was given.");
   let tokens;
   try {
-    tokens = await exchangeCode(services.oauth, { code: input.code, redirectUri: login.redirectUri, codeVerifier: login.verifier });
+    tokens = await exchangeCode(services.oauth, {
+      code: input.code,
+      redirectUri: login.redirectUri,
+      codeVerifier: login.verifier,
+    });
   } catch (error) {
     if (isUpstreamError(error) && error.reason === "invalid_grant") {
-      throw new LoginError("invalid_grant", "Google rejected the authorization code (invalid_grant): it expired, was already used, or belongs to another login. Start a new login.");
+      throw new LoginError(
+        "invalid_grant",
+        "Google rejected the authorization code (invalid_grant): it expired, was already used, or belongs to another login. Start a new login.",
+      );
     }
     throw new LoginError("exchange_failed", `The code exchange with Google failed: ${(error as Error).message}`, 502);
   }

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { CredentialInput } from "../pool/input.ts";
-import { looksLikeFernetToken } from "../storage/fernet.ts";
-import { LegacyFileError, parseLegacyCredentials } from "../storage/legacy-file.ts";
+import { looksLikeFernetToken } from "../legacy/fernet.ts";
+import { LegacyFileError, parseLegacyCredentials } from "../legacy/credentials-file.ts";
 
 export interface ParseAccountFileOptions {
   /** Passphrase of a predecessor's encrypted credentials.json. */
@@ -29,7 +29,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 function apiKeys(values: unknown[], where: string, lineNumbers?: number[]): CredentialInput[] {
   return values.map((value, index) => {
     const at = lineNumbers ? `line ${lineNumbers[index]}` : `entry ${index}`;
-    if (typeof value !== "string" || !API_KEY_RE.test(value.trim())) throw new AccountFileError(`${where}: ${at} is not a Gemini API key`);
+    if (typeof value !== "string" || !API_KEY_RE.test(value.trim()))
+      throw new AccountFileError(`${where}: ${at} is not a Gemini API key`);
     return { apiKey: value.trim() };
   });
 }
@@ -47,14 +48,18 @@ function fromObject(item: Record<string, unknown>, where: string, index: number)
   }
   const apiKey = item.apiKey ?? item.api_key;
   if (typeof apiKey === "string") {
-    if (!API_KEY_RE.test(apiKey.trim())) throw new AccountFileError(`${where}: entry ${index} does not hold a valid API key`);
+    if (!API_KEY_RE.test(apiKey.trim()))
+      throw new AccountFileError(`${where}: entry ${index} does not hold a valid API key`);
     return typeof item.label === "string" ? { apiKey: apiKey.trim(), label: item.label } : { apiKey: apiKey.trim() };
   }
   if (typeof item.type === "string" && item.type !== "authorized_user") {
-    throw new AccountFileError(`${where}: entry ${index} is a "${item.type}" credential; only user OAuth credentials and API keys can be pooled`);
+    throw new AccountFileError(
+      `${where}: entry ${index} is a "${item.type}" credential; only user OAuth credentials and API keys can be pooled`,
+    );
   }
   const refresh = item.refresh_token ?? item.refreshToken;
-  if (typeof refresh !== "string" || refresh.trim() === "") throw new AccountFileError(`${where}: entry ${index} has no refresh_token`);
+  if (typeof refresh !== "string" || refresh.trim() === "")
+    throw new AccountFileError(`${where}: entry ${index} has no refresh_token`);
   return item as CredentialInput;
 }
 
@@ -83,7 +88,8 @@ export function parseAccountFile(text: string, options: ParseAccountFileOptions 
     }
     if (body.startsWith("{") || body.startsWith("[")) return fromJson(body, where, options.passphrase);
   } catch (error) {
-    if (error instanceof LegacyFileError) throw new AccountFileError(error.message.replace("the credentials file", where), { cause: error });
+    if (error instanceof LegacyFileError)
+      throw new AccountFileError(error.message.replace("the credentials file", where), { cause: error });
     throw error;
   }
   // Otherwise: API keys, one per line; blank lines and # comments are skipped.
@@ -101,7 +107,10 @@ export function parseAccountFile(text: string, options: ParseAccountFileOptions 
 const expandHome = (path: string) => (path === "~" || path.startsWith("~/") ? resolve(homedir(), path.slice(2)) : path);
 
 /** Reads and parses each file (`~` expanded); all inputs in file order. The first bad file stops the import. */
-export async function importAccountFiles(files: string[], options: { passphrase?: string }): Promise<CredentialInput[]> {
+export async function importAccountFiles(
+  files: string[],
+  options: { passphrase?: string },
+): Promise<CredentialInput[]> {
   const out: CredentialInput[] = [];
   for (const file of files) {
     const path = expandHome(file);
@@ -109,7 +118,9 @@ export async function importAccountFiles(files: string[], options: { passphrase?
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
-      throw new AccountFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}`, { cause: error });
+      throw new AccountFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}`, {
+        cause: error,
+      });
     }
     out.push(...parseAccountFile(text, { passphrase: options.passphrase, name: file }));
   }

@@ -1,5 +1,5 @@
 // Which web login mode fits, and the redirect URI each one uses. The Gemini CLI's public client
-// accepts only loopback redirects and Google's own authcode page (upstream-protocol.md §1.10), so a
+// accepts only loopback redirects and Google's own authcode page (docs/upstream.md#accepted-redirect-uris), so a
 // public callback URL needs a client the user registered themselves.
 import { GEMINI_CLI_OAUTH_CLIENT } from "../upstream/oauth.ts";
 
@@ -38,7 +38,8 @@ export function modeProblem(mode: LoginMode, setup: ModeSetup, url: URL): string
     return "Google shows a code to paste only for the Gemini CLI's own OAuth client; with your own client, use public_url or a loopback mode.";
   }
   if (mode === "own") {
-    if (!setup.publicUrl) return "Set public_url (and oauth_client) in the config to log in through a public callback URL.";
+    if (!setup.publicUrl)
+      return "Set public_url (and oauth_client) in the config to log in through a public callback URL.";
     if (usesGeminiCliClient(setup)) {
       return "The Gemini CLI's OAuth client rejects non-loopback redirects: configure oauth_client with a client you registered, whose redirect URIs include this proxy's /oauth2/callback.";
     }
@@ -74,5 +75,7 @@ export function redirectUriFor(mode: LoginMode, setup: ModeSetup, url: URL): str
 }
 
 export function parseMode(value: unknown): LoginMode | undefined {
-  return typeof value === "string" && (LOGIN_MODES as readonly string[]).includes(value) ? (value as LoginMode) : undefined;
+  return typeof value === "string" && (LOGIN_MODES as readonly string[]).includes(value)
+    ? (value as LoginMode)
+    : undefined;
 }

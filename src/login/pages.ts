@@ -6,10 +6,14 @@ import type { LoginError, LoginOutcome } from "./account.ts";
 import type { LoginMode } from "./modes.ts";
 
 const esc = (value: unknown): string =>
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 /** Only web links from Google reach an href (never `javascript:` and the like). */
-const safeLink = (link: string | undefined): string | undefined => (link && /^https?:\/\//i.test(link) ? link : undefined);
+const safeLink = (link: string | undefined): string | undefined =>
+  link && /^https?:\/\//i.test(link) ? link : undefined;
 
 const STYLE =
   "body{font:15px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}" +
@@ -20,21 +24,39 @@ const STYLE =
 /** Every page gets a strict CSP; its own inline style and script run by nonce. */
 export function page(title: string, body: string, status = 200, extraHead = "", script = ""): Response {
   const nonce = randomBytes(16).toString("base64");
-  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+  const text =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style nonce="${nonce}">${STYLE}</style>${extraHead}</head>` +
     `<body>${body}${script ? `<script nonce="${nonce}">${script}</script>` : ""}</body></html>`;
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
   return new Response(text, {
     status,
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": csp, "x-content-type-options": "nosniff" },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": csp,
+      "x-content-type-options": "nosniff",
+    },
   });
 }
 
 const MODE_TEXT: Record<LoginMode, { title: string; when: string }> = {
-  loopback: { title: "Sign in with Google (this machine)", when: "The admin page is open on localhost: Google sends the browser straight back here." },
-  authcode: { title: "Sign in and paste the code", when: "For a proxy on a remote server: Google shows a code on its own page, you paste it here. No port to expose." },
-  paste: { title: "Paste the redirect URL", when: "Google redirects to a 127.0.0.1 address that does not answer; copy that address from the browser's bar and paste it here." },
-  own: { title: "Sign in with your own OAuth client", when: "Uses oauth_client and public_url from the config: Google redirects to this proxy's public address." },
+  loopback: {
+    title: "Sign in with Google (this machine)",
+    when: "The admin page is open on localhost: Google sends the browser straight back here.",
+  },
+  authcode: {
+    title: "Sign in and paste the code",
+    when: "For a proxy on a remote server: Google shows a code on its own page, you paste it here. No port to expose.",
+  },
+  paste: {
+    title: "Paste the redirect URL",
+    when: "Google redirects to a 127.0.0.1 address that does not answer; copy that address from the browser's bar and paste it here.",
+  },
+  own: {
+    title: "Sign in with your own OAuth client",
+    when: "Uses oauth_client and public_url from the config: Google redirects to this proxy's public address.",
+  },
 };
 
 function accountRows(accounts: CredentialView[]): string {
@@ -49,7 +71,14 @@ function accountRows(accounts: CredentialView[]): string {
   return `<table id="accounts"><tr><th>Account</th><th>Status</th></tr>${rows.join("")}</table>`;
 }
 
-export function addAccountPage(input: { base: string; available: LoginMode[]; preferred: LoginMode; problems: Partial<Record<LoginMode, string>>; accounts: CredentialView[]; csrf?: string }): Response {
+export function addAccountPage(input: {
+  base: string;
+  available: LoginMode[];
+  preferred: LoginMode;
+  problems: Partial<Record<LoginMode, string>>;
+  accounts: CredentialView[];
+  csrf?: string;
+}): Response {
   const modes = (["loopback", "authcode", "paste", "own"] as LoginMode[]).map((mode) => {
     const text = MODE_TEXT[mode];
     const problem = input.problems[mode];
@@ -86,8 +115,17 @@ if(!r.ok){say(j.reason||j.detail||("HTTP "+r.status),"bad");return;}for(const x 
 catch(x){say(String(x),"bad");}});`;
 
 /** Step page for `authcode` and `paste`: open Google in a new tab, then paste what it gives back. */
-export function pastePage(input: { base: string; mode: LoginMode; state: string; authorizeUrl: string; csrf?: string }): Response {
-  const what = input.mode === "authcode" ? "the code Google shows" : "the whole address of the page Google sent you to (it starts with http://127.0.0.1)";
+export function pastePage(input: {
+  base: string;
+  mode: LoginMode;
+  state: string;
+  authorizeUrl: string;
+  csrf?: string;
+}): Response {
+  const what =
+    input.mode === "authcode"
+      ? "the code Google shows"
+      : "the whole address of the page Google sent you to (it starts with http://127.0.0.1)";
   const head = input.csrf ? `<meta name="csrf-token" content="${esc(input.csrf)}">` : "";
   const body =
     `<h1>${esc(MODE_TEXT[input.mode].title)}</h1>` +
@@ -113,7 +151,10 @@ export function outcomeMessage(outcome: LoginOutcome): string {
     return `${who} was not added: Google says it is not eligible for Gemini Code Assist (${c.state.reason ?? "no reason given"}).`;
   }
   const verb = outcome.result === "added" ? "was added" : "was already in the pool and has been updated";
-  const status = c.state.status === "active" ? "It is active." : `Its status is ${c.state.status}${c.state.reason ? `: ${c.state.reason}` : ""}.`;
+  const status =
+    c.state.status === "active"
+      ? "It is active."
+      : `Its status is ${c.state.status}${c.state.reason ? `: ${c.state.reason}` : ""}.`;
   return `${who} ${verb}. ${status}`;
 }
 
@@ -129,7 +170,10 @@ export function resultPage(base: string, outcome: LoginOutcome): Response {
   return page("Login result", body, outcome.result === "dropped" ? 422 : 200);
 }
 
-export function errorPage(base: string, error: LoginError | { code: string; message: string; status: number }): Response {
+export function errorPage(
+  base: string,
+  error: LoginError | { code: string; message: string; status: number },
+): Response {
   const body =
     `<h1 class="bad">Authentication Failed</h1><p id="error" data-code="${esc(error.code)}">Reason: ${esc(error.message)}</p>` +
     `<p><a href="${esc(`${base}/oauth2/add`)}">Start a new login</a> · <a href="${esc(`${base}/`)}">Back to the admin page</a></p>`;

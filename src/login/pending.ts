@@ -40,7 +40,11 @@ export function hashToken(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
 
-export function createPendingLogins(storage: StorageLike, ttlMs: number = LOGIN_TTL_MS, now: () => number = Date.now): PendingLogins {
+export function createPendingLogins(
+  storage: StorageLike,
+  ttlMs: number = LOGIN_TTL_MS,
+  now: () => number = Date.now,
+): PendingLogins {
   let lastSweep = 0;
   // Drivers without TTL support (memory, fs) would keep abandoned logins forever.
   const sweep = async () => {
@@ -50,7 +54,8 @@ export function createPendingLogins(storage: StorageLike, ttlMs: number = LOGIN_
     for (const k of await storage.getKeys("oauth")) {
       if (!/^oauth:[0-9a-f]{64}$/.test(k)) continue; // only our own records
       const item = await storage.getItem<PendingLogin>(k).catch(() => null);
-      if (!item || typeof item.expiresAt !== "number" || item.expiresAt + GRACE_MS < t) await storage.removeItem(k).catch(() => {});
+      if (!item || typeof item.expiresAt !== "number" || item.expiresAt + GRACE_MS < t)
+        await storage.removeItem(k).catch(() => {});
     }
   };
   const read = async (state: string): Promise<PendingLogin | undefined> => {

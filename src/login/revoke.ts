@@ -3,7 +3,7 @@
 // Gemini CLI on a laptop, when it is the Gemini CLI's client) are signed out too.
 import { isUpstreamError } from "../gemini/errors.ts";
 import type { CredentialPool } from "../pool/pool.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "../pool/store.ts";
 import { revokeToken, type OAuthContext } from "../upstream/oauth.ts";
 
 export interface RevokeResult {

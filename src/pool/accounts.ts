@@ -21,7 +21,12 @@ export type StateChange = Pick<CredentialState, "status" | "reason" | "link">;
 
 export function stateForError(error: unknown): StateChange {
   if (error instanceof AccountSetupError) {
-    const status = error.code === "validation_required" ? "needs_verification" : error.code === "onboarding_failed" ? "error" : "ineligible";
+    const status =
+      error.code === "validation_required"
+        ? "needs_verification"
+        : error.code === "onboarding_failed"
+          ? "error"
+          : "ineligible";
     return { status, reason: error.message, link: error.link };
   }
   if (isUpstreamError(error)) {
@@ -41,7 +46,11 @@ export function stateForError(error: unknown): StateChange {
   return { status: "error", reason: error instanceof Error ? error.message : String(error) };
 }
 
-export async function ensureFreshToken(services: AccountServices, cred: OAuthCredential, force = false): Promise<OAuthCredential> {
+export async function ensureFreshToken(
+  services: AccountServices,
+  cred: OAuthCredential,
+  force = false,
+): Promise<OAuthCredential> {
   if (!force && cred.accessToken && cred.expiresAt && cred.expiresAt - Date.now() > REFRESH_MARGIN_MS) return cred;
   const tokens = await refreshAccessToken(services.oauth, cred.refreshToken);
   return {
@@ -56,7 +65,10 @@ export async function ensureFreshToken(services: AccountServices, cred: OAuthCre
  * Email and project discovery. Never throws: an account problem comes back as `error`, together
  * with whatever was completed before it (a refreshed token must not be lost).
  */
-export async function completeAccount(services: AccountServices, cred: OAuthCredential): Promise<{ credential: OAuthCredential; error?: unknown }> {
+export async function completeAccount(
+  services: AccountServices,
+  cred: OAuthCredential,
+): Promise<{ credential: OAuthCredential; error?: unknown }> {
   let out = cred;
   try {
     out = await ensureFreshToken(services, out);

@@ -2,7 +2,13 @@
 // merge with what the pool already knows, so re-adding never loses cooldowns, counters or an
 // operator's `disabled`, and fixes the account problems a fresh setup no longer sees.
 import { completeAccount, stateForError, type AccountServices } from "./accounts.ts";
-import { credentialId, initialState, type Credential, type CredentialState, type OAuthCredential } from "./credential.ts";
+import {
+  credentialId,
+  initialState,
+  type Credential,
+  type CredentialState,
+  type OAuthCredential,
+} from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import { normalizeCredentialInput, type CredentialInput } from "./input.ts";
 
@@ -15,7 +21,12 @@ export interface Prepared {
   problem?: string;
 }
 
-export async function prepareCredential(services: AccountServices, input: CredentialInput, find: (id: string) => Entry | undefined, now: number): Promise<Prepared> {
+export async function prepareCredential(
+  services: AccountServices,
+  input: CredentialInput,
+  find: (id: string) => Entry | undefined,
+  now: number,
+): Promise<Prepared> {
   const norm = normalizeCredentialInput(input);
   const selection = { weight: norm.weight, priority: norm.priority };
   if (norm.kind === "api_key") {

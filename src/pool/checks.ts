@@ -31,7 +31,14 @@ export function createChecks(services: AccountServices, refresher: Refresher, co
       let next = outcome.quota ? applyQuota(entry.state, outcome.quota, now) : entry.state;
       next = applyCheck(next, checker, outcome, now);
       commit(entry, next, { record: outcome.credential !== undefined });
-      return { id, checker, healthy: outcome.healthy, reason: outcome.reason, previousStatus, newStatus: entry.state.status };
+      return {
+        id,
+        checker,
+        healthy: outcome.healthy,
+        reason: outcome.reason,
+        previousStatus,
+        newStatus: entry.state.status,
+      };
     },
     async refreshQuota(entry) {
       if (entry.credential.kind !== "oauth") return undefined;

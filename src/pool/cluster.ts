@@ -5,7 +5,7 @@
 // written as it is (the resilient storage queues it) and the instances resync when it is back.
 import { bounded, isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
 import { sleep } from "../storage/coordination/types.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import { initialState, type Credential, type CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import { mergeRecord, mergeState } from "./merge.ts";
@@ -52,7 +52,11 @@ export interface ClusterSync {
   stop(): void;
 }
 
-export const normalizeState = (saved: CredentialState | null | undefined): CredentialState => ({ ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } });
+export const normalizeState = (saved: CredentialState | null | undefined): CredentialState => ({
+  ...initialState(),
+  ...saved,
+  cooldowns: { ...saved?.cooldowns },
+});
 
 /** What other instances select and report by: status, its reason and link, cooldowns, quota. */
 const steering = (state: CredentialState): string =>
@@ -65,17 +69,31 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
   let stopRecovery: (() => void) | undefined;
 
   const announce = (id: string, kind: ChangeNotice["kind"]) =>
-    coordinator.publish(CHANGES_CHANNEL, { id, kind, from: instanceId } satisfies ChangeNotice).catch((error: unknown) => {
-      if (!isUnavailable(error)) deps.warn(`could not announce a change of credential ${id}:`, (error as Error)?.message ?? error);
-    });
+    coordinator
+      .publish(CHANGES_CHANNEL, { id, kind, from: instanceId } satisfies ChangeNotice)
+      .catch((error: unknown) => {
+        if (!isUnavailable(error))
+          deps.warn(`could not announce a change of credential ${id}:`, (error as Error)?.message ?? error);
+      });
 
   // Lock, read, merge, write. Returns false when the credential was removed elsewhere.
-  async function mergeAndWrite(entry: Entry, mine: { credential: Credential; state: CredentialState }, what: { record: boolean; state: boolean }) {
+  async function mergeAndWrite(
+    entry: Entry,
+    mine: { credential: Credential; state: CredentialState },
+    what: { record: boolean; state: boolean },
+  ) {
     const id = mine.credential.id;
-    const [storedCred, storedState] = await Promise.all([store.get(id), what.state ? store.getState(id) : Promise.resolve(null)]);
+    const [storedCred, storedState] = await Promise.all([
+      store.get(id),
+      what.state ? store.getState(id) : Promise.resolve(null),
+    ]);
     if (!storedCred && entry.stored?.credential) return undefined; // removed by another instance
     const credential = mergeRecord(entry.stored?.credential, mine.credential, storedCred);
-    const state = what.state ? mergeState(entry.stored?.state, mine.state, storedState) : storedState ? normalizeState(storedState) : mine.state;
+    const state = what.state
+      ? mergeState(entry.stored?.state, mine.state, storedState)
+      : storedState
+        ? normalizeState(storedState)
+        : mine.state;
     if (what.record || !storedCred) await store.put(credential);
     if (what.state || !storedCred) await store.putState(id, state);
     return { credential, state };
@@ -97,17 +115,21 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     if (!merged) return deps.dropped(id);
     entry.stored = merged;
     // Rebase whatever changed here while the write ran onto what was stored.
-    entry.credential = entry.credential === mine.credential ? merged.credential : mergeRecord(mine.credential, entry.credential, merged.credential);
+    entry.credential =
+      entry.credential === mine.credential
+        ? merged.credential
+        : mergeRecord(mine.credential, entry.credential, merged.credential);
     deps.adopt(entry, entry.state === mine.state ? merged.state : mergeState(mine.state, entry.state, merged.state));
     // Counters alone (uses, last use) are merged on every write and need no notice: announcing them
     // made every other instance re-read the credential after each request.
-    if (what.record || !previous || steering(previous) !== steering(merged.state)) await announce(id, what.record ? "record" : "state");
+    if (what.record || !previous || steering(previous) !== steering(merged.state))
+      await announce(id, what.record ? "record" : "state");
   }
 
   async function reloadOne(id: string): Promise<void> {
     // Our own write may already have read storage before the change landed: let it finish first
     // (bounded, so steady traffic cannot starve the reload; the rebase below is safe either way).
-    for (const end = Date.now() + 1000; deps.busy(id) && Date.now() < end; ) await sleep(5);
+    for (const end = Date.now() + 1000; deps.busy(id) && Date.now() < end;) await sleep(5);
     const [credential, saved] = await Promise.all([store.get(id), store.getState(id)]);
     const entry = entries.get(id);
     if (!credential) {
@@ -150,7 +172,8 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
         do {
           slot.again = false;
           await (id === "*" ? reloadAll() : reloadOne(id)).catch((error: unknown) => {
-            if (!isUnavailable(error)) deps.warn(`could not reload credential ${id}:`, (error as Error)?.message ?? error);
+            if (!isUnavailable(error))
+              deps.warn(`could not reload credential ${id}:`, (error as Error)?.message ?? error);
           });
         } while (slot.again);
       } finally {
@@ -178,7 +201,8 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
       schedule(id);
       await reloading.get(id)?.run.catch(() => {});
     },
-    listening: () => bounded(coordinator.subscribed(CHANGES_CHANNEL), 2000, "subscribing to pool changes").catch(() => {}),
+    listening: () =>
+      bounded(coordinator.subscribed(CHANGES_CHANNEL), 2000, "subscribing to pool changes").catch(() => {}),
     start() {
       unsubscribe ??= coordinator.subscribe(CHANGES_CHANNEL, onNotice);
       // Back from an outage: catch up on what others wrote, and ask them to catch up on ours.
@@ -186,7 +210,9 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
         schedule("*");
         void announce("*", "state");
       };
-      stopRecovery ??= deps.recovered ? deps.recovered(onBack) : coordinator.onStatus((degraded) => !degraded && onBack());
+      stopRecovery ??= deps.recovered
+        ? deps.recovered(onBack)
+        : coordinator.onStatus((degraded) => !degraded && onBack());
     },
     stop() {
       unsubscribe?.();

@@ -106,7 +106,18 @@ export function credentialId(kind: Credential["kind"], identity: string): string
  * Statuses a request may be sent with. `expired` and `refreshing` are only a token to renew (the
  * lease waits for it); `rate_limited` means some model is cooling, others still serve.
  */
-export const USABLE_STATUSES: ReadonlySet<CredentialStatus> = new Set(["active", "suspected", "expired", "refreshing", "rate_limited"]);
+export const USABLE_STATUSES: ReadonlySet<CredentialStatus> = new Set([
+  "active",
+  "suspected",
+  "expired",
+  "refreshing",
+  "rate_limited",
+]);
 
 /** Account problems a human (or a successful re-check) must clear. */
-export const ACCOUNT_PROBLEM_STATUSES: ReadonlySet<CredentialStatus> = new Set(["permission_denied", "needs_verification", "ineligible", "error"]);
+export const ACCOUNT_PROBLEM_STATUSES: ReadonlySet<CredentialStatus> = new Set([
+  "permission_denied",
+  "needs_verification",
+  "ineligible",
+  "error",
+]);

@@ -42,7 +42,15 @@ export interface Lease {
 export function viewOf(entry: Entry, now = Date.now()): CredentialView {
   const c = entry.credential;
   const state = settleStatus(entry.state, now);
-  const base = { id: c.id, kind: c.kind, label: c.label, weight: c.weight ?? 1, priority: c.priority ?? 0, createdAt: c.createdAt, state: structuredClone(state) };
+  const base = {
+    id: c.id,
+    kind: c.kind,
+    label: c.label,
+    weight: c.weight ?? 1,
+    priority: c.priority ?? 0,
+    createdAt: c.createdAt,
+    state: structuredClone(state),
+  };
   return c.kind === "oauth"
     ? { ...base, email: c.email, project: c.project, tier: c.tier, expiresAt: c.expiresAt }
     : { ...base, keyHint: `…${c.apiKey.slice(-4)}` };
@@ -50,6 +58,7 @@ export function viewOf(entry: Entry, now = Date.now()): CredentialView {
 
 export function leaseOf(entry: Entry, model: string): Lease {
   const c = entry.credential;
-  if (c.kind === "oauth") return { id: c.id, kind: "oauth", model, auth: { kind: "oauth", accessToken: c.accessToken!, project: c.project } };
+  if (c.kind === "oauth")
+    return { id: c.id, kind: "oauth", model, auth: { kind: "oauth", accessToken: c.accessToken!, project: c.project } };
   return { id: c.id, kind: "api_key", model, auth: { kind: "api_key", apiKey: c.apiKey } };
 }

@@ -6,14 +6,26 @@ import { isUpstreamError } from "../gemini/errors.ts";
 import { fetchTokenInfo } from "../upstream/oauth.ts";
 import { checkCodeAssistAccount } from "../upstream/onboarding.ts";
 import { completeAccount, stateForError, type AccountServices, type StateChange } from "./accounts.ts";
-import { ACCOUNT_PROBLEM_STATUSES, USABLE_STATUSES, type Credential, type CredentialState, type OAuthCredential, type QuotaBucket } from "./credential.ts";
+import {
+  ACCOUNT_PROBLEM_STATUSES,
+  USABLE_STATUSES,
+  type Credential,
+  type CredentialState,
+  type OAuthCredential,
+  type QuotaBucket,
+} from "./credential.ts";
 import { fetchQuota } from "./quota.ts";
 import { withoutExpiredCooldowns } from "./reactions.ts";
 
 /** The probes a health check can use: OAuth accounts use the first four, API keys `models`. */
 export type CheckerName = "tokeninfo" | "loadCodeAssist" | "countTokens" | "retrieveUserQuota" | "models" | "setup";
 
-export const OAUTH_CHECKERS: readonly CheckerName[] = ["tokeninfo", "loadCodeAssist", "countTokens", "retrieveUserQuota"];
+export const OAUTH_CHECKERS: readonly CheckerName[] = [
+  "tokeninfo",
+  "loadCodeAssist",
+  "countTokens",
+  "retrieveUserQuota",
+];
 export const API_KEY_CHECKERS: readonly CheckerName[] = ["models"];
 /** A cheap, harmless model for countTokens checks. */
 export const CHECK_MODEL = "gemini-2.5-flash-lite";
@@ -56,7 +68,11 @@ async function listModels(services: AccountServices, apiKey: string): Promise<vo
   if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText, headers: res.headers });
 }
 
-export async function runChecker(services: AccountServices, credential: Credential, checker: CheckerName): Promise<CheckOutcome> {
+export async function runChecker(
+  services: AccountServices,
+  credential: Credential,
+  checker: CheckerName,
+): Promise<CheckOutcome> {
   try {
     if (credential.kind === "api_key") {
       await listModels(services, credential.apiKey);
@@ -76,31 +92,46 @@ export async function runChecker(services: AccountServices, credential: Credenti
         await checkCodeAssistAccount(services.codeAssist, token, { project: credential.project });
         return { healthy: true };
       case "countTokens":
-        await services.codeAssist.call(token, "countTokens", { request: { model: `models/${CHECK_MODEL}`, contents: [{ role: "user", parts: [{ text: "ping" }] }] } });
+        await services.codeAssist.call(token, "countTokens", {
+          request: { model: `models/${CHECK_MODEL}`, contents: [{ role: "user", parts: [{ text: "ping" }] }] },
+        });
         return { healthy: true };
       default:
         return { healthy: true, quota: await fetchQuota(services.codeAssist, token, credential.project) };
     }
   } catch (error) {
     const keyRefused = credential.kind === "api_key" && isUpstreamError(error) && error.kind === "auth_revoked";
-    const change: StateChange = keyRefused ? { status: "error", reason: `Google refused this API key: ${(error as Error).message}` } : stateForError(error);
+    const change: StateChange = keyRefused
+      ? { status: "error", reason: `Google refused this API key: ${(error as Error).message}` }
+      : stateForError(error);
     return { healthy: false, reason: change.reason ?? String(error), change };
   }
 }
 
 /** The state after a check (pure). An operator's `disabled` is never changed by a check. */
-export function applyCheck(state: CredentialState, checker: CheckerName, outcome: CheckOutcome, now: number): CredentialState {
+export function applyCheck(
+  state: CredentialState,
+  checker: CheckerName,
+  outcome: CheckOutcome,
+  now: number,
+): CredentialState {
   const lastCheck = { checker, healthy: outcome.healthy, reason: outcome.reason, at: now };
   if (state.status === "disabled") return { ...state, lastCheck };
   if (outcome.healthy) {
-    const heal = state.status === "suspected" || state.status === "expired" || (ACCOUNT_PROBLEM_STATUSES.has(state.status) && checker === "setup");
+    const heal =
+      state.status === "suspected" ||
+      state.status === "expired" ||
+      (ACCOUNT_PROBLEM_STATUSES.has(state.status) && checker === "setup");
     const healed = heal ? { ...state, status: "active" as const, reason: undefined, link: undefined } : state;
     return { ...withoutExpiredCooldowns(healed, now), failures: 0, lastCheck };
   }
   const change = outcome.change ?? { status: "suspected" as const, reason: outcome.reason };
   // A transient failure only casts doubt on a working credential; account problems stay what they are.
   if (change.status === "suspected" && !USABLE_STATUSES.has(state.status)) return { ...state, lastCheck };
-  const reason = change.status === "suspected" ? `health check ${checker} failed: ${change.reason ?? "unknown error"}` : change.reason;
+  const reason =
+    change.status === "suspected"
+      ? `health check ${checker} failed: ${change.reason ?? "unknown error"}`
+      : change.reason;
   return { ...state, ...change, reason, failedAt: now, lastCheck };
 }
 
@@ -113,10 +144,15 @@ export interface IdleCandidate {
  * The credential the idle loop should check: first one whose cooldown has passed without
  * confirmation (a probe), else the least recently used one idle for longer than `idleMs`.
  */
-export function pickIdleCandidate(candidates: IdleCandidate[], now: number, idleMs: number): { id: string; probe: boolean } | undefined {
+export function pickIdleCandidate(
+  candidates: IdleCandidate[],
+  now: number,
+  idleMs: number,
+): { id: string; probe: boolean } | undefined {
   const eligible = candidates.filter((c) => USABLE_STATUSES.has(c.state.status) && c.state.status !== "refreshing");
   const lastActivity = (s: CredentialState) => Math.max(s.lastUsedAt ?? 0, s.lastCheck?.at ?? 0);
-  const byAge = (a: IdleCandidate, b: IdleCandidate) => lastActivity(a.state) - lastActivity(b.state) || a.id.localeCompare(b.id);
+  const byAge = (a: IdleCandidate, b: IdleCandidate) =>
+    lastActivity(a.state) - lastActivity(b.state) || a.id.localeCompare(b.id);
   const probes = eligible.filter((c) => Object.values(c.state.cooldowns).some((cd) => cd.until <= now)).sort(byAge);
   if (probes[0]) return { id: probes[0].id, probe: true };
   const idle = eligible.filter((c) => now - lastActivity(c.state) >= idleMs).sort(byAge);

@@ -18,7 +18,16 @@ export type CredentialInput =
       email?: string;
       [key: string]: unknown;
     }
-  | { refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; label?: string; weight?: number; priority?: number }
+  | {
+      refreshToken: string;
+      accessToken?: string;
+      expiresAt?: number;
+      project?: string;
+      email?: string;
+      label?: string;
+      weight?: number;
+      priority?: number;
+    }
   | { apiKey: string; label?: string; weight?: number; priority?: number };
 
 /** Selection knobs any input may carry (see README, "How the pool decides"). */
@@ -31,7 +40,16 @@ export interface SelectionInput {
 
 export type NormalizedInput = SelectionInput &
   (
-    | { kind: "oauth"; refreshToken: string; accessToken?: string; expiresAt?: number; project?: string; email?: string; scopes?: string[]; label?: string }
+    | {
+        kind: "oauth";
+        refreshToken: string;
+        accessToken?: string;
+        expiresAt?: number;
+        project?: string;
+        email?: string;
+        scopes?: string[];
+        label?: string;
+      }
     | { kind: "api_key"; apiKey: string; label?: string }
   );
 
@@ -48,7 +66,9 @@ export function normalizeCredentialInput(input: unknown): NormalizedInput {
   const refreshToken = str(o.refreshToken) ?? str(o.refresh_token);
   if (!refreshToken) throw new InvalidCredentialError("missing_refresh_token", "The credential has no refresh_token");
   const expires = o.expiresAt ?? o.expiry_date;
-  const scopes = Array.isArray(o.scopes) ? o.scopes.filter((s): s is string => typeof s === "string") : str(o.scope)?.split(/\s+/);
+  const scopes = Array.isArray(o.scopes)
+    ? o.scopes.filter((s): s is string => typeof s === "string")
+    : str(o.scope)?.split(/\s+/);
   return {
     kind: "oauth",
     refreshToken,
@@ -71,7 +91,8 @@ function selectionOf(o: Record<string, unknown>): SelectionInput {
     out.weight = o.weight;
   }
   if (o.priority !== undefined && o.priority !== null) {
-    if (typeof o.priority !== "number" || !Number.isFinite(o.priority)) throw new InvalidCredentialError("invalid_priority", "priority must be a number");
+    if (typeof o.priority !== "number" || !Number.isFinite(o.priority))
+      throw new InvalidCredentialError("invalid_priority", "priority must be a number");
     out.priority = o.priority;
   }
   return out;

@@ -38,7 +38,8 @@ export function createPoolLoops(deps: LoopDeps): Background {
         const cred = entry.credential;
         if (cred.kind !== "oauth" || !USABLE_STATUSES.has(entry.state.status) || entry.refreshing) continue;
         // An expired token is refreshed like any other: never a reason to skip the credential.
-        const due = entry.state.status === "expired" || dueForRefresh(cred, now, settings.refreshAheadMs, Math.random());
+        const due =
+          entry.state.status === "expired" || dueForRefresh(cred, now, settings.refreshAheadMs, Math.random());
         if (due) await refresher.refresh(entry, true).catch(() => {});
       }
     },
@@ -55,10 +56,16 @@ export function createPoolLoops(deps: LoopDeps): Background {
       const entry = pick && entries.get(pick.id);
       if (!entry) return;
       // A cooldown that ran out is confirmed by a quota read (or a models list for a key).
-      const probe: CheckerName | undefined = pick.probe ? (entry.credential.kind === "oauth" ? "retrieveUserQuota" : "models") : undefined;
+      const probe: CheckerName | undefined = pick.probe
+        ? entry.credential.kind === "oauth"
+          ? "retrieveUserQuota"
+          : "models"
+        : undefined;
       await deps.checks.check(entry, probe ?? chooseChecker(entry.credential, entry.state, Math.random()));
     },
   };
   const loops = settings.healthCheck.enabled ? [refresh, health] : [refresh];
-  return createBackground(loops, (loop, error) => deps.warn(`pool ${loop} loop:`, error instanceof Error ? error.message : error));
+  return createBackground(loops, (loop, error) =>
+    deps.warn(`pool ${loop} loop:`, error instanceof Error ? error.message : error),
+  );
 }

@@ -9,7 +9,12 @@ const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.s
 /** Fields that only make sense together: a status keeps its own reason and link. */
 const STATUS_GROUP = ["status", "reason", "link"] as const;
 
-function mergeFields<T extends object>(base: T, mine: T, stored: T, skip: ReadonlySet<string>): Record<string, unknown> {
+function mergeFields<T extends object>(
+  base: T,
+  mine: T,
+  stored: T,
+  skip: ReadonlySet<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(stored as Record<string, unknown>) };
   const b = base as Record<string, unknown>;
   const m = mine as Record<string, unknown>;
@@ -28,9 +33,19 @@ export function mergeRecord(base: Credential | undefined, mine: Credential, stor
 }
 
 /** The state to store: changed fields win, per-model cooldowns merge one by one, use counts add up. */
-export function mergeState(base: CredentialState | undefined, mine: CredentialState, stored: CredentialState | null, now = Date.now()): CredentialState {
+export function mergeState(
+  base: CredentialState | undefined,
+  mine: CredentialState,
+  stored: CredentialState | null,
+  now = Date.now(),
+): CredentialState {
   if (!base || !stored) return mine;
-  const out = mergeFields(base, mine, stored, new Set(["cooldowns", "usageCount", ...STATUS_GROUP])) as unknown as CredentialState;
+  const out = mergeFields(
+    base,
+    mine,
+    stored,
+    new Set(["cooldowns", "usageCount", ...STATUS_GROUP]),
+  ) as unknown as CredentialState;
   // An operator's `disabled` made elsewhere outranks any status this writer derived from traffic.
   const disabledElsewhere = stored.status === "disabled" && base.status !== "disabled";
   if (!disabledElsewhere && STATUS_GROUP.some((key) => !same(base[key], mine[key]))) {

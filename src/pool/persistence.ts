@@ -1,7 +1,7 @@
 // Every state change goes through `commit`: the status is settled, changes are announced as
 // events, and the latest state is written through the credential store. Writes of one credential
 // are serialized and coalesced, so a slow driver never sees them out of order.
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import type { CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import type { PoolEvents } from "./events.ts";
@@ -29,12 +29,24 @@ interface Queue {
   running?: Promise<void>;
 }
 
-export function createStateKeeper(store: CredentialStore, events: PoolEvents, warn: (...args: unknown[]) => void, sync?: ClusterSync): StateKeeper {
+export function createStateKeeper(
+  store: CredentialStore,
+  events: PoolEvents,
+  warn: (...args: unknown[]) => void,
+  sync?: ClusterSync,
+): StateKeeper {
   const queues = new Map<string, Queue>();
 
   function announce(id: string, before: CredentialState, after: CredentialState, now: number) {
     if (before.status !== after.status) {
-      events.emit("credential:state", { id, previous: before.status, status: after.status, reason: after.reason, link: after.link, at: now });
+      events.emit("credential:state", {
+        id,
+        previous: before.status,
+        status: after.status,
+        reason: after.reason,
+        link: after.link,
+        at: now,
+      });
     }
     const models = new Set([...Object.keys(before.cooldowns), ...Object.keys(after.cooldowns)]);
     for (const model of models) {
@@ -57,7 +69,8 @@ export function createStateKeeper(store: CredentialStore, events: PoolEvents, wa
         // With a cluster sync: locked, merged with what other instances wrote, announced.
         await (sync ? sync.write(queue.entry, what) : Promise.all(writes));
       } catch (error) {
-        if (!isUnavailable(error)) warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
+        if (!isUnavailable(error))
+          warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
       }
     }
     queue.running = undefined;

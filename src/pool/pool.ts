@@ -1,7 +1,7 @@
 // The credential pool: live state of every credential, selection for a model, the reaction to each
 // classified upstream error, and the background work that keeps credentials healthy. Storage only
 // persists what the pool decides.
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import type { AccountServices } from "./accounts.ts";
 import { prepareCredential } from "./add.ts";
 import { createChecks } from "./checks.ts";
@@ -32,17 +32,30 @@ export interface PoolCluster {
 }
 export type { AddResult, AttemptInfo, AttemptOutcome, CredentialPool, PoolApi, PoolLogger } from "./types.ts";
 
-export function createCredentialPool(store: CredentialStore, services: AccountServices, logger: PoolLogger, settings: PoolSettings = DEFAULT_POOL_SETTINGS, cluster?: PoolCluster): CredentialPool {
+export function createCredentialPool(
+  store: CredentialStore,
+  services: AccountServices,
+  logger: PoolLogger,
+  settings: PoolSettings = DEFAULT_POOL_SETTINGS,
+  cluster?: PoolCluster,
+): CredentialPool {
   const entries = new VersionedMap<string, Entry>();
   const selector = createSelector(entries, settings.strategy);
   const events = createPoolEvents((error) => logger.warn("a pool event listener threw:", error));
   // Other instances on the same storage: merged writes, change notices, shared refresh (cluster.ts).
-  const sync = cluster && createClusterSync({
-    coordinator: cluster.coordinator, store, entries, instanceId: randomUUID(), warn: logger.warn, recovered: cluster.recovered,
-    busy: (id) => keeper.busy(id),
-    adopt: (entry, state) => keeper.adopt(entry, state),
-    dropped: (id) => void entries.delete(id),
-  });
+  const sync =
+    cluster &&
+    createClusterSync({
+      coordinator: cluster.coordinator,
+      store,
+      entries,
+      instanceId: randomUUID(),
+      warn: logger.warn,
+      recovered: cluster.recovered,
+      busy: (id) => keeper.busy(id),
+      adopt: (entry, state) => keeper.adopt(entry, state),
+      dropped: (id) => void entries.delete(id),
+    });
   const keeper = createStateKeeper(store, events, logger.warn, sync);
   let loaded: Promise<void> | undefined;
   let idle = () => true;
@@ -63,12 +76,25 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       const saved = await store.getState(credential.id);
       const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
-      entries.set(credential.id, { credential, state, pending: 0, stored: { credential, state: normalizeState(saved) } });
+      entries.set(credential.id, {
+        credential,
+        state,
+        pending: 0,
+        stored: { credential, state: normalizeState(saved) },
+      });
     }
   }
 
   const checks = createChecks(services, refresher, commit);
-  const background = createPoolLoops({ entries, settings, refresher, checks, commit, idle: () => idle(), warn: logger.warn });
+  const background = createPoolLoops({
+    entries,
+    settings,
+    refresher,
+    checks,
+    commit,
+    idle: () => idle(),
+    warn: logger.warn,
+  });
 
   const withEntry = async (id: string, change: (entry: Entry) => CredentialState): Promise<boolean> => {
     await pool.ready();
@@ -95,7 +121,10 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       entry.credential = p.credential;
       entries.set(p.id, entry);
       keeper.commit(entry, p.state, { record: true });
-      if (p.problem) logger.warn(`credential ${p.id}${"email" in p.credential && p.credential.email ? ` (${p.credential.email})` : ""} is ${entry.state.status}: ${p.problem}`);
+      if (p.problem)
+        logger.warn(
+          `credential ${p.id}${"email" in p.credential && p.credential.email ? ` (${p.credential.email})` : ""} is ${entry.state.status}: ${p.problem}`,
+        );
       return { id: p.id, created: !p.existing, credential: viewOf(entry) };
     },
     async remove(id) {
@@ -105,13 +134,17 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       await sync?.removed(id);
       return true;
     },
-    disable: (id) => withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
-    enable: (id) => withEntry(id, (e) => ({ ...e.state, status: "active", reason: undefined, link: undefined, failures: 0 })),
+    disable: (id) =>
+      withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
+    enable: (id) =>
+      withEntry(id, (e) => ({ ...e.state, status: "active", reason: undefined, link: undefined, failures: 0 })),
     clearCooldown: (id, model) => withEntry(id, (e) => withoutCooldown(e.state, model)),
     async check(id, options = {}) {
       await pool.ready();
       const entry = entries.get(id);
-      return entry && checks.check(entry, options.checker ?? chooseChecker(entry.credential, entry.state, Math.random()));
+      return (
+        entry && checks.check(entry, options.checker ?? chooseChecker(entry.credential, entry.state, Math.random()))
+      );
     },
     async refreshQuota(id) {
       await pool.ready();
@@ -122,19 +155,30 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
     hasKind: (kind) => [...entries.values()].some((e) => e.credential.kind === kind),
     usableCount: (model) => {
       const now = Date.now();
-      return [...entries.values()].filter((e) => (model ? isUsableFor(e.state, model, now) : USABLE_STATUSES.has(e.state.status))).length;
+      return [...entries.values()].filter((e) =>
+        model ? isUsableFor(e.state, model, now) : USABLE_STATUSES.has(e.state.status),
+      ).length;
     },
     async lease(model, exclude, kinds, prefer) {
       await pool.ready();
       // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
       const failed = new Set<string>();
-      const skip = (e: Entry) => (kinds !== undefined && !kinds.includes(e.credential.kind)) || exclude?.has(e.credential.id) === true || failed.has(e.credential.id);
+      const skip = (e: Entry) =>
+        (kinds !== undefined && !kinds.includes(e.credential.kind)) ||
+        exclude?.has(e.credential.id) === true ||
+        failed.has(e.credential.id);
       const preferred = prefer ? entries.get(prefer) : undefined;
-      let entry = preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now()) ? preferred : selector.pick(model, Date.now(), skip);
+      let entry =
+        preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now())
+          ? preferred
+          : selector.pick(model, Date.now(), skip);
       for (; entry; entry = selector.pick(model, Date.now(), skip)) {
         if (entry.credential.kind === "oauth") {
           // Single-flight: concurrent requests on an expiring token share one refresh.
-          const ok = await refresher.refresh(entry, entry.state.status === "expired").then(() => true, () => false);
+          const ok = await refresher.refresh(entry, entry.state.status === "expired").then(
+            () => true,
+            () => false,
+          );
           if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) {
             failed.add(entry.credential.id);
             continue;
@@ -153,29 +197,57 @@ export function createCredentialPool(store: CredentialStore, services: AccountSe
       const now = Date.now();
       const error = "error" in outcome ? outcome.error : undefined;
       events.emit("request:attempt", {
-        credentialId: lease.id, kind: lease.kind, model: lease.model, attempt: info.attempt ?? 1,
+        credentialId: lease.id,
+        kind: lease.kind,
+        model: lease.model,
+        attempt: info.attempt ?? 1,
         outcome: "ok" in outcome ? "success" : error ? "error" : "aborted",
-        errorKind: error?.kind, status: error?.status || undefined, durationMs: info.durationMs, requestId: info.requestId, surface: info.surface, at: now,
+        errorKind: error?.kind,
+        status: error?.status || undefined,
+        durationMs: info.durationMs,
+        requestId: info.requestId,
+        surface: info.surface,
+        at: now,
       });
       if ("aborted" in outcome) return; // the client left: nobody's fault
       if (!error) return commit(entry, applySuccess(entry.state, lease.model, now));
       const cred = entry.credential;
       // A 401 for a token already replaced by a refresh says nothing about the credential.
-      if (error.kind === "auth_expired" && cred.kind === "oauth" && lease.auth.kind === "oauth" && cred.accessToken !== lease.auth.accessToken) return;
+      if (
+        error.kind === "auth_expired" &&
+        cred.kind === "oauth" &&
+        lease.auth.kind === "oauth" &&
+        cred.accessToken !== lease.auth.accessToken
+      )
+        return;
       const next = applyError(entry.state, error, lease.model, now);
-      commit(entry, entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next);
-      if (error.kind === "quota_exhausted" && cred.kind === "oauth" && background.running) background.track(checks.refreshQuota(entry));
+      commit(
+        entry,
+        entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next,
+      );
+      if (error.kind === "quota_exhausted" && cred.kind === "oauth" && background.running)
+        background.track(checks.refreshQuota(entry));
     },
     async refresh(id, lease) {
       const entry = entries.get(id);
       if (!entry || entry.credential.kind !== "oauth") return false;
-      if (lease?.auth.kind === "oauth" && entry.credential.accessToken !== lease.auth.accessToken && USABLE_STATUSES.has(entry.state.status)) return true;
-      return refresher.refresh(entry, true).then(() => true, () => false);
+      if (
+        lease?.auth.kind === "oauth" &&
+        entry.credential.accessToken !== lease.auth.accessToken &&
+        USABLE_STATUSES.has(entry.state.status)
+      )
+        return true;
+      return refresher.refresh(entry, true).then(
+        () => true,
+        () => false,
+      );
     },
     unavailable(model, kinds) {
       const now = Date.now();
       const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
-      return scope.some((e) => isUsableFor(e.state, model, now)) ? undefined : noCredentialError(model, scope, entries.size, undefined, kinds, now);
+      return scope.some((e) => isUsableFor(e.state, model, now))
+        ? undefined
+        : noCredentialError(model, scope, entries.size, undefined, kinds, now);
     },
     start(options = {}) {
       if (closed) return;

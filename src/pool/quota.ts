@@ -1,5 +1,6 @@
 // Quota awareness: Code Assist `retrieveUserQuota` buckets, stored on the credential state, used to
 // prefer accounts with more left and to confirm (or extend) cooldowns whose time has passed.
+import { clientIdsOfCodeAssistId } from "../gemini/model-info.ts";
 import type { CodeAssistClient } from "../upstream/code-assist.ts";
 import type { CredentialState, QuotaBucket } from "./credential.ts";
 import { withCooldown, withoutCooldown } from "./reactions.ts";
@@ -21,12 +22,24 @@ export function parseQuotaBuckets(value: unknown): Record<string, QuotaBucket> {
     // Several token types may exist per model: the scarcest one is what limits us.
     const previous = out[model];
     if (previous && previous.remainingFraction <= fraction) continue;
-    out[model] = { remainingFraction: Math.max(0, Math.min(1, fraction)), resetTime: typeof raw.resetTime === "string" ? raw.resetTime : undefined };
+    out[model] = {
+      remainingFraction: Math.max(0, Math.min(1, fraction)),
+      resetTime: typeof raw.resetTime === "string" ? raw.resetTime : undefined,
+    };
+  }
+  // Code Assist reports `gemini-3-flash` for what clients call `gemini-3.5-flash`: file it under both.
+  for (const [model, bucket] of Object.entries(out)) {
+    for (const alias of clientIdsOfCodeAssistId(model)) out[alias] ??= bucket;
   }
   return out;
 }
 
-export async function fetchQuota(client: CodeAssistClient, accessToken: string, project: string | undefined, signal?: AbortSignal): Promise<Record<string, QuotaBucket>> {
+export async function fetchQuota(
+  client: CodeAssistClient,
+  accessToken: string,
+  project: string | undefined,
+  signal?: AbortSignal,
+): Promise<Record<string, QuotaBucket>> {
   const body = project ? { project } : {};
   return parseQuotaBuckets(await client.call<unknown>(accessToken, "retrieveUserQuota", body, signal));
 }

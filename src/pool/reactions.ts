@@ -47,7 +47,9 @@ export function withoutCooldown(state: CredentialState, model?: string): Credent
 /** Drops cooldowns whose time has passed (recovery confirmed by a success or a probe). */
 export function withoutExpiredCooldowns(state: CredentialState, now: number): CredentialState {
   const kept = Object.entries(state.cooldowns).filter(([, cd]) => cd.until > now);
-  return kept.length === Object.keys(state.cooldowns).length ? state : { ...state, cooldowns: Object.fromEntries(kept) };
+  return kept.length === Object.keys(state.cooldowns).length
+    ? state
+    : { ...state, cooldowns: Object.fromEntries(kept) };
 }
 
 const HEALED_BY_SUCCESS = new Set(["suspected", "expired", "refreshing", "rate_limited"]);
@@ -73,7 +75,15 @@ export function applyError(state: CredentialState, error: UpstreamError, model: 
   const failed = { ...state, failedAt: now, lastUsedAt: now };
   switch (error.kind) {
     case "rate_limited":
-      return settleStatus(withCooldown(failed, model, now + (error.retryAfterMs ?? DEFAULT_RATE_COOLDOWN_MS), `rate limited: ${error.message}`), now);
+      return settleStatus(
+        withCooldown(
+          failed,
+          model,
+          now + (error.retryAfterMs ?? DEFAULT_RATE_COOLDOWN_MS),
+          `rate limited: ${error.message}`,
+        ),
+        now,
+      );
     case "quota_exhausted": {
       // Google's own reset time (quotaResetTimeStamp / quotaResetDelay / RetryInfo), never a fixed guess.
       const until = error.resetAt ?? now + (error.retryAfterMs ?? DEFAULT_QUOTA_COOLDOWN_MS);
@@ -93,7 +103,9 @@ export function applyError(state: CredentialState, error: UpstreamError, model: 
     case "network": {
       const failures = state.failures + 1;
       const suspect = failures >= SUSPECT_AFTER && (state.status === "active" || state.status === "rate_limited");
-      return suspect ? { ...failed, failures, status: "suspected", reason: `${failures} failures in a row: ${error.message}` } : { ...failed, failures };
+      return suspect
+        ? { ...failed, failures, status: "suspected", reason: `${failures} failures in a row: ${error.message}` }
+        : { ...failed, failures };
     }
     default:
       // capacity (Google's, not the account's), invalid_request, not_found: no penalty.

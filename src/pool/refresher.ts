@@ -27,7 +27,11 @@ export interface Refresher {
   refresh(entry: Entry, force: boolean): Promise<OAuthCredential>;
 }
 
-export function createRefresher(services: AccountServices, commit: Commit, shared?: Omit<SharedRefreshDeps, "services">): Refresher {
+export function createRefresher(
+  services: AccountServices,
+  commit: Commit,
+  shared?: Omit<SharedRefreshDeps, "services">,
+): Refresher {
   function refresh(entry: Entry, force: boolean): Promise<OAuthCredential> {
     const cred = entry.credential as OAuthCredential;
     if (entry.refreshing) return entry.refreshing;
@@ -37,7 +41,9 @@ export function createRefresher(services: AccountServices, commit: Commit, share
     const run = (async () => {
       try {
         // Shared storage: one refresh across every instance (shared-refresh.ts).
-        const fresh = shared ? await refreshShared({ ...shared, services }, cred) : await ensureFreshToken(services, cred, true);
+        const fresh = shared
+          ? await refreshShared({ ...shared, services }, cred)
+          : await ensureFreshToken(services, cred, true);
         entry.credential = fresh;
         // Only the token was the problem: back to work (other problems, e.g. suspected, stay).
         const status = previous === "expired" || previous === "refreshing" ? "active" : previous;
@@ -46,7 +52,12 @@ export function createRefresher(services: AccountServices, commit: Commit, share
       } catch (error) {
         const change = stateForError(error);
         // An operator's `disabled` outranks whatever the refresh found.
-        commit(entry, { ...entry.state, ...change, status: previous === "disabled" ? previous : change.status, failedAt: Date.now() });
+        commit(entry, {
+          ...entry.state,
+          ...change,
+          status: previous === "disabled" ? previous : change.status,
+          failedAt: Date.now(),
+        });
         throw error;
       } finally {
         entry.refreshing = undefined;

@@ -66,10 +66,14 @@ function roundRobinPick(group: Candidate[], memory: RoundRobinMemory): Candidate
 }
 
 /** Usable candidates in the order to try them. Advances the round-robin memory by one pick. */
-export function orderCandidates(candidates: Candidate[], model: string, strategy: SelectionStrategy, memory: RoundRobinMemory, now: number): Candidate[] {
-  const keyed = candidates
-    .filter((c) => isUsableFor(c.state, model, now))
-    .map((c) => ({ c, key: groupKey(c, model) }));
+export function orderCandidates(
+  candidates: Candidate[],
+  model: string,
+  strategy: SelectionStrategy,
+  memory: RoundRobinMemory,
+  now: number,
+): Candidate[] {
+  const keyed = candidates.filter((c) => isUsableFor(c.state, model, now)).map((c) => ({ c, key: groupKey(c, model) }));
   const byStrategy = strategyCompare(strategy);
   keyed.sort((a, b) => compareKeys(a.key, b.key) || byStrategy(a.c, b.c));
   const ordered = keyed.map((k) => k.c);
@@ -121,7 +125,9 @@ export function createSelector<E extends Selectable>(entries: VersionedMap<strin
   const refresh = () => {
     if (version === entries.version) return;
     version = entries.version;
-    list = [...entries.values()].sort((a, b) => a.credential.createdAt - b.credential.createdAt || a.credential.id.localeCompare(b.credential.id));
+    list = [...entries.values()].sort(
+      (a, b) => a.credential.createdAt - b.credential.createdAt || a.credential.id.localeCompare(b.credential.id),
+    );
     maxPriority = list.reduce((m, e) => Math.max(m, e.credential.priority ?? 0), list.length ? -Infinity : 0);
     uniform = list.every((e) => (e.credential.weight ?? 1) === 1);
     for (const id of memory.keys()) if (!entries.has(id)) memory.delete(id);
@@ -133,7 +139,8 @@ export function createSelector<E extends Selectable>(entries: VersionedMap<strin
     for (let i = 0; i < n; i++) {
       const e = list[(start + i) % n]!;
       if (skip(e) || !isUsableFor(e.state, model, now)) continue;
-      if (healthTier(e.state) !== 0 || (e.credential.priority ?? 0) !== maxPriority || quotaRank(e.state, model) !== 4) return null;
+      if (healthTier(e.state) !== 0 || (e.credential.priority ?? 0) !== maxPriority || quotaRank(e.state, model) !== 4)
+        return null;
       if (strategy === "round-robin") cursor = (start + i + 1) % n;
       return e;
     }
@@ -151,7 +158,14 @@ export function createSelector<E extends Selectable>(entries: VersionedMap<strin
       const candidates: Candidate[] = [];
       for (const e of list) {
         if (skip(e)) continue;
-        candidates.push({ id: e.credential.id, weight: e.credential.weight ?? 1, priority: e.credential.priority ?? 0, createdAt: e.credential.createdAt, state: e.state, pending: e.pending });
+        candidates.push({
+          id: e.credential.id,
+          weight: e.credential.weight ?? 1,
+          priority: e.credential.priority ?? 0,
+          createdAt: e.credential.createdAt,
+          state: e.state,
+          pending: e.pending,
+        });
       }
       const first = orderCandidates(candidates, model, strategy, memory, now)[0];
       return first && entries.get(first.id);

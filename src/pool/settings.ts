@@ -1,6 +1,6 @@
 // Pool settings: the `pool` option resolved with defaults and checked, with messages that name the
 // option the user got wrong.
-import type { PoolOptions } from "../options.ts";
+import type { PoolOptions } from "../config/options.ts";
 import { SELECTION_STRATEGIES, type SelectionStrategy } from "./selection.ts";
 
 /** Resolved pool settings (the defaults applied to `PoolOptions`). */
@@ -37,7 +37,9 @@ export function resolvePoolSettings(options: PoolOptions | undefined, legacyMaxA
   const o = options ?? {};
   const d = DEFAULT_POOL_SETTINGS;
   if (o.strategy !== undefined && !SELECTION_STRATEGIES.includes(o.strategy)) {
-    throw new TypeError(`gemini-cli-proxy: pool.strategy must be one of ${SELECTION_STRATEGIES.join(", ")} (got ${JSON.stringify(o.strategy)})`);
+    throw new TypeError(
+      `gemini-cli-proxy: pool.strategy must be one of ${SELECTION_STRATEGIES.join(", ")} (got ${JSON.stringify(o.strategy)})`,
+    );
   }
   const hc = o.healthCheck ?? {};
   return {

@@ -2,7 +2,7 @@
 // (SET NX PX, so a crashed holder's lock expires) calls Google and stores the new token before
 // releasing it; the others wait for the release and take the stored token instead of refreshing.
 import { isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
-import type { CredentialStore } from "../storage/credential-store.ts";
+import type { CredentialStore } from "./store.ts";
 import { ensureFreshToken, type AccountServices } from "./accounts.ts";
 import type { Credential, OAuthCredential } from "./credential.ts";
 
@@ -16,11 +16,21 @@ export interface SharedRefreshDeps {
   lockMs?: number;
 }
 
-const tokensOf = (cred: OAuthCredential) => ({ accessToken: cred.accessToken, expiresAt: cred.expiresAt, refreshToken: cred.refreshToken });
+const tokensOf = (cred: OAuthCredential) => ({
+  accessToken: cred.accessToken,
+  expiresAt: cred.expiresAt,
+  refreshToken: cred.refreshToken,
+});
 
 /** A stored token another instance obtained after ours went stale, still good for a while. */
 function newerToken(stored: Credential | null, stale: string | undefined, now: number): boolean {
-  return stored?.kind === "oauth" && !!stored.accessToken && stored.accessToken !== stale && !!stored.expiresAt && stored.expiresAt - now > 60_000;
+  return (
+    stored?.kind === "oauth" &&
+    !!stored.accessToken &&
+    stored.accessToken !== stale &&
+    !!stored.expiresAt &&
+    stored.expiresAt - now > 60_000
+  );
 }
 
 export async function refreshShared(deps: SharedRefreshDeps, cred: OAuthCredential): Promise<OAuthCredential> {

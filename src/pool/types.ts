@@ -58,7 +58,12 @@ export interface PoolApi {
 export interface CredentialPool extends PoolApi {
   ready(): Promise<void>;
   /** A credential for `model`, token fresh; `exclude`: ids already failed in this request; `prefer`: retry this one. */
-  lease(model: string, exclude?: ReadonlySet<string>, kinds?: readonly Credential["kind"][], prefer?: string): Promise<Lease>;
+  lease(
+    model: string,
+    exclude?: ReadonlySet<string>,
+    kinds?: readonly Credential["kind"][],
+    prefer?: string,
+  ): Promise<Lease>;
   report(lease: Lease, outcome: AttemptOutcome, info?: AttemptInfo): void;
   /** Refresh after a 401 on `lease` (skipped when its token was already replaced). False when the credential is dead. */
   refresh(id: string, lease?: Lease): Promise<boolean>;

@@ -2,10 +2,12 @@
 // temporary file in the same directory, is fsync'ed, then renamed over the record. A process killed
 // mid-write leaves either the old record or the new one, never a truncated file (fs and fs-lite use
 // a plain writeFile). Same layout as fs-lite (`a:b:c` → `<base>/a/b/c`), so existing data dirs work.
+// Temporary files of writers that died mid-write are removed when the driver is created.
 import { randomBytes } from "node:crypto";
 import { existsSync, promises as fsp } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { defineDriver } from "unstorage";
+import { pidAlive } from "./pid.ts";
 
 /** Options of `atomicFsDriver`. */
 export interface AtomicFsOptions {
@@ -15,6 +17,10 @@ export interface AtomicFsOptions {
 
 /** Temporary files are named `<record>.<TMP_MARK><random>`; keys never list them. */
 const TMP_MARK = ".~tmp-";
+/** Entries named `.~…` in the base directory are the driver's own (e.g. the usage journal), never keys. */
+const PRIVATE_MARK = ".~";
+/** A temporary file this old is stale even if its writer's pid is alive (pids get reused; writes take ms). */
+const STALE_TMP_MS = 60_000;
 const TRAVERSAL = /\.\.:|\.\.$/;
 
 const notFound = (error: unknown) => {
@@ -23,13 +29,46 @@ const notFound = (error: unknown) => {
 };
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error)));
+  const entries = await fsp
+    .readdir(dir, { withFileTypes: true })
+    .catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error)));
   const out: string[] = [];
   for (const entry of entries) {
+    if (entry.name.startsWith(PRIVATE_MARK)) continue;
     if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)));
     else if (!entry.name.includes(TMP_MARK)) out.push(`${prefix}${entry.name}`);
   }
   return out;
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write left behind: those whose pid (in the
+ * name) is no longer running, and any older than a minute. Several processes may share the
+ * directory, so a live writer's fresh temporary file is left alone. Returns how many were removed.
+ */
+export async function sweepTempFiles(dir: string, now = Date.now()): Promise<number> {
+  const entries = await fsp
+    .readdir(dir, { withFileTypes: true })
+    .catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error)));
+  let removed = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith(PRIVATE_MARK)) removed += await sweepTempFiles(path, now);
+      continue;
+    }
+    const at = entry.name.indexOf(TMP_MARK);
+    if (at < 0) continue;
+    const pid = Number(/^(\d+)-/.exec(entry.name.slice(at + TMP_MARK.length))?.[1]);
+    const ownerGone = Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid);
+    const stat = ownerGone ? undefined : await fsp.stat(path).catch(() => undefined);
+    if (!ownerGone && !(stat && now - stat.mtimeMs > STALE_TMP_MS)) continue;
+    await fsp.unlink(path).then(
+      () => removed++,
+      () => {},
+    );
+  }
+  return removed;
 }
 
 /** Write-then-rename: the record at `path` is replaced in one step. */
@@ -59,11 +98,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   if (!options?.base) throw new Error("[unstorage] [atomic-fs] Missing required option `base`.");
   const base = resolve(options.base);
+  // Left by writers that were killed mid-write; best effort, it never blocks a read or a write.
+  const swept = sweepTempFiles(base).catch(() => 0);
   const pathOf = (key: string) => {
-    if (TRAVERSAL.test(key)) throw new Error(`[unstorage] [atomic-fs] Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`);
+    if (TRAVERSAL.test(key))
+      throw new Error(`[unstorage] [atomic-fs] Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`);
     return join(base, key.replace(/:/g, "/"));
   };
-  const read = (key: string, encoding?: "utf8") => fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
+  const read = (key: string, encoding?: "utf8") =>
+    fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
   return {
     name: "atomic-fs",
     options,
@@ -79,5 +122,28 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     async clear() {
       for (const file of await listFiles(base)) await fsp.unlink(join(base, file)).catch(() => {});
     },
+    async dispose() {
+      await swept;
+    },
   };
 });
+
+/**
+ * The directory of a storage whose root mount is `atomicFsDriver` (found through
+ * `storage.getMount("")`, as for redis), else undefined: files beside the records, such as the usage
+ * journal, go under `<base>/.~<name>`, which is never listed as keys.
+ */
+export function atomicFsBaseOf(storage: unknown): string | undefined {
+  const getMount = (storage as { getMount?: (key?: string) => unknown } | null)?.getMount;
+  if (typeof getMount !== "function") return undefined;
+  try {
+    const driver = (getMount.call(storage, "") as { driver?: { name?: string; options?: { base?: unknown } } })?.driver;
+    const base = driver?.name === "atomic-fs" ? driver.options?.base : undefined;
+    return typeof base === "string" ? resolve(base) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The private directory `<base>/.~<name>` for files kept beside the records. */
+export const privateDir = (base: string, name: string): string => join(base, `${PRIVATE_MARK}${name}`);

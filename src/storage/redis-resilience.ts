@@ -2,7 +2,7 @@
 // from the pool's in-memory state: reads fail at once (no 10 s ioredis retries on the request path),
 // writes are queued (last write per key wins) and land when redis is back. Every call is bounded by
 // a timeout. The outage is logged once when it starts and once when it ends, never per request.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { StorageUnavailableError, bounded, isUnavailable, type Coordinator } from "./coordination/index.ts";
 import type { StorageLike } from "./types.ts";
 
@@ -28,7 +28,9 @@ export interface ResilientStorage extends StorageLike {
   detach(): void;
 }
 
-type Queued = { op: "set"; value: unknown; opts?: Record<string, unknown>; at: number } | { op: "remove"; opts?: Record<string, unknown>; at: number };
+type Queued =
+  | { op: "set"; value: unknown; opts?: Record<string, unknown>; at: number }
+  | { op: "remove"; opts?: Record<string, unknown>; at: number };
 
 /** Longest a storage call may take before it counts as an outage. */
 export const STORAGE_TIMEOUT_MS = 2500;
@@ -36,19 +38,26 @@ export const STORAGE_TIMEOUT_MS = 2500;
 const MAX_QUEUED = 10_000;
 const CONNECTION_ERROR = /connect|closed|ECONN|EPIPE|ETIMEDOUT|MaxRetries|writeable|offline/i;
 
-export function createResilientStorage(storage: StorageLike, coordinator: Coordinator, logger: Pick<Logger, "warn" | "info">): ResilientStorage {
+export function createResilientStorage(
+  storage: StorageLike,
+  coordinator: Coordinator,
+  logger: Pick<Logger, "warn" | "info">,
+): ResilientStorage {
   const queue = new Map<string, Queued>();
   const recovered = new Set<() => void>();
   let since: number | undefined;
   let flushing: Promise<void> | undefined;
   let droppedLogged = false;
 
-  const isOutage = (error: unknown) => isUnavailable(error) || coordinator.degraded || CONNECTION_ERROR.test((error as Error)?.message ?? "");
+  const isOutage = (error: unknown) =>
+    isUnavailable(error) || coordinator.degraded || CONNECTION_ERROR.test((error as Error)?.message ?? "");
 
   const enterOutage = () => {
     if (since !== undefined) return;
     since = Date.now();
-    logger.warn("storage: redis is unreachable; serving from the last known state in memory, writes are queued until it is back.");
+    logger.warn(
+      "storage: redis is unreachable; serving from the last known state in memory, writes are queued until it is back.",
+    );
   };
 
   const enqueue = (key: string, item: Queued) => {
@@ -57,7 +66,8 @@ export function createResilientStorage(storage: StorageLike, coordinator: Coordi
     queue.set(key, item);
     if (queue.size > MAX_QUEUED) {
       queue.delete(queue.keys().next().value!);
-      if (!droppedLogged) logger.warn(`storage: more than ${MAX_QUEUED} writes queued during the redis outage; the oldest are dropped.`);
+      if (!droppedLogged)
+        logger.warn(`storage: more than ${MAX_QUEUED} writes queued during the redis outage; the oldest are dropped.`);
       droppedLogged = true;
     }
   };
@@ -66,7 +76,10 @@ export function createResilientStorage(storage: StorageLike, coordinator: Coordi
     if (item.op === "set") {
       // A TTL counts from when the write was made, not from when it lands.
       const ttl = item.opts?.ttl;
-      const opts = typeof ttl === "number" ? { ...item.opts, ttl: Math.max(1, Math.ceil(ttl - (Date.now() - item.at) / 1000)) } : item.opts;
+      const opts =
+        typeof ttl === "number"
+          ? { ...item.opts, ttl: Math.max(1, Math.ceil(ttl - (Date.now() - item.at) / 1000)) }
+          : item.opts;
       await bounded(storage.setItem(key, item.value, opts), STORAGE_TIMEOUT_MS, `storage write ${key}`);
     } else await bounded(storage.removeItem(key, item.opts), STORAGE_TIMEOUT_MS, `storage remove ${key}`);
   };
@@ -88,7 +101,9 @@ export function createResilientStorage(storage: StorageLike, coordinator: Coordi
         flushing = undefined;
       }
       if (queue.size > 0 || since === undefined) return;
-      logger.info(`storage: redis is back after ${Math.round((Date.now() - since) / 1000)} s; ${written} queued write(s) landed.`);
+      logger.info(
+        `storage: redis is back after ${Math.round((Date.now() - since) / 1000)} s; ${written} queued write(s) landed.`,
+      );
       since = undefined;
       droppedLogged = false;
       for (const fn of recovered) fn();
@@ -116,7 +131,9 @@ export function createResilientStorage(storage: StorageLike, coordinator: Coordi
     } catch (error) {
       if (isOutage(error)) {
         enterOutage();
-        throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError(`${what}: ${(error as Error).message}`);
+        throw error instanceof StorageUnavailableError
+          ? error
+          : new StorageUnavailableError(`${what}: ${(error as Error).message}`);
       }
       throw error;
     }
@@ -131,13 +148,20 @@ export function createResilientStorage(storage: StorageLike, coordinator: Coordi
     async hasItem(key, opts) {
       const queued = queue.get(key);
       if (queued) return queued.op === "set";
-      return read(`storage read ${key}`, () => (storage.hasItem ? storage.hasItem(key, opts) : storage.getItem(key, opts).then((v) => v !== null)));
+      return read(`storage read ${key}`, () =>
+        storage.hasItem ? storage.hasItem(key, opts) : storage.getItem(key, opts).then((v) => v !== null),
+      );
     },
     getKeys: (base, opts) => read(`storage keys ${base ?? ""}`, () => storage.getKeys(base, opts)),
     setItem: (key, value, opts) => mutate(key, { op: "set", value, opts, at: Date.now() }),
     removeItem: (key, opts) => mutate(key, { op: "remove", opts, at: Date.now() }),
     dispose: storage.dispose ? () => storage.dispose!() : undefined,
-    status: () => ({ backend: coordinator.kind === "redis" ? "redis" : "local", degraded: coordinator.degraded || since !== undefined, since, queuedWrites: queue.size }),
+    status: () => ({
+      backend: coordinator.kind === "redis" ? "redis" : "local",
+      degraded: coordinator.degraded || since !== undefined,
+      since,
+      queuedWrites: queue.size,
+    }),
     flushQueue,
     onRecovered(fn) {
       recovered.add(fn);

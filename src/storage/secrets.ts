@@ -1,7 +1,7 @@
 // Encryption of single secret fields at rest: `enc:v1:<Fernet token>`, under a key derived from the
 // passphrase with scrypt. Storage drivers only ever see the sealed string.
 import { scryptSync } from "node:crypto";
-import { fernetDecrypt, fernetEncrypt } from "./fernet.ts";
+import { fernetDecrypt, fernetEncrypt } from "../legacy/fernet.ts";
 
 export const SEALED_PREFIX = "enc:v1:";
 
@@ -55,7 +55,10 @@ export function createSecretBox(passphrase: string): SecretBox {
       try {
         return fernetDecrypt(key, value.slice(SEALED_PREFIX.length)).toString("utf8");
       } catch {
-        throw new SecretsError("wrong_key", `the encryption key does not decrypt ${where} (wrong key, or the data is corrupted)`);
+        throw new SecretsError(
+          "wrong_key",
+          `the encryption key does not decrypt ${where} (wrong key, or the data is corrupted)`,
+        );
       }
     },
   };

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { StorageLike } from "./types.ts";
 
-export interface TtlStoreOptions<T extends object> {
+export interface TtlStoreOptions {
   /** Key namespace: entries live at `<prefix>:<hash of the id>`. */
   prefix: string;
   /** Seconds an entry lives. */
@@ -32,7 +32,7 @@ export function hashedKey(prefix: string, id: string): string {
   return `${prefix}:${createHash("sha256").update(id).digest("base64url")}`;
 }
 
-export function createTtlStore<T extends object>(storage: StorageLike, options: TtlStoreOptions<T>): TtlStore<T> {
+export function createTtlStore<T extends object>(storage: StorageLike, options: TtlStoreOptions): TtlStore<T> {
   const { prefix, ttlSec, now, isValue } = options;
   const wellFormed = (e: Entry | null): e is Entry => !!e && typeof e === "object" && isValue(e);
   const expired = (e: Entry): boolean => typeof e.expiresAt === "number" && e.expiresAt <= now();

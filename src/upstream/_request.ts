@@ -27,7 +27,12 @@ export async function postJson(http: HttpClient, url: string, init: PostInit): P
     body = JSON.stringify(init.body);
   } catch (error) {
     // The request's own fault (e.g. nested too deep to serialize): never the credential's.
-    throw new UpstreamError({ kind: "invalid_request", status: 400, message: `The request could not be serialized: ${(error as Error).message}`, cause: error });
+    throw new UpstreamError({
+      kind: "invalid_request",
+      status: 400,
+      message: `The request could not be serialized: ${(error as Error).message}`,
+      cause: error,
+    });
   }
   let res: UpstreamResponse;
   try {
@@ -47,7 +52,12 @@ export async function postJson(http: HttpClient, url: string, init: PostInit): P
     } catch {
       // the body is only a hint; the status still classifies the failure
     }
-    throw classifyGoogleError({ status: res.statusCode, bodyText, headers: webHeaders(res.headers), model: init.model });
+    throw classifyGoogleError({
+      status: res.statusCode,
+      bodyText,
+      headers: webHeaders(res.headers),
+      model: init.model,
+    });
   }
   return res;
 }
@@ -59,7 +69,12 @@ export async function readJson<T>(res: UpstreamResponse): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new UpstreamError({ kind: "upstream_unavailable", status: res.statusCode, message: "Upstream returned invalid JSON", cause: error });
+    throw new UpstreamError({
+      kind: "upstream_unavailable",
+      status: res.statusCode,
+      message: "Upstream returned invalid JSON",
+      cause: error,
+    });
   }
 }
 

@@ -14,6 +14,8 @@ export interface CodeAssistOptions {
   http: HttpClient;
   baseUrl: string;
   userAgent?: string;
+  /** The name Code Assist expects for a model id (docs/upstream.md#code-assist-wire-names). Default: as is. */
+  wireModel?: (model: string) => string;
 }
 
 interface Wrapped {
@@ -65,11 +67,13 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
     return JSON.parse(text) as T;
   }
 
+  const wireModel = options.wireModel ?? ((model: string) => model);
+
   function wrap(auth: UpstreamAuth, c: GenerateCall): unknown {
     const { project } = oauthOf(auth);
     const sessionId = c.sessionId ?? randomUUID();
     return {
-      model: c.model,
+      model: wireModel(c.model),
       project,
       user_prompt_id: c.promptId ?? `${sessionId}########0`,
       request: { ...c.request, session_id: sessionId },
@@ -100,7 +104,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
       return call<CountTokensResponse>(
         oauthOf(auth).accessToken,
         "countTokens",
-        { request: { model: `models/${c.model}`, contents } },
+        { request: { model: `models/${wireModel(c.model)}`, contents } },
         c.signal,
       ).then((r) => ({ ...r, totalTokens: r.totalTokens ?? 0 }));
     },

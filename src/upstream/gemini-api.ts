@@ -1,4 +1,5 @@
 // Gemini API (generativelanguage, API keys) transport: same interface as Code Assist, bodies as-is.
+import { classifyGoogleError, networkError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
@@ -12,10 +13,28 @@ export interface GeminiApiOptions {
 
 function keyOf(auth: UpstreamAuth): string {
   if (auth.kind !== "api_key") {
-    throw new UpstreamError({ kind: "invalid_request", status: 0, message: "The Gemini API needs an API key credential" });
+    throw new UpstreamError({
+      kind: "invalid_request",
+      status: 0,
+      message: "The Gemini API needs an API key credential",
+    });
   }
   return auth.apiKey;
 }
+
+/** One entry of Google's `models.list` (the fields the proxy reads; others are kept as Google sent them). */
+export interface GoogleModelEntry {
+  name: string;
+  displayName?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+  supportedGenerationMethods?: string[];
+  thinking?: boolean;
+  [field: string]: unknown;
+}
+
+/** Pages of `models.list` followed at most this many times (Google lists well under 1000 models). */
+const MAX_LIST_PAGES = 10;
 
 const asChunk = (value: unknown): GenerateContentResponse | undefined =>
   value && typeof value === "object" ? (value as GenerateContentResponse) : undefined;
@@ -25,8 +44,19 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
     `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:${action}`;
 
   /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
-  async function call<T>(apiKey: string, model: string, action: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await postJson(options.http, modelUrl(model, action), { headers: { "x-goog-api-key": apiKey }, body, signal, model });
+  async function call<T>(
+    apiKey: string,
+    model: string,
+    action: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const res = await postJson(options.http, modelUrl(model, action), {
+      headers: { "x-goog-api-key": apiKey },
+      body,
+      signal,
+      model,
+    });
     return readJson<T>(res);
   }
 
@@ -48,7 +78,46 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
     },
   };
 
-  return { transport, call };
+  /** Every model the key may use: `GET /v1beta/models`, following `nextPageToken`. */
+  async function listModels(apiKey: string, signal?: AbortSignal): Promise<GoogleModelEntry[]> {
+    const out: GoogleModelEntry[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const url = new URL(`${options.baseUrl}/v1beta/models`);
+      url.searchParams.set("pageSize", "1000");
+      if (pageToken) url.searchParams.set("pageToken", pageToken);
+      let res: Response;
+      try {
+        res = await options.http.fetch(url.href, { headers: { "x-goog-api-key": apiKey }, signal });
+      } catch (error) {
+        throw networkError(error, "models list");
+      }
+      const bodyText = await res.text().catch((error: unknown) => {
+        throw networkError(error, "models list");
+      });
+      if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText, headers: res.headers });
+      let body: { models?: unknown; nextPageToken?: unknown };
+      try {
+        body = JSON.parse(bodyText) as typeof body;
+      } catch (error) {
+        throw new UpstreamError({
+          kind: "upstream_unavailable",
+          status: res.status,
+          message: "models list: invalid JSON",
+          cause: error,
+        });
+      }
+      for (const m of Array.isArray(body?.models) ? body.models : []) {
+        if (m && typeof m === "object" && typeof (m as GoogleModelEntry).name === "string")
+          out.push(m as GoogleModelEntry);
+      }
+      pageToken = typeof body?.nextPageToken === "string" && body.nextPageToken ? body.nextPageToken : undefined;
+      if (!pageToken) break;
+    }
+    return out;
+  }
+
+  return { transport, call, listModels };
 }
 
 export type GeminiApiClient = ReturnType<typeof createGeminiApiClient>;

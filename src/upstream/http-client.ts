@@ -1,6 +1,13 @@
 // One outbound HTTP client per proxy: a keep-alive undici Agent (connection pooling to Google), the
 // configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
-import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from "undici";
+import {
+  Agent,
+  EnvHttpProxyAgent,
+  ProxyAgent,
+  fetch as undiciFetch,
+  request as undiciRequest,
+  type Dispatcher,
+} from "undici";
 import { createFetch, type $Fetch } from "ofetch";
 
 export interface RequestTimeouts {

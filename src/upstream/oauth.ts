@@ -74,7 +74,11 @@ export function createPkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge };
 }
 
-async function postForm(ctx: OAuthContext, url: string, form: Record<string, string | undefined>): Promise<Record<string, unknown>> {
+async function postForm(
+  ctx: OAuthContext,
+  url: string,
+  form: Record<string, string | undefined>,
+): Promise<Record<string, unknown>> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
   let res: Response;
@@ -92,13 +96,22 @@ async function postForm(ctx: OAuthContext, url: string, form: Record<string, str
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new UpstreamError({ kind: "upstream_unavailable", status: res.status, message: "OAuth endpoint returned invalid JSON", cause: error });
+    throw new UpstreamError({
+      kind: "upstream_unavailable",
+      status: res.status,
+      message: "OAuth endpoint returned invalid JSON",
+      cause: error,
+    });
   }
 }
 
 function toTokenSet(raw: Record<string, unknown>, now: number): TokenSet {
   if (typeof raw.access_token !== "string") {
-    throw new UpstreamError({ kind: "upstream_unavailable", status: 200, message: "OAuth response has no access_token" });
+    throw new UpstreamError({
+      kind: "upstream_unavailable",
+      status: 200,
+      message: "OAuth response has no access_token",
+    });
   }
   const expiresIn = typeof raw.expires_in === "number" ? raw.expires_in : Number(raw.expires_in ?? 3599);
   return {
@@ -110,7 +123,10 @@ function toTokenSet(raw: Record<string, unknown>, now: number): TokenSet {
   };
 }
 
-export async function exchangeCode(ctx: OAuthContext, input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet> {
+export async function exchangeCode(
+  ctx: OAuthContext,
+  input: { code: string; redirectUri: string; codeVerifier?: string },
+): Promise<TokenSet> {
   const raw = await postForm(ctx, ctx.endpoints.oauthToken, {
     grant_type: "authorization_code",
     code: input.code,
@@ -133,10 +149,18 @@ export async function refreshAccessToken(ctx: OAuthContext, refreshToken: string
   return toTokenSet(raw, Date.now());
 }
 
-async function bearerJson(ctx: OAuthContext, url: string, accessToken: string, method: "GET" | "POST"): Promise<Record<string, unknown>> {
+async function bearerJson(
+  ctx: OAuthContext,
+  url: string,
+  accessToken: string,
+  method: "GET" | "POST",
+): Promise<Record<string, unknown>> {
   let res: Response;
   try {
-    res = await ctx.http.fetch(url, { method, headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } });
+    res = await ctx.http.fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
+    });
   } catch (error) {
     throw networkError(error, url);
   }

@@ -66,12 +66,18 @@ const projectOf = (value: LoadResponse["cloudaicompanionProject"]): string | und
 
 function ineligibleError(tiers: IneligibleTier[]): AccountSetupError {
   const first = tiers[0] ?? {};
-  const google = tiers.map((t) => t.reasonMessage).filter(Boolean).join(", ");
+  const google = tiers
+    .map((t) => t.reasonMessage)
+    .filter(Boolean)
+    .join(", ");
   const sunset = tiers.some((t) => t.reasonCode === "UNSUPPORTED_CLIENT");
   const message = sunset
     ? `Google no longer serves Gemini Code Assist to this account (individual accounts were cut off in June 2026; only paid Code Assist Standard/Enterprise accounts with a Google Cloud project still work). Use such an account, or add a Gemini API key instead. Google says: ${google}`
     : `This account is not eligible for Gemini Code Assist (${first.reasonCode ?? "UNKNOWN"}). Google says: ${google || "no reason given"}`;
-  return new AccountSetupError("ineligible", message, { reasonCode: first.reasonCode, link: first.validationLearnMoreUrl });
+  return new AccountSetupError("ineligible", message, {
+    reasonCode: first.reasonCode,
+    link: first.validationLearnMoreUrl,
+  });
 }
 
 function projectRequired(tiers: IneligibleTier[] | undefined): AccountSetupError {
@@ -90,17 +96,26 @@ const metadata = (project?: string) => ({
 });
 
 async function loadCodeAssist(client: CodeAssistClient, token: string, options: SetupOptions): Promise<LoadResponse> {
-  const body = { ...(options.project ? { cloudaicompanionProject: options.project } : {}), metadata: metadata(options.project) };
+  const body = {
+    ...(options.project ? { cloudaicompanionProject: options.project } : {}),
+    metadata: metadata(options.project),
+  };
   try {
     return await client.call<LoadResponse>(token, "loadCodeAssist", body, options.signal);
   } catch (error) {
     // VPC Service Controls block loadCodeAssist but generation still works with the user's project.
-    if (isUpstreamError(error) && error.reason === "SECURITY_POLICY_VIOLATED") return { currentTier: { id: "standard-tier" } };
+    if (isUpstreamError(error) && error.reason === "SECURITY_POLICY_VIOLATED")
+      return { currentTier: { id: "standard-tier" } };
     throw error;
   }
 }
 
-async function onboard(client: CodeAssistClient, token: string, tier: Tier, options: SetupOptions): Promise<string | undefined> {
+async function onboard(
+  client: CodeAssistClient,
+  token: string,
+  tier: Tier,
+  options: SetupOptions,
+): Promise<string | undefined> {
   const free = tier.id === "free-tier";
   const body = free
     ? { tierId: tier.id, metadata: metadata() }
@@ -111,8 +126,13 @@ async function onboard(client: CodeAssistClient, token: string, tier: Tier, opti
     await new Promise((r) => setTimeout(r, interval));
     op = await client.getOperation<Operation>(token, op.name, options.signal);
   }
-  if (!op.done) throw new AccountSetupError("onboarding_failed", "Onboarding with Google did not finish in time; try adding the account again later.");
-  if (op.error) throw new AccountSetupError("onboarding_failed", `Onboarding failed: ${op.error.message ?? "unknown error"}`);
+  if (!op.done)
+    throw new AccountSetupError(
+      "onboarding_failed",
+      "Onboarding with Google did not finish in time; try adding the account again later.",
+    );
+  if (op.error)
+    throw new AccountSetupError("onboarding_failed", `Onboarding failed: ${op.error.message ?? "unknown error"}`);
   return projectOf(op.response?.cloudaicompanionProject) ?? options.project;
 }
 
@@ -131,25 +151,43 @@ function assertVerified(load: LoadResponse): void {
  * A cheap health check of an already set-up account: loadCodeAssist must still report a current
  * tier (no onboarding is attempted). Returns the tier id.
  */
-export async function checkCodeAssistAccount(client: CodeAssistClient, accessToken: string, options: SetupOptions = {}): Promise<string> {
+export async function checkCodeAssistAccount(
+  client: CodeAssistClient,
+  accessToken: string,
+  options: SetupOptions = {},
+): Promise<string> {
   const load = await loadCodeAssist(client, accessToken, options);
   assertVerified(load);
   if (!load.currentTier) {
     if (load.ineligibleTiers?.length) throw ineligibleError(load.ineligibleTiers);
-    throw new AccountSetupError("onboarding_failed", "Google reports no Code Assist tier for this account any more; add it again to onboard it.");
+    throw new AccountSetupError(
+      "onboarding_failed",
+      "Google reports no Code Assist tier for this account any more; add it again to onboard it.",
+    );
   }
   return load.paidTier?.id ?? load.currentTier.id ?? "standard-tier";
 }
 
-export async function setupCodeAssistAccount(client: CodeAssistClient, accessToken: string, options: SetupOptions = {}): Promise<AccountSetup> {
+export async function setupCodeAssistAccount(
+  client: CodeAssistClient,
+  accessToken: string,
+  options: SetupOptions = {},
+): Promise<AccountSetup> {
   const load = await loadCodeAssist(client, accessToken, options);
   assertVerified(load);
   if (load.currentTier) {
     const project = projectOf(load.cloudaicompanionProject) ?? options.project;
     if (!project) throw projectRequired(load.ineligibleTiers);
-    return { project, tier: load.paidTier?.id ?? load.currentTier.id ?? "standard-tier", tierName: load.paidTier?.name ?? load.currentTier.name };
+    return {
+      project,
+      tier: load.paidTier?.id ?? load.currentTier.id ?? "standard-tier",
+      tierName: load.paidTier?.name ?? load.currentTier.name,
+    };
   }
-  const tier = load.allowedTiers?.find((t) => t.isDefault) ?? { id: "legacy-tier", userDefinedCloudaicompanionProject: true };
+  const tier = load.allowedTiers?.find((t) => t.isDefault) ?? {
+    id: "legacy-tier",
+    userDefinedCloudaicompanionProject: true,
+  };
   if (tier.userDefinedCloudaicompanionProject && !options.project) throw projectRequired(load.ineligibleTiers);
   let project: string | undefined;
   try {

@@ -8,8 +8,7 @@ import type {
 } from "../gemini/types.ts";
 
 export type UpstreamAuth =
-  | { kind: "oauth"; accessToken: string; project?: string }
-  | { kind: "api_key"; apiKey: string };
+  { kind: "oauth"; accessToken: string; project?: string } | { kind: "api_key"; apiKey: string };
 
 export interface GenerateCall {
   /** Bare model id as Google knows it ("gemini-2.5-pro"). */

@@ -1,10 +1,23 @@
 // The usage ledger: finished requests are summed in memory (synchronously, so increments never
 // interleave), then flushed to the UsageStore every few seconds, before every read and on close.
-// A failed flush puts its counts back, so totals stay exact across restarts.
-import type { Logger } from "../options.ts";
+// Counts a flush could not write wait for the next one. With a journal (fs storage), each record is
+// also appended to the current segment before its response ends, and a flush is a compaction:
+// seal the segment, add its sums with the segment's mark, delete it (journal.ts).
+import type { Logger } from "../types.ts";
+import type { SealedSegment, UsageJournal } from "./journal.ts";
 import type { RequestRecord } from "./record.ts";
 import { isUnavailable } from "../storage/coordination/types.ts";
-import { bucketPeriod, bucketStart, dayBucket, dimensionOf, errorClassOf, fieldsOf, hourBucket, parseDimension, type Dimension } from "./rollup.ts";
+import {
+  bucketPeriod,
+  bucketStart,
+  dayBucket,
+  dimensionOf,
+  errorClassOf,
+  fieldsOf,
+  hourBucket,
+  parseDimension,
+  type Dimension,
+} from "./rollup.ts";
 import { addFields, type UsageBucket, type UsageFields, type UsageStore } from "./store.ts";
 
 /** Counters of one hour or day for one dimension (model, client key, credential). */
@@ -28,8 +41,8 @@ export interface RecentError {
 }
 
 export interface UsageLedger {
-  /** Counts a finished request (API surfaces only). */
-  record(record: RequestRecord): void;
+  /** Counts a finished request (API surfaces only); with a journal, resolves once it is written there. */
+  record(record: RequestRecord): Promise<void> | undefined;
   /** Writes pending counts to the store. */
   flush(): Promise<void>;
   /** Rollup rows of one period whose start lies in [from, to] (epoch ms). */
@@ -40,7 +53,7 @@ export interface UsageLedger {
   recentErrors(): RecentError[];
   /** Grows with every counted request (cheap change detection for the log summary). */
   readonly version: number;
-  /** Starts the periodic flush (and retention pruning). */
+  /** Starts the periodic flush (and retention pruning); replays journal segments of dead processes. */
   start(): void;
   close(): Promise<void>;
 }
@@ -51,6 +64,22 @@ export interface LedgerOptions {
   logger: Logger;
   flushIntervalMs?: number;
   now?: () => number;
+  /** Append-only journal (fs storage); needs `store.incrementOnce`. */
+  journal?: UsageJournal;
+}
+
+/** Sums waiting for the store, with the journal segment holding the same records (if any). */
+interface Batch {
+  segment?: SealedSegment;
+  buckets: Map<string, UsageBucket>;
+}
+
+/** One journal line: request id, start time, dimension, counters. */
+interface JournalLine {
+  i: string;
+  t: number;
+  d: string;
+  f: UsageFields;
 }
 
 const COUNTED = new Set(["openai", "gemini", "anthropic", "responses", "embeddings"]);
@@ -59,8 +88,10 @@ const DAY = 86_400_000;
 
 export function createUsageLedger(options: LedgerOptions): UsageLedger {
   const { store, logger } = options;
+  const journal = store.incrementOnce ? options.journal : undefined;
   const now = options.now ?? Date.now;
   let pending = new Map<string, UsageBucket>();
+  let waiting: Batch[] = [];
   const recent: RecentError[] = [];
   let version = 0;
   let chain: Promise<void> = Promise.resolve();
@@ -89,21 +120,47 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
     }
   };
 
+  const addLine = (into: Map<string, UsageBucket>, line: JournalLine) => {
+    add(into, hourBucket(line.t), line.d, line.f);
+    add(into, dayBucket(line.t), line.d, line.f);
+  };
+
+  const write = (bucket: string, dims: UsageBucket, segment: SealedSegment | undefined, keep: Set<string>) => {
+    if (segment) return store.incrementOnce!(bucket, dims, segment.id, (id) => keep.has(id));
+    if (store.incrementMany) return store.incrementMany(bucket, dims);
+    return (async () => {
+      for (const [dimension, fields] of Object.entries(dims)) await store.increment(bucket, dimension, fields);
+    })();
+  };
+
   const flushNow = async () => {
-    const batch = pending;
+    // Seal first: the segment holds exactly the records summed in `pending` (both change in record()).
+    const segment = journal?.rotate();
+    const unjournaled = waiting.find((batch) => !batch.segment);
+    if (pending.size && !segment && unjournaled)
+      for (const [bucket, dims] of pending)
+        for (const [dimension, fields] of Object.entries(dims)) add(unjournaled.buckets, bucket, dimension, fields);
+    else if (pending.size) waiting.push({ segment, buckets: pending });
+    else if (segment) await journal!.remove(segment);
     pending = new Map();
-    for (const [bucket, dims] of batch) {
-      try {
-        if (store.incrementMany) await store.incrementMany(bucket, dims);
-        else for (const [dimension, fields] of Object.entries(dims)) await store.increment(bucket, dimension, fields);
-        batch.delete(bucket);
-      } catch (error) {
-        // A storage outage is logged once by the storage itself; the counts wait for it here.
-        if (!isUnavailable(error)) logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
+    const keep = journal && waiting.length ? await journal.present() : new Set<string>();
+    for (const batch of waiting) {
+      for (const [bucket, dims] of batch.buckets) {
+        try {
+          await write(bucket, dims, batch.segment, keep);
+          batch.buckets.delete(bucket);
+        } catch (error) {
+          // A storage outage is logged once by the storage itself; the counts wait for it here.
+          if (!isUnavailable(error))
+            logger.warn(`usage ledger: could not write ${bucket}, will retry:`, (error as Error)?.message ?? error);
+        }
       }
+      // Every bucket holds the segment's sums (or its mark): the journal copy is no longer needed.
+      if (batch.buckets.size === 0 && batch.segment) await journal!.remove(batch.segment);
     }
-    // Put back what was not written (a store without incrementMany may have written part: rare, logged).
-    for (const [bucket, dims] of batch) for (const [dimension, fields] of Object.entries(dims)) add(pending, bucket, dimension, fields);
+    // What was not written waits for the next flush, with its segment (a store without
+    // incrementMany may have written part of a bucket: rare, logged).
+    waiting = waiting.filter((batch) => batch.buckets.size > 0);
     if (now() - lastPrune > 3_600_000) {
       lastPrune = now();
       await prune().catch((error) => logger.warn("usage ledger: pruning failed:", (error as Error)?.message ?? error));
@@ -112,17 +169,35 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
 
   const flush = () => serial(flushNow);
 
+  // Segments of processes that died (or of this one's previous run): summed and compacted like ours.
+  const replay = async () => {
+    if (!journal) return;
+    let lines = 0;
+    for (const segment of await journal.orphans()) {
+      const buckets = new Map<string, UsageBucket>();
+      for (const line of await journal.read(segment)) {
+        const l = line as JournalLine;
+        if (typeof l?.t !== "number" || typeof l.d !== "string" || typeof l.f !== "object" || !l.f) continue;
+        addLine(buckets, l);
+        lines++;
+      }
+      if (buckets.size) waiting.push({ segment, buckets });
+      else await journal.remove(segment);
+    }
+    if (lines) logger.info(`usage ledger: replayed ${lines} journaled request(s) of an earlier run`);
+    await flushNow();
+  };
+
   return {
     get version() {
       return version;
     },
     record(record) {
-      if (!COUNTED.has(record.surface)) return;
-      const dimension = dimensionOf(record);
-      const fields = fieldsOf(record);
-      add(pending, hourBucket(record.startedAt), dimension, fields);
-      add(pending, dayBucket(record.startedAt), dimension, fields);
+      if (!COUNTED.has(record.surface)) return undefined;
+      const line: JournalLine = { i: record.id, t: record.startedAt, d: dimensionOf(record), f: fieldsOf(record) };
+      addLine(pending, line);
       version++;
+      const fields = line.f;
       if (fields.errors) {
         recent.unshift({
           time: record.endedAt ?? now(),
@@ -136,6 +211,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
         });
         recent.length = Math.min(recent.length, RECENT_MAX);
       }
+      return journal?.append(`${JSON.stringify(line)}\n`);
     },
     flush,
     async rows(period, from = 0, to = Number.POSITIVE_INFINITY) {
@@ -144,27 +220,36 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
       for (const bucket of await store.buckets()) {
         const start = bucketStart(bucket);
         if (bucketPeriod(bucket) !== period || !(start >= from && start <= to)) continue;
-        for (const [dimension, fields] of Object.entries(await store.read(bucket))) rows.push({ period, start, ...parseDimension(dimension), fields });
+        for (const [dimension, fields] of Object.entries(await store.read(bucket)))
+          rows.push({ period, start, ...parseDimension(dimension), fields });
       }
       return rows.sort((a, b) => a.start - b.start);
     },
     reset: () =>
       serial(async () => {
+        const segment = journal?.rotate();
+        const dropped = [...waiting.map((b) => b.segment), segment];
         pending = new Map();
+        waiting = [];
         recent.length = 0;
         version++;
+        for (const s of dropped) if (s) await journal!.remove(s);
         for (const bucket of await store.buckets()) await store.remove(bucket);
       }),
     recentErrors: () => [...recent],
     start() {
-      const ms = options.flushIntervalMs ?? 5000;
-      timer ??= setInterval(() => void flush().catch(() => {}), ms);
+      if (timer) return;
+      void serial(replay).catch((error) =>
+        logger.warn("usage ledger: journal replay failed:", (error as Error)?.message ?? error),
+      );
+      timer = setInterval(() => void flush().catch(() => {}), options.flushIntervalMs ?? 5000);
       timer.unref?.();
     },
     async close() {
       if (timer) clearInterval(timer);
       timer = undefined;
       await flush();
+      journal?.close();
     },
   };
 }

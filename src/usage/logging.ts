@@ -1,6 +1,6 @@
 // The predecessor's `usage_logging`: every `intervalSec`, a compact credentials + usage summary in
 // the log, printed only when something changed since the last one.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import type { CredentialPool } from "../pool/pool.ts";
 import type { UsageLedger } from "./ledger.ts";
 import { predecessorSummary } from "./report.ts";
@@ -11,7 +11,12 @@ export interface UsageLogging {
   tick(): Promise<boolean>;
 }
 
-export function startUsageLogging(deps: { ledger: UsageLedger; pool: CredentialPool; logger: Logger; intervalSec: number }): UsageLogging {
+export function startUsageLogging(deps: {
+  ledger: UsageLedger;
+  pool: CredentialPool;
+  logger: Logger;
+  intervalSec: number;
+}): UsageLogging {
   let lastVersion = -1;
   let lastStates = "";
   const tick = async () => {
@@ -22,7 +27,10 @@ export function startUsageLogging(deps: { ledger: UsageLedger; pool: CredentialP
     lastStates = states;
     const counts: Record<string, number> = {};
     for (const c of credentials) counts[c.state.status] = (counts[c.state.status] ?? 0) + 1;
-    const stateLine = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ") || "none";
+    const stateLine =
+      Object.entries(counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(", ") || "none";
     const since = Date.now() - 86_400_000;
     const summary = predecessorSummary(await deps.ledger.rows("hour", since - 3_600_000));
     const models = Object.entries(summary).map(([model, u]) => {

@@ -21,7 +21,10 @@ export interface MetricsRegistry {
 }
 
 const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`;
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(",")}}`;
 
 export function createMetrics(): MetricsRegistry {
   const counters = new Map<string, Map<string, number>>();
@@ -52,17 +55,31 @@ export function createMetrics(): MetricsRegistry {
       const outcome = record.outcome ?? "error";
       inc("gemini_proxy_requests_total", { surface: record.surface, model, outcome, stream: String(record.stream) });
       if (outcome === "error") inc("gemini_proxy_request_errors_total", { class: errorClassOf(record) });
-      for (const type of TOKEN_FIELDS) if (record.usage?.[type]) inc("gemini_proxy_tokens_total", { model, type }, record.usage[type]);
-      for (const attempt of record.attempts) inc("gemini_proxy_upstream_attempts_total", { result: attempt.errorKind ?? "ok" });
-      if (record.endedAt) observe("gemini_proxy_request_duration_seconds", { surface: record.surface }, (record.endedAt - record.startedAt) / 1000);
-      if (record.firstByteAt) observe("gemini_proxy_upstream_first_byte_seconds", { model }, (record.firstByteAt - record.startedAt) / 1000);
+      for (const type of TOKEN_FIELDS)
+        if (record.usage?.[type]) inc("gemini_proxy_tokens_total", { model, type }, record.usage[type]);
+      for (const attempt of record.attempts)
+        inc("gemini_proxy_upstream_attempts_total", { result: attempt.errorKind ?? "ok" });
+      if (record.endedAt)
+        observe(
+          "gemini_proxy_request_duration_seconds",
+          { surface: record.surface },
+          (record.endedAt - record.startedAt) / 1000,
+        );
+      if (record.firstByteAt)
+        observe("gemini_proxy_upstream_first_byte_seconds", { model }, (record.firstByteAt - record.startedAt) / 1000);
     },
     attempt(event) {
-      if (typeof event.durationMs === "number") observe("gemini_proxy_upstream_attempt_seconds", { kind: event.kind, outcome: event.outcome }, event.durationMs / 1000);
+      if (typeof event.durationMs === "number")
+        observe(
+          "gemini_proxy_upstream_attempt_seconds",
+          { kind: event.kind, outcome: event.outcome },
+          event.durationMs / 1000,
+        );
     },
     render(credentials, inflight) {
       const out: string[] = [];
-      const head = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      const head = (name: string, type: string, help: string) =>
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       const help: Record<string, string> = {
         gemini_proxy_requests_total: "Finished API requests by surface, model, outcome and streaming.",
         gemini_proxy_request_errors_total: "Failed API requests by error class.",
@@ -84,7 +101,11 @@ export function createMetrics(): MetricsRegistry {
           const inner = key.slice(1, -1);
           const withLe = (le: string) => `{${inner ? `${inner},` : ""}le="${le}"}`;
           BUCKETS.forEach((le, i) => out.push(`${name}_bucket${withLe(String(le))} ${h.counts[i]}`));
-          out.push(`${name}_bucket${withLe("+Inf")} ${h.count}`, `${name}_sum${key} ${h.sum}`, `${name}_count${key} ${h.count}`);
+          out.push(
+            `${name}_bucket${withLe("+Inf")} ${h.count}`,
+            `${name}_sum${key} ${h.sum}`,
+            `${name}_count${key} ${h.count}`,
+          );
         }
       }
       head("gemini_proxy_credentials", "gauge", "Credentials by kind and status.");
@@ -96,7 +117,9 @@ export function createMetrics(): MetricsRegistry {
       for (const [key, value] of byState) out.push(`gemini_proxy_credentials${key} ${value}`);
       head("gemini_proxy_model_cooldowns", "gauge", "Per-model cooldowns currently in force.");
       const now = Date.now();
-      out.push(`gemini_proxy_model_cooldowns ${credentials.reduce((n, c) => n + Object.values(c.state.cooldowns).filter((cd) => cd.until > now).length, 0)}`);
+      out.push(
+        `gemini_proxy_model_cooldowns ${credentials.reduce((n, c) => n + Object.values(c.state.cooldowns).filter((cd) => cd.until > now).length, 0)}`,
+      );
       head("gemini_proxy_requests_in_flight", "gauge", "Requests being served.");
       out.push(`gemini_proxy_requests_in_flight ${inflight}`);
       return `${out.join("\n")}\n`;

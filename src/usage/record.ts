@@ -53,7 +53,12 @@ export interface RequestRecord {
   finished?: boolean;
 }
 
-export function createRequestRecord(init: { method: string; path: string; surface: RequestSurface; clientKey?: string }): RequestRecord {
+export function createRequestRecord(init: {
+  method: string;
+  path: string;
+  surface: RequestSurface;
+  clientKey?: string;
+}): RequestRecord {
   return { id: `req-${randomUUID()}`, startedAt: Date.now(), stream: false, attempts: [], ...init };
 }
 

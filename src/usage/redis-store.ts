@@ -17,7 +17,8 @@ export function createRedisUsageStore(coordinator: Coordinator): UsageStore {
     const fields: Record<string, number> = {};
     for (const [dimension, counters] of Object.entries(dims)) {
       for (const [name, value] of Object.entries(counters)) {
-        if (typeof value === "number" && Number.isFinite(value) && value !== 0) fields[`${dimension}${SEP}${name}`] = Math.round(value);
+        if (typeof value === "number" && Number.isFinite(value) && value !== 0)
+          fields[`${dimension}${SEP}${name}`] = Math.round(value);
       }
     }
     if (Object.keys(fields).length === 0) return;

@@ -17,7 +17,8 @@ export interface PredecessorModelUsage {
 
 export function errorsByClass(fields: UsageFields): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(fields)) if (name.startsWith(ERROR_PREFIX) && value) out[name.slice(ERROR_PREFIX.length)] = value;
+  for (const [name, value] of Object.entries(fields))
+    if (name.startsWith(ERROR_PREFIX) && value) out[name.slice(ERROR_PREFIX.length)] = value;
   return out;
 }
 
@@ -70,7 +71,17 @@ export function hourlySeries(rows: readonly UsageRow[], from: number, hours: num
     if (slot === undefined) continue;
     const name = row[by];
     let entry = byName.get(name);
-    if (!entry) byName.set(name, (entry = { name, requests: times.map(() => 0), tokens: times.map(() => 0), errors: times.map(() => 0), totals: {} }));
+    if (!entry)
+      byName.set(
+        name,
+        (entry = {
+          name,
+          requests: times.map(() => 0),
+          tokens: times.map(() => 0),
+          errors: times.map(() => 0),
+          totals: {},
+        }),
+      );
     entry.requests[slot]! += row.fields.requests ?? 0;
     entry.tokens[slot]! += row.fields.total ?? 0;
     entry.errors[slot]! += row.fields.errors ?? 0;
@@ -133,7 +144,12 @@ export function exportRows(rows: readonly UsageRow[]): ExportRow[] {
 }
 
 const csvCell = (value: unknown): string => {
-  const text = typeof value === "object" && value !== null ? Object.entries(value).map(([k, v]) => `${k}=${v}`).join(";") : String(value);
+  const text =
+    typeof value === "object" && value !== null
+      ? Object.entries(value)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(";")
+      : String(value);
   // Quote when needed; a leading =+-@ would be read as a formula by spreadsheets.
   const guarded = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
@@ -141,8 +157,26 @@ const csvCell = (value: unknown): string => {
 
 export function toCsv(rows: readonly ExportRow[]): string {
   const columns: (keyof ExportRow)[] = [
-    "period", "start", "client_key", "credential", "model", "requests", "successes", "errors", "cancelled", "streamed", "attempts",
-    "prompt_tokens", "candidates_tokens", "thoughts_tokens", "cached_tokens", "total_tokens", "duration_ms_sum", "ttfb_ms_sum", "ttfb_count", "errors_by_class",
+    "period",
+    "start",
+    "client_key",
+    "credential",
+    "model",
+    "requests",
+    "successes",
+    "errors",
+    "cancelled",
+    "streamed",
+    "attempts",
+    "prompt_tokens",
+    "candidates_tokens",
+    "thoughts_tokens",
+    "cached_tokens",
+    "total_tokens",
+    "duration_ms_sum",
+    "ttfb_ms_sum",
+    "ttfb_count",
+    "errors_by_class",
   ];
   const lines = [columns.join(",")];
   for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(","));

@@ -52,15 +52,26 @@ export function fieldsOf(record: RequestRecord): UsageFields {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+// The names of the last hour seen: every request of that hour shares them (two per request on the hot path).
+let named = { hour: Number.NaN, hourName: "", dayName: "" };
+
+function namesOf(time: number): typeof named {
+  const hour = Math.floor(time / 3_600_000);
+  if (hour === named.hour) return named;
+  const d = new Date(hour * 3_600_000);
+  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  named = { hour, hourName: `hour:${day}T${pad(d.getUTCHours())}`, dayName: `day:${day}` };
+  return named;
+}
+
 /** `hour:YYYY-MM-DDTHH` (UTC). */
 export function hourBucket(time: number): string {
-  const d = new Date(time);
-  return `hour:${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}`;
+  return namesOf(time).hourName;
 }
 
 /** `day:YYYY-MM-DD` (UTC). */
 export function dayBucket(time: number): string {
-  return hourBucket(time).replace(/^hour:/, "day:").slice(0, 14);
+  return namesOf(time).dayName;
 }
 
 /** Start of a bucket's period, epoch ms (NaN for a foreign name). */

@@ -1,17 +1,27 @@
 // `proxy.usage`: the ledger, its views and the Prometheus registry behind one object.
-import type { Logger } from "../options.ts";
+import type { Logger } from "../types.ts";
 import { createUsageLedger, type RecentError, type UsageLedger, type UsageRow } from "./ledger.ts";
 import { createMetrics, type MetricsRegistry } from "./metrics.ts";
 import type { RequestRecord } from "./record.ts";
-import { exportRows, hourlySeries, predecessorSummary, toCsv, type ExportRow, type PredecessorModelUsage, type SeriesBy, type UsageSeries } from "./report.ts";
+import {
+  exportRows,
+  hourlySeries,
+  predecessorSummary,
+  toCsv,
+  type ExportRow,
+  type PredecessorModelUsage,
+  type SeriesBy,
+  type UsageSeries,
+} from "./report.ts";
+import type { UsageJournal } from "./journal.ts";
 import type { UsageStore } from "./store.ts";
 
 const HOUR = 3_600_000;
 
 /** The usage ledger of a proxy (`proxy.usage`): summaries, series, exports, reset. */
 export interface ProxyUsage {
-  /** Counts a finished request (called by the proxy; hosts rarely need it). */
-  record(record: RequestRecord): void;
+  /** Counts a finished request (called by the proxy; hosts rarely need it). With the usage journal (fs storage), resolves once the record is journaled. */
+  record(record: RequestRecord): Promise<void> | undefined;
   /** The predecessor's per-model totals over the kept days (or the last `days`). */
   summary(days?: number): Promise<Record<string, PredecessorModelUsage>>;
   /** Requests, tokens and errors per hour for the last `hours`, one series per model, key or credential. */
@@ -28,7 +38,13 @@ export interface ProxyUsage {
   readonly metrics: MetricsRegistry;
 }
 
-export function createProxyUsage(options: { store: UsageStore; retentionDays: number; logger: Logger; flushIntervalMs?: number }): ProxyUsage {
+export function createProxyUsage(options: {
+  store: UsageStore;
+  retentionDays: number;
+  logger: Logger;
+  flushIntervalMs?: number;
+  journal?: UsageJournal;
+}): ProxyUsage {
   const ledger = createUsageLedger(options);
   const metrics = createMetrics();
   const exporter = async (o: { period?: "hour" | "day"; from?: number; to?: number; format?: "csv" | "json" }) => {
@@ -39,8 +55,8 @@ export function createProxyUsage(options: { store: UsageStore; retentionDays: nu
     ledger,
     metrics,
     record(record) {
-      ledger.record(record);
       metrics.observe(record);
+      return ledger.record(record);
     },
     async summary(days) {
       const from = days ? Date.now() - days * 86_400_000 : 0;

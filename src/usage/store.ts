@@ -16,6 +16,13 @@ export interface UsageStore {
   increment(bucket: string, dimension: string, fields: UsageFields): Promise<void>;
   /** Adds several dimensions at once (one write per bucket for the default store). */
   incrementMany?(bucket: string, dims: UsageBucket): Promise<void>;
+  /**
+   * Adds the sums of one usage-journal segment, once: the bucket keeps the ids of the segments added
+   * to it in the same write, so replaying a segment after a crash never counts it twice. Marks of
+   * segments for which `keep` is false (their file is gone) are dropped. Only stores that can write
+   * the counters and the mark in one step implement it; the journal is used only with those.
+   */
+  incrementOnce?(bucket: string, dims: UsageBucket, segment: string, keep: (segment: string) => boolean): Promise<void>;
   read(bucket: string): Promise<UsageBucket>;
   /** Every bucket name held (`hour:...`, `day:...`). */
   buckets(): Promise<string[]>;
@@ -23,6 +30,8 @@ export interface UsageStore {
 }
 
 const PREFIX = "usage";
+/** Journal segments applied to a bucket (not a dimension: those always hold two "|"). */
+const MARKS = "#journal";
 
 export function addFields(into: UsageFields, fields: UsageFields): void {
   for (const [name, value] of Object.entries(fields)) {
@@ -61,10 +70,26 @@ export function createStorageUsageStore(storage: StorageLike): UsageStore {
       for (const [dimension, fields] of Object.entries(dims)) addFields((current[dimension] ??= {}), fields);
       await storage.setItem(key(bucket), current);
     });
+  const incrementOnce = (bucket: string, dims: UsageBucket, segment: string, keep: (segment: string) => boolean) =>
+    locked(bucket, async () => {
+      const current = await load(bucket);
+      const marks = current[MARKS] ?? {};
+      if (marks[segment]) return; // written before a crash: already counted
+      for (const [dimension, fields] of Object.entries(dims)) addFields((current[dimension] ??= {}), fields);
+      const kept: UsageFields = { [segment]: 1 };
+      for (const id of Object.keys(marks)) if (keep(id)) kept[id] = 1;
+      current[MARKS] = kept;
+      await storage.setItem(key(bucket), current);
+    });
   return {
     increment: (bucket, dimension, fields) => incrementMany(bucket, { [dimension]: fields }),
     incrementMany,
-    read: load,
+    incrementOnce,
+    async read(bucket) {
+      const current = await load(bucket);
+      delete current[MARKS];
+      return current;
+    },
     async buckets() {
       const keys = await storage.getKeys(PREFIX);
       // unstorage normalises separators to ":"; drop our prefix and any file extension noise.

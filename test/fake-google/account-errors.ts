@@ -1,5 +1,5 @@
 // Account- and credential-level refusals: 401/403 bodies for auth, scopes, validation, API enablement,
-// licences, project permission and VPC-SC (shapes from upstream-protocol.md §4.2, §8.3).
+// licences, project permission and VPC-SC (shapes from docs/upstream.md#status-and-reason-catalogue, docs/upstream.md#faithful-fake-google).
 import { CODE_ASSIST_DOMAIN } from "./constants.ts";
 import { errorInfo, googleError, helpLinks, localizedMessage, type GoogleError } from "./errors.ts";
 
@@ -9,7 +9,11 @@ export function unauthenticated(problem: string, service: string, method: string
   const message = missing
     ? "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
     : "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
-  const reason = missing ? "CREDENTIALS_MISSING" : problem === "unknown" ? "ACCESS_TOKEN_TYPE_UNSUPPORTED" : "ACCESS_TOKEN_EXPIRED";
+  const reason = missing
+    ? "CREDENTIALS_MISSING"
+    : problem === "unknown"
+      ? "ACCESS_TOKEN_TYPE_UNSUPPORTED"
+      : "ACCESS_TOKEN_EXPIRED";
   const err = googleError(401, message, { details: [errorInfo(reason, "googleapis.com", { service, method })] });
   err.headers = { "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"' };
   return err;
@@ -45,7 +49,14 @@ export function serviceDisabled(project: string): GoogleError {
   const activationUrl = `https://console.developers.google.com/apis/api/${service}/overview?project=${project}`;
   const message = `Gemini for Google Cloud API has not been used in project ${project} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`;
   return googleError(403, message, {
-    errors: [{ message, domain: "usageLimits", reason: "accessNotConfigured", extendedHelp: "https://console.developers.google.com" }],
+    errors: [
+      {
+        message,
+        domain: "usageLimits",
+        reason: "accessNotConfigured",
+        extendedHelp: "https://console.developers.google.com",
+      },
+    ],
     details: [
       errorInfo("SERVICE_DISABLED", "googleapis.com", {
         service,
@@ -67,7 +78,12 @@ export function subscriptionRequired(): GoogleError {
     {
       details: [
         errorInfo("SUBSCRIPTION_REQUIRED", "cloudaicompanion.googleapis.com"),
-        helpLinks([{ description: "Learn more about Gemini Code Assist licenses", url: "https://cloud.google.com/gemini/docs/admin" }]),
+        helpLinks([
+          {
+            description: "Learn more about Gemini Code Assist licenses",
+            url: "https://cloud.google.com/gemini/docs/admin",
+          },
+        ]),
       ],
     },
   );
@@ -84,10 +100,17 @@ export function projectPermissionDenied(project: string): GoogleError {
 
 export function securityPolicyViolated(): GoogleError {
   const uid = "fake-vpcsc-0123456789abcdef";
-  return googleError(403, `Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: ${uid}`, {
-    details: [
-      { "@type": "type.googleapis.com/google.rpc.PreconditionFailure", violations: [{ type: "VPC_SERVICE_CONTROLS", description: uid }] },
-      errorInfo("SECURITY_POLICY_VIOLATED", "googleapis.com", { service: CODE_ASSIST_DOMAIN, uid }),
-    ],
-  });
+  return googleError(
+    403,
+    `Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: ${uid}`,
+    {
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.PreconditionFailure",
+          violations: [{ type: "VPC_SERVICE_CONTROLS", description: uid }],
+        },
+        errorInfo("SECURITY_POLICY_VIOLATED", "googleapis.com", { service: CODE_ASSIST_DOMAIN, uid }),
+      ],
+    },
+  );
 }

@@ -17,7 +17,9 @@ export async function applyFault(ctx: Ctx, project?: string): Promise<boolean> {
   const error = rule.error;
   if (typeof error === "string") {
     const opts = rule.errorOptions ?? {};
-    sendGoogleError(ctx, presetError(error, { record: ctx.record, project, options: opts }), { duplicateCommas: opts.duplicateCommas });
+    sendGoogleError(ctx, presetError(error, { record: ctx.record, project, options: opts }), {
+      duplicateCommas: opts.duplicateCommas,
+    });
     return true;
   }
   if (error) {

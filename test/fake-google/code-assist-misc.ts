@@ -17,7 +17,9 @@ function projectOf(body: unknown): string | undefined {
 }
 
 export function usableModels(a: AccountState): string[] {
-  return MODELS.filter((m) => isChatModel(m) && (a.previewAccess || !needsPreviewAccess(m))).map((m) => m.id);
+  return MODELS.filter((m) => m.codeAssist && isChatModel(m) && (a.previewAccess || !needsPreviewAccess(m))).map(
+    (m) => m.id,
+  );
 }
 
 export function retrieveUserQuota(ctx: Ctx, a: AccountState, body: unknown): void {
@@ -29,17 +31,29 @@ export function retrieveUserQuota(ctx: Ctx, a: AccountState, body: unknown): voi
     const fault = ctx.env.faults.pending().find((r) => {
       const m = r.match ?? {};
       const action = m.action ?? "generateContent";
-      return typeof r.error === "string" && EXHAUSTING_PRESETS.includes(r.error as ErrorPreset)
-        && (m.email === undefined || m.email === a.email)
-        && (m.model === undefined || m.model === modelId)
-        && DEFAULT_FAULT_ACTIONS.includes(action);
+      return (
+        typeof r.error === "string" &&
+        EXHAUSTING_PRESETS.includes(r.error as ErrorPreset) &&
+        (m.email === undefined || m.email === a.email) &&
+        (m.model === undefined || m.model === modelId) &&
+        DEFAULT_FAULT_ACTIONS.includes(action)
+      );
     });
     const used = ctx.env.requests.filter(
-      (r) => r.email === a.email && r.model === modelId && r.status === 200 && (r.action === "generateContent" || r.action === "streamGenerateContent"),
+      (r) =>
+        r.email === a.email &&
+        r.model === modelId &&
+        r.status === 200 &&
+        (r.action === "generateContent" || r.action === "streamGenerateContent"),
     ).length;
     const fraction = a.quotaOverrides.get(modelId) ?? (fault ? 0 : Math.max(0, 1 - used / DAILY_REQUESTS));
     const resetSec = fault?.errorOptions?.resetDelaySec ?? (fault ? 31447 : DAY_MS / 1000);
-    return { modelId, tokenType: "REQUESTS", remainingFraction: fraction, resetTime: isoSeconds(now + resetSec * 1000) };
+    return {
+      modelId,
+      tokenType: "REQUESTS",
+      remainingFraction: fraction,
+      resetTime: isoSeconds(now + resetSec * 1000),
+    };
   });
   sendJson(ctx, 200, { buckets });
 }
@@ -74,7 +88,8 @@ export function getUserSetting(ctx: Ctx, a: AccountState): void {
 
 export function setUserSetting(ctx: Ctx, a: AccountState, body: unknown): void {
   if (!hasCurrentTier(a)) return sendGoogleError(ctx, notFound("User does not have a current tier."));
-  if (isObject(body) && typeof body.freeTierDataCollectionOptin === "boolean") a.dataCollectionOptin = body.freeTierDataCollectionOptin;
+  if (isObject(body) && typeof body.freeTierDataCollectionOptin === "boolean")
+    a.dataCollectionOptin = body.freeTierDataCollectionOptin;
   sendJson(ctx, 200, { cloudaicompanionProject: a.project, freeTierDataCollectionOptin: a.dataCollectionOptin });
 }
 

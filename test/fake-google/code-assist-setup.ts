@@ -1,7 +1,13 @@
 // Code Assist account setup: loadCodeAssist tiers, onboardUser LRO, operations (§2.8, §3, §8.3).
 import { CODE_ASSIST_DOMAIN } from "./constants.ts";
 import { errorInfo, googleError, invalidArgument, notFound, sendGoogleError, type GoogleError } from "./errors.ts";
-import { projectPermissionDenied, securityPolicyViolated, validationRequired, validationUrlFor, VALIDATION_LEARN_MORE } from "./account-errors.ts";
+import {
+  projectPermissionDenied,
+  securityPolicyViolated,
+  validationRequired,
+  validationUrlFor,
+  VALIDATION_LEARN_MORE,
+} from "./account-errors.ts";
 import { isObject, sendJson, type Ctx } from "./http-util.ts";
 import { type AccountState, type Operation } from "./state.ts";
 import { hexId } from "./ids.ts";
@@ -15,13 +21,31 @@ const UNSUPPORTED_LOCATION_MESSAGE =
 function tier(id: string, isDefault = false): Record<string, unknown> {
   const t: Record<string, unknown> =
     id === "free-tier"
-      ? { id, name: FREE_TIER_NAME, description: "Gemini-powered code suggestions and chat in multiple IDEs", privacyNotice: { showNotice: true, noticeText: "This notice and our Privacy Policy describe how Gemini Code Assist handles your data." } }
-      : { id, name: id === "standard-tier" ? "Gemini Code Assist" : id, description: "Unlimited coding assistant with the most powerful Gemini models", userDefinedCloudaicompanionProject: true, privacyNotice: {} };
+      ? {
+          id,
+          name: FREE_TIER_NAME,
+          description: "Gemini-powered code suggestions and chat in multiple IDEs",
+          privacyNotice: {
+            showNotice: true,
+            noticeText: "This notice and our Privacy Policy describe how Gemini Code Assist handles your data.",
+          },
+        }
+      : {
+          id,
+          name: id === "standard-tier" ? "Gemini Code Assist" : id,
+          description: "Unlimited coding assistant with the most powerful Gemini models",
+          userDefinedCloudaicompanionProject: true,
+          privacyNotice: {},
+        };
   if (isDefault) t.isDefault = true;
   return t;
 }
 
-function ineligible(reasonCode: string, reasonMessage: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function ineligible(
+  reasonCode: string,
+  reasonMessage: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { reasonCode, reasonMessage, tierId: "free-tier", tierName: FREE_TIER_NAME, ...extra };
 }
 
@@ -29,7 +53,9 @@ function ineligible(reasonCode: string, reasonMessage: string, extra: Record<str
 export function currentTierId(a: AccountState): string {
   if (a.onboardedTier) return a.onboardedTier;
   if (a.tier) return a.tier;
-  return ["standard", "service-disabled", "subscription-required", "vpc-sc", "unsupported-location"].includes(a.scenario)
+  return ["standard", "service-disabled", "subscription-required", "vpc-sc", "unsupported-location"].includes(
+    a.scenario,
+  )
     ? "standard-tier"
     : "free-tier";
 }
@@ -39,12 +65,15 @@ export function userDefinedProject(a: AccountState): boolean {
 }
 
 export function ineligibleError(): GoogleError {
-  return googleError(403, UNSUPPORTED_CLIENT_MESSAGE, { details: [errorInfo("UNSUPPORTED_CLIENT", CODE_ASSIST_DOMAIN)] });
+  return googleError(403, UNSUPPORTED_CLIENT_MESSAGE, {
+    details: [errorInfo("UNSUPPORTED_CLIENT", CODE_ASSIST_DOMAIN)],
+  });
 }
 
 export function loadCodeAssist(ctx: Ctx, a: AccountState, body: unknown): void {
   if (a.scenario === "vpc-sc") return sendGoogleError(ctx, securityPolicyViolated());
-  const requested = isObject(body) && typeof body.cloudaicompanionProject === "string" ? body.cloudaicompanionProject : undefined;
+  const requested =
+    isObject(body) && typeof body.cloudaicompanionProject === "string" ? body.cloudaicompanionProject : undefined;
   const out: Record<string, unknown> = {};
   const onboardedView = (): void => {
     const id = currentTierId(a);
@@ -52,7 +81,8 @@ export function loadCodeAssist(ctx: Ctx, a: AccountState, body: unknown): void {
     out.allowedTiers = id === "free-tier" ? [tier("free-tier", true), tier("standard-tier")] : [tier(id, true)];
     if (a.scenario === "standard" && !a.onboardedTier) {
       // No managed project: echo the caller's project only when it is the account's own.
-      if (requested !== undefined && requested !== a.project) return sendGoogleError(ctx, projectPermissionDenied(requested));
+      if (requested !== undefined && requested !== a.project)
+        return sendGoogleError(ctx, projectPermissionDenied(requested));
       if (requested !== undefined) out.cloudaicompanionProject = requested;
     } else if (a.project) out.cloudaicompanionProject = a.project;
   };
@@ -83,7 +113,9 @@ export function loadCodeAssist(ctx: Ctx, a: AccountState, body: unknown): void {
       break;
     case "needs-onboarding":
       if (a.onboarded) onboardedView();
-      else out.allowedTiers = a.tier && a.tier !== "free-tier" ? [tier(a.tier, true)] : [tier("free-tier", true), tier("standard-tier")];
+      else
+        out.allowedTiers =
+          a.tier && a.tier !== "free-tier" ? [tier(a.tier, true)] : [tier("free-tier", true), tier("standard-tier")];
       break;
     default:
       onboardedView();
@@ -128,9 +160,10 @@ export function onboardUser(ctx: Ctx, a: AccountState, body: unknown): void {
   if (a.scenario === "ineligible") return sendGoogleError(ctx, ineligibleError());
   const tierId = isObject(body) && typeof body.tierId === "string" ? body.tierId : undefined;
   if (!tierId) return sendGoogleError(ctx, invalidArgument("tierId is required."));
-  const project = isObject(body) && typeof body.cloudaicompanionProject === "string" && body.cloudaicompanionProject !== ""
-    ? body.cloudaicompanionProject
-    : undefined;
+  const project =
+    isObject(body) && typeof body.cloudaicompanionProject === "string" && body.cloudaicompanionProject !== ""
+      ? body.cloudaicompanionProject
+      : undefined;
   let result: string | undefined;
   if (tierId === "free-tier") {
     if (a.scenario === "unsupported-location") {

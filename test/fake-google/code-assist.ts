@@ -1,11 +1,25 @@
 // Code Assist surface (cloudcode-pa v1internal): bearer auth, method routing, generate/countTokens.
 import { applyFault } from "./apply-fault.ts";
 import { getOperation, ineligibleError, loadCodeAssist, onboardUser, userDefinedProject } from "./code-assist-setup.ts";
-import { fetchAdminControls, getUserSetting, listExperiments, recordMetrics, retrieveUserQuota, setUserSetting } from "./code-assist-misc.ts";
+import {
+  fetchAdminControls,
+  getUserSetting,
+  listExperiments,
+  recordMetrics,
+  retrieveUserQuota,
+  setUserSetting,
+} from "./code-assist-misc.ts";
 import { CODE_ASSIST_DOMAIN, SCOPE_CLOUD_PLATFORM } from "./constants.ts";
 import { presetError } from "./error-presets.ts";
 import { googleError, invalidArgument, invalidJson, notFound, sendGoogleError, type GoogleError } from "./errors.ts";
-import { projectPermissionDenied, scopeInsufficient, serviceDisabled, subscriptionRequired, unauthenticated, validationRequired } from "./account-errors.ts";
+import {
+  projectPermissionDenied,
+  scopeInsufficient,
+  serviceDisabled,
+  subscriptionRequired,
+  unauthenticated,
+  validationRequired,
+} from "./account-errors.ts";
 import { promptChars, tokensFor } from "./generate.ts";
 import { runGenerate } from "./generate-handler.ts";
 import { bearerToken, field, isObject, sendJson, type Ctx } from "./http-util.ts";
@@ -39,7 +53,8 @@ function authenticate(ctx: Ctx): AccountState | undefined {
 function gate(ctx: Ctx, a: AccountState, project: unknown): GoogleError | undefined {
   if (a.scenario === "validation-required" && !a.verified) return validationRequired(a.email);
   if (a.scenario === "ineligible") return ineligibleError();
-  if (a.scenario === "service-disabled") return serviceDisabled(typeof project === "string" && project ? project : (a.project ?? ""));
+  if (a.scenario === "service-disabled")
+    return serviceDisabled(typeof project === "string" && project ? project : (a.project ?? ""));
   if (a.scenario === "subscription-required") return subscriptionRequired();
   if (typeof project === "string" && project !== "") {
     return project === a.project && a.onboarded ? undefined : projectPermissionDenied(project);
@@ -53,14 +68,15 @@ function gate(ctx: Ctx, a: AccountState, project: unknown): GoogleError | undefi
 
 function modelFor(a: AccountState, id: unknown): ModelInfo | undefined {
   const m = typeof id === "string" ? MODELS.find((x) => x.id === id) : undefined;
-  if (!m || !isChatModel(m) || (needsPreviewAccess(m) && !a.previewAccess)) return undefined;
+  if (!m || !m.codeAssist || !isChatModel(m) || (needsPreviewAccess(m) && !a.previewAccess)) return undefined;
   return m;
 }
 
 async function generate(ctx: Ctx, a: AccountState, body: Record<string, unknown>, stream: boolean): Promise<void> {
   const denied = gate(ctx, a, body.project);
   if (denied) return sendGoogleError(ctx, denied);
-  if (typeof body.model !== "string" || body.model === "") return sendGoogleError(ctx, invalidArgument("model is required."));
+  if (typeof body.model !== "string" || body.model === "")
+    return sendGoogleError(ctx, invalidArgument("model is required."));
   const model = modelFor(a, body.model);
   if (!model) return sendGoogleError(ctx, notFound());
   if (!isObject(body.request)) return sendGoogleError(ctx, invalidArgument());
@@ -92,9 +108,12 @@ async function generate(ctx: Ctx, a: AccountState, body: Record<string, unknown>
 
 function countTokens(ctx: Ctx, a: AccountState, body: Record<string, unknown>): void {
   const request = body.request;
-  const model = findModel(typeof field(request, "model") === "string" ? (field(request, "model") as string) : undefined);
+  const model = findModel(
+    typeof field(request, "model") === "string" ? (field(request, "model") as string) : undefined,
+  );
   if (!isObject(request)) return sendGoogleError(ctx, invalidArgument());
-  if (!model || !isChatModel(model) || (needsPreviewAccess(model) && !a.previewAccess)) return sendGoogleError(ctx, notFound());
+  if (!model || !model.codeAssist || !isChatModel(model) || (needsPreviewAccess(model) && !a.previewAccess))
+    return sendGoogleError(ctx, notFound());
   const err = validateContents(request.contents, "CountTokensRequest");
   if (err) return sendGoogleError(ctx, err);
   sendJson(ctx, 200, { totalTokens: Math.max(1, tokensFor(promptChars(request))) });

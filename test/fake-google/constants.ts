@@ -1,7 +1,6 @@
-// Published facts about Google's side of the protocol (upstream-protocol.md §1, §4, §5).
+// Published facts about Google's side of the protocol (docs/upstream.md#oauth, docs/upstream.md#errors-and-quotas, docs/upstream.md#models).
 
-export const GEMINI_CLI_CLIENT_ID =
-  "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com";
+export const GEMINI_CLI_CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com";
 export const GEMINI_CLI_CLIENT_SECRET = "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";
 
 export const SCOPE_CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";

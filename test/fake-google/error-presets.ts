@@ -1,7 +1,27 @@
-// Named error presets for fault injection (shapes from upstream-protocol.md §4 and §8.5).
+// Named error presets for fault injection (shapes from docs/upstream.md#errors-and-quotas and §8.5).
 import { CODE_ASSIST_DOMAIN, GEMINI_API_DOMAIN } from "./constants.ts";
-import { errorInfo, goDuration, googleError, helpLinks, humanDuration, invalidArgument, isoSeconds, localizedMessage, notFound, quotaFailure, retryInfo, type GoogleError } from "./errors.ts";
-import { projectPermissionDenied, scopeInsufficient, serviceDisabled, subscriptionRequired, unauthenticated, validationRequired } from "./account-errors.ts";
+import {
+  errorInfo,
+  goDuration,
+  googleError,
+  helpLinks,
+  humanDuration,
+  invalidArgument,
+  isoSeconds,
+  localizedMessage,
+  notFound,
+  quotaFailure,
+  retryInfo,
+  type GoogleError,
+} from "./errors.ts";
+import {
+  projectPermissionDenied,
+  scopeInsufficient,
+  serviceDisabled,
+  subscriptionRequired,
+  unauthenticated,
+  validationRequired,
+} from "./account-errors.ts";
 import type { ErrorPreset, FakeRequestRecord, FaultRule } from "./types.ts";
 
 export interface PresetContext {
@@ -21,7 +41,12 @@ function quotaMessage(model: string, limit: number, retrySec: number): string {
 }
 
 function quotaViolation(quotaId: string, model: string, limit: number): Record<string, unknown> {
-  return { quotaMetric: QUOTA_METRIC, quotaId, quotaDimensions: { location: "global", model }, quotaValue: String(limit) };
+  return {
+    quotaMetric: QUOTA_METRIC,
+    quotaId,
+    quotaDimensions: { location: "global", model },
+    quotaValue: String(limit),
+  };
 }
 
 export function presetError(preset: ErrorPreset, ctx: PresetContext): GoogleError {
@@ -29,7 +54,9 @@ export function presetError(preset: ErrorPreset, ctx: PresetContext): GoogleErro
   const domain = record.surface === "gemini-api" ? GEMINI_API_DOMAIN : CODE_ASSIST_DOMAIN;
   const model = record.model ?? "gemini-2.5-pro";
   const retrySec = options.retryDelaySec;
-  const docsLink = helpLinks([{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }]);
+  const docsLink = helpLinks([
+    { description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" },
+  ]);
   switch (preset) {
     case "rate_limit":
       return googleError(429, "Resource has been exhausted (e.g. check quota).", {
@@ -41,34 +68,50 @@ export function presetError(preset: ErrorPreset, ctx: PresetContext): GoogleErro
       });
     case "quota_exhausted": {
       const reset = options.resetDelaySec ?? 31447;
-      return googleError(429, `You have exhausted your capacity on this model. Your quota will reset after ${humanDuration(reset)}.`, {
-        details: [
-          errorInfo("QUOTA_EXHAUSTED", domain, {
-            uiMessage: "true",
-            model,
-            quotaResetDelay: goDuration(reset),
-            quotaResetTimeStamp: isoSeconds(Date.now() + reset * 1000),
-          }),
-          retryInfo(reset),
-        ],
-      });
+      return googleError(
+        429,
+        `You have exhausted your capacity on this model. Your quota will reset after ${humanDuration(reset)}.`,
+        {
+          details: [
+            errorInfo("QUOTA_EXHAUSTED", domain, {
+              uiMessage: "true",
+              model,
+              quotaResetDelay: goDuration(reset),
+              quotaResetTimeStamp: isoSeconds(Date.now() + reset * 1000),
+            }),
+            retryInfo(reset),
+          ],
+        },
+      );
     }
     case "per_day_quota": {
       const delay = retrySec ?? 34.4;
       return googleError(429, quotaMessage(model, 250, delay), {
-        details: [quotaFailure([quotaViolation("GenerateRequestsPerDayPerProjectPerModel-FreeTier", model, 250)]), docsLink, retryInfo(delay)],
+        details: [
+          quotaFailure([quotaViolation("GenerateRequestsPerDayPerProjectPerModel-FreeTier", model, 250)]),
+          docsLink,
+          retryInfo(delay),
+        ],
       });
     }
     case "per_minute_quota": {
       const delay = retrySec ?? 34.4;
       return googleError(429, quotaMessage(model, 10, delay), {
-        details: [quotaFailure([quotaViolation("GenerateRequestsPerMinutePerProjectPerModel-FreeTier", model, 10)]), docsLink, retryInfo(delay)],
+        details: [
+          quotaFailure([quotaViolation("GenerateRequestsPerMinutePerProjectPerModel-FreeTier", model, 10)]),
+          docsLink,
+          retryInfo(delay),
+        ],
       });
     }
     case "limit_zero": {
       const delay = retrySec ?? 41.2;
       return googleError(429, quotaMessage(model, 0, delay), {
-        details: [quotaFailure([quotaViolation("GenerateRequestsPerDayPerProjectPerModel-FreeTier", model, 0)]), docsLink, retryInfo(delay)],
+        details: [
+          quotaFailure([quotaViolation("GenerateRequestsPerDayPerProjectPerModel-FreeTier", model, 0)]),
+          docsLink,
+          retryInfo(delay),
+        ],
       });
     }
     case "retry_in_message":

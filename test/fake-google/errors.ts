@@ -104,7 +104,13 @@ export function sendGoogleError(
   opts: { array?: boolean; duplicateCommas?: boolean } = {},
 ): void {
   const array = opts.array ?? wantsArrayError(ctx);
-  sendText(ctx, err.status, serializeError(err.body, array, opts.duplicateCommas), "application/json; charset=UTF-8", err.headers);
+  sendText(
+    ctx,
+    err.status,
+    serializeError(err.body, array, opts.duplicateCommas),
+    "application/json; charset=UTF-8",
+    err.headers,
+  );
 }
 
 // ---- common errors ---------------------------------------------------------------------------

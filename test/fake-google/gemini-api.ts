@@ -7,7 +7,7 @@ import { embed, DEFAULT_EMBEDDING_DIMS } from "./embed.ts";
 import { promptChars, tokensFor } from "./generate.ts";
 import { runGenerate } from "./generate-handler.ts";
 import { field, isObject, sendJson, type Ctx } from "./http-util.ts";
-import { findModel, isChatModel, MODELS, type ModelInfo } from "./models.ts";
+import { findModel, isChatModel, MODELS, thinks, type ModelInfo } from "./models.ts";
 import { partsOf, validateContents } from "./validate.ts";
 
 const CHAT_METHODS = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"];
@@ -15,7 +15,7 @@ const EMBED_METHODS = ["embedContent", "countTextTokens", "countTokens", "asyncB
 
 function allowed(ctx: Ctx, m: ModelInfo): boolean {
   const models = ctx.env.state.apiKeys.get(ctx.record.apiKey ?? "")?.models;
-  return !models || models.includes(m.id);
+  return m.api && (!models || models.includes(m.id));
 }
 
 function describe(m: ModelInfo): Record<string, unknown> {
@@ -29,20 +29,28 @@ function describe(m: ModelInfo): Record<string, unknown> {
     outputTokenLimit: m.outputTokenLimit,
     supportedGenerationMethods: chat ? CHAT_METHODS : EMBED_METHODS,
   };
-  if (chat) Object.assign(out, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true });
+  if (chat) Object.assign(out, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 });
+  if (thinks(m)) out.thinking = true;
   return out;
 }
 
 function unsupported(ctx: Ctx, id: string, method: string): void {
-  sendGoogleError(ctx, notFound(`models/${id} is not found for API version ${ctx.record.path.split("/")[1] ?? "v1beta"}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`));
+  sendGoogleError(
+    ctx,
+    notFound(
+      `models/${id} is not found for API version ${ctx.record.path.split("/")[1] ?? "v1beta"}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
+    ),
+  );
 }
 
 function listModels(ctx: Ctx): void {
   const all = MODELS.filter((m) => allowed(ctx, m));
-  const size = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
+  const max = ctx.env.state.options.maxModelsPageSize;
+  const size = Math.min(max, Math.max(1, Number(ctx.url.searchParams.get("pageSize") ?? 50) || 50));
   const token = ctx.url.searchParams.get("pageToken");
   const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
-  if (!Number.isInteger(start) || start < 0 || start > all.length) return sendGoogleError(ctx, invalidArgument("Invalid page token."));
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    return sendGoogleError(ctx, invalidArgument("Invalid page token."));
   const page = all.slice(start, start + size);
   const out: Record<string, unknown> = { models: page.map(describe) };
   if (start + size < all.length) out.nextPageToken = Buffer.from(String(start + size)).toString("base64url");
@@ -77,7 +85,13 @@ function countTokens(ctx: Ctx, body: Record<string, unknown>): void {
 export async function handleGeminiApi(ctx: Ctx): Promise<void> {
   const key = ctx.record.apiKey;
   if (!key) {
-    return sendGoogleError(ctx, googleError(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."));
+    return sendGoogleError(
+      ctx,
+      googleError(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      ),
+    );
   }
   if (!ctx.env.state.apiKeys.has(key)) return sendGoogleError(ctx, apiKeyInvalid());
   if (await applyFault(ctx)) return;
@@ -94,7 +108,13 @@ export async function handleGeminiApi(ctx: Ctx): Promise<void> {
     case "generateContent":
     case "streamGenerateContent":
       if (!chat) return unsupported(ctx, id, action);
-      return runGenerate(ctx, { model: m, request: body, stream: action === "streamGenerateContent", vertex: false, wrap: (o) => o });
+      return runGenerate(ctx, {
+        model: m,
+        request: body,
+        stream: action === "streamGenerateContent",
+        vertex: false,
+        wrap: (o) => o,
+      });
     case "countTokens":
       return countTokens(ctx, body);
     case "embedContent": {
@@ -105,12 +125,19 @@ export async function handleGeminiApi(ctx: Ctx): Promise<void> {
     case "batchEmbedContents": {
       if (chat) return unsupported(ctx, id, action);
       const requests = Array.isArray(body.requests) ? body.requests : [];
-      if (requests.length === 0) return sendGoogleError(ctx, invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified\n"));
+      if (requests.length === 0)
+        return sendGoogleError(
+          ctx,
+          invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified\n"),
+        );
       const embeddings: { values: number[] }[] = [];
       for (const r of requests) {
         const rm = field(r, "model");
         if (typeof rm === "string" && findModel(rm)?.id !== m.id) {
-          return sendGoogleError(ctx, invalidArgument(`Model in request (${rm}) does not match the model in the URL (models/${m.id}).`));
+          return sendGoogleError(
+            ctx,
+            invalidArgument(`Model in request (${rm}) does not match the model in the URL (models/${m.id}).`),
+          );
         }
         const values = embedOne(ctx, m, r);
         if (!values) return;

@@ -8,7 +8,7 @@ import { writeStream } from "./sse-writer.ts";
 import { issueSignature } from "./state.ts";
 import { randomId } from "./ids.ts";
 import { replyRequest, scriptedReply } from "./replies.ts";
-import { validateContents, validateSignatures } from "./validate.ts";
+import { validateContents, validateGenerationConfig, validateSignatures } from "./validate.ts";
 
 export interface GenerateInput {
   model: ModelInfo;
@@ -24,6 +24,7 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
   const contents = field(request, "contents");
   const err =
     validateContents(contents) ??
+    validateGenerationConfig(request) ??
     validateThinking(model, thinkingConfigOf(request)) ??
     (signsOutput(model) && Array.isArray(contents)
       ? validateSignatures(contents as Record<string, unknown>[], (s) => ctx.env.state.signatures.has(s))
@@ -33,7 +34,10 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
   // A fault rule's stream script wins; otherwise the test's reply scripts may decide the answer.
   const script = ctx.script ?? (ctx.env.replies.length > 0 ? scriptedReply(ctx.env.replies, replyRequest(model.id, request, ctx.record)) : undefined) ?? {};
   const plan = makePlan(model, request, script);
-  const meta: ResponseMeta = { responseId: randomId(17), createTime: input.vertex ? new Date().toISOString() : undefined };
+  const meta: ResponseMeta = {
+    responseId: randomId(17),
+    createTime: input.vertex ? new Date().toISOString() : undefined,
+  };
   const sign = (): string => issueSignature(ctx.env.state);
 
   if (!input.stream) {
@@ -47,7 +51,12 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
     issueSignature: sign,
   });
   const sse = ctx.url.searchParams.get("alt") === "sse";
-  await writeStream(ctx, chunks.map((c, i) => input.wrap(c, i === chunks.length - 1)), script, sse);
+  await writeStream(
+    ctx,
+    chunks.map((c, i) => input.wrap(c, i === chunks.length - 1)),
+    script,
+    sse,
+  );
 }
 
 /** Unary calls: closeAfterEvents drops the connection, hangAfterEvents never answers. */

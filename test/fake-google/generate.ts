@@ -17,6 +17,7 @@ export interface Plan {
   thoughtsTokens: number;
   text: string;
   calls: FunctionCallPlan[];
+  images: { mimeType: string; data: string }[];
   finishReason: string | null;
   groundingMetadata?: unknown;
   promptFeedback?: unknown;
@@ -56,7 +57,10 @@ function declarations(request: unknown): Map<string, unknown> {
 
 function hasSearchTool(request: unknown): boolean {
   const tools = field(request, "tools");
-  return Array.isArray(tools) && tools.some((t) => field(t, "googleSearch") !== undefined || field(t, "googleSearchRetrieval") !== undefined);
+  return (
+    Array.isArray(tools) &&
+    tools.some((t) => field(t, "googleSearch") !== undefined || field(t, "googleSearchRetrieval") !== undefined)
+  );
 }
 
 function callsFor(request: unknown, lastText: string): FunctionCallPlan[] {
@@ -65,7 +69,7 @@ function callsFor(request: unknown, lastText: string): FunctionCallPlan[] {
   const fcc = field(field(request, "toolConfig"), "functionCallingConfig");
   const mode = String(field(fcc, "mode") ?? "AUTO").toUpperCase();
   if (mode === "NONE") return [];
-  const m = /call:([\w.\-]+(?:,[\w.\-]+)*)/.exec(lastText);
+  const m = /call:([\w.-]+(?:,[\w.-]+)*)/.exec(lastText);
   let names = m?.[1]?.split(",").filter((n) => decls.has(n)) ?? [];
   if (names.length === 0 && mode === "ANY") {
     const allowed = field(fcc, "allowedFunctionNames");
@@ -84,7 +88,9 @@ function grounding(text: string, query: string): unknown {
     searchEntryPoint: { renderedContent: `<div class="fake-search">${query}</div>` },
     groundingChunks: [1, 2].map((n) => ({ web: { uri: `https://example.com/${n}`, title: `example.com` } })),
     // Segment offsets are UTF-8 byte offsets; a zero startIndex is omitted as in proto3 JSON.
-    groundingSupports: [{ segment: { endIndex: end, text }, groundingChunkIndices: [0, 1], confidenceScores: [0.9, 0.8] }],
+    groundingSupports: [
+      { segment: { endIndex: end, text }, groundingChunkIndices: [0, 1], confidenceScores: [0.9, 0.8] },
+    ],
     webSearchQueries: [query],
   };
 }
@@ -107,17 +113,22 @@ export function makePlan(model: ModelInfo, request: unknown, script: StreamScrip
   else if (calls.length > 0) text = "";
   else if (mime === "application/json") {
     const schema = field(gc, "responseJsonSchema") ?? field(gc, "responseSchema");
-    text = JSON.stringify(schema !== undefined ? sampleFromSchema(schema, "value") : { answer: `Echo from ${model.id}: ${lastText}` });
+    text = JSON.stringify(
+      schema !== undefined ? sampleFromSchema(schema, "value") : { answer: `Echo from ${model.id}: ${lastText}` },
+    );
   } else {
-    const body = responses.length > 0
-      ? `Tool results: ${JSON.stringify(responses.map((r) => ({ name: r.name, response: r.response })))}`
-      : `Echo from ${model.id}: ${lastText}`;
+    const body =
+      responses.length > 0
+        ? `Tool results: ${JSON.stringify(responses.map((r) => ({ name: r.name, response: r.response })))}`
+        : `Echo from ${model.id}: ${lastText}`;
     text = `${sys ? `[system: ${sys.slice(0, 40)}] ` : ""}${body}`;
   }
 
   const tc = thinkingConfigOf(request);
   const active = thinkingActive(model, tc) || script.forceThoughts === true;
-  const thoughtText = script.thoughts ?? `**Considering the request**\nThe user wrote "${lastText.slice(0, 60)}". I will answer directly.`;
+  const thoughtText =
+    script.thoughts ??
+    `**Considering the request**\nThe user wrote "${lastText.slice(0, 60)}". I will answer directly.`;
   const include = script.forceThoughts === true || (active && field(tc, "includeThoughts") === true);
 
   const candidateCount = script.candidates ?? Number(field(gc, "candidateCount") ?? 1);
@@ -128,6 +139,7 @@ export function makePlan(model: ModelInfo, request: unknown, script: StreamScrip
     thoughtsTokens: u.thoughtsTokenCount ?? (active ? tokensFor(thoughtText.length) : 0),
     text,
     calls,
+    images: script.images ?? [],
     finishReason: script.finishReason === undefined ? "STOP" : script.finishReason,
     groundingMetadata: script.groundingMetadata ?? (hasSearchTool(request) ? grounding(text, lastText) : undefined),
     promptFeedback: script.promptFeedback,

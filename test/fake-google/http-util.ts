@@ -63,7 +63,13 @@ export function writeHead(ctx: Ctx, status: number, headers: Record<string, stri
   ctx.res.writeHead(status, headers);
 }
 
-export function sendText(ctx: Ctx, status: number, text: string, contentType: string, extra: Record<string, string> = {}): void {
+export function sendText(
+  ctx: Ctx,
+  status: number,
+  text: string,
+  contentType: string,
+  extra: Record<string, string> = {},
+): void {
   if (ctx.res.headersSent || ctx.res.destroyed) return;
   writeHead(ctx, status, { "content-type": contentType, ...extra });
   ctx.res.end(text);

@@ -11,7 +11,13 @@ import { revokeGrant } from "./tokens.ts";
 import { randomId } from "./ids.ts";
 import type { FakeGoogle, FakeGoogleOptions, FakeRequestRecord, RequestFilter } from "./types.ts";
 
-export { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET, GEMINI_CLI_SCOPES, GRANTED_SCOPES, SKIP_SIGNATURE } from "./constants.ts";
+export {
+  GEMINI_CLI_CLIENT_ID,
+  GEMINI_CLI_CLIENT_SECRET,
+  GEMINI_CLI_SCOPES,
+  GRANTED_SCOPES,
+  SKIP_SIGNATURE,
+} from "./constants.ts";
 export { MODELS } from "./models.ts";
 export { answerWhen, quoteToolResult, toolRoundTrip, type ToolRoundTripOptions } from "./replies.ts";
 export type * from "./types.ts";
@@ -82,7 +88,8 @@ export async function createFakeGoogle(options: FakeGoogleOptions = {}): Promise
     },
     revokeRefreshToken(email, opts = {}) {
       requireAccount(state, email);
-      for (const rt of state.refreshTokens.values()) if (rt.email === email) revokeGrant(state, rt, opts.keepAccessTokens);
+      for (const rt of state.refreshTokens.values())
+        if (rt.email === email) revokeGrant(state, rt, opts.keepAccessTokens);
     },
     markVerified(email) {
       const a = requireAccount(state, email);

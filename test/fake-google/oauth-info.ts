@@ -67,20 +67,32 @@ export function userinfo(ctx: Ctx): void {
   const oidc = ctx.record.path === "/v1/userinfo" || ctx.record.path === "/oauth2/v3/userinfo";
   if (!check.ok) {
     const headers = { "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"' };
-    if (oidc) return sendJson(ctx, 401, { error: "invalid_request", error_description: "Invalid Credentials" }, headers);
-    return sendJson(ctx, 401, {
-      error: {
-        code: 401,
-        message: "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
-        status: "UNAUTHENTICATED",
+    if (oidc)
+      return sendJson(ctx, 401, { error: "invalid_request", error_description: "Invalid Credentials" }, headers);
+    return sendJson(
+      ctx,
+      401,
+      {
+        error: {
+          code: 401,
+          message:
+            "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+          status: "UNAUTHENTICATED",
+        },
       },
-    }, headers);
+      headers,
+    );
   }
   const email = check.token.email;
   ctx.record.email = email;
   const name = displayName(email);
   const [given, ...rest] = name.split(" ");
-  const common = { name, given_name: given ?? name, family_name: rest.join(" ") || "Tester", picture: "https://lh3.googleusercontent.com/a/fake" };
+  const common = {
+    name,
+    given_name: given ?? name,
+    family_name: rest.join(" ") || "Tester",
+    picture: "https://lh3.googleusercontent.com/a/fake",
+  };
   if (oidc) return sendJson(ctx, 200, { sub: subjectFor(email), ...common, email, email_verified: true });
   sendJson(ctx, 200, { id: subjectFor(email), email, verified_email: true, ...common });
 }

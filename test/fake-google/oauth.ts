@@ -1,4 +1,4 @@
-// OAuth authorization endpoint and token endpoint (upstream-protocol.md §1, §8.1).
+// OAuth authorization endpoint and token endpoint (docs/upstream.md#oauth, docs/upstream.md#faithful-fake-google).
 import { createHash } from "node:crypto";
 import { AUTHCODE_REDIRECT_URI } from "./constants.ts";
 import { escapeHtml, isObject, sendHtml, sendJson, type Ctx } from "./http-util.ts";
@@ -52,7 +52,12 @@ export function authorize(ctx: Ctx): void {
   if (!client) return errorPage(ctx, 401, "invalid_client", "The OAuth client was not found.");
   const redirectUri = q.get("redirect_uri") ?? "";
   if (!redirectAllowed(client, redirectUri)) {
-    return errorPage(ctx, 400, "redirect_uri_mismatch", `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`);
+    return errorPage(
+      ctx,
+      400,
+      "redirect_uri_mismatch",
+      `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`,
+    );
   }
   if (q.get("response_type") !== "code") {
     return errorPage(ctx, 400, "invalid_request", `Invalid response_type: ${q.get("response_type") ?? "(missing)"}`);
@@ -74,7 +79,11 @@ export function authorize(ctx: Ctx): void {
 
   if (deny) {
     if (manual) return errorPage(ctx, 403, "access_denied", "The user denied access.");
-    return redirect(ctx, redirectUri, { error: "access_denied", error_description: "The user denied access.", state: stateParam });
+    return redirect(ctx, redirectUri, {
+      error: "access_denied",
+      error_description: "The user denied access.",
+      state: stateParam,
+    });
   }
   const scopes = grantedScopes(scope);
   const code = `4/0Ab${randomId(40)}`;
@@ -152,7 +161,8 @@ export function token(ctx: Ctx): void {
     if (code.challenge) {
       const verifier = str("code_verifier");
       if (!verifier) return oauthError(ctx, 400, "invalid_grant", "Missing code verifier.");
-      if (!verifierMatches(verifier, code.challenge, code.challengeMethod)) return oauthError(ctx, 400, "invalid_grant", "Invalid code verifier.");
+      if (!verifierMatches(verifier, code.challenge, code.challengeMethod))
+        return oauthError(ctx, 400, "invalid_grant", "Invalid code verifier.");
     }
     code.used = true;
     const rt = code.offline ? issueRefreshToken(state, code.email, client.id, code.scopes) : undefined;
@@ -171,10 +181,20 @@ export function token(ctx: Ctx): void {
   const asked = str("scope");
   const scopes = asked ? asked.split(/\s+/).filter(Boolean) : rt.scopes;
   if (scopes.some((s) => !rt.scopes.includes(s))) {
-    return oauthError(ctx, 400, "invalid_scope", "Some requested scopes were invalid. {invalid=[" + scopes.filter((s) => !rt.scopes.includes(s)).join(", ") + "]}");
+    return oauthError(
+      ctx,
+      400,
+      "invalid_scope",
+      "Some requested scopes were invalid. {invalid=[" + scopes.filter((s) => !rt.scopes.includes(s)).join(", ") + "]}",
+    );
   }
   const at = issueAccessToken(state, rt.email, client.id, scopes, rt.token);
-  const out: Record<string, unknown> = { access_token: at.token, expires_in: ttl, scope: scopes.join(" "), token_type: "Bearer" };
+  const out: Record<string, unknown> = {
+    access_token: at.token,
+    expires_in: ttl,
+    scope: scopes.join(" "),
+    token_type: "Bearer",
+  };
   if (scopes.includes("openid")) out.id_token = idToken(rt.email, client.id);
   sendJson(ctx, 200, out);
 }

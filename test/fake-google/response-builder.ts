@@ -28,7 +28,12 @@ function usage(plan: Plan, candidates: number): Record<string, unknown> {
   return u;
 }
 
-function envelope(plan: Plan, meta: ResponseMeta, candidates: unknown[] | undefined, usageMeta: unknown): Record<string, unknown> {
+function envelope(
+  plan: Plan,
+  meta: ResponseMeta,
+  candidates: unknown[] | undefined,
+  usageMeta: unknown,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (candidates) out.candidates = candidates;
   if (plan.promptFeedback !== undefined) out.promptFeedback = plan.promptFeedback;
@@ -61,11 +66,17 @@ export function buildChunks(plan: Plan, meta: ResponseMeta, opts: ChunkOptions):
   }
   const events: { parts: Part[]; chars: number }[] = [];
   if (plan.thoughts) events.push({ parts: [{ text: plan.thoughts, thought: true }], chars: 0 });
-  for (const delta of splitText(plan.text, Math.max(1, opts.deltaChars))) events.push({ parts: [{ text: delta }], chars: delta.length });
-  if (plan.calls.length > 0) events.push({ parts: callParts(plan, opts.issueSignature), chars: JSON.stringify(plan.calls).length });
+  for (const delta of splitText(plan.text, Math.max(1, opts.deltaChars)))
+    events.push({ parts: [{ text: delta }], chars: delta.length });
+  if (plan.images.length > 0) events.push({ parts: plan.images.map((inlineData) => ({ inlineData })), chars: 0 });
+  if (plan.calls.length > 0)
+    events.push({ parts: callParts(plan, opts.issueSignature), chars: JSON.stringify(plan.calls).length });
   if (plan.signed) {
     // Gemini 3 closes with an empty text part: signed when no call was made (fixtures).
-    events.push({ parts: [plan.calls.length > 0 ? { text: "" } : { text: "", thoughtSignature: opts.issueSignature() }], chars: 0 });
+    events.push({
+      parts: [plan.calls.length > 0 ? { text: "" } : { text: "", thoughtSignature: opts.issueSignature() }],
+      chars: 0,
+    });
   }
   if (events.length === 0) events.push({ parts: [{ text: "" }], chars: 0 });
 
@@ -93,6 +104,7 @@ export function buildAggregate(plan: Plan, meta: ResponseMeta, issueSignature: (
     const parts: Part[] = [];
     if (plan.thoughts) parts.push({ text: plan.thoughts, thought: true });
     if (text !== "" || plan.calls.length === 0) parts.push({ text });
+    parts.push(...plan.images.map((inlineData) => ({ inlineData })));
     parts.push(...callParts(plan, issueSignature));
     const lastPart = parts[parts.length - 1];
     // Without a call, Gemini 3 signs the (last) text part of a non-streamed answer (fixtures).

@@ -19,7 +19,8 @@ export function sampleFromSchema(schema: unknown, hint = "value", depth = 0, all
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if (schema.const !== undefined) return schema.const;
   const variants = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(variants) && variants.length > 0) return sampleFromSchema(variants[0], hint, depth + 1, allRequired);
+  if (Array.isArray(variants) && variants.length > 0)
+    return sampleFromSchema(variants[0], hint, depth + 1, allRequired);
   switch (typeOf(schema)) {
     case "string":
       return schema.format === "date-time" ? "2026-01-01T00:00:00Z" : `${hint}`;

@@ -55,7 +55,8 @@ function classify(env: Env, record: FakeRequestRecord, url: URL): void {
     record.surface = "code-assist";
     if (path.startsWith("/v1internal:")) record.action = path.slice("/v1internal:".length);
     else if (path.startsWith("/v1internal/operations/")) record.action = "getOperation";
-    if (record.action === "generateContent" || record.action === "streamGenerateContent") record.model = bareModel(field(body, "model"));
+    if (record.action === "generateContent" || record.action === "streamGenerateContent")
+      record.model = bareModel(field(body, "model"));
     if (record.action === "countTokens") record.model = bareModel(field(field(body, "request"), "model"));
   } else {
     record.surface = "gemini-api";
@@ -140,11 +141,13 @@ async function handle(env: ServerEnv, req: IncomingMessage, res: ServerResponse)
   };
   try {
     if (record.surface === "oauth") await handleOAuth(ctx);
-    else if (!record.action) sendGoogleError(ctx, googleError(404, `The requested URL ${record.path} was not found on this server.`));
+    else if (!record.action)
+      sendGoogleError(ctx, googleError(404, `The requested URL ${record.path} was not found on this server.`));
     else if (record.surface === "code-assist") await handleCodeAssist(ctx);
     else await handleGeminiApi(ctx);
   } catch (e) {
-    if (!res.headersSent) sendGoogleError(ctx, googleError(500, `fake-google internal error: ${(e as Error).message}`), { array: false });
+    if (!res.headersSent)
+      sendGoogleError(ctx, googleError(500, `fake-google internal error: ${(e as Error).message}`), { array: false });
     else res.destroy();
   }
 }

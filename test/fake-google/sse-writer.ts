@@ -18,7 +18,10 @@ function sseSegments(events: unknown[], s: StreamScript, wrapped: boolean): Segm
   };
   events.forEach((ev, i) => {
     const json = s.multilineData ? JSON.stringify(ev, null, 2) : JSON.stringify(ev);
-    const data = json.split("\n").map((l) => `data: ${l}${le}`).join("");
+    const data = json
+      .split("\n")
+      .map((l) => `data: ${l}${le}`)
+      .join("");
     let head = "";
     if (s.comments) {
       if (i === 0) head += `: fake-google stream start${le}retry: 3000${le}${le}`;
@@ -68,9 +71,13 @@ export async function writeStream(ctx: Ctx, events: unknown[], script: StreamScr
   const gone = (): boolean => signal.aborted || res.destroyed;
   await sleep(script.firstByteDelayMs ?? 0, signal);
   if (gone()) return;
-  writeHead(ctx, 200, sse
-    ? { "content-type": "text/event-stream", "cache-control": "no-cache", "x-content-type-options": "nosniff" }
-    : { "content-type": "application/json; charset=UTF-8" });
+  writeHead(
+    ctx,
+    200,
+    sse
+      ? { "content-type": "text/event-stream", "cache-control": "no-cache", "x-content-type-options": "nosniff" }
+      : { "content-type": "application/json; charset=UTF-8" },
+  );
   res.flushHeaders();
 
   const wrapped = ctx.record.surface === "code-assist";

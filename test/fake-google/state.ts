@@ -1,12 +1,7 @@
 // Mutable world of the fake: accounts, OAuth clients/codes/tokens, API keys, LROs, signatures.
 import { createHash, randomBytes } from "node:crypto";
 import { issueAccessToken, issueRefreshToken } from "./tokens.ts";
-import {
-  AUTHCODE_REDIRECT_URI,
-  GEMINI_CLI_CLIENT_ID,
-  GEMINI_CLI_CLIENT_SECRET,
-  GRANTED_SCOPES,
-} from "./constants.ts";
+import { AUTHCODE_REDIRECT_URI, GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET, GRANTED_SCOPES } from "./constants.ts";
 import type { AccountScenario, FakeAccount, FakeAccountInit, FakeGoogleOptions } from "./types.ts";
 
 export interface OAuthClient {
@@ -111,6 +106,7 @@ export function createState(options: FakeGoogleOptions): State {
       accessTokenTtlSec: options.accessTokenTtlSec ?? 3599,
       strictFreeTierProject: options.strictFreeTierProject ?? true,
       requireProjectForFreeTier: options.requireProjectForFreeTier ?? false,
+      maxModelsPageSize: options.maxModelsPageSize ?? 1000,
     },
     accounts: new Map(),
     clients,

@@ -49,6 +49,8 @@ export interface FakeGoogleOptions {
   strictFreeTierProject?: boolean;
   /** Free-tier generate calls without `project` → 403 (default false: the managed project is implied). */
   requireProjectForFreeTier?: boolean;
+  /** Largest page `models.list` serves, whatever `pageSize` asks (Google: 1000; "may return fewer"). */
+  maxModelsPageSize?: number;
 }
 
 export interface FakeRequestRecord {
@@ -97,6 +99,8 @@ export interface StreamScript {
   thoughts?: string;
   forceThoughts?: boolean;
   functionCalls?: { name: string; args?: Record<string, unknown> }[];
+  /** Images the model "draws" (inlineData parts after the text, as image-output models answer). */
+  images?: { mimeType: string; data: string }[];
   finishReason?: string | null;
   groundingMetadata?: unknown;
   promptFeedback?: unknown;
@@ -168,9 +172,7 @@ export interface ReplyRequest {
  */
 export type ReplyScript = (req: ReplyRequest) => StreamScript | undefined;
 
-export type RequestFilter = Partial<
-  Pick<FakeRequestRecord, "action" | "email" | "apiKey" | "model" | "surface">
->;
+export type RequestFilter = Partial<Pick<FakeRequestRecord, "action" | "email" | "apiKey" | "model" | "surface">>;
 
 export interface FakeGoogle {
   url: string;

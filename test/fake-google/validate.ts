@@ -23,7 +23,14 @@ export function validateContents(contents: unknown, where = "GenerateContentRequ
   if (!Array.isArray(contents)) {
     return invalidArgument(
       "Invalid JSON payload received. Invalid value at 'request.contents': expected a list of Content (Proto field is repeating, cannot start object).",
-      [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "request.contents", description: "Invalid JSON payload received. Expected a list." }] }],
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.BadRequest",
+          fieldViolations: [
+            { field: "request.contents", description: "Invalid JSON payload received. Expected a list." },
+          ],
+        },
+      ],
     );
   }
   for (const [i, c] of contents.entries()) {
@@ -45,7 +52,15 @@ export function validateContents(contents: unknown, where = "GenerateContentRequ
   return undefined;
 }
 
-const DATA_KEYS = ["text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode", "codeExecutionResult"];
+const DATA_KEYS = [
+  "text",
+  "inlineData",
+  "fileData",
+  "functionCall",
+  "functionResponse",
+  "executableCode",
+  "codeExecutionResult",
+];
 
 function hasData(p: Part): boolean {
   return DATA_KEYS.some((k) => field(p, k) !== undefined);
@@ -85,5 +100,16 @@ export function validateSignatures(contents: Content[], issued: (sig: string) =>
     }
     if (sig !== SKIP_SIGNATURE && !issued(sig)) return invalidArgument("Corrupted thought signature.");
   }
+  return undefined;
+}
+
+/** generationConfig.stopSequences: Gemini takes at most 5 ("supports up to 5 stop sequences"). */
+export function validateGenerationConfig(request: unknown): GoogleError | undefined {
+  const gc = isObject(request) ? request.generationConfig : undefined;
+  const stops = isObject(gc) ? gc.stopSequences : undefined;
+  if (Array.isArray(stops) && stops.length > 5)
+    return invalidArgument(
+      `* GenerateContentRequest.generation_config.stop_sequences: at most 5 stop sequences are supported (got ${stops.length}).\n`,
+    );
   return undefined;
 }

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { FetchError, ofetch } from "ofetch";
 import { createGeminiProxy } from "../../proxy.ts";
-import type { Logger } from "../../options.ts";
+import type { Logger } from "../../types.ts";
 import { addLoggedInAccount, describeOutcome } from "../../login/account.ts";
 import { browserCommand, openBrowser } from "../../login/browser.ts";
 import { authcodeLogin, loopbackLogin, type CliLoginIO } from "../../login/cli-flow.ts";
@@ -18,9 +18,21 @@ import { loadSettings, type CliSettings } from "../settings.ts";
 
 export const loginArgs = {
   ...commonArgs,
-  browser: { type: "boolean", default: true, description: "Open a browser (--no-browser: print the URL and paste the code Google shows)" },
-  callbackPort: { type: "string", description: "Port of the local callback server (default: any free port)", valueHint: "port" },
-  server: { type: "string", description: "Push the account to a running proxy at this URL instead of the local storage", valueHint: "url" },
+  browser: {
+    type: "boolean",
+    default: true,
+    description: "Open a browser (--no-browser: print the URL and paste the code Google shows)",
+  },
+  callbackPort: {
+    type: "string",
+    description: "Port of the local callback server (default: any free port)",
+    valueHint: "port",
+  },
+  server: {
+    type: "string",
+    description: "Push the account to a running proxy at this URL instead of the local storage",
+    valueHint: "url",
+  },
   adminUser: { type: "string", description: "Admin user of --server (env GEMINI_PROXY_ADMIN_USERNAME)" },
   adminPassword: { type: "string", description: "Admin password of --server (env GEMINI_PROXY_ADMIN_PASSWORD)" },
 } as const satisfies ArgsDef;
@@ -37,7 +49,12 @@ function stdinLines(): { readLine: () => Promise<string | undefined>; close: () 
     for (const w of waiting.splice(0)) w(undefined);
   });
   return {
-    readLine: () => (queue.length ? Promise.resolve(queue.shift()) : closed ? Promise.resolve(undefined) : new Promise((r) => waiting.push(r))),
+    readLine: () =>
+      queue.length
+        ? Promise.resolve(queue.shift())
+        : closed
+          ? Promise.resolve(undefined)
+          : new Promise((r) => waiting.push(r)),
     close: () => {
       rl.close();
       process.stdin.destroy();
@@ -47,14 +64,29 @@ function stdinLines(): { readLine: () => Promise<string | undefined>; close: () 
 
 function oauthContext(settings: CliSettings): { oauth: OAuthContext; close: () => Promise<void> } {
   const options = settings.options;
-  const http = createHttpClient({ timeouts: { connect: options.requestTimeouts?.connect ?? 60, read: options.requestTimeouts?.read ?? 90 }, httpProxy: options.httpProxy });
-  return { oauth: { http, endpoints: resolveEndpoints(options.endpoints), client: options.oauthClient ?? GEMINI_CLI_OAUTH_CLIENT }, close: () => http.close() };
+  const http = createHttpClient({
+    timeouts: { connect: options.requestTimeouts?.connect ?? 60, read: options.requestTimeouts?.read ?? 90 },
+    httpProxy: options.httpProxy,
+  });
+  return {
+    oauth: {
+      http,
+      endpoints: resolveEndpoints(options.endpoints),
+      client: options.oauthClient ?? GEMINI_CLI_OAUTH_CLIENT,
+    },
+    close: () => http.close(),
+  };
 }
 
-async function getTokens(oauth: OAuthContext, args: { browser?: boolean; callbackPort?: string }, io: CliLoginIO): Promise<TokenSet> {
+async function getTokens(
+  oauth: OAuthContext,
+  args: { browser?: boolean; callbackPort?: string },
+  io: CliLoginIO,
+): Promise<TokenSet> {
   const command = args.browser === false ? undefined : browserCommand();
   const port = args.callbackPort ? Number(args.callbackPort) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error(`--callback-port must be 0-65535 (got ${args.callbackPort})`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new Error(`--callback-port must be 0-65535 (got ${args.callbackPort})`);
   // Google's code page exists only for the Gemini CLI's client; other clients paste the redirect URL.
   if (!command && oauth.client.clientId === GEMINI_CLI_OAUTH_CLIENT.clientId) return authcodeLogin(oauth, io);
   return loopbackLogin(oauth, { ...io, port, open: command ? (url) => openBrowser(url, command) : undefined });
@@ -71,20 +103,36 @@ function simpleCredential(tokens: TokenSet): Record<string, unknown> {
   };
 }
 
-async function push(server: string, tokens: TokenSet, user: string | undefined, password: string | undefined): Promise<string> {
+async function push(
+  server: string,
+  tokens: TokenSet,
+  user: string | undefined,
+  password: string | undefined,
+): Promise<string> {
   const headers: Record<string, string> = {};
-  if (user !== undefined || password !== undefined) headers.authorization = `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}`;
+  if (user !== undefined || password !== undefined)
+    headers.authorization = `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}`;
   const url = `${server.replace(/\/+$/, "")}/admin/credentials/add`;
   try {
-    const res = await ofetch<{ status?: string; message?: string; email?: string }>(url, { method: "POST", body: { credential: simpleCredential(tokens) }, headers, retry: 0 });
+    const res = await ofetch<{ status?: string; message?: string; email?: string }>(url, {
+      method: "POST",
+      body: { credential: simpleCredential(tokens) },
+      headers,
+      retry: 0,
+    });
     return `[SUCCESS] Credential for '${res.email ?? "the account"}' processed successfully: ${res.message ?? res.status ?? "ok"}`;
   } catch (error) {
     if (!(error instanceof FetchError)) throw error;
     const data = error.data as { detail?: unknown; error?: { message?: unknown } } | undefined;
     const detail = String(data?.detail ?? data?.error?.message ?? error.statusText ?? error.message);
     const status = error.statusCode ?? error.status;
-    const hint = status === 401 || status === 403 ? " (pass --admin-user and --admin-password, or GEMINI_PROXY_ADMIN_PASSWORD)" : "";
-    throw new Error(status ? `${url} answered ${status}: ${detail}${hint}` : `could not reach ${url}: ${error.message}`);
+    const hint =
+      status === 401 || status === 403
+        ? " (pass --admin-user and --admin-password, or GEMINI_PROXY_ADMIN_PASSWORD)"
+        : "";
+    throw new Error(
+      status ? `${url} answered ${status}: ${detail}${hint}` : `could not reach ${url}: ${error.message}`,
+    );
   }
 }
 
@@ -116,16 +164,31 @@ Examples:
       }
       if (args.server) {
         const env = process.env;
-        print(await push(args.server, tokens, args.adminUser ?? env.GEMINI_PROXY_ADMIN_USERNAME, args.adminPassword ?? env.GEMINI_PROXY_ADMIN_PASSWORD));
+        print(
+          await push(
+            args.server,
+            tokens,
+            args.adminUser ?? env.GEMINI_PROXY_ADMIN_USERNAME,
+            args.adminPassword ?? env.GEMINI_PROXY_ADMIN_PASSWORD,
+          ),
+        );
         process.exit(0);
       }
       const ctx = await createCliContext(args);
-      const proxy = createGeminiProxy({ ...ctx.settings.options, storage: ctx.storage, logger: ctx.logger as unknown as Logger, encryptionKey: ctx.settings.encryptionKey });
+      const proxy = createGeminiProxy({
+        ...ctx.settings.options,
+        storage: ctx.storage,
+        logger: ctx.logger as unknown as Logger,
+        encryptionKey: ctx.settings.encryptionKey,
+      });
       const outcome = await addLoggedInAccount(proxy.pool, tokens);
       await proxy.close();
       await ctx.storage.dispose?.();
       print(describeOutcome(outcome));
-      if (outcome.result !== "dropped") print("A running proxy on the same storage picks the account up after a restart; use --server to add it to a running one now.");
+      if (outcome.result !== "dropped")
+        print(
+          "A running proxy on the same storage picks the account up after a restart; use --server to add it to a running one now.",
+        );
       process.exit(outcome.result === "dropped" ? 1 : 0);
     } catch (error) {
       lines.close();

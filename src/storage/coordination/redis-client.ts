@@ -48,7 +48,7 @@ interface MountLike {
 
 /**
  * The ioredis client behind a storage's root mount, when it is unstorage's redis driver (found
- * through `storage.getMount("")`, as unjs-stack.md 3.4 describes). Anything else: undefined.
+ * through `storage.getMount("")`, as docs/hosts.md#no-atomic-operations describes). Anything else: undefined.
  */
 export function redisMountOf(storage: unknown): RedisMount | undefined {
   const getMount = (storage as { getMount?: (key?: string) => MountLike } | null)?.getMount;

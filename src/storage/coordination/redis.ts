@@ -7,7 +7,14 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { runLocked } from "./_lock-loop.ts";
 import type { RedisClientLike, RedisMount } from "./redis-client.ts";
-import { StorageUnavailableError, bounded, sleep, type Coordinator, type LockHandle, type StatusListener } from "./types.ts";
+import {
+  StorageUnavailableError,
+  bounded,
+  sleep,
+  type Coordinator,
+  type LockHandle,
+  type StatusListener,
+} from "./types.ts";
 
 /** Longest a single redis command may take before it counts as an outage. */
 export const COMMAND_TIMEOUT_MS = 2000;
@@ -19,7 +26,12 @@ return 0`;
 
 export function createRedisCoordinator(mount: RedisMount): Coordinator {
   const { prefix } = mount;
-  const connect = { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: COMMAND_TIMEOUT_MS, lazyConnect: false };
+  const connect = {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: COMMAND_TIMEOUT_MS,
+    lazyConnect: false,
+  };
   const cmd: RedisClientLike = mount.client.duplicate(connect);
   const sub: RedisClientLike = mount.client.duplicate({ connectTimeout: COMMAND_TIMEOUT_MS, lazyConnect: false });
   const status = new EventEmitter();
@@ -83,7 +95,8 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     try {
       return await bounded(fn(client), COMMAND_TIMEOUT_MS, `redis ${what}`);
     } catch (error) {
-      if (error instanceof StorageUnavailableError || cmd.status !== "ready") throw new StorageUnavailableError(`redis ${what}: ${(error as Error).message}`);
+      if (error instanceof StorageUnavailableError || cmd.status !== "ready")
+        throw new StorageUnavailableError(`redis ${what}: ${(error as Error).message}`);
       throw error;
     }
   };
@@ -101,7 +114,9 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
       return ok === "OK" ? { name, token } : undefined;
     },
     async unlock(lock) {
-      const done = await run("unlock", (c) => c.eval(UNLOCK, 2, lockKey(lock.name), unlockedChannel, lock.token, JSON.stringify(lock.name)));
+      const done = await run("unlock", (c) =>
+        c.eval(UNLOCK, 2, lockKey(lock.name), unlockedChannel, lock.token, JSON.stringify(lock.name)),
+      );
       return done === 1;
     },
     async waitUnlocked(name, timeoutMs) {
@@ -144,7 +159,9 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
       if (fields.length) await run("hdel", (c) => c.hdel(prefix + key, ...fields));
     },
     async cas(key, expected, next) {
-      const done = await run("cas", (c) => c.eval(CAS, 1, prefix + key, expected === null ? "1" : "0", expected ?? "", next));
+      const done = await run("cas", (c) =>
+        c.eval(CAS, 1, prefix + key, expected === null ? "1" : "0", expected ?? "", next),
+      );
       return done === 1;
     },
     get: (key) => run("get", (c) => c.get(prefix + key)),
@@ -157,7 +174,14 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     subscribe(channel, fn) {
       const full = `${prefix}${channel}`;
       // ioredis re-subscribes after a reconnect; the first acknowledgement is kept for subscribed().
-      if (local.listenerCount(full) === 0) acks.set(full, sub.subscribe(full).then(() => {}, () => {}));
+      if (local.listenerCount(full) === 0)
+        acks.set(
+          full,
+          sub.subscribe(full).then(
+            () => {},
+            () => {},
+          ),
+        );
       local.on(full, fn);
       return () => {
         local.off(full, fn);

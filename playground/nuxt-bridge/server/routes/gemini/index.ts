@@ -1,0 +1,2 @@
+// `/gemini` itself (the admin page): nitropack's `[...].ts` matches only paths below it.
+export { default } from "./[...].ts";

@@ -1,0 +1,256 @@
+// The one dispatch path every surface goes through: lease a credential for the model, call the
+// transport of its kind, classify failures, let the pool react, and fail over to another
+// credential (or wait for one) within the request's attempts and time budget — only before the
+// first chunk reaches the client.
+import { isUpstreamError, type UpstreamError } from "../gemini/errors.ts";
+import type {
+  CountTokensRequest,
+  CountTokensResponse,
+  GenerateContentRequest,
+  GenerateContentResponse,
+} from "../gemini/types.ts";
+import { NoCredentialError } from "../pool/errors.ts";
+import type { AttemptInfo, CredentialPool, Lease } from "../pool/pool.ts";
+import { DEFAULT_POOL_SETTINGS } from "../pool/settings.ts";
+import type { Transport } from "../upstream/transport.ts";
+import type { AttemptRecord, RequestRecord } from "../usage/record.ts";
+
+export interface DispatchOptions {
+  signal?: AbortSignal;
+  /** Which surface asked (for logs and the usage ledger). */
+  surface?: string;
+  /** The request's record: attempts and the serving credential are noted on it. */
+  record?: RequestRecord;
+}
+
+export interface DispatchResult<T> {
+  value: T;
+  credentialId: string;
+  attempts: number;
+}
+
+export interface Dispatcher {
+  generate(
+    model: string,
+    request: GenerateContentRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<GenerateContentResponse>>;
+  stream(
+    model: string,
+    request: GenerateContentRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<AsyncIterable<GenerateContentResponse>>>;
+  countTokens(
+    model: string,
+    request: CountTokensRequest,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<CountTokensResponse>>;
+  /** Run any call on a pooled Gemini API key (pass-through of other /v1beta methods). */
+  withApiKey<T>(
+    model: string,
+    run: (apiKey: string, signal?: AbortSignal) => Promise<T>,
+    options?: DispatchOptions,
+  ): Promise<DispatchResult<T>>;
+}
+
+export interface DispatcherDeps {
+  pool: CredentialPool;
+  transports: { oauth: Transport; api_key: Transport };
+  /** Attempts per request. Default 4. */
+  maxAttempts?: number;
+  /** Time a request may spend failing over and waiting, in ms. Default 60 s. */
+  budgetMs?: number;
+  /** Longest wait for a cooling credential before answering 429. Default 10 s. */
+  waitForCooldownMs?: number;
+}
+
+/** Errors that are the request's own fault: answered at once, no other credential tried. */
+const FINAL_KINDS = new Set(["invalid_request", "not_found"]);
+const ALL_KINDS: readonly Lease["kind"][] = ["oauth", "api_key"];
+/** Errors whose cooldown already keeps the credential out until it may serve again. */
+const COOLDOWN_KINDS = new Set(["rate_limited", "quota_exhausted"]);
+/** Wait before retrying Google's capacity error when it gives no hint. */
+export const CAPACITY_RETRY_MS = 1000;
+
+/** Resolves after `ms`, or rejects as soon as the client goes away. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Pulls the first chunk so a stream that fails before any byte can still fail over. */
+async function primeStream<T>(
+  iterable: AsyncIterable<T>,
+  onLateError: (error: unknown) => void,
+): Promise<AsyncIterable<T>> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  let pending: IteratorResult<T> | undefined = await iterator.next();
+  const next = async (): Promise<IteratorResult<T>> => {
+    if (pending) {
+      const out = pending;
+      pending = undefined;
+      return out;
+    }
+    try {
+      return await iterator.next();
+    } catch (error) {
+      onLateError(error);
+      throw error;
+    }
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next,
+      return: async (value?: unknown) => {
+        await iterator.return?.(value);
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/** Everything is cooling: answer with when the first credential frees up, and what Google said last. */
+function cooling(error: NoCredentialError, last: UpstreamError | undefined): Error {
+  if (error.retryAfterMs === undefined) return last ?? error;
+  if (!last) return error;
+  return new NoCredentialError(
+    error.model,
+    `${error.message} (last error from Google: ${last.message})`,
+    error.retryAfterMs,
+    { cause: last },
+  );
+}
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { pool } = deps;
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_POOL_SETTINGS.maxAttempts;
+  const budgetMs = deps.budgetMs ?? DEFAULT_POOL_SETTINGS.budgetMs;
+  const waitForCooldownMs = deps.waitForCooldownMs ?? DEFAULT_POOL_SETTINGS.waitForCooldownMs;
+
+  async function run<T>(
+    model: string,
+    options: DispatchOptions,
+    call: (lease: Lease, info: AttemptInfo) => Promise<T>,
+    kinds?: Lease["kind"][],
+  ): Promise<DispatchResult<T>> {
+    const { signal, record } = options;
+    let scope = kinds;
+    // A 404 from one kind of credential: the other kind was tried next; its failure to serve returns this.
+    let notFound: UpstreamError | undefined;
+    const deadline = Date.now() + budgetMs;
+    const tried = new Set<string>(); // broken for this request: never looped on
+    const refreshed = new Set<string>();
+    let lastError: UpstreamError | undefined;
+    let attempts = 0;
+    let waits = 0;
+    let prefer: string | undefined;
+    while (attempts < maxAttempts) {
+      signal?.throwIfAborted();
+      if (lastError && Date.now() >= deadline) break;
+      let lease: Lease;
+      try {
+        lease = await pool.lease(model, tried, scope, prefer);
+      } catch (error) {
+        if (!(error instanceof NoCredentialError)) throw error;
+        if (notFound) throw notFound;
+        const wait = error.retryAfterMs;
+        // Every credential is cooling: wait for the soonest if the budget allows, else 429.
+        if (
+          wait !== undefined &&
+          wait <= Math.min(waitForCooldownMs, deadline - Date.now()) &&
+          waits++ < maxAttempts * 4
+        ) {
+          await sleep(wait, signal);
+          continue;
+        }
+        throw cooling(error, lastError);
+      }
+      prefer = undefined;
+      attempts++;
+      const attempt: AttemptRecord = { credentialId: lease.id, at: Date.now() };
+      record?.attempts.push(attempt);
+      if (record) record.credentialId = lease.id;
+      const info: AttemptInfo = { attempt: attempts, requestId: record?.id, surface: options.surface };
+      try {
+        const value = await call(lease, info);
+        pool.report(lease, { ok: true }, { ...info, durationMs: Date.now() - attempt.at });
+        return { value, credentialId: lease.id, attempts };
+      } catch (error) {
+        const done = { ...info, durationMs: Date.now() - attempt.at };
+        // A client that went away is nobody's fault: no penalty, no retry.
+        if (signal?.aborted || !isUpstreamError(error)) {
+          pool.report(lease, { aborted: true }, done);
+          throw signal?.aborted ? (signal.reason ?? error) : error;
+        }
+        attempt.status = error.status || undefined;
+        attempt.errorKind = error.kind;
+        pool.report(lease, { error }, done);
+        lastError = error;
+        if (error.kind === "not_found" && !notFound) {
+          // Code Assist and the Gemini API do not serve the same models: the other kind may know it.
+          const others = (scope ?? ALL_KINDS).filter((k) => k !== lease.kind && pool.hasKind(k));
+          if (others.length > 0) {
+            notFound = error;
+            scope = others;
+            continue;
+          }
+        }
+        if (FINAL_KINDS.has(error.kind)) throw error;
+        if (error.kind === "auth_expired" && !refreshed.has(lease.id)) {
+          refreshed.add(lease.id);
+          if (await pool.refresh(lease.id, lease)) {
+            prefer = lease.id; // same credential, new token
+            continue;
+          }
+        }
+        if (error.kind === "capacity") {
+          // Google's capacity, not the account's: retry after the hint, maybe on the same credential.
+          const delay = error.retryAfterMs ?? CAPACITY_RETRY_MS;
+          if (attempts >= maxAttempts || Date.now() + delay > deadline) throw error;
+          await sleep(delay, signal);
+          continue;
+        }
+        if (!COOLDOWN_KINDS.has(error.kind)) tried.add(lease.id);
+      }
+    }
+    if (lastError && COOLDOWN_KINDS.has(lastError.kind)) {
+      const unavailable = pool.unavailable(model, scope);
+      if (unavailable) throw cooling(unavailable, lastError);
+    }
+    throw lastError ?? new NoCredentialError(model, `No attempt was possible for ${model}`);
+  }
+
+  const transportOf = (lease: Lease) => deps.transports[lease.kind];
+
+  return {
+    generate: (model, request, options = {}) =>
+      run(model, options, (lease) =>
+        transportOf(lease).generate(lease.auth, { model, request, signal: options.signal }),
+      ),
+    stream: (model, request, options = {}) =>
+      run(model, options, async (lease, info) => {
+        const chunks = await transportOf(lease).stream(lease.auth, { model, request, signal: options.signal });
+        // A failure after the first chunk is reported in-band by the surface; the pool still learns of it.
+        return primeStream(chunks, (error) => {
+          if (!options.signal?.aborted && isUpstreamError(error))
+            pool.report(lease, { error }, { ...info, late: true });
+        });
+      }),
+    countTokens: (model, request, options = {}) =>
+      run(model, options, (lease) =>
+        transportOf(lease).countTokens(lease.auth, { model, request, signal: options.signal }),
+      ),
+    withApiKey: (model, call, options = {}) =>
+      run(model, options, (lease) => call((lease.auth as { apiKey: string }).apiKey, options.signal), ["api_key"]),
+  };
+}

@@ -1,0 +1,33 @@
+// Request-record bookkeeping shared by the streaming surfaces: the first byte and usage as chunks go
+// by, and finishing the (deferred) record once the stream is over, however it ends.
+import type { GeminiUsageMetadata, GenerateContentResponse } from "../gemini/types.ts";
+import { latestUsage } from "../chat/usage.ts";
+import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
+import type { AppContext } from "../http/context.ts";
+
+/** Notes the first byte and the latest usage with counts on the record as chunks go by. */
+export async function* observed(
+  chunks: AsyncIterable<GenerateContentResponse>,
+  record: RequestRecord,
+): AsyncGenerator<GenerateContentResponse> {
+  let usage: GeminiUsageMetadata | undefined;
+  for await (const chunk of chunks) {
+    record.firstByteAt ??= Date.now();
+    const next = latestUsage(usage, chunk.usageMetadata);
+    if (next && next !== usage) record.usage = tokenUsageOf(next);
+    usage = next;
+    yield chunk;
+  }
+}
+
+/**
+ * An `onClose` for streamResponse: outcome and error class on the record, then finish it (status 200:
+ * headers went out). Returns the journal write that streamResponse awaits before the last event.
+ */
+export function streamClosed(ctx: AppContext, record: RequestRecord, errorClassOf: (error: unknown) => string) {
+  return (outcome: "done" | "error" | "cancelled", error?: unknown): Promise<void> | undefined => {
+    record.outcome = outcome === "done" ? "success" : outcome === "cancelled" ? "cancelled" : "error";
+    if (error) record.errorClass = errorClassOf(error);
+    return ctx.finish(record, 200);
+  };
+}

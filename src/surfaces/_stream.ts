@@ -1,0 +1,101 @@
+// The one stream driver of every surface (docs/openai-mapping.md#grace-period-and-in-band-errors):
+// dispatch, wait up to a grace window for Google's first chunk so an early failure keeps its real HTTP
+// status and headers (SDKs retry on those), then the surface's writer turns chunks into its SSE (or
+// JSON array) frames, with a prelude and keep-alives while Google is silent, a late failure as the
+// writer's in-band error, request-record bookkeeping, and the upstream call cancelled when the client
+// goes away (also while still waiting for the first chunk). Each surface supplies only its writer.
+import type { DispatchResult } from "../dispatch/dispatcher.ts";
+import type { GenerateContentRequest, GenerateContentResponse } from "../gemini/types.ts";
+import type { RequestRecord } from "../usage/record.ts";
+import type { AppContext } from "../http/context.ts";
+import { streamResponse } from "./_stream-response.ts";
+import { observed, streamClosed } from "./_stream-record.ts";
+import { errorClassOf } from "./_failure.ts";
+
+export interface StreamWriter {
+  /** Written at once; `early` is true when Google's first chunk is already in. */
+  prelude(early: boolean): string | undefined;
+  push(chunk: GenerateContentResponse): string;
+  /** True once the writer needs nothing more (a stop sequence matched): upstream is released. */
+  stopped?(): boolean;
+  /** The closing frames; throws when the stream failed or never finished. */
+  finish(): string;
+  /** A failure after the response started, in the surface's own shape. */
+  error(error: unknown): string;
+  /** Written while Google is silent (undefined: no keep-alives). */
+  keepAlive?: string;
+}
+
+export interface StreamInput {
+  ctx: AppContext;
+  record: RequestRecord;
+  /** Upstream model id. */
+  model: string;
+  request: GenerateContentRequest;
+  surface: string;
+  clientSignal: AbortSignal;
+  writer: StreamWriter;
+  /** Runs after Google's last chunk, before the closing frames (so a follow-up request finds what it stores). */
+  beforeEnd?: () => Promise<void>;
+  headers: Record<string, string>;
+  /** How long a failure may still get its own HTTP status (default `openai.streamGraceMs`; Infinity: always). */
+  graceMs?: number;
+}
+
+type Upstream = DispatchResult<AsyncIterable<GenerateContentResponse>>;
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The promise's outcome if it settles within `ms`, else undefined. */
+export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
+  if (ms <= 0) return undefined;
+  if (ms === Infinity)
+    return promise.then(
+      (value): Settled<T> => ({ ok: true, value }),
+      (error: unknown): Settled<T> => ({ ok: false, error }),
+    );
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve({ ok: true, value })),
+      (error: unknown) => (clearTimeout(timer), resolve({ ok: false, error })),
+    );
+  });
+}
+
+async function* frames(upstream: Promise<Upstream>, input: StreamInput): AsyncGenerator<string> {
+  const { value } = await upstream;
+  for await (const chunk of observed(value, input.record)) {
+    const text = input.writer.push(chunk);
+    if (text) yield text;
+    if (input.writer.stopped?.()) break; // leaving the loop releases the upstream stream
+  }
+  const tail = input.writer.finish();
+  await input.beforeEnd?.();
+  yield tail;
+}
+
+export async function streamSurface(input: StreamInput): Promise<Response> {
+  const { ctx, record, writer } = input;
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([input.clientSignal, cancel.signal]);
+  const pending = ctx.dispatcher.stream(input.model, input.request, { signal, surface: input.surface, record });
+  pending.catch(() => {}); // observed below (early) or inside the stream (late)
+  const early = await settleWithin(pending, input.graceMs ?? ctx.options.openai.streamGraceMs);
+  if (early && !early.ok) throw early.error; // still time for a real HTTP status
+
+  record.deferred = true;
+  const closed = streamClosed(ctx, record, errorClassOf);
+  return streamResponse(frames(early ? Promise.resolve(early.value) : pending, input), {
+    frame: (text) => text,
+    prelude: writer.prelude(early !== undefined),
+    keepAlive: writer.keepAlive,
+    keepAliveMs: writer.keepAlive ? ctx.options.openai.keepAliveMs : 0,
+    onError: (error) => writer.error(error),
+    headers: input.headers,
+    onClose: (outcome, error) => {
+      if (outcome === "cancelled") cancel.abort(); // the client went away: stop the upstream call too
+      // The record is journaled before the closing frames go out (see _stream-response.ts).
+      return closed(outcome, error);
+    },
+  });
+}
