@@ -7,6 +7,7 @@ import { buildAggregate, buildChunks, type ResponseMeta } from "./response-build
 import { writeStream } from "./sse-writer.ts";
 import { issueSignature } from "./state.ts";
 import { randomId } from "./ids.ts";
+import { replyRequest, scriptedReply } from "./replies.ts";
 import { validateContents, validateGenerationConfig, validateSignatures } from "./validate.ts";
 
 export interface GenerateInput {
@@ -30,7 +31,8 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
       : undefined);
   if (err) return sendGoogleError(ctx, err);
 
-  const script = ctx.script ?? {};
+  // A fault rule's stream script wins; otherwise the test's reply scripts may decide the answer.
+  const script = ctx.script ?? (ctx.env.replies.length > 0 ? scriptedReply(ctx.env.replies, replyRequest(model.id, request, ctx.record)) : undefined) ?? {};
   const plan = makePlan(model, request, script);
   const meta: ResponseMeta = {
     responseId: randomId(17),

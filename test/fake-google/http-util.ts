@@ -2,12 +2,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Faults } from "./faults.ts";
 import type { State } from "./state.ts";
-import type { FakeRequestRecord, StreamScript } from "./types.ts";
+import type { FakeRequestRecord, ReplyScript, StreamScript } from "./types.ts";
 
 export interface Env {
   state: State;
   faults: Faults;
   requests: FakeRequestRecord[];
+  /** Reply scripts (fake.script), asked in order for generate calls without a fault-rule script. */
+  replies: ReplyScript[];
 }
 
 export interface Ctx {

@@ -19,6 +19,7 @@ export {
   SKIP_SIGNATURE,
 } from "./constants.ts";
 export { MODELS } from "./models.ts";
+export { answerWhen, quoteToolResult, toolRoundTrip, type ToolRoundTripOptions } from "./replies.ts";
 export type * from "./types.ts";
 
 function matches(r: FakeRequestRecord, f: RequestFilter): boolean {
@@ -28,7 +29,7 @@ function matches(r: FakeRequestRecord, f: RequestFilter): boolean {
 export async function createFakeGoogle(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
   const state = createState(options);
   const faults = createFaults();
-  const env: ServerEnv = { state, faults, requests: [], closing: false };
+  const env: ServerEnv = { state, faults, requests: [], replies: [], closing: false };
   const server = createServer(createHandler(env));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -100,8 +101,16 @@ export async function createFakeGoogle(options: FakeGoogleOptions = {}): Promise
     },
     inject: (rule) => faults.inject(rule),
     clearFaults: () => faults.clear(),
+    script(reply) {
+      env.replies.push(reply);
+      return () => {
+        const i = env.replies.indexOf(reply);
+        if (i >= 0) env.replies.splice(i, 1);
+      };
+    },
     reset() {
       env.requests.length = 0;
+      env.replies.length = 0;
       faults.clear();
     },
     count: (filter) => env.requests.filter((r) => matches(r, filter)).length,

@@ -54,6 +54,10 @@ export const MODELS: ModelInfo[] = [
   chat("gemini-3.5-flash", "Gemini 3.5 Flash", "3", "flash", API_ONLY),
   chat("gemini-3.1-flash-lite", "Gemini 3.1 Flash-Lite", "3", "flash-lite"),
   chat("gemini-3.1-flash-lite-preview", "Gemini 3.1 Flash-Lite Preview", "3", "flash-lite"),
+  // Gemini CLI 0.61: its auto router classifies every prompt with 3.5 Flash-Lite
+  // (LATEST_GEMINI_FLASH_LITE_MODEL) and sends simple ones to 3.8 Flash (LATEST_GEMINI_FLASH_MODEL).
+  chat("gemini-3.5-flash-lite", "Gemini 3.5 Flash-Lite", "3", "flash-lite"),
+  chat("gemini-3.8-flash", "Gemini 3.8 Flash", "3", "flash"),
   chat("gemma-4-31b-it", "Gemma 4 31B IT", "gemma", "gemma", GEMMA),
   chat("gemma-4-26b-a4b-it", "Gemma 4 26B A4B IT", "gemma", "gemma", GEMMA),
   chat("gemini-flash-latest", "Gemini Flash Latest", "3", "flash", API_ONLY),

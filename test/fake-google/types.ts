@@ -144,6 +144,34 @@ export interface FaultRule {
   handler?: (req: FakeRequestRecord, res: ServerResponse) => void | Promise<void>;
 }
 
+/** What a reply script sees of one generateContent / streamGenerateContent request. */
+export interface ReplyRequest {
+  /** Bare model id (`gemini-2.5-flash`). */
+  model: string;
+  /** The GenerateContentRequest (unwrapped from Code Assist's `{model, project, request}`). */
+  request: Record<string, unknown>;
+  record: FakeRequestRecord;
+  /** Names of the functions the request declares (`tools[].functionDeclarations[].name`). */
+  declared: string[];
+  /** Each declared function's parameter schema (`parametersJsonSchema` or `parameters`). */
+  schemas: Map<string, unknown>;
+  /** Every functionCall part of the conversation's model contents, oldest first. */
+  functionCalls: { name: string; args?: unknown }[];
+  /** Every functionResponse part of the conversation's user contents, oldest first. */
+  functionResponses: { name: string; response: unknown }[];
+  /** Text parts of the last user content that carries text (the user's prompt of this turn). */
+  lastUserText: string;
+  /** Every text part of every user content and of the systemInstruction, oldest first. */
+  userTexts: string[];
+}
+
+/**
+ * Decides the next answer from what the client sent: a StreamScript (text, functionCalls, …) or
+ * undefined for the default deterministic answer. The answer is still rendered by the fake's own
+ * builder (usageMetadata, finishReason, Gemini 3 thoughtSignatures), so it stays on Google's wire.
+ */
+export type ReplyScript = (req: ReplyRequest) => StreamScript | undefined;
+
 export type RequestFilter = Partial<Pick<FakeRequestRecord, "action" | "email" | "apiKey" | "model" | "surface">>;
 
 export interface FakeGoogle {
@@ -170,6 +198,11 @@ export interface FakeGoogle {
   setConsent(next: { email: string; deny?: boolean; wrongState?: boolean }): void;
   inject(rule: FaultRule): FaultRule;
   clearFaults(): void;
+  /**
+   * Adds a reply script, asked (oldest first) for every generate call that no fault rule shaped; the
+   * first one that returns a StreamScript answers. Returns a function that removes it; reset() removes all.
+   */
+  script(reply: ReplyScript): () => void;
   reset(): void;
   count(filter: RequestFilter): number;
   /** Requests matching the filter, oldest first. */
