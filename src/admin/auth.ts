@@ -15,7 +15,7 @@
 import { getRequestIP, type H3Event } from "h3";
 import type { AppContext } from "../http/context.ts";
 import { createLoginLimiter, type LoginLimiter } from "./rate-limit.ts";
-import { SESSION_COOKIE, readCookie, sessionOf } from "./session.ts";
+import { sessionCookie, sessionOf } from "./session.ts";
 import { safeEqual } from "../http/client-auth.ts";
 
 export interface AdminIdentity {
@@ -190,7 +190,7 @@ export async function requireAdmin(
     });
   }
   // The page's own fetches carry the cookie: no Basic prompt for them, the page goes to /login.
-  const challenge: Record<string, string> = readCookie(event.req, SESSION_COOKIE)
+  const challenge: Record<string, string> = sessionCookie(event)
     ? {}
     : { "www-authenticate": 'Basic realm="gemini-cli-proxy admin", charset="UTF-8"' };
   return json(401, { detail: "Admin authentication required" }, challenge);

@@ -87,19 +87,16 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
       return loginPage({ base, next, error: "Wrong username or password.", status: 401 });
     }
     limiter.succeed(address);
-    const { setCookie } = await openSession(event, ctx, form.username!);
-    return new Response(null, {
-      status: 303,
-      headers: { location: next, "set-cookie": setCookie, "cache-control": "no-store" },
-    });
+    await openSession(event, ctx, form.username!); // the cookie rides on the redirect
+    return new Response(null, { status: 303, headers: { location: next, "cache-control": "no-store" } });
   });
 
   app.post(
     "/logout",
     async (event) => {
-      const setCookie = await closeSession(event, ctx);
+      await closeSession(event, ctx);
       const wantsJson = (event.req.headers.get("accept") ?? "").includes("application/json");
-      const headers = { "set-cookie": setCookie, "cache-control": "no-store" };
+      const headers = { "cache-control": "no-store" };
       if (wantsJson) return Response.json({ status: "success", message: "logged_out" }, { headers });
       return new Response(null, { status: 303, headers: { ...headers, location: `${base}/login` } });
     },
