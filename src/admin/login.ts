@@ -1,5 +1,6 @@
 // The page's login: GET/POST /login opens a session cookie, POST /logout closes it, and
 // GET /admin/session tells the page who is signed in and its CSRF token.
+import { joinURL } from "ufo";
 import { BodyError, readCapped } from "../http/body.ts";
 import { HTTPError } from "h3";
 import type { H3, H3Event } from "h3";
@@ -98,7 +99,7 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
       const wantsJson = (event.req.headers.get("accept") ?? "").includes("application/json");
       const headers = { "cache-control": "no-store" };
       if (wantsJson) return Response.json({ status: "success", message: "logged_out" }, { headers });
-      return new Response(null, { status: 303, headers: { ...headers, location: `${base}/login` } });
+      return new Response(null, { status: 303, headers: { ...headers, location: joinURL(base || "/", "login") } });
     },
     { middleware: [adminOnly(ctx)] },
   );

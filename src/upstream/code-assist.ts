@@ -1,5 +1,6 @@
 // Code Assist (`cloudcode-pa`, v1internal) transport for Gemini CLI OAuth accounts: wraps requests
 // as the Gemini CLI does and unwraps `{response, traceId}`.
+import { joinURL, withQuery } from "ufo";
 import { randomUUID } from "node:crypto";
 import { classifyGoogleError, networkError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
@@ -39,7 +40,7 @@ function oauthOf(auth: UpstreamAuth): { accessToken: string; project?: string } 
 }
 
 export function createCodeAssistClient(options: CodeAssistOptions) {
-  const base = `${options.baseUrl}/${CODE_ASSIST_VERSION}`;
+  const base = joinURL(options.baseUrl, CODE_ASSIST_VERSION);
   const headersFor = (token: string): Record<string, string> => ({
     authorization: `Bearer ${token}`,
     "user-agent": options.userAgent ?? "GeminiCLI/0.56.0 (linux; x64; gemini-cli-proxy)",
@@ -54,7 +55,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
   async function getOperation<T>(accessToken: string, name: string, signal?: AbortSignal): Promise<T> {
     let res: Response;
     try {
-      res = await options.http.fetch(`${base}/${name}`, { headers: headersFor(accessToken), signal });
+      res = await options.http.fetch(joinURL(base, name), { headers: headersFor(accessToken), signal });
     } catch (error) {
       throw networkError(error, "operation poll");
     }
@@ -87,7 +88,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
       return unwrapCodeAssist(await readJson<Wrapped>(res)) ?? { candidates: [] };
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, `${base}:streamGenerateContent?alt=sse`, {
+      const res = await postJson(options.http, withQuery(`${base}:streamGenerateContent`, { alt: "sse" }), {
         headers: { ...headersFor(oauthOf(auth).accessToken), accept: "text/event-stream" },
         body: wrap(auth, c),
         signal: c.signal,

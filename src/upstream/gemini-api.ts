@@ -1,4 +1,5 @@
 // Gemini API (generativelanguage, API keys) transport: same interface as Code Assist, bodies as-is.
+import { joinURL, withQuery } from "ufo";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
@@ -26,7 +27,7 @@ const asChunk = (value: unknown): GenerateContentResponse | undefined =>
 
 export function createGeminiApiClient(options: GeminiApiOptions) {
   const modelUrl = (model: string, action: string) =>
-    `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:${action}`;
+    joinURL(options.baseUrl, "v1beta/models", `${encodeURIComponent(model)}:${action}`);
 
   /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
   async function call<T>(
@@ -50,7 +51,7 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
       return call<GenerateContentResponse>(keyOf(auth), c.model, "generateContent", c.request, c.signal);
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, `${modelUrl(c.model, "streamGenerateContent")}?alt=sse`, {
+      const res = await postJson(options.http, withQuery(modelUrl(c.model, "streamGenerateContent"), { alt: "sse" }), {
         headers: { "x-goog-api-key": keyOf(auth), accept: "text/event-stream" },
         body: c.request,
         signal: c.signal,

@@ -1,5 +1,6 @@
 // `gemini-cli-proxy login`: sign in with Google and add the account to the local storage, or push
 // it to a running proxy (`--server`) through the predecessor's POST /admin/credentials/add.
+import { joinURL } from "ufo";
 import { createInterface } from "node:readline";
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { FetchError, ofetch } from "ofetch";
@@ -112,7 +113,7 @@ async function push(
   const headers: Record<string, string> = {};
   if (user !== undefined || password !== undefined)
     headers.authorization = `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}`;
-  const url = `${server.replace(/\/+$/, "")}/admin/credentials/add`;
+  const url = joinURL(server, "admin/credentials/add");
   try {
     const res = await ofetch<{ status?: string; message?: string; email?: string }>(url, {
       method: "POST",
