@@ -28,7 +28,6 @@ export const OAUTH_CHECKERS: readonly CheckerName[] = [
   "countTokens",
   "retrieveUserQuota",
 ];
-export const API_KEY_CHECKERS: readonly CheckerName[] = ["models"];
 /** A cheap, harmless model for countTokens checks. */
 export const CHECK_MODEL = "gemini-2.5-flash-lite";
 
