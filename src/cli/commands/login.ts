@@ -5,7 +5,6 @@ import { createInterface } from "node:readline";
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { FetchError, ofetch } from "ofetch";
 import { createGeminiProxy } from "../../proxy.ts";
-import type { Logger } from "../../types.ts";
 import { addLoggedInAccount, describeOutcome } from "../../login/account.ts";
 import { browserCommand, openBrowser } from "../../login/browser.ts";
 import { authcodeLogin, loopbackLogin, type CliLoginIO } from "../../login/cli-flow.ts";
@@ -179,7 +178,7 @@ Examples:
       const proxy = createGeminiProxy({
         ...ctx.settings.options,
         storage: ctx.storage,
-        logger: ctx.logger as unknown as Logger,
+        logger: ctx.logger,
         encryptionKey: ctx.settings.encryptionKey,
       });
       const outcome = await addLoggedInAccount(proxy.pool, tokens);
