@@ -57,7 +57,7 @@ const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
 
 function createLogger(option: GeminiProxyOptions["logger"]): Logger {
   if (option === false) return silent;
-  return option ?? (createConsola({ defaults: { tag: "gemini-cli-proxy" } }) as unknown as Logger);
+  return option ?? createConsola({ defaults: { tag: "gemini-cli-proxy" } });
 }
 
 async function importStartupCredentials(
@@ -104,7 +104,7 @@ function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, log
 export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy {
   const resolved = resolveOptions(options);
   const logger = createLogger(options.logger);
-  const given: StorageLike = options.storage ?? (createStorage() as unknown as StorageLike);
+  const given: StorageLike = options.storage ?? createStorage();
   // Locks, counters and change notices shared with every instance on this storage (redis: across processes).
   const coordinator = createCoordinator(given);
   // On redis: bounded calls, degraded mode with queued writes while it is down (redis-resilience.ts).

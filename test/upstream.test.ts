@@ -152,19 +152,46 @@ describe("upstream transports", () => {
     ["500", "internal", "upstream_unavailable"],
   ];
   for (const [name, preset, kind] of errorCases) {
-    it(`classifies ${name} (unary object and streaming array forms)`, async () => {
-      fake.inject({ match: { action: "generateContent" }, error: preset });
-      fake.inject({ match: { action: "streamGenerateContent" }, error: preset });
-      const unary = await rejection(
-        codeAssist.transport.generate(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }),
-      );
-      const streamed = await rejection(
-        codeAssist.transport.stream(auth(), { model: "gemini-2.5-pro", request: { contents: contents("x") } }),
-      );
+    it(`classifies ${name} (unary object and streaming array forms, and the small JSON calls alike)`, async () => {
+      for (const action of ["generateContent", "streamGenerateContent", "countTokens"])
+        fake.inject({ match: { action }, error: preset });
+      const call = { model: "gemini-2.5-pro", request: { contents: contents("x") } };
+      const unary = await rejection(codeAssist.transport.generate(auth(), call));
+      const streamed = await rejection(codeAssist.transport.stream(auth(), call));
+      // countTokens is one of the small calls that go through ofetch: classified the same way.
+      const small = await rejection(codeAssist.transport.countTokens(auth(), call));
       expect(unary.kind).toBe(kind);
       expect(streamed.kind).toBe(kind);
+      const facts = (e: UpstreamError) => ({ kind: e.kind, status: e.status, reason: e.reason, message: e.message });
+      expect(facts(small)).toEqual(facts(unary));
     });
   }
+
+  it("small JSON calls: an HTML gateway page, invalid JSON and a refused connection are classified", async () => {
+    fake.inject({
+      match: { action: "loadCodeAssist" },
+      error: { status: 502, body: null, raw: "<html><title>Bad Gateway</title></html>" },
+    });
+    const gateway = await rejection(codeAssist.call(auth().accessToken, "loadCodeAssist", {}));
+    expect(gateway).toMatchObject({ kind: "upstream_unavailable", status: 502, message: "HTTP 502: Bad Gateway" });
+    fake.inject({
+      match: { action: "loadCodeAssist" },
+      handler: (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("{not json"),
+    });
+    expect(await rejection(codeAssist.call(auth().accessToken, "loadCodeAssist", {}))).toMatchObject({
+      kind: "upstream_unavailable",
+      message: "loadCodeAssist returned invalid JSON",
+    });
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const refused = await rejection(
+      fetchUserInfo({ ...oauth, endpoints: { ...oauth.endpoints, userinfo: `http://127.0.0.1:${port}/u` } }, "t"),
+    );
+    expect(refused).toMatchObject({ kind: "network", code: "ECONNREFUSED" });
+    expect(refused.message).not.toContain("[GET]");
+  });
 
   it("a premature close mid-stream becomes a network error for the consumer", async () => {
     fake.inject({
@@ -249,41 +276,78 @@ describe("upstream transports", () => {
   });
 });
 
-describe("outbound HTTP proxy", () => {
-  it("tunnels upstream calls through the configured proxy", async () => {
-    const fake = await createFakeGoogle();
-    fake.addAccount({ email: "px@example.com", project: "p" });
-    const seen: string[] = [];
-    // A minimal CONNECT proxy on loopback.
-    const proxyServer = net.createServer((client) => {
-      client.once("data", (head) => {
-        const line = head.toString().split("\r\n")[0] ?? "";
-        seen.push(line);
-        const [host, port] = (line.split(" ")[1] ?? "").split(":");
-        const upstream = net.connect(Number(port), host, () => {
-          client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-          upstream.pipe(client);
-          client.pipe(upstream);
-        });
-        upstream.on("error", () => client.destroy());
-        client.on("error", () => upstream.destroy());
+/** A minimal CONNECT proxy on loopback that records the request line of every tunnel. */
+async function connectProxy() {
+  const seen: string[] = [];
+  const server = net.createServer((client) => {
+    client.once("data", (head) => {
+      const line = head.toString().split("\r\n")[0] ?? "";
+      seen.push(line);
+      const [host, port] = (line.split(" ")[1] ?? "").split(":");
+      const upstream = net.connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(client);
+        client.pipe(upstream);
       });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
     });
-    await new Promise<void>((r) => proxyServer.listen(0, "127.0.0.1", r));
-    const port = (proxyServer.address() as net.AddressInfo).port;
-    const http = createHttpClient({ timeouts: { connect: 5, read: 5 }, httpProxy: `http://127.0.0.1:${port}` });
-    try {
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("outbound HTTP proxy", () => {
+  let fake: FakeGoogle;
+  let proxy: Awaited<ReturnType<typeof connectProxy>>;
+  const env = { ...process.env };
+  beforeAll(async () => {
+    fake = await createFakeGoogle();
+    fake.addAccount({ email: "px@example.com", project: "p" });
+    proxy = await connectProxy();
+  });
+  afterAll(async () => {
+    process.env = env;
+    await proxy.close();
+    await fake.close();
+  });
+
+  /** Generation (undici request) and a userinfo call (ofetch), each on its own client: how many were tunnelled. */
+  async function tunnelled(options: Partial<Parameters<typeof createHttpClient>[0]>): Promise<number> {
+    const before = proxy.seen.length;
+    const token = fake.account("px@example.com").accessToken;
+    const withClient = async (fn: (http: HttpClient) => Promise<void>) => {
+      const http = createHttpClient({ timeouts: { connect: 5, read: 5 }, ...options });
+      await fn(http).finally(() => http.close());
+    };
+    await withClient(async (http) => {
       const client = createCodeAssistClient({ http, baseUrl: fake.url });
       const res = await client.transport.generate(
-        { kind: "oauth", accessToken: fake.account("px@example.com").accessToken, project: "p" },
+        { kind: "oauth", accessToken: token, project: "p" },
         { model: "gemini-2.5-flash", request: { contents: contents("via proxy") } },
       );
       expect(res.candidates?.[0]?.content?.parts?.[0]?.text).toContain("via proxy");
-      expect(seen.some((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(fake.url).port}`))).toBe(true);
-    } finally {
-      await http.close();
-      proxyServer.close();
-      await fake.close();
-    }
+    });
+    await withClient(async (http) => {
+      const endpoints = resolveEndpoints(fake.endpoints);
+      const info = await fetchUserInfo({ http, endpoints, client: GEMINI_CLI_OAUTH_CLIENT }, token);
+      expect(info.email).toBe("px@example.com");
+    });
+    const lines = proxy.seen.slice(before);
+    expect(lines.every((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(fake.url).port}`))).toBe(true);
+    return lines.length;
+  }
+
+  it("tunnels upstream calls, the small JSON calls included, through the configured proxy", async () => {
+    expect(await tunnelled({ httpProxy: proxy.url })).toBe(2);
+  });
+
+  it("defaults to HTTP(S)_PROXY from the environment, honours NO_PROXY, and null disables it", async () => {
+    process.env = { ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "" };
+    expect(await tunnelled({})).toBe(2);
+    expect(await tunnelled({ httpProxy: null })).toBe(0);
+    process.env.NO_PROXY = "127.0.0.1";
+    expect(await tunnelled({})).toBe(0);
   });
 });

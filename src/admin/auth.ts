@@ -12,10 +12,11 @@
 // that a foreign page cannot add without a CORS preflight we never grant, so they are not exposed;
 // the check covers browsers that replay cached Basic credentials or reach loopback on their own.
 // Session (cookie) requests must also echo the session's token in `x-csrf-token` (or `?_csrf=`).
+import { joinURL, withQuery } from "ufo";
 import { getRequestIP, type H3Event } from "h3";
 import type { AppContext } from "../http/context.ts";
 import { createLoginLimiter, type LoginLimiter } from "./rate-limit.ts";
-import { SESSION_COOKIE, readCookie, sessionOf } from "./session.ts";
+import { sessionCookie, sessionOf } from "./session.ts";
 import { safeEqual } from "../http/client-auth.ts";
 
 export interface AdminIdentity {
@@ -186,11 +187,11 @@ export async function requireAdmin(
     const next = event.url.pathname + event.url.search;
     return new Response(null, {
       status: 303,
-      headers: { location: `${base}/login?next=${encodeURIComponent(next)}`, "cache-control": "no-store" },
+      headers: { location: withQuery(joinURL(base || "/", "login"), { next }), "cache-control": "no-store" },
     });
   }
   // The page's own fetches carry the cookie: no Basic prompt for them, the page goes to /login.
-  const challenge: Record<string, string> = readCookie(event.req, SESSION_COOKIE)
+  const challenge: Record<string, string> = sessionCookie(event)
     ? {}
     : { "www-authenticate": 'Basic realm="gemini-cli-proxy admin", charset="UTF-8"' };
   return json(401, { detail: "Admin authentication required" }, challenge);

@@ -1,5 +1,6 @@
 // The page's login: GET/POST /login opens a session cookie, POST /logout closes it, and
 // GET /admin/session tells the page who is signed in and its CSRF token.
+import { joinURL } from "ufo";
 import { BodyError, readCapped } from "../http/body.ts";
 import { HTTPError } from "h3";
 import type { H3, H3Event } from "h3";
@@ -87,21 +88,18 @@ export function registerAdminLoginRoutes(app: H3, ctx: AppContext): void {
       return loginPage({ base, next, error: "Wrong username or password.", status: 401 });
     }
     limiter.succeed(address);
-    const { setCookie } = await openSession(event, ctx, form.username!);
-    return new Response(null, {
-      status: 303,
-      headers: { location: next, "set-cookie": setCookie, "cache-control": "no-store" },
-    });
+    await openSession(event, ctx, form.username!); // the cookie rides on the redirect
+    return new Response(null, { status: 303, headers: { location: next, "cache-control": "no-store" } });
   });
 
   app.post(
     "/logout",
     async (event) => {
-      const setCookie = await closeSession(event, ctx);
+      await closeSession(event, ctx);
       const wantsJson = (event.req.headers.get("accept") ?? "").includes("application/json");
-      const headers = { "set-cookie": setCookie, "cache-control": "no-store" };
+      const headers = { "cache-control": "no-store" };
       if (wantsJson) return Response.json({ status: "success", message: "logged_out" }, { headers });
-      return new Response(null, { status: 303, headers: { ...headers, location: `${base}/login` } });
+      return new Response(null, { status: 303, headers: { ...headers, location: joinURL(base || "/", "login") } });
     },
     { middleware: [adminOnly(ctx)] },
   );

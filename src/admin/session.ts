@@ -2,7 +2,7 @@
 // only a hash of the id (a storage dump yields no usable cookie), so sessions work across instances
 // sharing the storage. Each session binds to the admin credentials: changing the password ends it.
 import { createHash, randomBytes } from "node:crypto";
-import type { H3Event } from "h3";
+import { deleteCookie, getCookie, setCookie, type H3Event } from "h3";
 import type { AppContext } from "../http/context.ts";
 import { safeEqual } from "../http/client-auth.ts";
 
@@ -26,31 +26,18 @@ export function cookiePath(ctx: AppContext): string {
   return ctx.options.basePath || "/";
 }
 
-export function readCookie(request: Request, name: string): string | undefined {
-  const header = request.headers.get("cookie");
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function isHttps(event: H3Event): boolean {
+export function isHttps(event: H3Event): boolean {
   return event.url.protocol === "https:" || event.req.headers.get("x-forwarded-proto") === "https";
 }
 
-function cookie(event: H3Event, ctx: AppContext, value: string, maxAge: number): string {
-  const secure = isHttps(event) ? "; Secure" : "";
-  return `${SESSION_COOKIE}=${value}; Path=${cookiePath(ctx)}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
-}
+const attributes = (event: H3Event, ctx: AppContext) =>
+  ({ path: cookiePath(ctx), httpOnly: true, sameSite: "strict", secure: isHttps(event) }) as const;
 
-/** Opens a session; returns the Set-Cookie header value and the CSRF token. */
-export async function openSession(
-  event: H3Event,
-  ctx: AppContext,
-  user: string,
-): Promise<{ setCookie: string; csrf: string }> {
+/** The session cookie's value, if the request has one. */
+export const sessionCookie = (event: H3Event): string | undefined => getCookie(event, SESSION_COOKIE) || undefined;
+
+/** Opens a session: sets its cookie on the response and returns its CSRF token. */
+export async function openSession(event: H3Event, ctx: AppContext, user: string): Promise<{ csrf: string }> {
   const id = randomBytes(32).toString("base64url");
   const ttl = ctx.options.admin.sessionTtlSec;
   const session: AdminSession = {
@@ -60,12 +47,13 @@ export async function openSession(
     fp: fingerprint(id, ctx),
   };
   await ctx.storage.setItem(storageKey(id), session, { ttl });
-  return { setCookie: cookie(event, ctx, id, ttl), csrf: session.csrf };
+  setCookie(event, SESSION_COOKIE, id, { ...attributes(event, ctx), maxAge: ttl });
+  return { csrf: session.csrf };
 }
 
 /** The valid session behind the request's cookie, if any. */
 export async function sessionOf(event: H3Event, ctx: AppContext): Promise<AdminSession | undefined> {
-  const id = readCookie(event.req, SESSION_COOKIE);
+  const id = sessionCookie(event);
   if (!id || id.length > 100) return undefined;
   // Cache per event: requireAdmin and the route may both ask.
   const cached = event.context.adminSession as AdminSession | null | undefined;
@@ -84,9 +72,9 @@ export async function sessionOf(event: H3Event, ctx: AppContext): Promise<AdminS
   return session;
 }
 
-/** Ends the request's session; returns the Set-Cookie header that clears the cookie. */
-export async function closeSession(event: H3Event, ctx: AppContext): Promise<string> {
-  const id = readCookie(event.req, SESSION_COOKIE);
+/** Ends the request's session and clears its cookie on the response. */
+export async function closeSession(event: H3Event, ctx: AppContext): Promise<void> {
+  const id = sessionCookie(event);
   if (id && id.length <= 100) await ctx.storage.removeItem(storageKey(id));
-  return cookie(event, ctx, "", 0);
+  deleteCookie(event, SESSION_COOKIE, attributes(event, ctx));
 }

@@ -3,7 +3,6 @@
 // or use the admin API of a running one: the server does not watch the storage.
 import { writeFile } from "node:fs/promises";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
-import type { Logger } from "../types.ts";
 import type { Credential } from "../pool/credential.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import { createCredentialStore } from "../pool/store.ts";
@@ -25,7 +24,7 @@ export async function openAccounts(flags: CommonFlags): Promise<LocalAccounts> {
     ...ctx.settings.options,
     authKeys: false,
     storage: ctx.storage,
-    logger: ctx.logger as unknown as Logger,
+    logger: ctx.logger,
     encryptionKey: ctx.settings.encryptionKey,
   });
   await proxy.pool.ready();

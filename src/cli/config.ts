@@ -1,9 +1,9 @@
 // The config file (the predecessor's snake_case keys plus ours) mapped onto createGeminiProxy()
 // options. A config file is only read when -c (or GEMINI_PROXY_CONFIG) names it, as in the predecessor.
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { GeminiProxyOptions } from "../config/options.ts";
+import { expandHome } from "../storage/home-path.ts";
 import { CONFIG_FIELDS, formatProblem, validateConfig, type ConfigProblem } from "../config/file-schema.ts";
 
 /** A parsed config.json: snake_case keys, checked by `validateConfig`. */
@@ -40,10 +40,6 @@ export async function readConfigFile(path: string): Promise<{ config: FileConfig
     );
   }
   return { config: value as FileConfig, warnings: problems.filter((p) => p.severity === "warning") };
-}
-
-export function expandHome(path: string): string {
-  return path === "~" || path.startsWith("~/") ? resolve(homedir(), path.slice(2)) : path;
 }
 
 export function resolvePath(path: string, cwd: string): string {

@@ -41,7 +41,7 @@ function tracked(storage: StorageLike): CliStorage {
 }
 
 export async function createCliStorage(settings: CliSettings["storage"]): Promise<CliStorage> {
-  if (settings.driver === "memory") return tracked(createStorage() as unknown as StorageLike);
+  if (settings.driver === "memory") return tracked(createStorage());
   if (settings.driver === "redis") {
     const { default: redisDriver } = await import("unstorage/drivers/redis");
     const driver = redisDriver({
@@ -50,8 +50,8 @@ export async function createCliStorage(settings: CliSettings["storage"]): Promis
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
     });
-    return tracked(createStorage({ driver }) as unknown as StorageLike);
+    return tracked(createStorage({ driver }));
   }
   // Write-then-rename: a crash mid-write never leaves a truncated record (fs-lite writes in place).
-  return tracked(createStorage({ driver: atomicFsDriver({ base: settings.base }) }) as unknown as StorageLike);
+  return tracked(createStorage({ driver: atomicFsDriver({ base: settings.base }) }));
 }

@@ -2,6 +2,7 @@
 // transport of its kind, classify failures, let the pool react, and fail over to another
 // credential (or wait for one) within the request's attempts and time budget — only before the
 // first chunk reaches the client.
+import { setTimeout as delay } from "node:timers/promises";
 import { isUpstreamError, type UpstreamError } from "../gemini/errors.ts";
 import type {
   CountTokensRequest,
@@ -72,21 +73,11 @@ const COOLDOWN_KINDS = new Set(["rate_limited", "quota_exhausted"]);
 /** Wait before retrying Google's capacity error when it gives no hint. */
 export const CAPACITY_RETRY_MS = 1000;
 
-/** Resolves after `ms`, or rejects as soon as the client goes away. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+/** Resolves after `ms`, or rejects with the client's abort reason as soon as it goes away. */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
   });
-}
 
 /** Pulls the first chunk so a stream that fails before any byte can still fail over. */
 async function primeStream<T>(

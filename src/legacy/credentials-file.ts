@@ -1,8 +1,7 @@
 // The predecessor's (gemini_cli_openaiapi_proxy) credentials file: a JSON array of SimpleCredential,
 // optionally the whole file as one Fernet token. Read it and write it back so users can switch both ways.
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../storage/atomic-fs.ts";
 import { deriveLegacyFernetKey, fernetDecrypt, fernetEncrypt, looksLikeFernetToken } from "./fernet.ts";
 
 /** One credential as the predecessor stores it (SimpleCredential), also accepting a Gemini CLI oauth_creds.json object. */
@@ -174,29 +173,6 @@ export async function readLegacyCredentialsFile(path: string, passphrase?: strin
   return parseWithLabel(text, passphrase, `credentials file ${path}`);
 }
 
-/** Write-then-rename with mode 0600, so a crash never leaves a half-written (or world-readable) secrets file. */
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
-  try {
-    const handle = await open(tmp, "wx", 0o600);
-    try {
-      await handle.chmod(0o600); // the umask may have changed the creation mode
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (cause) {
-    await unlink(tmp).catch(() => {});
-    throw cause;
-  }
-  // Make the rename durable; directories cannot be opened for sync on every platform, so best effort.
-  const dir = await open(dirname(path), "r").catch(() => undefined);
-  await dir?.sync().catch(() => {});
-  await dir?.close();
-}
-
 /** Write atomically (mode 0600); with `backup`, first copy the previous content to `<path>.bak` (also 0600). */
 export async function writeLegacyCredentialsFile(
   path: string,
@@ -210,9 +186,9 @@ export async function writeLegacyCredentialsFile(
         if (cause.code === "ENOENT") return undefined;
         throw cause;
       });
-      if (previous !== undefined) await writeAtomic(`${path}.bak`, previous);
+      if (previous !== undefined) await writeFileAtomic(`${path}.bak`, previous);
     }
-    await writeAtomic(path, data);
+    await writeFileAtomic(path, data);
   } catch (cause) {
     throw ioError("write", path, cause);
   }

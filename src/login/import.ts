@@ -3,9 +3,8 @@
 // (plain or Fernet-encrypted), and lists of Gemini API keys (one per line, or a JSON array of
 // strings). Errors name the file and the entry, never its content.
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { resolve } from "node:path";
 import type { CredentialInput } from "../pool/input.ts";
+import { expandHome } from "../storage/home-path.ts";
 import { looksLikeFernetToken } from "../legacy/fernet.ts";
 import { LegacyFileError, parseLegacyCredentials } from "../legacy/credentials-file.ts";
 
@@ -103,8 +102,6 @@ export function parseAccountFile(text: string, options: ParseAccountFileOptions 
   });
   return apiKeys(keys, where, lines);
 }
-
-const expandHome = (path: string) => (path === "~" || path.startsWith("~/") ? resolve(homedir(), path.slice(2)) : path);
 
 /** Reads and parses each file (`~` expanded); all inputs in file order. The first bad file stops the import. */
 export async function importAccountFiles(

@@ -1,6 +1,7 @@
 // Which web login mode fits, and the redirect URI each one uses. The Gemini CLI's public client
 // accepts only loopback redirects and Google's own authcode page (docs/upstream.md#accepted-redirect-uris), so a
 // public callback URL needs a client the user registered themselves.
+import { joinURL } from "ufo";
 import { GEMINI_CLI_OAUTH_CLIENT } from "../upstream/oauth.ts";
 
 /**
@@ -59,18 +60,18 @@ export function availableModes(setup: ModeSetup, url: URL): LoginMode[] {
 }
 
 export function redirectUriFor(mode: LoginMode, setup: ModeSetup, url: URL): string {
-  const path = `${setup.basePath}/oauth2/callback`;
+  const path = joinURL(setup.basePath || "/", "oauth2/callback");
   switch (mode) {
     case "loopback":
-      return `${url.protocol}//${url.host}${path}`;
+      return joinURL(url.origin, path);
     case "authcode":
       return AUTHCODE_REDIRECT_URI;
     case "paste": {
       const port = isLoopbackHostname(url.hostname) && url.port ? url.port : PASTE_FALLBACK_PORT;
-      return `http://127.0.0.1:${port}${path}`;
+      return joinURL(`http://127.0.0.1:${port}`, path);
     }
     case "own":
-      return `${(setup.publicUrl ?? "").replace(/\/+$/, "")}${path}`;
+      return joinURL(setup.publicUrl ?? "", path);
   }
 }
 

@@ -1,15 +1,10 @@
 // Plain HTML for the login pages: the "add account" chooser, the paste step, the result and the
 // error page. Every dynamic value goes through `esc`; no token ever reaches a page.
 import { randomBytes } from "node:crypto";
+import { esc } from "../admin/page/html.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import type { LoginError, LoginOutcome } from "./account.ts";
 import type { LoginMode } from "./modes.ts";
-
-const esc = (value: unknown): string =>
-  String(value ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 
 /** Only web links from Google reach an href (never `javascript:` and the like). */
 const safeLink = (link: string | undefined): string | undefined =>

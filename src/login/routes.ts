@@ -1,7 +1,7 @@
 // Web login routes (admin-protected): the "add account" page, GET /oauth2/login (the predecessor's
 // entry point, now with modes), GET /oauth2/callback and POST /oauth2/complete (pasted code or URL).
 import { randomBytes } from "node:crypto";
-import { getQuery, type H3, type H3Event } from "h3";
+import { getCookie, getQuery, setCookie, type H3, type H3Event } from "h3";
 import { readCapped } from "../http/body.ts";
 import { LoginError, type LoginOutcome } from "./account.ts";
 import { completeLogin, parsePasted, startLogin, type CallbackInput, type LoginServices } from "./flow.ts";
@@ -18,7 +18,7 @@ import {
 import { addAccountPage, errorPage, outcomeMessage, pastePage, resultPage } from "./pages.ts";
 import { createPendingLogins, hashToken, LOGIN_TTL_MS, type PendingLogin } from "./pending.ts";
 import { adminIdentity, requireAdmin } from "../admin/auth.ts";
-import { readCookie, sessionOf } from "../admin/session.ts";
+import { isHttps, sessionOf } from "../admin/session.ts";
 import type { AppContext } from "../http/context.ts";
 
 /** Ties a login to the browser that started it, for callbacks that arrive without admin credentials. */
@@ -80,20 +80,25 @@ function success(event: H3Event, ctx: AppContext, outcome: LoginOutcome, asJson:
   });
 }
 
-function browserCookie(event: H3Event, ctx: AppContext): { id: string; setCookie?: string } {
-  const existing = readCookie(event.req, BROWSER_COOKIE);
-  if (existing && /^[\w-]{20,64}$/.test(existing)) return { id: existing };
+/** The browser's binding id; a new one is set on the response (kept only by a successful answer). */
+function browserCookie(event: H3Event, ctx: AppContext): string {
+  const existing = getCookie(event, BROWSER_COOKIE);
+  if (existing && /^[\w-]{20,64}$/.test(existing)) return existing;
   const id = randomBytes(24).toString("base64url");
-  const secure =
-    event.url.protocol === "https:" || event.req.headers.get("x-forwarded-proto") === "https" ? "; Secure" : "";
-  // Lax, not Strict: it must come back on the top-level redirect from Google to the callback.
-  const setCookie = `${BROWSER_COOKIE}=${id}; Path=${ctx.options.basePath}/oauth2; HttpOnly; SameSite=Lax; Max-Age=${Math.ceil(LOGIN_TTL_MS / 1000) * 6}${secure}`;
-  return { id, setCookie };
+  setCookie(event, BROWSER_COOKIE, id, {
+    path: `${ctx.options.basePath}/oauth2`,
+    httpOnly: true,
+    // Lax, not Strict: it must come back on the top-level redirect from Google to the callback.
+    sameSite: "lax",
+    maxAge: Math.ceil(LOGIN_TTL_MS / 1000) * 6,
+    secure: isHttps(event),
+  });
+  return id;
 }
 
 /** Who may finish `login`: the browser that started it, or the admin who did. */
 async function completer(event: H3Event, ctx: AppContext): Promise<(login: PendingLogin) => boolean> {
-  const cookie = readCookie(event.req, BROWSER_COOKIE);
+  const cookie = getCookie(event, BROWSER_COOKIE);
   const browser = cookie ? hashToken(cookie) : undefined;
   const identity = await adminIdentity(event, ctx);
   return (login) => Boolean((browser && login.browser === browser) || (identity && identity.user === login.owner));
@@ -158,38 +163,31 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
         );
       const problem = modeProblem(mode, setup, event.url);
       if (problem) throw new LoginError("mode_unavailable", problem);
-      const cookie = browserCookie(event, ctx);
+      const browser = browserCookie(event, ctx);
       const redirectUri = redirectUriFor(mode, setup, event.url);
       const started = await startLogin(servicesOf(ctx), {
         mode,
         redirectUri,
         owner: identity.user,
-        browser: hashToken(cookie.id),
+        browser: hashToken(browser),
       });
-      const headers: Record<string, string> = cookie.setCookie ? { "set-cookie": cookie.setCookie } : {};
       if (asJson) {
-        return json(
-          200,
-          {
-            mode,
-            state: started.state,
-            authorizeUrl: started.authorizeUrl,
-            redirectUri,
-            expiresAt: started.login.expiresAt,
-          },
-          headers,
-        );
+        return json(200, {
+          mode,
+          state: started.state,
+          authorizeUrl: started.authorizeUrl,
+          redirectUri,
+          expiresAt: started.login.expiresAt,
+        });
       }
       if (mode === "loopback" || mode === "own") {
         return new Response(null, {
           status: 302,
-          headers: { ...headers, location: started.authorizeUrl, "cache-control": "no-store" },
+          headers: { location: started.authorizeUrl, "cache-control": "no-store" },
         });
       }
       const csrf = identity.via === "session" ? (await sessionOf(event, ctx))?.csrf : undefined;
-      const res = pastePage({ base: base(), mode, state: started.state, authorizeUrl: started.authorizeUrl, csrf });
-      if (cookie.setCookie) res.headers.set("set-cookie", cookie.setCookie);
-      return res;
+      return pastePage({ base: base(), mode, state: started.state, authorizeUrl: started.authorizeUrl, csrf });
     } catch (error) {
       return failure(event, ctx, error);
     }

@@ -1,5 +1,6 @@
 // Background loops (token refresh, idle health checks): jittered, unref-ed timers that never keep
 // the process alive, started after `ready()` and stopped — waiting for a running tick — by `stop()`.
+import { setTimeout as delay } from "node:timers/promises";
 
 export interface Loop {
   name: string;
@@ -19,42 +20,35 @@ export interface Background {
 }
 
 export function createBackground(loops: Loop[], onError: (loop: string, error: unknown) => void): Background {
-  const timers = new Set<ReturnType<typeof setTimeout>>();
   const tasks = new Set<Promise<unknown>>();
-  let running = false;
+  let stopping: AbortController | undefined;
 
   const track = (task: Promise<unknown>) => {
     const settled = task.catch(() => {}).finally(() => tasks.delete(settled));
     tasks.add(settled);
   };
 
-  function schedule(loop: Loop) {
-    if (!running) return;
-    const delay = loop.intervalMs * (1 + Math.random() * loop.jitter);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (!running) return;
-      const task = loop.tick().catch((error: unknown) => onError(loop.name, error));
-      track(task);
-      void task.finally(() => schedule(loop));
-    }, delay);
-    timer.unref?.();
-    timers.add(timer);
+  async function run(loop: Loop, signal: AbortSignal) {
+    while (!signal.aborted) {
+      const wait = loop.intervalMs * (1 + Math.random() * loop.jitter);
+      // Aborted by stop(): the wait ends at once, a running tick is awaited by stop().
+      if (!(await delay(wait, true, { signal, ref: false }).catch(() => false))) return;
+      await loop.tick().catch((error: unknown) => onError(loop.name, error));
+    }
   }
 
   return {
     get running() {
-      return running;
+      return stopping !== undefined;
     },
     start() {
-      if (running) return;
-      running = true;
-      for (const loop of loops) schedule(loop);
+      if (stopping) return;
+      const controller = (stopping = new AbortController());
+      for (const loop of loops) track(run(loop, controller.signal));
     },
     async stop() {
-      running = false;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      stopping?.abort();
+      stopping = undefined;
       while (tasks.size) await Promise.all([...tasks]);
     },
     track,

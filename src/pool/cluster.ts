@@ -8,7 +8,7 @@ import { sleep } from "../storage/coordination/types.ts";
 import type { CredentialStore } from "./store.ts";
 import { initialState, type Credential, type CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
-import { mergeRecord, mergeState } from "./merge.ts";
+import { mergeRecord, mergeState, same, withOwnCooldowns } from "./merge.ts";
 
 /** Channel of credential change notices. */
 export const CHANGES_CHANNEL = "pool:changes";
@@ -34,6 +34,8 @@ export interface ClusterDeps {
   adopt: (entry: Entry, state: CredentialState) => void;
   /** The credential was removed by another instance. */
   dropped: (id: string) => void;
+  /** Queue a write of the entry as it is now (through the same path as every other change). */
+  persist: (entry: Entry) => void;
   /** Subscribes to "the backend is back and our queued writes landed" (default: the coordinator's status). */
   recovered?: (fn: () => void) => () => void;
 }
@@ -59,8 +61,7 @@ export const normalizeState = (saved: CredentialState | null | undefined): Crede
 });
 
 /** What other instances select and report by: status, its reason and link, cooldowns, quota. */
-const steering = (state: CredentialState): string =>
-  JSON.stringify([state.status, state.reason, state.link, state.cooldowns, state.quota]);
+const steering = (state: CredentialState) => [state.status, state.reason, state.link, state.cooldowns, state.quota];
 
 export function createClusterSync(deps: ClusterDeps): ClusterSync {
   const { coordinator, store, entries, instanceId } = deps;
@@ -122,11 +123,12 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     deps.adopt(entry, entry.state === mine.state ? merged.state : mergeState(mine.state, entry.state, merged.state));
     // Counters alone (uses, last use) are merged on every write and need no notice: announcing them
     // made every other instance re-read the credential after each request.
-    if (what.record || !previous || steering(previous) !== steering(merged.state))
+    if (what.record || !previous || !same(steering(previous), steering(merged.state)))
       await announce(id, what.record ? "record" : "state");
   }
 
-  async function reloadOne(id: string): Promise<void> {
+  // `recovering`: storage may hold an older view than ours (writes queued in an outage land blindly).
+  async function reloadOne(id: string, recovering = false): Promise<void> {
     // Our own write may already have read storage before the change landed: let it finish first
     // (bounded, so steady traffic cannot starve the reload; the rebase below is safe either way).
     for (const end = Date.now() + 1000; deps.busy(id) && Date.now() < end;) await sleep(5);
@@ -142,9 +144,14 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
       return;
     }
     const base = entry.stored;
+    const own = entry.state.cooldowns;
     entry.stored = { credential, state };
     entry.credential = mergeRecord(base?.credential, entry.credential, credential);
-    deps.adopt(entry, mergeState(base?.state, entry.state, state));
+    const merged = mergeState(base?.state, entry.state, state);
+    const kept = recovering ? withOwnCooldowns(merged, own) : merged;
+    deps.adopt(entry, kept);
+    // Storage lost a cooldown we learnt: write it back so every instance steers clear of the model.
+    if (kept !== merged) deps.persist(entry);
   }
 
   async function reloadAll(): Promise<void> {
@@ -158,7 +165,7 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
       return;
     }
     const ids = new Set([...entries.keys(), ...stored.map((c) => c.id)]);
-    for (const id of ids) await reloadOne(id);
+    for (const id of ids) await reloadOne(id, true);
   }
 
   // One reload per id at a time; a notice arriving meanwhile triggers one more pass.

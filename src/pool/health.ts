@@ -1,8 +1,10 @@
 // Cheap health checks (one at a time, chosen at random, as the predecessor did) and what their
 // outcome does to a credential: failure marks it suspected (or the account problem it revealed),
 // success heals it and confirms cooldowns whose time has passed.
-import { classifyGoogleError, networkError } from "../gemini/classify.ts";
+import { joinURL, withQuery } from "ufo";
+import { classifyGoogleError } from "../gemini/classify.ts";
 import { isUpstreamError } from "../gemini/errors.ts";
+import { callJson } from "../upstream/json-call.ts";
 import { fetchTokenInfo } from "../upstream/oauth.ts";
 import { checkCodeAssistAccount } from "../upstream/onboarding.ts";
 import { completeAccount, stateForError, type AccountServices, type StateChange } from "./accounts.ts";
@@ -26,7 +28,6 @@ export const OAUTH_CHECKERS: readonly CheckerName[] = [
   "countTokens",
   "retrieveUserQuota",
 ];
-export const API_KEY_CHECKERS: readonly CheckerName[] = ["models"];
 /** A cheap, harmless model for countTokens checks. */
 export const CHECK_MODEL = "gemini-2.5-flash-lite";
 
@@ -57,15 +58,16 @@ export function chooseChecker(credential: Credential, state: CredentialState, ra
 }
 
 async function listModels(services: AccountServices, apiKey: string): Promise<void> {
-  const url = `${services.oauth.endpoints.geminiApi}/v1beta/models?pageSize=1`;
-  let res: Response;
-  try {
-    res = await services.oauth.http.fetch(url, { headers: { "x-goog-api-key": apiKey } });
-  } catch (error) {
-    throw networkError(error, "models list");
-  }
-  const bodyText = await res.text().catch(() => "");
-  if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText, headers: res.headers });
+  await callJson(
+    services.oauth.http,
+    withQuery(joinURL(services.oauth.endpoints.geminiApi, "v1beta/models"), { pageSize: 1 }),
+    {
+      method: "GET",
+      headers: { "x-goog-api-key": apiKey },
+      what: "models list",
+      failure: (status, bodyText, headers) => classifyGoogleError({ status, bodyText, headers }),
+    },
+  );
 }
 
 export async function runChecker(

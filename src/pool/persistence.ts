@@ -6,6 +6,7 @@ import type { CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
 import type { PoolEvents } from "./events.ts";
 import { settleStatus } from "./reactions.ts";
+import { same } from "./merge.ts";
 import type { ClusterSync } from "./cluster.ts";
 import { isUnavailable } from "../storage/coordination/index.ts";
 
@@ -110,7 +111,7 @@ export function createStateKeeper(
     adopt(entry, next) {
       const before = entry.state;
       const after = settleStatus(next, Date.now());
-      if (JSON.stringify(before) === JSON.stringify(after)) return;
+      if (same(before, after)) return;
       entry.state = after;
       announce(entry.credential.id, before, after, Date.now());
     },

@@ -55,6 +55,7 @@ export function createCredentialPool(
       busy: (id) => keeper.busy(id),
       adopt: (entry, state) => keeper.adopt(entry, state),
       dropped: (id) => void entries.delete(id),
+      persist: (entry) => commit(entry, entry.state),
     });
   const keeper = createStateKeeper(store, events, logger.warn, sync);
   let loaded: Promise<void> | undefined;

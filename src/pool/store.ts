@@ -24,18 +24,23 @@ export interface CredentialStoreOptions {
 const SECRET_FIELDS = ["accessToken", "refreshToken", "apiKey"] as const;
 type SecretField = (typeof SECRET_FIELDS)[number];
 
+/** The secret fields of either kind of credential, by name. */
+type Secrets = Partial<Record<SecretField, unknown>>;
+
 function mapSecrets(credential: Credential, fn: (value: string, field: SecretField) => string): Credential {
-  const out = { ...credential } as Record<string, unknown>;
+  const out = { ...credential };
+  const secrets: Secrets = out;
   for (const field of SECRET_FIELDS) {
-    const value = out[field];
-    if (typeof value === "string" && value !== "") out[field] = fn(value, field);
+    const value = secrets[field];
+    if (typeof value === "string" && value !== "") secrets[field] = fn(value, field);
   }
-  return out as unknown as Credential;
+  return out;
 }
 
 function hasPlainSecret(credential: Credential): boolean {
+  const secrets: Secrets = credential;
   return SECRET_FIELDS.some((field) => {
-    const value = (credential as unknown as Record<string, unknown>)[field];
+    const value = secrets[field];
     return typeof value === "string" && value !== "" && !isSealed(value);
   });
 }

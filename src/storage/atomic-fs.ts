@@ -71,24 +71,37 @@ export async function sweepTempFiles(dir: string, now = Date.now()): Promise<num
   return removed;
 }
 
-/** Write-then-rename: the record at `path` is replaced in one step. */
+/**
+ * Write-then-rename with mode 0600: the file at `path` is replaced in one step, so a crash never
+ * leaves it half-written (or world-readable). The directory must exist. Used for storage records and
+ * the credentials file.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}${TMP_MARK}${process.pid}-${randomBytes(6).toString("hex")}`;
-  const handle = await fsp.open(tmp, "w", 0o600);
   try {
-    await handle.writeFile(data);
-    await handle.sync(); // the bytes are on disk before the name points at them
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fsp.open(tmp, "wx", 0o600);
+    try {
+      await handle.chmod(0o600); // the umask may have changed the creation mode
+      await handle.writeFile(data);
+      await handle.sync(); // the bytes are on disk before the name points at them
+    } finally {
+      await handle.close();
+    }
     await fsp.rename(tmp, path);
   } catch (error) {
     await fsp.unlink(tmp).catch(() => {});
     throw error;
   }
+  // Make the rename durable; directories cannot be opened for sync on every platform, so best effort.
+  const dir = await fsp.open(dirname(path), "r").catch(() => undefined);
+  await dir?.sync().catch(() => {});
+  await dir?.close();
 }
+
+const writeRecord = async (path: string, data: string | Uint8Array) => {
+  await fsp.mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, data);
+};
 
 /**
  * An unstorage fs driver whose writes go to a temporary file that is renamed into place, so a crash
@@ -113,8 +126,8 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     hasItem: (key: string) => existsSync(pathOf(key)),
     getItem: (key: string) => read(key, "utf8"),
     getItemRaw: (key: string) => read(key),
-    setItem: (key: string, value: string) => writeFileAtomic(pathOf(key), value),
-    setItemRaw: (key: string, value: Uint8Array) => writeFileAtomic(pathOf(key), value),
+    setItem: (key: string, value: string) => writeRecord(pathOf(key), value),
+    setItemRaw: (key: string, value: Uint8Array) => writeRecord(pathOf(key), value),
     async removeItem(key: string) {
       await fsp.unlink(pathOf(key)).catch((error: unknown) => (notFound(error) ? undefined : Promise.reject(error)));
     },

@@ -34,7 +34,7 @@ export function hashedKey(prefix: string, id: string): string {
 
 export function createTtlStore<T extends object>(storage: StorageLike, options: TtlStoreOptions): TtlStore<T> {
   const { prefix, ttlSec, now, isValue } = options;
-  const wellFormed = (e: Entry | null): e is Entry => !!e && typeof e === "object" && isValue(e);
+  const wellFormed = (e: Entry | null): e is Entry & T => !!e && typeof e === "object" && isValue(e);
   const expired = (e: Entry): boolean => typeof e.expiresAt === "number" && e.expiresAt <= now();
 
   return {
@@ -42,7 +42,7 @@ export function createTtlStore<T extends object>(storage: StorageLike, options: 
       const key = hashedKey(prefix, id);
       const entry = await storage.getItem<Entry>(key);
       const valid = wellFormed(entry);
-      if (valid && !expired(entry)) return entry as unknown as T;
+      if (valid && !expired(entry)) return entry;
       if (valid || (entry && options.removeMalformed)) await storage.removeItem(key).catch(() => {});
       return undefined;
     },

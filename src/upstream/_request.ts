@@ -34,14 +34,28 @@ export async function postJson(http: HttpClient, url: string, init: PostInit): P
       cause: error,
     });
   }
+  return send(http, url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...init.headers },
+    body,
+    signal: init.signal,
+    model: init.model,
+  });
+}
+
+export interface SendInit {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  model?: string;
+}
+
+/** One request to Google: network failures and non-2xx answers become classified errors. */
+export async function send(http: HttpClient, url: string, init: SendInit): Promise<UpstreamResponse> {
   let res: UpstreamResponse;
   try {
-    res = await http.request(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...init.headers },
-      body,
-      signal: init.signal,
-    });
+    res = await http.request(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal });
   } catch (error) {
     throw networkError(error, "upstream request");
   }

@@ -1,11 +1,13 @@
 // Code Assist (`cloudcode-pa`, v1internal) transport for Gemini CLI OAuth accounts: wraps requests
 // as the Gemini CLI does and unwraps `{response, traceId}`.
+import { joinURL, withQuery } from "ufo";
 import { randomUUID } from "node:crypto";
-import { classifyGoogleError, networkError } from "../gemini/classify.ts";
+import { classifyGoogleError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
 import type { GenerateCall, Transport, UpstreamAuth } from "./transport.ts";
+import { callJson } from "./json-call.ts";
 import { postJson, readJson, sseChunks } from "./_request.ts";
 
 export const CODE_ASSIST_VERSION = "v1internal";
@@ -41,30 +43,35 @@ function oauthOf(auth: UpstreamAuth): { accessToken: string; project?: string } 
 }
 
 export function createCodeAssistClient(options: CodeAssistOptions) {
-  const base = `${options.baseUrl}/${CODE_ASSIST_VERSION}`;
+  const base = joinURL(options.baseUrl, CODE_ASSIST_VERSION);
   const headersFor = (token: string): Record<string, string> => ({
     authorization: `Bearer ${token}`,
     "user-agent": options.userAgent ?? "GeminiCLI/0.56.0 (linux; x64; gemini-cli-proxy)",
   });
 
   /** Any `v1internal:method` call with a JSON body (loadCodeAssist, onboardUser, retrieveUserQuota...). */
-  async function call<T>(accessToken: string, method: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await postJson(options.http, `${base}:${method}`, { headers: headersFor(accessToken), body, signal });
-    return readJson<T>(res);
+  const failure = (status: number, bodyText: string, headers: Headers) =>
+    classifyGoogleError({ status, bodyText, headers });
+
+  function call<T>(accessToken: string, method: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return callJson<T>(options.http, `${base}:${method}`, {
+      method: "POST",
+      headers: headersFor(accessToken),
+      body,
+      signal,
+      what: method,
+      failure,
+    });
   }
 
-  async function getOperation<T>(accessToken: string, name: string, signal?: AbortSignal): Promise<T> {
-    let res: Response;
-    try {
-      res = await options.http.fetch(`${base}/${name}`, { headers: headersFor(accessToken), signal });
-    } catch (error) {
-      throw networkError(error, "operation poll");
-    }
-    const text = await res.text().catch((error: unknown) => {
-      throw networkError(error, "operation poll");
+  function getOperation<T>(accessToken: string, name: string, signal?: AbortSignal): Promise<T> {
+    return callJson<T>(options.http, joinURL(base, name), {
+      method: "GET",
+      headers: headersFor(accessToken),
+      signal,
+      what: "operation poll",
+      failure,
     });
-    if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText: text, headers: res.headers });
-    return JSON.parse(text) as T;
   }
 
   const wireModel = options.wireModel ?? ((model: string) => model);
@@ -91,7 +98,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
       return unwrapCodeAssist(await readJson<Wrapped>(res)) ?? { candidates: [] };
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, `${base}:streamGenerateContent?alt=sse`, {
+      const res = await postJson(options.http, withQuery(`${base}:streamGenerateContent`, { alt: "sse" }), {
         headers: { ...headersFor(oauthOf(auth).accessToken), accept: "text/event-stream" },
         body: wrap(auth, c),
         signal: c.signal,

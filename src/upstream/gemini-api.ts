@@ -1,10 +1,10 @@
 // Gemini API (generativelanguage, API keys) transport: same interface as Code Assist, bodies as-is.
-import { classifyGoogleError, networkError } from "../gemini/classify.ts";
+import { joinURL, withQuery } from "ufo";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
 import type { Transport, UpstreamAuth } from "./transport.ts";
-import { postJson, readJson, sseChunks } from "./_request.ts";
+import { postJson, readJson, send, sseChunks } from "./_request.ts";
 
 export interface GeminiApiOptions {
   http: HttpClient;
@@ -41,7 +41,7 @@ const asChunk = (value: unknown): GenerateContentResponse | undefined =>
 
 export function createGeminiApiClient(options: GeminiApiOptions) {
   const modelUrl = (model: string, action: string) =>
-    `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:${action}`;
+    joinURL(options.baseUrl, "v1beta/models", `${encodeURIComponent(model)}:${action}`);
 
   /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
   async function call<T>(
@@ -65,7 +65,7 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
       return call<GenerateContentResponse>(keyOf(auth), c.model, "generateContent", c.request, c.signal);
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, `${modelUrl(c.model, "streamGenerateContent")}?alt=sse`, {
+      const res = await postJson(options.http, withQuery(modelUrl(c.model, "streamGenerateContent"), { alt: "sse" }), {
         headers: { "x-goog-api-key": keyOf(auth), accept: "text/event-stream" },
         body: c.request,
         signal: c.signal,
@@ -83,30 +83,9 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
     const out: GoogleModelEntry[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const url = new URL(`${options.baseUrl}/v1beta/models`);
-      url.searchParams.set("pageSize", "1000");
-      if (pageToken) url.searchParams.set("pageToken", pageToken);
-      let res: Response;
-      try {
-        res = await options.http.fetch(url.href, { headers: { "x-goog-api-key": apiKey }, signal });
-      } catch (error) {
-        throw networkError(error, "models list");
-      }
-      const bodyText = await res.text().catch((error: unknown) => {
-        throw networkError(error, "models list");
-      });
-      if (!res.ok) throw classifyGoogleError({ status: res.status, bodyText, headers: res.headers });
-      let body: { models?: unknown; nextPageToken?: unknown };
-      try {
-        body = JSON.parse(bodyText) as typeof body;
-      } catch (error) {
-        throw new UpstreamError({
-          kind: "upstream_unavailable",
-          status: res.status,
-          message: "models list: invalid JSON",
-          cause: error,
-        });
-      }
+      const url = withQuery(joinURL(options.baseUrl, "v1beta/models"), { pageSize: 1000, pageToken });
+      const res = await send(options.http, url, { method: "GET", headers: { "x-goog-api-key": apiKey }, signal });
+      const body = await readJson<{ models?: unknown; nextPageToken?: unknown }>(res);
       for (const m of Array.isArray(body?.models) ? body.models : []) {
         if (m && typeof m === "object" && typeof (m as GoogleModelEntry).name === "string")
           out.push(m as GoogleModelEntry);

@@ -1,14 +1,7 @@
 // One outbound HTTP client per proxy: a keep-alive undici Agent (connection pooling to Google), the
 // configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
-import {
-  Agent,
-  EnvHttpProxyAgent,
-  ProxyAgent,
-  fetch as undiciFetch,
-  request as undiciRequest,
-  type Dispatcher,
-} from "undici";
-import { createFetch, type $Fetch } from "ofetch";
+import { ofetch, type $Fetch } from "ofetch";
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
 
 export interface RequestTimeouts {
   /** Seconds to establish the connection. */
@@ -41,17 +34,13 @@ export interface HttpClient {
    * that `fetch` builds per call (several times cheaper in CPU and memory per request).
    */
   request: (url: string, init: UpstreamRequestInit) => Promise<UpstreamResponse>;
-  /** Streaming-capable fetch (web `Response`), bound to the pooled dispatcher. */
-  fetch: (url: string, init?: RequestInit) => Promise<Response>;
-  /** ofetch instance for small JSON calls (OAuth, onboarding, admin pushes). */
+  /** ofetch over the same dispatcher, for the small JSON calls (json-call.ts). */
   json: $Fetch;
   close: () => Promise<void>;
 }
 
-function envProxy(): boolean {
-  const env = process.env;
-  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
-}
+// Only a configured environment pays for EnvHttpProxyAgent's per-request NO_PROXY match.
+const envProxy = (env = process.env) => Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 
 function createDispatcher(options: HttpClientOptions): Dispatcher {
   const common = {
@@ -69,15 +58,11 @@ function createDispatcher(options: HttpClientOptions): Dispatcher {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher(options);
-  const boundFetch = ((url: string, init?: RequestInit) =>
-    undiciFetch(url, { ...(init as object), dispatcher } as never)) as unknown as (
-    url: string,
-    init?: RequestInit,
-  ) => Promise<Response>;
   return {
     request: (url, init) => undiciRequest(url, { ...init, dispatcher }),
-    fetch: boundFetch,
-    json: createFetch({ fetch: boundFetch as typeof globalThis.fetch }),
+    // ofetch hands `dispatcher` to Node's fetch: the small calls share the pooled connections,
+    // timeouts and outbound proxy of the hot path.
+    json: ofetch.create({ dispatcher, retry: 0 }),
     close: () => dispatcher.close(),
   };
 }

@@ -1,10 +1,11 @@
 // Google OAuth for the Gemini CLI's installed-app client: authorize URL, code exchange, refresh,
 // userinfo, tokeninfo and revoke. Failures become UpstreamErrors (invalid_grant → auth_revoked).
 import { createHash, randomBytes } from "node:crypto";
-import { classifyOAuthError, networkError } from "../gemini/classify.ts";
+import { classifyOAuthError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { Endpoints } from "./endpoints.ts";
 import type { HttpClient } from "./http-client.ts";
+import { callJson } from "./json-call.ts";
 
 /** The Gemini CLI's public installed-application client (its secret is not a secret by design). */
 export const GEMINI_CLI_OAUTH_CLIENT: Readonly<OAuthClient> = Object.freeze({
@@ -74,35 +75,15 @@ export function createPkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge };
 }
 
-async function postForm(
-  ctx: OAuthContext,
-  url: string,
-  form: Record<string, string | undefined>,
-): Promise<Record<string, unknown>> {
+function postForm(ctx: OAuthContext, url: string, form: Record<string, string | undefined>) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
-  let res: Response;
-  try {
-    res = await ctx.http.fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: body.toString(),
-    });
-  } catch (error) {
-    throw networkError(error, "OAuth token endpoint");
-  }
-  const text = await res.text();
-  if (!res.ok) throw classifyOAuthError(res.status, text);
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new UpstreamError({
-      kind: "upstream_unavailable",
-      status: res.status,
-      message: "OAuth endpoint returned invalid JSON",
-      cause: error,
-    });
-  }
+  return callJson<Record<string, unknown>>(ctx.http, url, {
+    method: "POST",
+    body,
+    what: "OAuth token endpoint",
+    failure: (status, text) => classifyOAuthError(status, text),
+  });
 }
 
 function toTokenSet(raw: Record<string, unknown>, now: number): TokenSet {
@@ -149,31 +130,19 @@ export async function refreshAccessToken(ctx: OAuthContext, refreshToken: string
   return toTokenSet(raw, Date.now());
 }
 
-async function bearerJson(
-  ctx: OAuthContext,
-  url: string,
-  accessToken: string,
-  method: "GET" | "POST",
-): Promise<Record<string, unknown>> {
-  let res: Response;
-  try {
-    res = await ctx.http.fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
-    });
-  } catch (error) {
-    throw networkError(error, url);
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    const err = classifyOAuthError(res.status, text);
-    // A 401/400 here means the access token is bad, not that the refresh token is dead.
-    if (res.status === 401 || res.status === 400) {
-      throw new UpstreamError({ kind: "auth_expired", status: res.status, message: err.message });
-    }
-    throw err;
-  }
-  return JSON.parse(text) as Record<string, unknown>;
+function bearerJson(ctx: OAuthContext, url: string, accessToken: string, method: "GET" | "POST") {
+  return callJson<Record<string, unknown>>(ctx.http, url, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}` },
+    what: url,
+    failure(status, text) {
+      const err = classifyOAuthError(status, text);
+      // A 401/400 here means the access token is bad, not that the refresh token is dead.
+      if (status === 401 || status === 400)
+        return new UpstreamError({ kind: "auth_expired", status, message: err.message });
+      return err;
+    },
+  });
 }
 
 export function fetchUserInfo(ctx: OAuthContext, accessToken: string): Promise<UserInfo> {

@@ -1,6 +1,7 @@
 // Project and tier discovery for a Code Assist account, following the Gemini CLI's setupUser:
 // loadCodeAssist, then onboardUser (a long-running operation) when the account has no tier yet.
 // Failures are explained in plain words with Google's own reason and link.
+import { setTimeout as delay } from "node:timers/promises";
 import { isUpstreamError } from "../gemini/errors.ts";
 import type { CodeAssistClient } from "./code-assist.ts";
 
@@ -123,7 +124,7 @@ async function onboard(
   let op = await client.call<Operation>(token, "onboardUser", body, options.signal);
   const interval = options.pollIntervalMs ?? 2000;
   for (let i = 0; !op.done && op.name && i < (options.maxPolls ?? 60); i++) {
-    await new Promise((r) => setTimeout(r, interval));
+    await delay(interval, undefined, { signal: options.signal });
     op = await client.getOperation<Operation>(token, op.name, options.signal);
   }
   if (!op.done)

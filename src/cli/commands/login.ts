@@ -1,10 +1,10 @@
 // `gemini-cli-proxy login`: sign in with Google and add the account to the local storage, or push
 // it to a running proxy (`--server`) through the predecessor's POST /admin/credentials/add.
+import { joinURL } from "ufo";
 import { createInterface } from "node:readline";
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { FetchError, ofetch } from "ofetch";
 import { createGeminiProxy } from "../../proxy.ts";
-import type { Logger } from "../../types.ts";
 import { addLoggedInAccount, describeOutcome } from "../../login/account.ts";
 import { browserCommand, openBrowser } from "../../login/browser.ts";
 import { authcodeLogin, loopbackLogin, type CliLoginIO } from "../../login/cli-flow.ts";
@@ -112,7 +112,7 @@ async function push(
   const headers: Record<string, string> = {};
   if (user !== undefined || password !== undefined)
     headers.authorization = `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}`;
-  const url = `${server.replace(/\/+$/, "")}/admin/credentials/add`;
+  const url = joinURL(server, "admin/credentials/add");
   try {
     const res = await ofetch<{ status?: string; message?: string; email?: string }>(url, {
       method: "POST",
@@ -178,7 +178,7 @@ Examples:
       const proxy = createGeminiProxy({
         ...ctx.settings.options,
         storage: ctx.storage,
-        logger: ctx.logger as unknown as Logger,
+        logger: ctx.logger,
         encryptionKey: ctx.settings.encryptionKey,
       });
       const outcome = await addLoggedInAccount(proxy.pool, tokens);

@@ -121,18 +121,17 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     },
     async waitUnlocked(name, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      let woken = false;
+      const woken = new AbortController();
       const wake = (released: unknown) => {
-        if (released === name) woken = true;
+        if (released === name) woken.abort();
       };
       const stop = coordinator.subscribe("coord:unlocked", wake);
       try {
         // The release notice wakes us at once; the short poll covers a holder that died (its lock expires).
-        while (!woken && Date.now() < deadline) {
+        while (!woken.signal.aborted && Date.now() < deadline) {
           const ttl = await run("pttl", (c) => c.pttl(lockKey(name)));
           if (ttl < 0) return; // -2: free; -1 cannot happen (we always set PX)
-          const step = Math.min(50, ttl, deadline - Date.now());
-          for (let waited = 0; waited < step && !woken; waited += 10) await sleep(10);
+          await sleep(Math.min(50, ttl, deadline - Date.now()), woken.signal);
         }
       } finally {
         stop();

@@ -1,6 +1,7 @@
 // What several proxy instances sharing one storage need beyond get/set: locks with expiry, atomic
 // counters, and change notifications. unstorage's API has none of these, so they live here, once
 // in-process (memory, fs: one process) and once on redis (every instance on the same redis).
+import { setTimeout as delay } from "node:timers/promises";
 
 /** A held lock: pass it back to `unlock`. */
 export interface LockHandle {
@@ -71,4 +72,6 @@ export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+/** Waits `ms` without keeping the process alive; `wake` ends the wait early (it never rejects). */
+export const sleep = (ms: number, wake?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { ref: false, signal: wake }).catch(() => {});
