@@ -16,6 +16,15 @@ import { registerUiRoutes } from "../admin/page-routes.ts";
 import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
 
+function decodes(pathname: string): boolean {
+  try {
+    decodeURI(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * CORS headers on the Response itself: headers staged on `event.res` would make h3 rebuild the
  * response around its body as a web stream, the slow way to node.
@@ -26,11 +35,29 @@ function allowCors(event: H3Event, response: unknown): void {
   headers.set("access-control-expose-headers", "*");
 }
 
+/** The path's surface even when its percent-encoding is broken: judged by what precedes the first `%`. */
+function malformedPathError(path: string): Response {
+  return surfaceError(
+    surfaceOf(path.split("%")[0]!),
+    400,
+    "Malformed percent-encoding in the request path",
+    "invalid_path",
+  );
+}
+
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
-  const api = new H3({ silent: true });
   const localPath = (pathname: string) =>
     base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;
+  // h3 refuses a path that does not decode before any middleware runs; shape that 400 here.
+  const config = {
+    silent: true,
+    onError: (error: { status?: number }, event: H3Event) => {
+      if (error.status === 400 && !decodes(event.url.pathname))
+        return malformedPathError(localPath(event.url.pathname));
+    },
+  };
+  const api = new H3(config);
 
   api.use(
     onError((error, event) => {
@@ -111,5 +138,5 @@ export function createApp(ctx: AppContext): H3 {
     return surfaceError(surfaceOf(path), 404, `Unknown route: ${event.req.method} ${path}`, "not_found");
   });
 
-  return base ? new H3({ silent: true }).mount(base, api) : api;
+  return base ? new H3(config).mount(base, api) : api;
 }
