@@ -1,5 +1,6 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
+import type { IncomingMessage } from "node:http";
 import { H3, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
@@ -15,6 +16,7 @@ import { registerEmbeddingsRoutes } from "../surfaces/embeddings/routes.ts";
 import { registerUiRoutes } from "../admin/page-routes.ts";
 import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
+import { lingerOnClose } from "./node-close.ts";
 
 function decodes(pathname: string): boolean {
   try {
@@ -23,6 +25,16 @@ function decodes(pathname: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A refused body (413) may still be on its way: this connection cannot carry another request. Say
+ * so, and on node read off the rest before closing (node-close.ts).
+ */
+function closeConnection(event: H3Event, response: unknown): void {
+  (response instanceof Response ? response.headers : event.res.headers).set("connection", "close");
+  const req = event.runtime?.node?.req;
+  if (req && req.httpVersionMajor < 2) lingerOnClose(req as IncomingMessage); // http2 streams close on their own
 }
 
 /**
@@ -64,7 +76,9 @@ export function createApp(ctx: AppContext): H3 {
       const path = localPath(event.url.pathname);
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
       if (status === 500) ctx.logger.error("unhandled error on", path, error.cause ?? error);
-      return surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
+      const response = surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
+      if (status === 413) closeConnection(event, response);
+      return response;
     }),
   );
 
@@ -114,6 +128,7 @@ export function createApp(ctx: AppContext): H3 {
       }
       const response = await next();
       status = response instanceof Response ? response.status : event.res.status;
+      if (status === 413) closeConnection(event, response);
       if (surface !== "other") allowCors(event, response);
       return response;
     } catch (error) {
