@@ -29,6 +29,8 @@ export interface CliSettings {
   logLevel: number;
   logFormat: LogFormat;
   shutdownTimeoutSec: number;
+  /** node:http limits against slow or numerous clients (config `server.*`). */
+  limits: { headersTimeoutSec: number; requestTimeoutSec: number; maxConnections: number };
   encryptionKey?: string;
   options: GeminiProxyOptions;
   /** Lines to log once the logger exists. */
@@ -139,6 +141,11 @@ export async function loadSettings(
     logLevel: parseLogLevel(config.log_level as string | undefined, flags.logLevel ? "--log-level" : "log_level"),
     logFormat: (config.log_format as LogFormat | undefined) ?? "pretty",
     shutdownTimeoutSec: (config.shutdown_timeout_sec as number | undefined) ?? 10,
+    limits: {
+      headersTimeoutSec: (getPath(config, "server.headers_timeout_sec") as number | undefined) ?? 10,
+      requestTimeoutSec: (getPath(config, "server.request_timeout_sec") as number | undefined) ?? 300,
+      maxConnections: (getPath(config, "server.max_connections") as number | undefined) ?? 1024,
+    },
     encryptionKey,
     options,
     warnings,

@@ -128,6 +128,24 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   { key: "server.port", spec: port, default: "8889", doc: "Port to listen on (0 picks a free one)" },
   {
+    key: "server.headers_timeout_sec",
+    spec: positive,
+    default: "10",
+    doc: "A client must send its request headers within this, seconds",
+  },
+  {
+    key: "server.request_timeout_sec",
+    spec: positive,
+    default: "300",
+    doc: "A client must send its whole request (headers and body) within this, seconds; answers and streams are not cut",
+  },
+  {
+    key: "server.max_connections",
+    spec: positiveInt,
+    default: "1024",
+    doc: "Open connections at most; more are closed on arrival",
+  },
+  {
     key: "auth_keys",
     spec: union(str, arrayOf(str)),
     option: "authKeys",
