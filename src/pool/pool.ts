@@ -13,6 +13,8 @@ import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
 import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
 import { createRefresher } from "./refresher.ts";
+import { nextBackoff } from "./refresh-backoff.ts";
+import { maskEmail } from "./mask.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
@@ -83,6 +85,19 @@ export function createCredentialPool(
         stored: { credential, state: normalizeState(saved) },
       });
     }
+  }
+
+  /** Google refused the token a refresh just brought: pause this account's refreshes, and say so once. */
+  function backOffRefresh(entry: Entry, next: CredentialState, now: number): CredentialState {
+    entry.unproven = undefined;
+    entry.backoff = nextBackoff(entry.backoff, now);
+    const cred = entry.credential;
+    const who = `credential ${cred.id}${cred.kind === "oauth" && cred.email ? ` (${maskEmail(cred.email)})` : ""}`;
+    const again = new Date(entry.backoff.until).toISOString();
+    logger.warn(
+      `${who}: Google refused its token right after a refresh (401); no refresh and no requests for it until ${again}, then it tries again`,
+    );
+    return { ...next, reason: `Google refused the refreshed token (401); next refresh at ${again}` };
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -210,7 +225,10 @@ export function createCredentialPool(
         at: now,
       });
       if ("aborted" in outcome) return; // the client left: nobody's fault
-      if (!error) return commit(entry, applySuccess(entry.state, lease.model, now));
+      if (!error) {
+        entry.unproven = entry.backoff = undefined;
+        return commit(entry, applySuccess(entry.state, lease.model, now));
+      }
       const cred = entry.credential;
       // A 401 for a token already replaced by a refresh says nothing about the credential.
       if (
@@ -220,7 +238,9 @@ export function createCredentialPool(
         cred.accessToken !== lease.auth.accessToken
       )
         return;
-      const next = applyError(entry.state, error, lease.model, now);
+      let next = applyError(entry.state, error, lease.model, now);
+      if (error.kind === "auth_expired" && lease.auth.kind === "oauth" && entry.unproven === lease.auth.accessToken)
+        next = backOffRefresh(entry, next, now);
       commit(
         entry,
         entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next,
