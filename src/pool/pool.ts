@@ -15,6 +15,7 @@ import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
 import { createRefresher } from "./refresher.ts";
 import { nextBackoff } from "./refresh-backoff.ts";
 import { maskEmail } from "./mask.ts";
+import { duplicateGroups, mergeDuplicates } from "./duplicates.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
@@ -85,6 +86,22 @@ export function createCredentialPool(
         stored: { credential, state: normalizeState(saved) },
       });
     }
+    await mergeStoredDuplicates();
+  }
+
+  /** One account stored twice (same refresh token): keep one record with both histories. */
+  async function mergeStoredDuplicates() {
+    for (const group of duplicateGroups([...entries.values()])) {
+      const merged = mergeDuplicates(group, Date.now());
+      const id = merged.credential.id;
+      for (const copy of group) if (copy.credential.id !== id) entries.delete(copy.credential.id);
+      entries.set(id, { ...merged, pending: 0, stored: merged });
+      await store.put(merged.credential);
+      await store.putState(id, merged.state);
+      for (const copy of group) if (copy.credential.id !== id) await store.remove(copy.credential.id);
+      const email = merged.credential.kind === "oauth" ? maskEmail(merged.credential.email) : null;
+      logger.info(`merged ${group.length - 1} duplicate(s) of credential ${id}${email ? ` (${email})` : ""}`);
+    }
   }
 
   /** Google refused the token a refresh just brought: pause this account's refreshes, and say so once. */
@@ -131,7 +148,9 @@ export function createCredentialPool(
     },
     async add(input) {
       await pool.ready();
-      const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now());
+      const byRefreshToken = (token: string) =>
+        [...entries.values()].find((e) => e.credential.kind === "oauth" && e.credential.refreshToken === token);
+      const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now(), byRefreshToken);
       const entry = p.existing ?? { credential: p.credential, state: p.state, pending: 0 };
       entry.credential = p.credential;
       entries.set(p.id, entry);
