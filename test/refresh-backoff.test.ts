@@ -1,7 +1,13 @@
 // A token Google keeps refusing after a refresh (persistent 401) must not turn every request into
 // token calls: one refresh per account, then a per-account backoff (doubling), said once in the log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nextBackoff, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_MAX_MS } from "../src/pool/refresh-backoff.ts";
+import { stateForError } from "../src/pool/accounts.ts";
+import {
+  nextBackoff,
+  REFRESH_BACKOFF_BASE_MS,
+  REFRESH_BACKOFF_MAX_MS,
+  RefreshBackoffError,
+} from "../src/pool/refresh-backoff.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { createPoolHarness } from "./pool-setup.ts";
 
@@ -66,4 +72,8 @@ it("the pause doubles each time a refresh did not help, up to its cap", () => {
   expect(backoff).toEqual({ level: 2, until: 1000 + 2 * REFRESH_BACKOFF_BASE_MS });
   for (let i = 0; i < 20; i++) backoff = nextBackoff(backoff, 0);
   expect(backoff.until).toBe(REFRESH_BACKOFF_MAX_MS);
+});
+
+it("a check that meets a refresh pause leaves the account expired, never in error", () => {
+  expect(stateForError(new RefreshBackoffError("oauth-x", Date.now() + 1000)).status).toBe("expired");
 });
