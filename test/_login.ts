@@ -55,6 +55,7 @@ export async function consent(
 /** Starts a login (JSON answer) and returns it with the browser cookie. */
 export async function startJson(h: Harness, origin: string, mode?: string, headers: Record<string, string> = {}) {
   const res = await call(h, `${origin}/oauth2/login${mode ? `?mode=${mode}` : ""}`, {
+    method: "POST",
     headers: { authorization: basic(), accept: "application/json", ...headers },
   });
   expect(res.status).toBe(200);
@@ -92,7 +93,10 @@ export async function loopbackToCallback(
   origin: string,
   query = "?mode=loopback",
 ): Promise<{ callback: string; cookie?: string; login: Response }> {
-  const login = await call(h, `${origin}/oauth2/login${query}`, { headers: { authorization: basic() } });
+  const login = await call(h, `${origin}/oauth2/login${query}`, {
+    method: "POST",
+    headers: { authorization: basic() },
+  });
   expect(login.status).toBe(302);
   const google = await consent(login.headers.get("location")!);
   expect(google.status).toBe(302);

@@ -111,7 +111,7 @@ describeMatrix(
 
     it("checks a credential, in the predecessor's shape", async () => {
       const id = await idOf("alice@example.com");
-      const res = await admin(`/admin/credentials/${id}/check`);
+      const res = await admin(`/admin/credentials/${id}/check`, { method: "POST" });
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, any>;
       expect(body).toMatchObject({
@@ -121,9 +121,19 @@ describeMatrix(
         check_details: { is_healthy: true, checker_name: expect.any(String) },
       });
       expect(body.check_time).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
-      const missing = await admin("/admin/credentials/nope/check");
+      const missing = await admin("/admin/credentials/nope/check", { method: "POST" });
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: "Credential not found", credential_id: "nope" });
+    });
+
+    it("a GET on check runs nothing: 405 with Allow: POST (a foreign page's link cannot trigger it)", async () => {
+      const id = await idOf("alice@example.com");
+      const before = h.proxy.pool.get(id)!.state.lastCheck;
+      const res = await admin(`/admin/credentials/${id}/check`);
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/POST/);
+      expect(h.proxy.pool.get(id)!.state.lastCheck).toEqual(before);
     });
 
     it("adds a credential, then updates it, and refuses a bad one", async () => {

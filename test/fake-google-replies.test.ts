@@ -18,7 +18,14 @@ beforeEach(() => {
   fake.reset();
 });
 
-const READ = { functionDeclarations: [{ name: "Read", parametersJsonSchema: { type: "object", properties: { file_path: { type: "string" } }, required: ["file_path"] } }] };
+const READ = {
+  functionDeclarations: [
+    {
+      name: "Read",
+      parametersJsonSchema: { type: "object", properties: { file_path: { type: "string" } }, required: ["file_path"] },
+    },
+  ],
+};
 
 async function generate(model: string, body: unknown): Promise<any> {
   const res = await fetch(`${fake.url}/v1beta/models/${model}:generateContent`, {
@@ -57,10 +64,17 @@ describe("fake Google reply scripts", () => {
 
     // The fake validates the signature it issued; the answer quotes the tool result.
     const second = await stream("gemini-3-pro-preview", {
-      contents: [user, { role: "model", parts: [call] }, { role: "user", parts: [{ functionResponse: { name: "Read", response: { output: "PAPAYA-42" } } }] }],
+      contents: [
+        user,
+        { role: "model", parts: [call] },
+        { role: "user", parts: [{ functionResponse: { name: "Read", response: { output: "PAPAYA-42" } } }] },
+      ],
       tools: [READ],
     });
-    const text = second.flatMap((c) => c.candidates?.[0]?.content?.parts ?? []).map((p: any) => p.text ?? "").join("");
+    const text = second
+      .flatMap((c) => c.candidates?.[0]?.content?.parts ?? [])
+      .map((p: any) => p.text ?? "")
+      .join("");
     expect(text).toContain("PAPAYA-42");
     expect(second.at(-1).candidates[0].finishReason).toBe("STOP");
     expect(second.some((c) => c.candidates[0].content.parts.some((p: any) => p.functionCall))).toBe(false);
@@ -78,7 +92,10 @@ describe("fake Google reply scripts", () => {
     expect(plain.candidates[0].content.parts.at(-1).text).toBe("scripted answer");
     const json = await generate("gemini-2.5-flash", {
       contents: [{ role: "user", parts: [{ text: "classify MARK-1" }] }],
-      generationConfig: { responseMimeType: "application/json", responseJsonSchema: { type: "object", properties: { score: { type: "integer" } }, required: ["score"] } },
+      generationConfig: {
+        responseMimeType: "application/json",
+        responseJsonSchema: { type: "object", properties: { score: { type: "integer" } }, required: ["score"] },
+      },
     });
     expect(JSON.parse(json.candidates[0].content.parts.at(-1).text)).toEqual({ score: 1 });
   });

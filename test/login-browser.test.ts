@@ -1,5 +1,5 @@
 // A real headless Chromium clicks through "add account": the admin page's button in loopback mode
-// (redirects through the fake Google and back), and the paste-the-code page with an admin session
+// (a start page whose form POSTs, then redirects through the fake Google and back), and the paste-the-code page with an admin session
 // (its script, CSP nonce and CSRF header). Skipped with a reason when Chromium is missing, unless
 // REQUIRE_ALL_SUITES=1.
 import { existsSync } from "node:fs";
@@ -76,6 +76,9 @@ describe.skipIf(!available)("add account in a real browser", () => {
     const page = await browser.newPage();
     await page.goto(`${url}/`);
     await page.click("#add-account");
+    // The link only shows the start button: a GET never starts a login.
+    await page.waitForURL(`${url}/oauth2/login`);
+    await page.click("#continue");
     await page.waitForURL(`${url}/oauth2/callback?**`);
     await expect.poll(() => page.locator("#outcome").textContent()).toContain("browser@example.com was added");
     await page.click("text=Back to the admin page");
@@ -107,6 +110,8 @@ describe.skipIf(!available)("add account in a real browser", () => {
     await page.fill("input[name=password]", ADMIN.password);
     await page.click("button[type=submit]");
     await page.waitForURL(`${url}/oauth2/login?mode=authcode`);
+    await page.click("#continue");
+    await page.waitForSelector("#google");
     const google = await context.newPage();
     await google.goto((await page.getAttribute("#google", "href"))!);
     const code = (await google.locator("#authcode").textContent())!.trim();

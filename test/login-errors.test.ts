@@ -133,7 +133,7 @@ describe("web login across instances", () => {
     try {
       fake.setConsent({ email: "shared@example.com" });
       const login = await a.fetch(
-        new Request("http://127.0.0.1:8889/oauth2/login", { headers: { authorization: basic() } }),
+        new Request("http://127.0.0.1:8889/oauth2/login", { method: "POST", headers: { authorization: basic() } }),
       );
       const google = await consent(login.headers.get("location")!);
       const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;

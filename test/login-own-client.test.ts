@@ -39,7 +39,7 @@ for (const kind of ["fetch", "node"] as const) {
 
     it("redirects to public_url + /oauth2/callback and adds the account; refresh uses the same client", async () => {
       h.fake.setConsent({ email: "own@example.com" });
-      const login = await call(h, `${h.url}/oauth2/login`, { headers: { authorization: basic() } });
+      const login = await call(h, `${h.url}/oauth2/login`, { method: "POST", headers: { authorization: basic() } });
       expect(login.status).toBe(302);
       const authorize = new URL(login.headers.get("location")!);
       expect(authorize.searchParams.get("client_id")).toBe(OWN.id);
@@ -66,6 +66,7 @@ for (const kind of ["fetch", "node"] as const) {
 
     it("the authcode mode is refused with an own client (Google shows codes only for the Gemini CLI's)", async () => {
       const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, {
+        method: "POST",
         headers: { authorization: basic(), accept: "application/json" },
       });
       expect(res.status).toBe(400);
@@ -84,6 +85,7 @@ describe("public_url with the Gemini CLI's client", () => {
       const ask = (query: string) =>
         proxy.fetch(
           new Request(`${PUBLIC}/oauth2/login${query}`, {
+            method: "POST",
             headers: { authorization: basic(), accept: "application/json" },
           }),
         );

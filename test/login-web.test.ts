@@ -124,7 +124,10 @@ describeMatrix("web login", webLoginSetup, (h) => {
 
   it("the paste page (no JSON): Google link, form with the state, a strict CSP; a plain form post gets an HTML result", async () => {
     h.fake.setConsent({ email: "form@example.com" });
-    const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, { headers: { authorization: basic() } });
+    const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, {
+      method: "POST",
+      headers: { authorization: basic() },
+    });
     const page = await res.text();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+'/);
@@ -167,7 +170,7 @@ describeMatrix("web login", webLoginSetup, (h) => {
   });
 
   it("needs the admin: no credentials → refused; a cross-site POST → refused", async () => {
-    const json = await call(h, `${h.url}/oauth2/login`, { headers: { accept: "application/json" } });
+    const json = await call(h, `${h.url}/oauth2/login`, { method: "POST", headers: { accept: "application/json" } });
     expect(json.status).toBe(401);
     const page = await call(h, `${h.url}/oauth2/add`);
     expect(page.status).toBe(303);
@@ -187,6 +190,32 @@ describeMatrix("web login", webLoginSetup, (h) => {
     // The refused request did not consume the login.
     expect(await storages.get(h.fake)!.getItem(`oauth:${started.state}`)).toBeTruthy();
   });
+
+  it("a GET of /oauth2/login starts nothing: a page whose button POSTs; JSON GETs get 405; cross-site POSTs are refused", async () => {
+    const storage = storages.get(h.fake)!;
+    const pending = async () => (await storage.getKeys("oauth")).length;
+    const before = await pending();
+    const res = await call(h, `${h.url}/oauth2/login?mode=authcode`, { headers: { authorization: basic() } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const html = await res.text();
+    expect(html).toMatch(/<form id="start" method="post" action="[^"]*\/oauth2\/login\?mode=authcode"/);
+    // The form's answer redirects to Google: the page's CSP must let the form go there.
+    expect(res.headers.get("content-security-policy")).toContain(
+      `form-action 'self' ${new URL(h.fake.endpoints.oauthAuthorize).origin}`,
+    );
+    const asJson = await call(h, `${h.url}/oauth2/login`, {
+      headers: { authorization: basic(), accept: "application/json" },
+    });
+    expect(asJson.status).toBe(405);
+    expect(asJson.headers.get("allow")).toBe("POST");
+    const crossSite = await call(h, `${h.url}/oauth2/login?mode=authcode`, {
+      method: "POST",
+      headers: { authorization: basic(), origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await pending()).toBe(before);
+  });
 });
 
 describe("mode selection", () => {
@@ -199,6 +228,7 @@ describe("mode selection", () => {
     const start = async (origin: string, query = "") => {
       const res = await proxy.fetch(
         new Request(`${origin}/gemini/oauth2/login${query}`, {
+          method: "POST",
           headers: { authorization: basic(), accept: "application/json" },
         }),
       );

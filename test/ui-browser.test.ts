@@ -134,6 +134,23 @@ describe.skipIf(!available)("admin page in Chromium", () => {
     expect(proxy.pool.list().find((c) => c.email === "grace.hopper@example.com")!.state.status).toBe("active");
   });
 
+  it("checks a credential with a POST that carries the session's CSRF token", async () => {
+    const grace = () => proxy.pool.list().find((c) => c.email === "grace.hopper@example.com")!;
+    const before = grace().state.lastCheck?.at ?? 0;
+    const posted = page.waitForRequest((r) => r.url().endsWith("/check"));
+    await page
+      .locator("article.cred", { hasText: "g*a*e*h*p*e*@example.com" })
+      .locator("button[data-action=check]")
+      .click();
+    const request = await posted;
+    expect(request.method()).toBe("POST");
+    expect(request.headers()["x-csrf-token"]).toBeTruthy();
+    const toast = page.locator(".toast", { hasText: /^Check/ });
+    await toast.waitFor();
+    expect(await toast.textContent()).toMatch(/healthy/);
+    await expect.poll(() => grace().state.lastCheck?.at ?? 0).toBeGreaterThan(before);
+  });
+
   it("draws the usage chart with data, the usage table and errors by class", async () => {
     await page.waitForSelector("#chart svg rect.bar-rect");
     const total = Number(await page.locator("#chart svg").getAttribute("data-total"));

@@ -1,5 +1,6 @@
 // /admin/credentials: list, check, add, remove, disable, enable, clear-cooldown, with the
-// predecessor's response shapes. Ids in messages are echoed back only as given, never secrets.
+// predecessor's response shapes (check is a POST now: it changes state). Ids in messages are
+// echoed back only as given, never secrets.
 import { getRouterParam, type H3 } from "h3";
 import { revokeCredential } from "../login/revoke.ts";
 import { InvalidCredentialError } from "../pool/errors.ts";
@@ -15,6 +16,10 @@ interface CheckOutcome {
 }
 
 type Checkable = { check?: (id: string) => Promise<unknown> };
+
+/** A route that takes another method now: 405 with `Allow`, in the admin API's `{detail}` shape. */
+export const methodNotAllowed = (allow: string, detail: string) =>
+  Response.json({ detail }, { status: 405, headers: { allow } });
 
 const notFound = (id: string) => Response.json({ detail: `Credential with id '${id}' not found.` }, { status: 404 });
 
@@ -61,7 +66,14 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
 
   app.get("/admin/credentials", () => ctx.pool.list().map((view) => adminCredential(view)), guard);
 
+  // A check changes the credential's state: POST, so a foreign page's link or image cannot run one.
   app.get(
+    "/admin/credentials/:id/check",
+    () =>
+      methodNotAllowed("POST", "Use POST for /admin/credentials/{id}/check: a check changes the credential's state."),
+    guard,
+  );
+  app.post(
     "/admin/credentials/:id/check",
     async (event) => {
       const id = getRouterParam(event, "id") ?? "";

@@ -3,16 +3,9 @@
 // the pool's view, which holds no token: nothing secret can slip through a spread.
 import { USABLE_STATUSES } from "../pool/credential.ts";
 import type { CredentialView } from "../pool/pool.ts";
+import { maskEmail } from "../pool/mask.ts";
 
-/** The predecessor's mask: every second character of the local part starred, padded or cut to 12. */
-export function maskEmail(email: string | undefined): string | null {
-  if (!email) return null;
-  const at = email.lastIndexOf("@");
-  const local = at >= 0 ? email.slice(0, at) : email;
-  const domain = at >= 0 ? email.slice(at) : "";
-  const starred = [...local].map((ch, i) => (i % 2 === 1 ? "*" : ch)).join("");
-  return `${starred.padEnd(12, "*").slice(0, 12)}${domain}`;
-}
+export { maskEmail };
 
 export function maskProject(project: string | undefined): string | null {
   return project ? `***-${project.slice(-4)}` : null;

@@ -6,6 +6,7 @@ import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
 import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
+import { createLimitedServer } from "./http-limits.ts";
 import type { CliContext } from "./context.ts";
 
 export interface RunningServer {
@@ -45,7 +46,7 @@ export async function startServer(
     throw error;
   }
 
-  const server = http.createServer(proxy.node);
+  const server = createLimitedServer(proxy.node, settings.limits, logger);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(settings.port, settings.host, resolve);
@@ -53,7 +54,9 @@ export async function startServer(
   const { url, everywhere } = displayUrl(server.address() as AddressInfo);
   logger
     .withTag("http")
-    .debug(`node:http keep-alive ${server.keepAliveTimeout} ms, headers timeout ${server.headersTimeout} ms`);
+    .debug(
+      `node:http keep-alive ${server.keepAliveTimeout} ms, headers timeout ${server.headersTimeout} ms, request timeout ${server.requestTimeout} ms, max connections ${server.maxConnections}`,
+    );
   const base = `${url}${settings.options.basePath ?? ""}`;
   const views = proxy.pool.list();
   const usable = proxy.pool.usableCount();

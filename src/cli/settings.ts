@@ -31,6 +31,8 @@ export interface CliSettings {
   logLevel: number;
   logFormat: LogFormat;
   shutdownTimeoutSec: number;
+  /** node:http limits against slow or numerous clients (config `server.*`). */
+  limits: { headersTimeoutSec: number; requestTimeoutSec: number; maxConnections: number };
   encryptionKey?: string;
   options: GeminiProxyOptions;
   /** Lines to log once the logger exists. */
@@ -140,6 +142,14 @@ export async function loadSettings(
     logLevel: parseLogLevel(config.log_level as string | undefined, flags.logLevel ? "--log-level" : "log_level"),
     logFormat: (config.log_format as LogFormat | undefined) ?? CLI_DEFAULTS.logFormat,
     shutdownTimeoutSec: (config.shutdown_timeout_sec as number | undefined) ?? CLI_DEFAULTS.shutdownTimeoutSec,
+    limits: {
+      headersTimeoutSec:
+        (getPath(config, "server.headers_timeout_sec") as number | undefined) ?? CLI_DEFAULTS.server.headersTimeoutSec,
+      requestTimeoutSec:
+        (getPath(config, "server.request_timeout_sec") as number | undefined) ?? CLI_DEFAULTS.server.requestTimeoutSec,
+      maxConnections:
+        (getPath(config, "server.max_connections") as number | undefined) ?? CLI_DEFAULTS.server.maxConnections,
+    },
     encryptionKey,
     options,
     warnings,

@@ -1,5 +1,6 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
+import type { IncomingMessage } from "node:http";
 import { H3, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
@@ -15,6 +16,26 @@ import { registerEmbeddingsRoutes } from "../surfaces/embeddings/routes.ts";
 import { registerUiRoutes } from "../admin/page-routes.ts";
 import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
+import { lingerOnClose } from "./node-close.ts";
+
+function decodes(pathname: string): boolean {
+  try {
+    decodeURI(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A refused body (413) may still be on its way: this connection cannot carry another request. Say
+ * so, and on node read off the rest before closing (node-close.ts).
+ */
+function closeConnection(event: H3Event, response: unknown): void {
+  (response instanceof Response ? response.headers : event.res.headers).set("connection", "close");
+  const req = event.runtime?.node?.req;
+  if (req && req.httpVersionMajor < 2) lingerOnClose(req as IncomingMessage); // http2 streams close on their own
+}
 
 /**
  * CORS headers on the Response itself: headers staged on `event.res` would make h3 rebuild the
@@ -26,18 +47,38 @@ function allowCors(event: H3Event, response: unknown): void {
   headers.set("access-control-expose-headers", "*");
 }
 
+/** The path's surface even when its percent-encoding is broken: judged by what precedes the first `%`. */
+function malformedPathError(path: string): Response {
+  return surfaceError(
+    surfaceOf(path.split("%")[0]!),
+    400,
+    "Malformed percent-encoding in the request path",
+    "invalid_path",
+  );
+}
+
 export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
-  const api = new H3({ silent: true });
   const localPath = (pathname: string) =>
     base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;
+  // h3 refuses a path that does not decode before any middleware runs; shape that 400 here.
+  const config = {
+    silent: true,
+    onError: (error: { status?: number }, event: H3Event) => {
+      if (error.status === 400 && !decodes(event.url.pathname))
+        return malformedPathError(localPath(event.url.pathname));
+    },
+  };
+  const api = new H3(config);
 
   api.use(
     onError((error, event) => {
       const path = localPath(event.url.pathname);
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
       if (status === 500) ctx.logger.error("unhandled error on", path, error.cause ?? error);
-      return surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
+      const response = surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
+      if (status === 413) closeConnection(event, response);
+      return response;
     }),
   );
 
@@ -87,6 +128,7 @@ export function createApp(ctx: AppContext): H3 {
       }
       const response = await next();
       status = response instanceof Response ? response.status : event.res.status;
+      if (status === 413) closeConnection(event, response);
       if (surface !== "other") allowCors(event, response);
       return response;
     } catch (error) {
@@ -111,5 +153,5 @@ export function createApp(ctx: AppContext): H3 {
     return surfaceError(surfaceOf(path), 404, `Unknown route: ${event.req.method} ${path}`, "not_found");
   });
 
-  return base ? new H3({ silent: true }).mount(base, api) : api;
+  return base ? new H3(config).mount(base, api) : api;
 }

@@ -28,7 +28,9 @@ export async function readCapped(request: Request, maxBytes: number): Promise<st
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
+      // Not cancel(): on node that destroys the request, which reads as a client abort (499) and
+      // leaves no socket to answer on. The 413 carries `Connection: close` instead (app.ts).
+      reader.releaseLock();
       throw new BodyError(413, `Request body is too large (over ${maxBytes} bytes)`);
     }
     text += decoder.decode(value, { stream: true });

@@ -51,6 +51,18 @@ export function toLegacyCredential(cred: OAuthCredential, base?: LegacyCredentia
   return { ...base, ...update };
 }
 
+/** The file's entries with each refresh token once (the first entry holding it wins). */
+function withoutRepeats(credentials: LegacyCredential[]): LegacyCredential[] {
+  const seen = new Set<unknown>();
+  return credentials.filter((c) => {
+    const token = c.refresh_token;
+    if (typeof token !== "string" || !token) return true;
+    if (seen.has(token)) return false;
+    seen.add(token);
+    return true;
+  });
+}
+
 export function createLegacySync(options: LegacySyncOptions): LegacySync {
   const { path, passphrase } = options;
   let entries: Entry[] = [];
@@ -73,9 +85,10 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
 
   async function readFile(): Promise<LegacyCredential[]> {
     const content = await readLegacyCredentialsFile(path, passphrase);
-    entries = content.credentials.map((data) => ({ data }));
+    entries = withoutRepeats(content.credentials).map((data) => ({ data }));
     singleAsObject = content.format === "object";
-    lastJson = snapshot();
+    // A file that held an account twice (an earlier version's bug) is written back once, without it.
+    lastJson = entries.length === content.credentials.length ? snapshot() : "";
     const exists = await stat(path).then(
       (s) => s.size > 0,
       () => false,
@@ -87,6 +100,7 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
         `encrypted ${path} in place; its plain-text copy is ${path}.bak: delete it once the proxy works`,
       );
     }
+    if (!lastJson) schedule();
     return content.credentials;
   }
 
@@ -150,7 +164,12 @@ export function createLegacySync(options: LegacySyncOptions): LegacySync {
             const previous = await store.get(id).catch(() => null);
             await store.remove(id);
             await load();
-            const token = previous?.kind === "oauth" ? previous.refreshToken : undefined;
+            // Entries not yet matched to an id are found by token, unless another record still holds
+            // that token (a duplicate merged away at start): then the file entry is that record's.
+            const shared =
+              previous?.kind === "oauth" &&
+              (await store.list()).some((c) => c.kind === "oauth" && c.refreshToken === previous.refreshToken);
+            const token = previous?.kind === "oauth" && !shared ? previous.refreshToken : undefined;
             const before = entries.length;
             entries = entries.filter(
               (e) => e.id !== id && !(e.id === undefined && token && e.data.refresh_token === token),

@@ -17,13 +17,20 @@ const STYLE =
   ".muted{color:#666}.bad{color:#b00020}.ok{color:#137333}code{background:#f3f3f3;padding:0 .2em}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left}";
 
 /** Every page gets a strict CSP; its own inline style and script run by nonce. */
-export function page(title: string, body: string, status = 200, extraHead = "", script = ""): Response {
+export function page(
+  title: string,
+  body: string,
+  status = 200,
+  extraHead = "",
+  script = "",
+  formTargets = "",
+): Response {
   const nonce = randomBytes(16).toString("base64");
   const text =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style nonce="${nonce}">${STYLE}</style>${extraHead}</head>` +
     `<body>${body}${script ? `<script nonce="${nonce}">${script}</script>` : ""}</body></html>`;
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'${formTargets ? ` ${formTargets}` : ""}; frame-ancestors 'none'; base-uri 'none'`;
   return new Response(text, {
     status,
     headers: {
@@ -110,6 +117,26 @@ if(!r.ok){say(j.reason||j.detail||("HTTP "+r.status),"bad");return;}for(const x 
 catch(x){say(String(x),"bad");}});`;
 
 /** Step page for `authcode` and `paste`: open Google in a new tab, then paste what it gives back. */
+/**
+ * What GET /oauth2/login shows: one button that POSTs. Its CSP lets the form's answer redirect to
+ * Google's sign-in page (`authorizeOrigin`); form-action covers redirects too.
+ */
+export function confirmLoginPage(input: {
+  base: string;
+  mode: LoginMode;
+  csrf?: string;
+  authorizeOrigin: string;
+}): Response {
+  const text = MODE_TEXT[input.mode];
+  const query = `mode=${encodeURIComponent(input.mode)}${input.csrf ? `&_csrf=${encodeURIComponent(input.csrf)}` : ""}`;
+  const body =
+    `<h1>Add a Google account</h1><p>${esc(text.when)}</p>` +
+    `<form id="start" method="post" action="${esc(`${input.base}/oauth2/login?${query}`)}">` +
+    `<p><button type="submit" id="continue">${esc(text.title)}</button></p></form>` +
+    `<p class="muted"><a href="${esc(`${input.base}/oauth2/add`)}">Other ways</a> · <a href="${esc(`${input.base}/`)}">Back to the admin page</a></p>`;
+  return page("Add a Google account", body, 200, "", "", input.authorizeOrigin);
+}
+
 export function pastePage(input: {
   base: string;
   mode: LoginMode;

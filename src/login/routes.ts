@@ -1,5 +1,6 @@
-// Web login routes (admin-protected): the "add account" page, GET /oauth2/login (the predecessor's
-// entry point, now with modes), GET /oauth2/callback and POST /oauth2/complete (pasted code or URL).
+// Web login routes (admin-protected): the "add account" page, /oauth2/login (the predecessor's entry
+// point, now with modes: GET shows a button, POST starts), GET /oauth2/callback and
+// POST /oauth2/complete (pasted code or URL).
 import { randomBytes } from "node:crypto";
 import { getCookie, getQuery, setCookie, type H3, type H3Event } from "h3";
 import { readCapped } from "../http/body.ts";
@@ -15,7 +16,7 @@ import {
   type LoginMode,
   type ModeSetup,
 } from "./modes.ts";
-import { addAccountPage, errorPage, outcomeMessage, pastePage, resultPage } from "./pages.ts";
+import { addAccountPage, confirmLoginPage, errorPage, outcomeMessage, pastePage, resultPage } from "./pages.ts";
 import { createPendingLogins, hashToken, LOGIN_TTL_MS, type PendingLogin } from "./pending.ts";
 import { adminIdentity, requireAdmin } from "../admin/auth.ts";
 import { isHttps, sessionOf } from "../admin/session.ts";
@@ -147,22 +148,56 @@ export function registerOAuthRoutes(app: H3, ctx: AppContext): void {
     });
   });
 
+  /** The login mode the request asks for (or the one that fits), refused when unknown or unusable here. */
+  const modeOf = (event: H3Event): LoginMode => {
+    const setup = setupOf(ctx);
+    const asked = text(getQuery(event).mode);
+    const mode = asked ? parseMode(asked) : defaultMode(setup, event.url);
+    if (!mode)
+      throw new LoginError(
+        "mode_unavailable",
+        `Unknown login mode "${asked!.slice(0, 20)}": use one of ${LOGIN_MODES.join(", ")}.`,
+      );
+    const problem = modeProblem(mode, setup, event.url);
+    if (problem) throw new LoginError("mode_unavailable", problem);
+    return mode;
+  };
+
+  // Starting a login changes state (a pending login, a cookie): a GET only shows a button that POSTs,
+  // so a link or an image on a foreign page cannot start one.
   app.get("/oauth2/login", async (event) => {
+    const asJson = wantsJson(event);
+    const denied = await requireAdmin(event, ctx, { html: !asJson });
+    if (denied) return denied;
+    if (asJson)
+      return json(
+        405,
+        { ok: false, error: { code: "method_not_allowed", message: "Use POST /oauth2/login to start a login." } },
+        { allow: "POST" },
+      );
+    try {
+      const mode = modeOf(event);
+      const identity = (await adminIdentity(event, ctx))!;
+      const csrf = identity.via === "session" ? (await sessionOf(event, ctx))?.csrf : undefined;
+      return confirmLoginPage({
+        base: base(),
+        mode,
+        csrf,
+        authorizeOrigin: new URL(ctx.oauth.endpoints.oauthAuthorize).origin,
+      });
+    } catch (error) {
+      return failure(event, ctx, error);
+    }
+  });
+
+  app.post("/oauth2/login", async (event) => {
     const asJson = wantsJson(event);
     const denied = await requireAdmin(event, ctx, { html: !asJson });
     if (denied) return denied;
     try {
       const identity = (await adminIdentity(event, ctx))!;
       const setup = setupOf(ctx);
-      const asked = text(getQuery(event).mode);
-      const mode = asked ? parseMode(asked) : defaultMode(setup, event.url);
-      if (!mode)
-        throw new LoginError(
-          "mode_unavailable",
-          `Unknown login mode "${asked!.slice(0, 20)}": use one of ${LOGIN_MODES.join(", ")}.`,
-        );
-      const problem = modeProblem(mode, setup, event.url);
-      if (problem) throw new LoginError("mode_unavailable", problem);
+      const mode = modeOf(event);
       const browser = browserCookie(event, ctx);
       const redirectUri = redirectUriFor(mode, setup, event.url);
       const started = await startLogin(servicesOf(ctx), {

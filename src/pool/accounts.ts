@@ -6,6 +6,7 @@ import { fetchUserInfo, refreshAccessToken, type OAuthContext } from "../upstrea
 import { AccountSetupError, setupCodeAssistAccount } from "../upstream/onboarding.ts";
 import type { CodeAssistClient } from "../upstream/code-assist.ts";
 import type { CredentialState, OAuthCredential } from "./credential.ts";
+import { RefreshBackoffError } from "./refresh-backoff.ts";
 
 export interface AccountServices {
   oauth: OAuthContext;
@@ -20,6 +21,8 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 export type StateChange = Pick<CredentialState, "status" | "reason" | "link">;
 
 export function stateForError(error: unknown): StateChange {
+  // A refresh pause is not a new finding: the token is still the problem.
+  if (error instanceof RefreshBackoffError) return { status: "expired", reason: error.message };
   if (error instanceof AccountSetupError) {
     const status =
       error.code === "validation_required"

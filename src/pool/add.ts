@@ -26,6 +26,7 @@ export async function prepareCredential(
   input: CredentialInput,
   find: (id: string) => Entry | undefined,
   now: number,
+  byRefreshToken: (token: string) => Entry | undefined = () => undefined,
 ): Promise<Prepared> {
   const norm = normalizeCredentialInput(input);
   const selection = { weight: norm.weight, priority: norm.priority };
@@ -44,14 +45,30 @@ export async function prepareCredential(
     };
     return { id, credential, state: existing?.state ?? initialState(), existing };
   }
-  const draft: OAuthCredential = { ...norm, id: "", createdAt: now };
+  // The refresh token names the account without asking Google: an account added while Google was
+  // unreachable (no email to key it by) must still find itself.
+  const known = byRefreshToken(norm.refreshToken);
+  const knownCred = known?.credential.kind === "oauth" ? known.credential : undefined;
+  const newerKnown = knownCred && (knownCred.expiresAt ?? 0) > (norm.expiresAt ?? 0);
+  const draft: OAuthCredential = {
+    ...norm,
+    email: norm.email ?? knownCred?.email,
+    project: norm.project ?? knownCred?.project,
+    ...(newerKnown ? { accessToken: knownCred.accessToken, expiresAt: knownCred.expiresAt } : {}),
+    id: "",
+    createdAt: now,
+  };
   const { credential: done, error } = await completeAccount(services, draft);
-  const id = credentialId("oauth", done.email ?? done.refreshToken);
-  const existing = find(id);
-  const old = existing?.credential;
+  const id = known?.credential.id ?? credentialId("oauth", done.email ?? done.refreshToken);
+  const existing = known ?? find(id);
+  const old = existing?.credential.kind === "oauth" ? existing.credential : undefined;
   const credential: OAuthCredential = {
     ...done,
     id,
+    // What setup could not learn this time (Google unreachable) stays as it was.
+    email: done.email ?? old?.email,
+    project: done.project ?? old?.project,
+    tier: done.tier ?? old?.tier,
     label: done.label ?? old?.label,
     weight: selection.weight ?? old?.weight,
     priority: selection.priority ?? old?.priority,

@@ -2,12 +2,17 @@
 import type { UpstreamAuth } from "../upstream/transport.ts";
 import type { Credential, CredentialState, OAuthCredential } from "./credential.ts";
 import { settleStatus } from "./reactions.ts";
+import type { RefreshBackoff } from "./refresh-backoff.ts";
 
 export interface Entry {
   credential: Credential;
   state: CredentialState;
   /** The single in-flight token refresh of this credential, if any. */
   refreshing?: Promise<OAuthCredential>;
+  /** The access token the last refresh brought, until a request succeeds with it. */
+  unproven?: string;
+  /** The pause before the next refresh after one that did not help (refresh-backoff.ts). */
+  backoff?: RefreshBackoff;
   /** Leases handed out and not yet reported (least-used selection). */
   pending: number;
   /** What storage held when this instance last read or wrote it: the base of three-way merges (cluster.ts). */

@@ -13,6 +13,9 @@ import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
 import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
 import { createRefresher } from "./refresher.ts";
+import { nextBackoff } from "./refresh-backoff.ts";
+import { maskEmail } from "./mask.ts";
+import { duplicateGroups, mergeDuplicates } from "./duplicates.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
@@ -84,6 +87,35 @@ export function createCredentialPool(
         stored: { credential, state: normalizeState(saved) },
       });
     }
+    await mergeStoredDuplicates();
+  }
+
+  /** One account stored twice (same refresh token): keep one record with both histories. */
+  async function mergeStoredDuplicates() {
+    for (const group of duplicateGroups([...entries.values()])) {
+      const merged = mergeDuplicates(group, Date.now());
+      const id = merged.credential.id;
+      for (const copy of group) if (copy.credential.id !== id) entries.delete(copy.credential.id);
+      entries.set(id, { ...merged, pending: 0, stored: merged });
+      await store.put(merged.credential);
+      await store.putState(id, merged.state);
+      for (const copy of group) if (copy.credential.id !== id) await store.remove(copy.credential.id);
+      const email = merged.credential.kind === "oauth" ? maskEmail(merged.credential.email) : null;
+      logger.info(`merged ${group.length - 1} duplicate(s) of credential ${id}${email ? ` (${email})` : ""}`);
+    }
+  }
+
+  /** Google refused the token a refresh just brought: pause this account's refreshes, and say so once. */
+  function backOffRefresh(entry: Entry, next: CredentialState, now: number): CredentialState {
+    entry.unproven = undefined;
+    entry.backoff = nextBackoff(entry.backoff, now);
+    const cred = entry.credential;
+    const who = `credential ${cred.id}${cred.kind === "oauth" && cred.email ? ` (${maskEmail(cred.email)})` : ""}`;
+    const again = new Date(entry.backoff.until).toISOString();
+    logger.warn(
+      `${who}: Google refused its token right after a refresh (401); no refresh and no requests for it until ${again}, then it tries again`,
+    );
+    return { ...next, reason: `Google refused the refreshed token (401); next refresh at ${again}` };
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -117,7 +149,9 @@ export function createCredentialPool(
     },
     async add(input) {
       await pool.ready();
-      const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now());
+      const byRefreshToken = (token: string) =>
+        [...entries.values()].find((e) => e.credential.kind === "oauth" && e.credential.refreshToken === token);
+      const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now(), byRefreshToken);
       const entry = p.existing ?? { credential: p.credential, state: p.state, pending: 0 };
       entry.credential = p.credential;
       entries.set(p.id, entry);
@@ -211,7 +245,10 @@ export function createCredentialPool(
         at: now,
       });
       if ("aborted" in outcome) return; // the client left: nobody's fault
-      if (!error) return commit(entry, applySuccess(entry.state, lease.model, now));
+      if (!error) {
+        entry.unproven = entry.backoff = undefined;
+        return commit(entry, applySuccess(entry.state, lease.model, now));
+      }
       const cred = entry.credential;
       // A 401 for a token already replaced by a refresh says nothing about the credential.
       if (
@@ -221,7 +258,9 @@ export function createCredentialPool(
         cred.accessToken !== lease.auth.accessToken
       )
         return;
-      const next = applyError(entry.state, error, lease.model, now);
+      let next = applyError(entry.state, error, lease.model, now);
+      if (error.kind === "auth_expired" && lease.auth.kind === "oauth" && entry.unproven === lease.auth.accessToken)
+        next = backOffRefresh(entry, next, now);
       commit(
         entry,
         entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next,

@@ -4,6 +4,7 @@ import type { CredentialState, OAuthCredential } from "./credential.ts";
 import { ensureFreshToken, stateForError, type AccountServices } from "./accounts.ts";
 import type { Entry } from "./entry.ts";
 import { refreshShared, type SharedRefreshDeps } from "./shared-refresh.ts";
+import { inBackoff, RefreshBackoffError } from "./refresh-backoff.ts";
 
 /** Tokens closer than this to expiry are refreshed before a request uses them. */
 export const LEASE_MARGIN_MS = 60_000;
@@ -36,6 +37,8 @@ export function createRefresher(
     const cred = entry.credential as OAuthCredential;
     if (entry.refreshing) return entry.refreshing;
     if (!force && !needsToken(cred, Date.now())) return Promise.resolve(cred);
+    if (inBackoff(entry.backoff, Date.now()))
+      return Promise.reject(new RefreshBackoffError(cred.id, entry.backoff!.until));
     const previous = entry.state.status;
     commit(entry, { ...entry.state, status: "refreshing" });
     const run = (async () => {
@@ -45,6 +48,7 @@ export function createRefresher(
           ? await refreshShared({ ...shared, services }, cred)
           : await ensureFreshToken(services, cred, true);
         entry.credential = fresh;
+        entry.unproven = fresh.accessToken;
         // Only the token was the problem: back to work (other problems, e.g. suspected, stay).
         const status = previous === "expired" || previous === "refreshing" ? "active" : previous;
         commit(entry, { ...entry.state, status, lastRefreshedAt: Date.now() }, { record: true });

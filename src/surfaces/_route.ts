@@ -6,7 +6,7 @@ import type { H3Event } from "h3";
 import { invalidParam } from "../chat/errors.ts";
 import { isRecord, type JsonObject } from "../chat/values.ts";
 import type { RequestRecord } from "../usage/record.ts";
-import { readJsonBody } from "../http/body.ts";
+import { BodyError, readJsonBody } from "../http/body.ts";
 import type { AppContext } from "../http/context.ts";
 import { recordOf } from "../http/request-record.ts";
 
@@ -33,13 +33,16 @@ export function defineSurfaceRoute(
       return await handler(event);
     } catch (error) {
       record.errorClass = failure.errorClass(error);
-      if (event.req.signal.aborted) return new Response(null, { status: 499 });
+      // A body over the cap is refused, not abandoned: the client is still there to read the 413.
+      if (event.req.signal.aborted && !isBodyLimit(error)) return new Response(null, { status: 499 });
       const { response, unexpected } = failure.respond(error, record);
       if (unexpected) ctx.logger.error(`${failure.label}:`, error);
       return response;
     }
   };
 }
+
+const isBodyLimit = (error: unknown) => error instanceof BodyError && error.status === 413;
 
 /** The request body, which must be a JSON object (BodyError for unreadable or oversized ones). */
 export async function readJsonObject(event: H3Event, ctx: AppContext): Promise<JsonObject> {

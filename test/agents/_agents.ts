@@ -29,7 +29,11 @@ export function agentBin(name: string): string | undefined {
   const home = tempDir(`probe-${name}`);
   try {
     mkdirSync(join(home.dir, "tmp"));
-    const probe = spawnSync(bin, ["--version"], { stdio: "ignore", timeout: 60_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...offlineEnv(home.dir) } });
+    const probe = spawnSync(bin, ["--version"], {
+      stdio: "ignore",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...offlineEnv(home.dir) },
+    });
     return probe.status === 0 ? bin : undefined;
   } finally {
     home.cleanup();
@@ -107,8 +111,14 @@ function recording(handler: http.RequestListener, captured: Captured[], rewrite?
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-      const entry: Captured = { method: req.method ?? "GET", url: req.url ?? "/", headers, body: parse(raw.toString("utf8")) };
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+      const entry: Captured = {
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        headers,
+        body: parse(raw.toString("utf8")),
+      };
       captured.push(entry);
       const out: Buffer[] = [];
       const write = res.write.bind(res) as (...a: unknown[]) => boolean;
@@ -146,7 +156,9 @@ function recording(handler: http.RequestListener, captured: Captured[], rewrite?
 }
 
 /** Fake Google with one Gemini API key (or one OAuth account), the proxy in front on a real listener. */
-export async function startAgentProxy(options: { pool?: "api_key" | "oauth"; extra?: GeminiProxyOptions; rewrite?: Rewrite } = {}): Promise<AgentProxy> {
+export async function startAgentProxy(
+  options: { pool?: "api_key" | "oauth"; extra?: GeminiProxyOptions; rewrite?: Rewrite } = {},
+): Promise<AgentProxy> {
   const fake = await createFakeGoogle();
   let seed: GeminiProxyOptions;
   if (options.pool === "oauth") {
@@ -155,7 +167,9 @@ export async function startAgentProxy(options: { pool?: "api_key" | "oauth"; ext
   } else {
     seed = { geminiApiKeys: [fake.addApiKey()] };
   }
-  const proxy = createGeminiProxy(proxyOptionsFor(fake, { ...seed, pool: { maxAttempts: 1, waitForCooldownMs: 0 }, ...options.extra }));
+  const proxy = createGeminiProxy(
+    proxyOptionsFor(fake, { ...seed, pool: { maxAttempts: 1, waitForCooldownMs: 0 }, ...options.extra }),
+  );
   await proxy.ready();
   const captured: Captured[] = [];
   const server = await listen(recording(proxy.node, captured, options.rewrite));
@@ -189,7 +203,11 @@ export function runAgent(
 ): Promise<RunResult> {
   const start = Date.now();
   // PATH (node, sh, rg…) and locale come from the test process; the rest is the run's own.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: process.env.LANG ?? "C.UTF-8", ...opts.env };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LANG: process.env.LANG ?? "C.UTF-8",
+    ...opts.env,
+  };
   if (env.TMPDIR) mkdirSync(env.TMPDIR, { recursive: true });
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, args, { cwd: opts.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
@@ -252,7 +270,10 @@ export function writeFixture(program: string, name: string, meta: Record<string,
 
 /** A short description of a run for assertion messages: exit, tail of both streams, proxy answers. */
 export function describeRun(run: RunResult, captured: Captured[]): string {
-  const answers = captured.map((c) => `${c.method} ${c.url} → ${c.status}${c.status && c.status >= 400 ? ` ${JSON.stringify(c.response).slice(0, 300)}` : ""}`);
+  const answers = captured.map(
+    (c) =>
+      `${c.method} ${c.url} → ${c.status}${c.status && c.status >= 400 ? ` ${JSON.stringify(c.response).slice(0, 300)}` : ""}`,
+  );
   return [
     `exit ${run.code}${run.signal ? ` (${run.signal})` : ""}${run.timedOut ? " (timed out)" : ""} after ${run.ms} ms`,
     `stdout: ${run.stdout.slice(-1500)}`,
@@ -273,7 +294,10 @@ export const foldSystemMessages: Rewrite = (request) => {
   const out: { role: string; content: unknown[] }[] = [];
   for (const m of body.messages) {
     const role = m.role === "system" ? "user" : m.role;
-    const content = m.role === "system" ? blocks(m.content).map((b: { text?: string }) => ({ type: "text", text: `<system>${b.text ?? ""}</system>` })) : blocks(m.content);
+    const content =
+      m.role === "system"
+        ? blocks(m.content).map((b: { text?: string }) => ({ type: "text", text: `<system>${b.text ?? ""}</system>` }))
+        : blocks(m.content);
     const prev = out[out.length - 1];
     if (prev && prev.role === role) prev.content.push(...content);
     else out.push({ role, content: [...content] });

@@ -36,7 +36,10 @@ const SHIM = process.env.AGENTS_CAPTURE_SHIM === "1";
  * What docs/agents.md tells Claude Code users to set: the proxy as ANTHROPIC_BASE_URL (no /v1), a
  * client key, and the switches that keep it from calling anywhere else.
  */
-function claudeEnv(url: string, auth: { ANTHROPIC_API_KEY: string } | { ANTHROPIC_AUTH_TOKEN: string }): Record<string, string> {
+function claudeEnv(
+  url: string,
+  auth: { ANTHROPIC_API_KEY: string } | { ANTHROPIC_AUTH_TOKEN: string },
+): Record<string, string> {
   return {
     ANTHROPIC_BASE_URL: url,
     ...auth,
@@ -71,7 +74,11 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
     project.cleanup();
   });
 
-  const claude = (args: string[], extra: Record<string, string> = {}, auth: "key" | "token" = "key"): Promise<RunResult> =>
+  const claude = (
+    args: string[],
+    extra: Record<string, string> = {},
+    auth: "key" | "token" = "key",
+  ): Promise<RunResult> =>
     runAgent(bin!, args, {
       cwd: project.dir,
       timeoutMs: RUN_TIMEOUT_MS,
@@ -81,10 +88,23 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
         ...extra,
       },
     });
-  const messages = () => p.captured.filter((c) => c.url.startsWith("/v1/messages") && !c.url.startsWith("/v1/messages/count_tokens"));
+  const messages = () =>
+    p.captured.filter((c) => c.url.startsWith("/v1/messages") && !c.url.startsWith("/v1/messages/count_tokens"));
   const fixture = (name: string, run: RunResult, env: Record<string, string>, args: string[]) => {
     if (!SHIM && name !== "first-contact") return;
-    writeFixture("claude-code", name, { version: "2.1.332", args, env, exit: run.code, stdout: run.stdout.slice(0, 4000), captureShim: SHIM ? "foldSystemMessages" : undefined }, p.captured);
+    writeFixture(
+      "claude-code",
+      name,
+      {
+        version: "2.1.332",
+        args,
+        env,
+        exit: run.code,
+        stdout: run.stdout.slice(0, 4000),
+        captureShim: SHIM ? "foldSystemMessages" : undefined,
+      },
+      p.captured,
+    );
   };
 
   it("answers a plain prompt on its default model (ANTHROPIC_API_KEY → x-api-key)", async () => {
@@ -98,7 +118,9 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
     expect((first!.body as { model: string }).model).toMatch(/^claude-/);
     expect(run.code, describeRun(run, p.captured)).toBe(0);
     expect(run.stdout).toContain("KIWI-7c1");
-    expect(p.fake.count({ action: "streamGenerateContent" }) + p.fake.count({ action: "generateContent" })).toBeGreaterThan(0);
+    expect(
+      p.fake.count({ action: "streamGenerateContent" }) + p.fake.count({ action: "generateContent" }),
+    ).toBeGreaterThan(0);
   });
 
   it("authenticates with ANTHROPIC_AUTH_TOKEN (Authorization: Bearer)", async () => {
@@ -123,9 +145,21 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
     const events = run.stdout
       .split("\n")
       .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as { type: string; subtype?: string; result?: string; is_error?: boolean; message?: { content?: { type: string; text?: string }[] } });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            subtype?: string;
+            result?: string;
+            is_error?: boolean;
+            message?: { content?: { type: string; text?: string }[] };
+          },
+      );
     expect(events[0]).toMatchObject({ type: "system", subtype: "init" });
-    const texts = events.filter((e) => e.type === "assistant").flatMap((e) => e.message?.content ?? []).filter((c) => c.type === "text");
+    const texts = events
+      .filter((e) => e.type === "assistant")
+      .flatMap((e) => e.message?.content ?? [])
+      .filter((c) => c.type === "text");
     expect(texts.map((t) => t.text).join("")).toContain("LIME-9e0");
     const result = events.find((e) => e.type === "result");
     expect(result).toMatchObject({ subtype: "success", is_error: false });
@@ -153,14 +187,21 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
       p.fake.script(toolRoundTrip({ tool: "Read", args: { file_path: file } }));
       const args = ["-p", "What is the secret word in notes.txt?"];
       const run = await claude(args, model ? { ANTHROPIC_MODEL: model } : {});
-      fixture(model ? "tool-read-gemini-3" : "tool-read", run, { ANTHROPIC_API_KEY: CLIENT_KEY, ...(model ? { ANTHROPIC_MODEL: model } : {}) }, args);
+      fixture(
+        model ? "tool-read-gemini-3" : "tool-read",
+        run,
+        { ANTHROPIC_API_KEY: CLIENT_KEY, ...(model ? { ANTHROPIC_MODEL: model } : {}) },
+        args,
+      );
       expect(run.code, describeRun(run, p.captured)).toBe(0);
       // The secret is only in the file: it reached the answer through tool_use → tool_result.
       expect(run.stdout).toContain("PAPAYA-42");
       const followUp = messages().find((c) => JSON.stringify(c.body).includes('"tool_result"'));
       expect(followUp, describeRun(run, p.captured)).toBeDefined();
       expect(JSON.stringify(followUp!.body)).toContain("PAPAYA-42");
-      const upstream = p.fake.find({ surface: "gemini-api" }).filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
+      const upstream = p.fake
+        .find({ surface: "gemini-api" })
+        .filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
       expect(upstream.length).toBeGreaterThan(0);
       expect(upstream[0]!.status).toBe(200);
     });

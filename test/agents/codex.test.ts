@@ -7,7 +7,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
-import { agentBin, checkAgent, RUN_TIMEOUT_MS, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
+import {
+  agentBin,
+  checkAgent,
+  RUN_TIMEOUT_MS,
+  CLIENT_KEY,
+  describeRun,
+  offlineEnv,
+  runAgent,
+  startAgentProxy,
+  tempDir,
+  writeFixture,
+  type AgentProxy,
+  type RunResult,
+} from "./_agents.ts";
 
 const bin = agentBin("codex");
 const enabled = checkAgent("codex", bin, "@openai/codex");
@@ -69,7 +82,18 @@ describe.skipIf(!enabled)("Codex CLI through the Responses surface", { timeout: 
   };
   const responses = () => p.captured.filter((c) => c.url.startsWith("/v1/responses"));
   const fixture = (name: string, run: RunResult, prompt: string, model: string) =>
-    writeFixture("codex", name, { version: "0.171.0", args: ["exec", "--skip-git-repo-check", prompt], config: codexConfig("http://127.0.0.1:PORT", model), exit: run.code, stdout: run.stdout.slice(0, 4000) }, p.captured);
+    writeFixture(
+      "codex",
+      name,
+      {
+        version: "0.171.0",
+        args: ["exec", "--skip-git-repo-check", prompt],
+        config: codexConfig("http://127.0.0.1:PORT", model),
+        exit: run.code,
+        stdout: run.stdout.slice(0, 4000),
+      },
+      p.captured,
+    );
 
   it("answers a plain prompt (codex exec)", async () => {
     p.fake.script(answerWhen("PLAIN-5a3", "Hello from the proxy: MANGO-5a3"));
@@ -98,7 +122,9 @@ describe.skipIf(!enabled)("Codex CLI through the Responses surface", { timeout: 
       expect(followUp, describeRun(run, p.captured)).toBeDefined();
       expect(JSON.stringify(followUp!.body)).toContain("PAPAYA-42");
       expect(followUp!.status).toBe(200);
-      const upstream = p.fake.find({ surface: "gemini-api" }).filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
+      const upstream = p.fake
+        .find({ surface: "gemini-api" })
+        .filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
       expect(upstream.map((r) => r.status)).toEqual([200]);
     });
   }

@@ -7,7 +7,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
-import { agentBin, checkAgent, RUN_TIMEOUT_MS, CLIENT_KEY, describeRun, offlineEnv, runAgent, startAgentProxy, tempDir, writeFixture, type AgentProxy, type RunResult } from "./_agents.ts";
+import {
+  agentBin,
+  checkAgent,
+  RUN_TIMEOUT_MS,
+  CLIENT_KEY,
+  describeRun,
+  offlineEnv,
+  runAgent,
+  startAgentProxy,
+  tempDir,
+  writeFixture,
+  type AgentProxy,
+  type RunResult,
+} from "./_agents.ts";
 
 const bin = agentBin("gemini");
 const enabled = checkAgent("gemini-cli", bin, "@google/gemini-cli");
@@ -50,12 +63,28 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { time
   const gemini = (args: string[]): Promise<RunResult> => {
     mkdirSync(join(home.dir, ".gemini"), { recursive: true });
     writeFileSync(join(home.dir, ".gemini/settings.json"), JSON.stringify(SETTINGS, null, 2));
-    return runAgent(bin!, args, { cwd: project.dir, timeoutMs: RUN_TIMEOUT_MS, env: { ...offlineEnv(home.dir), ...env() } });
+    return runAgent(bin!, args, {
+      cwd: project.dir,
+      timeoutMs: RUN_TIMEOUT_MS,
+      env: { ...offlineEnv(home.dir), ...env() },
+    });
   };
   /** The main turn's calls (its router's classifier and other side calls ask for JSON). */
   const turns = () => p.captured.filter((c) => c.url.includes(":streamGenerateContent"));
   const fixture = (name: string, run: RunResult, args: string[]) =>
-    writeFixture("gemini-cli", name, { version: "0.61.0", args, env: { ...env(), GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:PORT" }, settings: SETTINGS, exit: run.code, stdout: run.stdout.slice(0, 4000) }, p.captured);
+    writeFixture(
+      "gemini-cli",
+      name,
+      {
+        version: "0.61.0",
+        args,
+        env: { ...env(), GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:PORT" },
+        settings: SETTINGS,
+        exit: run.code,
+        stdout: run.stdout.slice(0, 4000),
+      },
+      p.captured,
+    );
 
   it("answers a non-interactive prompt (gemini -p)", async () => {
     p.fake.script(answerWhen("PLAIN-3f8", "Hello from the proxy: GUAVA-3f8"));
@@ -76,10 +105,16 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { time
     const run = await gemini(args);
     fixture("router", run, args);
     expect(run.code, describeRun(run, p.captured)).toBe(0);
-    const classifier = p.captured.find((c) => JSON.stringify(c.body).includes("responseJsonSchema") || JSON.stringify(c.body).includes("application/json"));
+    const classifier = p.captured.find(
+      (c) =>
+        JSON.stringify(c.body).includes("responseJsonSchema") || JSON.stringify(c.body).includes("application/json"),
+    );
     expect(classifier, describeRun(run, p.captured)).toBeDefined();
     // Without it every prompt silently goes to the Pro model (the CLI logs the failure and falls back).
-    expect(p.captured.map((c) => `${c.url} ${c.status}`), describeRun(run, p.captured)).toEqual(p.captured.map((c) => `${c.url} 200`));
+    expect(
+      p.captured.map((c) => `${c.url} ${c.status}`),
+      describeRun(run, p.captured),
+    ).toEqual(p.captured.map((c) => `${c.url} 200`));
   });
 
   it("runs its list_directory tool and answers from the listing", async () => {
@@ -96,7 +131,9 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { time
     const followUp = turns().find((c) => JSON.stringify(c.body).includes('"functionResponse"'));
     expect(followUp, describeRun(run, p.captured)).toBeDefined();
     expect(followUp!.status).toBe(200);
-    const upstream = p.fake.find({ surface: "gemini-api" }).filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
+    const upstream = p.fake
+      .find({ surface: "gemini-api" })
+      .filter((r) => JSON.stringify(r.body).includes('"functionResponse"'));
     expect(upstream.map((r) => r.status)).toEqual([200]);
   });
 });

@@ -32,7 +32,12 @@ export async function runGenerate(ctx: Ctx, input: GenerateInput): Promise<void>
   if (err) return sendGoogleError(ctx, err);
 
   // A fault rule's stream script wins; otherwise the test's reply scripts may decide the answer.
-  const script = ctx.script ?? (ctx.env.replies.length > 0 ? scriptedReply(ctx.env.replies, replyRequest(model.id, request, ctx.record)) : undefined) ?? {};
+  const script =
+    ctx.script ??
+    (ctx.env.replies.length > 0
+      ? scriptedReply(ctx.env.replies, replyRequest(model.id, request, ctx.record))
+      : undefined) ??
+    {};
   const plan = makePlan(model, request, script);
   const meta: ResponseMeta = {
     responseId: randomId(17),

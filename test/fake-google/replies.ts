@@ -12,21 +12,25 @@ export function replyRequest(model: string, request: unknown, record: FakeReques
   for (const tool of Array.isArray(tools) ? tools : []) {
     const decls = field(tool, "functionDeclarations");
     for (const d of Array.isArray(decls) ? decls : []) {
-      if (isObject(d) && typeof d.name === "string") schemas.set(d.name, field(d, "parametersJsonSchema") ?? field(d, "parameters"));
+      if (isObject(d) && typeof d.name === "string")
+        schemas.set(d.name, field(d, "parametersJsonSchema") ?? field(d, "parameters"));
     }
   }
   const contents = (Array.isArray(req.contents) ? req.contents : []).filter(isObject);
   const functionCalls: ReplyRequest["functionCalls"] = [];
   const functionResponses: ReplyRequest["functionResponses"] = [];
   let lastUserText = "";
-  const userTexts: string[] = partsOf(field(req, "systemInstruction")).filter((p) => typeof p.text === "string").map((p) => p.text as string);
+  const userTexts: string[] = partsOf(field(req, "systemInstruction"))
+    .filter((p) => typeof p.text === "string")
+    .map((p) => p.text as string);
   for (const c of contents) {
     const parts = partsOf(c);
     for (const p of parts) {
       const call = field(p, "functionCall");
       if (isObject(call) && typeof call.name === "string") functionCalls.push({ name: call.name, args: call.args });
       const resp = field(p, "functionResponse");
-      if (isObject(resp) && typeof resp.name === "string") functionResponses.push({ name: resp.name, response: resp.response });
+      if (isObject(resp) && typeof resp.name === "string")
+        functionResponses.push({ name: resp.name, response: resp.response });
     }
     const texts = parts.filter((p) => typeof p.text === "string" && p.thought !== true).map((p) => p.text as string);
     if ((c.role ?? "user") === "user" && texts.length > 0) {
@@ -34,7 +38,17 @@ export function replyRequest(model: string, request: unknown, record: FakeReques
       userTexts.push(...texts);
     }
   }
-  return { model, request: req, record, declared: [...schemas.keys()], schemas, functionCalls, functionResponses, lastUserText, userTexts };
+  return {
+    model,
+    request: req,
+    record,
+    declared: [...schemas.keys()],
+    schemas,
+    functionCalls,
+    functionResponses,
+    lastUserText,
+    userTexts,
+  };
 }
 
 /** The first reply script that answers, or undefined (default answer). */

@@ -62,7 +62,7 @@ function toggleTheme() {
 }
 
 function act(cred, action, label) {
-  var method = action === "remove" ? "DELETE" : action === "check" ? "GET" : "POST";
+  var method = action === "remove" ? "DELETE" : "POST";
   var path = "/admin/credentials/" + encodeURIComponent(cred.id) + (action === "remove" ? "" : "/" + action);
   if (action === "remove" && !confirm("Remove " + (cred.email || cred.id) + "?")) return;
   api(path, { method: method }).then(function (res) {
