@@ -1,6 +1,8 @@
 // Every state change goes through `commit`: the status is settled, changes are announced as
 // events, and the latest state is written through the credential store. Writes of one credential
-// are serialized and coalesced, so a slow driver never sees them out of order.
+// are serialized and coalesced, so a slow driver never sees them out of order. A change other
+// instances steer by (status, cooldowns, quota) or of the record is written at once; one of counters
+// alone (uses, last use) waits for a timer or `flush`, so requests do not each cost a write.
 import type { CredentialStore } from "./store.ts";
 import type { CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
@@ -27,8 +29,20 @@ interface Queue {
   entry: Entry;
   state: boolean;
   record: boolean;
+  /** Counters changed since the last write; written by the timer or `flush`. */
+  lazy: boolean;
   running?: Promise<void>;
 }
+
+/** How long counter-only changes may wait before they are written. */
+export const COUNTER_FLUSH_MS = 5000;
+
+/** What other instances select and report by; a change of anything else is counters only. */
+const steers = (a: CredentialState, b: CredentialState): boolean =>
+  a.status !== b.status ||
+  a.reason !== b.reason ||
+  a.link !== b.link ||
+  JSON.stringify([a.cooldowns, a.quota]) !== JSON.stringify([b.cooldowns, b.quota]);
 
 export function createStateKeeper(
   store: CredentialStore,
@@ -37,6 +51,7 @@ export function createStateKeeper(
   sync?: ClusterSync,
 ): StateKeeper {
   const queues = new Map<string, Queue>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   function announce(id: string, before: CredentialState, after: CredentialState, now: number) {
     if (before.status !== after.status) {
@@ -62,13 +77,15 @@ export function createStateKeeper(
     while (queue.state || queue.record) {
       const { credential, state } = queue.entry;
       const what = { record: queue.record, state: queue.state };
+      queue.lazy = false; // this write carries the counters too
       const writes: Promise<void>[] = [];
       if (!sync && queue.record) writes.push(store.put(credential));
       if (!sync && queue.state) writes.push(store.putState(id, state));
       queue.state = queue.record = false;
       try {
         // With a cluster sync: locked, merged with what other instances wrote, announced.
-        await (sync ? sync.write(queue.entry, what) : Promise.all(writes));
+        if (sync) await sync.write(queue.entry, what);
+        else await Promise.all(writes).then(() => void (queue.entry.stored ??= { credential, state }));
       } catch (error) {
         if (!isUnavailable(error))
           warn(`could not persist credential ${id}:`, error instanceof Error ? error.message : error);
@@ -77,11 +94,26 @@ export function createStateKeeper(
     queue.running = undefined;
   }
 
-  function schedule(entry: Entry, record: boolean) {
+  function writeLazy() {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    for (const [id, queue] of queues) {
+      if (!queue.lazy) continue;
+      queue.state = true;
+      queue.running ??= drain(id, queue);
+    }
+  }
+
+  function schedule(entry: Entry, record: boolean, urgent: boolean) {
     const id = entry.credential.id;
     let queue = queues.get(id);
-    if (!queue) queues.set(id, (queue = { entry, state: false, record: false }));
+    if (!queue) queues.set(id, (queue = { entry, state: false, record: false, lazy: false }));
     queue.entry = entry;
+    if (!urgent && !record) {
+      queue.lazy = true;
+      timer ??= setTimeout(writeLazy, COUNTER_FLUSH_MS).unref();
+      return;
+    }
     queue.state = true;
     queue.record ||= record;
     queue.running ??= drain(id, queue);
@@ -94,18 +126,19 @@ export function createStateKeeper(
       const after = settleStatus(next, now);
       entry.state = after;
       announce(entry.credential.id, before, after, now);
-      schedule(entry, options.record === true);
+      schedule(entry, options.record === true, !entry.stored || steers(before, after));
     },
     async forget(id) {
       const queue = queues.get(id);
       if (queue) {
-        queue.state = queue.record = false;
+        queue.state = queue.record = queue.lazy = false;
         await queue.running;
         queues.delete(id);
       }
       await store.remove(id);
     },
     async flush() {
+      writeLazy();
       await Promise.all([...queues.values()].map((q) => q.running));
     },
     adopt(entry, next) {

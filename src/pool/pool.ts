@@ -19,6 +19,7 @@ import { duplicateGroups, mergeDuplicates } from "./duplicates.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
+import { mapBounded } from "../storage/map-bounded.ts";
 import { createSelector, isUsableFor, VersionedMap } from "./selection.ts";
 import { noCredentialError } from "./unavailable.ts";
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from "./settings.ts";
@@ -76,8 +77,10 @@ export function createCredentialPool(
     // Listen first, then read: a change another instance makes meanwhile is in the listing or in a notice.
     sync?.start();
     await sync?.listening();
-    for (const credential of await store.list()) {
-      const saved = await store.getState(credential.id);
+    const credentials = await store.list();
+    const states = await mapBounded(credentials, (credential) => store.getState(credential.id));
+    for (const [index, credential] of credentials.entries()) {
+      const saved = states[index];
       const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
       entries.set(credential.id, {

@@ -4,6 +4,7 @@
 import type { Credential, CredentialState } from "./credential.ts";
 import { createSecretBox, isSealed, openSecret, type SecretBox } from "../storage/secrets.ts";
 import type { StorageLike } from "../storage/types.ts";
+import { mapBounded } from "../storage/map-bounded.ts";
 
 export interface CredentialStore {
   list(): Promise<Credential[]>;
@@ -54,12 +55,8 @@ export function createCredentialStore(storage: StorageLike, options: CredentialS
     mapSecrets(credential, (v, field) => openSecret(v, box, `the ${field} of credential ${credential.id}`));
 
   async function readAll(): Promise<Credential[]> {
-    const out: Credential[] = [];
-    for (const key of await storage.getKeys("credentials")) {
-      const value = await storage.getItem<Credential>(key);
-      if (value && typeof value === "object" && "id" in value) out.push(value);
-    }
-    return out;
+    const values = await mapBounded(await storage.getKeys("credentials"), (key) => storage.getItem<Credential>(key));
+    return values.filter((value): value is Credential => !!value && typeof value === "object" && "id" in value);
   }
 
   return {

@@ -3,6 +3,8 @@
 // mid-write leaves either the old record or the new one, never a truncated file (fs and fs-lite use
 // a plain writeFile). Same layout as fs-lite (`a:b:c` → `<base>/a/b/c`), so existing data dirs work.
 // Temporary files of writers that died mid-write are removed when the driver is created.
+// Records named by `lazy` (default: `state:*`, counters and cooldowns the pool can rebuild) skip
+// the fsync: the rename still makes them whole after a killed process, only a power cut may lose them.
 import { randomBytes } from "node:crypto";
 import { existsSync, promises as fsp } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +15,8 @@ import { pidAlive } from "./pid.ts";
 export interface AtomicFsOptions {
   /** Directory holding the records. */
   base: string;
+  /** Keys written without fsync (still by rename). Default: those under `state:`. */
+  lazy?: (key: string) => boolean;
 }
 
 /** Temporary files are named `<record>.<TMP_MARK><random>`; keys never list them. */
@@ -25,7 +29,7 @@ const TRAVERSAL = /\.\.:|\.\.$/;
 
 const notFound = (error: unknown) => {
   const code = (error as NodeJS.ErrnoException)?.code;
-  return code === "ENOENT" || code === "EISDIR";
+  return code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR";
 };
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
@@ -71,37 +75,59 @@ export async function sweepTempFiles(dir: string, now = Date.now()): Promise<num
   return removed;
 }
 
-/**
- * Write-then-rename with mode 0600: the file at `path` is replaced in one step, so a crash never
- * leaves it half-written (or world-readable). The directory must exist. Used for storage records and
- * the credentials file.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}${TMP_MARK}${process.pid}-${randomBytes(6).toString("hex")}`;
+/** Directories known to exist: a write creates its directory only the first time (or if it vanished). */
+const madeDirs = new Set<string>();
+/** Unique temporary names without asking for entropy per write. */
+const tmpPrefix = `${process.pid}-${randomBytes(6).toString("hex")}-`;
+let tmpCount = 0;
+
+async function openTemp(path: string): Promise<{ tmp: string; handle: fsp.FileHandle }> {
+  const dir = dirname(path);
+  const tmp = `${path}${TMP_MARK}${tmpPrefix}${(tmpCount++).toString(36)}`;
+  if (!madeDirs.has(dir)) {
+    await fsp.mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   try {
-    const handle = await fsp.open(tmp, "wx", 0o600);
-    try {
-      await handle.chmod(0o600); // the umask may have changed the creation mode
-      await handle.writeFile(data);
-      await handle.sync(); // the bytes are on disk before the name points at them
-    } finally {
-      await handle.close();
-    }
+    return { tmp, handle: await fsp.open(tmp, "w", 0o600) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code !== "ENOENT") throw error;
+    madeDirs.delete(dir); // removed meanwhile (a cleared data dir): create it again
+    await fsp.mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+    return { tmp, handle: await fsp.open(tmp, "w", 0o600) };
+  }
+}
+
+/**
+ * Write-then-rename: the record at `path` is replaced in one step. With `sync: false` the bytes are
+ * not forced to disk first (whole after a killed process; a power cut may leave the older record).
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { sync?: boolean } = {},
+): Promise<void> {
+  const { tmp, handle } = await openTemp(path);
+  try {
+    await handle.chmod(0o600); // the umask may have changed the creation mode
+    await handle.writeFile(data);
+    if (options.sync !== false) await handle.sync(); // the bytes are on disk before the name points at them
+  } finally {
+    await handle.close();
+  }
+  try {
     await fsp.rename(tmp, path);
   } catch (error) {
     await fsp.unlink(tmp).catch(() => {});
     throw error;
   }
+  if (options.sync === false) return;
   // Make the rename durable; directories cannot be opened for sync on every platform, so best effort.
   const dir = await fsp.open(dirname(path), "r").catch(() => undefined);
   await dir?.sync().catch(() => {});
   await dir?.close();
 }
-
-const writeRecord = async (path: string, data: string | Uint8Array) => {
-  await fsp.mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, data);
-};
 
 /**
  * An unstorage fs driver whose writes go to a temporary file that is renamed into place, so a crash
@@ -118,6 +144,15 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
       throw new Error(`[unstorage] [atomic-fs] Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`);
     return join(base, key.replace(/:/g, "/"));
   };
+  const lazy = options.lazy ?? ((key: string) => key.startsWith("state:"));
+  const write = (key: string, value: string | Uint8Array) => writeFileAtomic(pathOf(key), value, { sync: !lazy(key) });
+  // Only the folder asked for is walked (`credentials:` → `<base>/credentials`), not the whole tree.
+  const keysUnder = async (prefix?: string) => {
+    const folder = (prefix ?? "").replace(/:+$/, "");
+    if (!folder) return listFiles(base);
+    const dir = pathOf(folder);
+    return listFiles(dir, `${folder.replace(/:/g, "/")}/`);
+  };
   const read = (key: string, encoding?: "utf8") =>
     fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
   return {
@@ -126,14 +161,14 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     hasItem: (key: string) => existsSync(pathOf(key)),
     getItem: (key: string) => read(key, "utf8"),
     getItemRaw: (key: string) => read(key),
-    setItem: (key: string, value: string) => writeRecord(pathOf(key), value),
-    setItemRaw: (key: string, value: Uint8Array) => writeRecord(pathOf(key), value),
+    setItem: (key: string, value: string) => write(key, value),
+    setItemRaw: (key: string, value: Uint8Array) => write(key, value),
     async removeItem(key: string) {
       await fsp.unlink(pathOf(key)).catch((error: unknown) => (notFound(error) ? undefined : Promise.reject(error)));
     },
-    getKeys: () => listFiles(base),
-    async clear() {
-      for (const file of await listFiles(base)) await fsp.unlink(join(base, file)).catch(() => {});
+    getKeys: (prefix?: string) => keysUnder(prefix),
+    async clear(prefix?: string) {
+      for (const file of await keysUnder(prefix)) await fsp.unlink(join(base, file)).catch(() => {});
     },
     async dispose() {
       await swept;

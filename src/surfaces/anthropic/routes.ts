@@ -2,7 +2,7 @@
 // Claude Code calls them), with or without the /v1 prefix. The body is read straight into the neutral
 // chat request (request.ts, content.ts), mapped to Gemini by the core, dispatched, and the answer
 // rendered from the core's blocks as Anthropic JSON (response.ts) or events (stream.ts, one driver).
-import { randomBytes } from "node:crypto";
+import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { mapAnthropicModel } from "./models.ts";
 import { parseAnthropicRequest } from "./request.ts";
@@ -19,8 +19,6 @@ import { SSE_HEADERS } from "../_stream-response.ts";
 import { streamSurface } from "../_stream.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
-
-const hex = (): string => randomBytes(12).toString("hex");
 
 /** countTokens on Code Assist reads only `contents`: system prompt and tool declarations ride in the first turn. */
 export function countableContents(request: GenerateContentRequest): CountTokensRequest {
@@ -63,11 +61,11 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
 
   const blocks: BlockOptions = {
     toolNames,
-    newToolId: () => `toolu_${hex()}`,
+    newToolId: () => newId("toolu_"),
     signatureBlocks: thinking,
     stopSequences,
   };
-  const reply = { id: `msg_${hex()}`, model: body.model };
+  const reply = { id: newId("msg_"), model: body.model };
   if (chat.stream) {
     const writer = createAnthropicStream({ ...reply, blocks });
     return streamSurface({

@@ -3,7 +3,7 @@
 // (request.ts), mapped to Gemini by the core after the I/O it needs (stored signatures, media URLs),
 // dispatched, and the answer written as JSON (response.ts) or SSE (stream.ts through the one driver).
 import { FastResponse } from "srvx";
-import { randomBytes } from "node:crypto";
+import { newId } from "../_ids.ts";
 import { getRouterParam, type H3, type H3Event } from "h3";
 import { modelNotFound } from "../../chat/errors.ts";
 import { toOpenAIModel, toOpenAIModelList } from "./models.ts";
@@ -24,8 +24,8 @@ import { chatModelsOf, googleModels, idOfGoogleModel } from "../_google-models.t
 /** `created` of every model object: a fixed date, so model lists are stable across restarts. */
 const MODELS_CREATED = 1_750_000_000;
 
-export const newToolCallId = (): string => `call_${randomBytes(12).toString("hex")}`;
-const newCompletionId = (): string => `chatcmpl-${randomBytes(12).toString("hex")}`;
+export const newToolCallId = (): string => newId("call_");
+const newCompletionId = (): string => newId("chatcmpl-");
 
 const data = (objects: object[]): string => objects.map((o) => `data: ${JSON.stringify(o)}\n\n`).join("");
 

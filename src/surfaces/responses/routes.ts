@@ -2,7 +2,7 @@
 // into neutral turns and settings (input.ts, request.ts), mapped to Gemini by the core, dispatched,
 // and the answer rendered from the core's blocks as output items. previous_response_id reads the
 // stored conversation (store.ts); store:false answers without keeping anything.
-import { randomBytes } from "node:crypto";
+import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { ChatError, modelNotFound } from "../../chat/errors.ts";
 import type { ChatTurn } from "../../chat/types.ts";
@@ -20,8 +20,6 @@ import { streamSurface } from "../_stream.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { failedResponseError, responsesFailure } from "./failure.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
-
-const hex = (): string => randomBytes(12).toString("hex");
 
 async function history(store: ResponseStore, id: string): Promise<ChatTurn[]> {
   let found;
@@ -58,7 +56,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   const { request, toolNames } = await prepareGemini(ctx, chat, signal);
 
   const base: ResponseBase = {
-    id: `resp_${hex()}`,
+    id: newId("resp_"),
     created_at: Math.floor(Date.now() / 1000),
     model: req.model,
     echo: req.echo,
@@ -66,7 +64,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   };
   const blocks: BlockOptions = {
     toolNames,
-    newToolId: () => `call_${hex()}`,
+    newToolId: () => newId("call_"),
     signatureBlocks: req.encryptedReasoning,
   };
   // Before the client sees the end, so its next request (tool results, previous_response_id) finds them.
