@@ -15,7 +15,7 @@ import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
 import { createRefresher } from "./refresher.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
-import type { Coordinator } from "../storage/coordination/index.ts";
+import { isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
 import { createSelector, isUsableFor, VersionedMap } from "./selection.ts";
 import { noCredentialError } from "./unavailable.ts";
 import { DEFAULT_POOL_SETTINGS, type PoolSettings } from "./settings.ts";
@@ -72,7 +72,13 @@ export function createCredentialPool(
     // Listen first, then read: a change another instance makes meanwhile is in the listing or in a notice.
     sync?.start();
     await sync?.listening();
-    for (const credential of await store.list()) {
+    // Shared storage down at start: serve what start-up adds; the cluster sync reloads everything
+    // stored once it is back (the same catch-up as after an outage).
+    const stored = await store.list().catch((error: unknown) => {
+      if (isUnavailable(error)) return [];
+      throw error;
+    });
+    for (const credential of stored) {
       const saved = await store.getState(credential.id);
       const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
