@@ -6,6 +6,7 @@ import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
 import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
+import { credentialsFileNote, weakSecretWarnings } from "./startup-notes.ts";
 import type { CliContext } from "./context.ts";
 
 export interface RunningServer {
@@ -28,6 +29,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { settings, logger, storage, masker } = ctx;
   const authKeys = await ensureAuthKeys(ctx);
+  for (const warning of weakSecretWarnings({
+    authKeys: settings.options.authKeys === undefined ? undefined : authKeys,
+    adminPassword: settings.options.admin?.password,
+  }))
+    logger.warn(warning);
+  const fileNote = credentialsFileNote(
+    settings.options.credentialsFile,
+    settings.options.credentialsFileSync !== false,
+  );
+  if (fileNote) logger.info(fileNote);
   const proxy = createGeminiProxy({
     ...settings.options,
     authKeys,
