@@ -2,6 +2,7 @@
 import { defineCommand, runMain, type CommandDef } from "citty";
 import { runArgs } from "./cli/args.ts";
 import { showUsage, withExamples } from "./cli/usage.ts";
+import { unknownFlagProblem } from "./cli/flags.ts";
 
 const VERSION = "0.1.0";
 
@@ -18,9 +19,8 @@ export const main: CommandDef<typeof runArgs> = withExamples(
     args: runArgs,
     subCommands: {
       run: () => import("./cli/commands/run.ts").then((m) => m.runCommand),
+      // `auth` (the Python proxy's name) is an alias in login's meta: one row in --help.
       login: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
-      // The Python proxy's name for it: `auth` still works for its users' scripts.
-      auth: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
       accounts: () => import("./cli/commands/accounts.ts").then((m) => m.accountsCommand),
       "generate-key": () => import("./cli/commands/generate-key.ts").then((m) => m.generateKeyCommand),
       config: () => import("./cli/commands/config.ts").then((m) => m.configCommand),
@@ -42,6 +42,12 @@ export function normalizeArgv(argv: string[]): string[] {
   return argv.map((arg) => (arg === "-ek" ? "--ek" : arg.startsWith("-ek=") ? `--ek=${arg.slice(4)}` : arg));
 }
 
-export function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
-  return runMain(main, { rawArgs: normalizeArgv(argv), showUsage });
+export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const rawArgs = normalizeArgv(argv);
+  const problem = await unknownFlagProblem(main as CommandDef, rawArgs);
+  if (problem) {
+    process.stderr.write(`gemini-cli-proxy: ${problem}\n`);
+    process.exit(1);
+  }
+  return runMain(main, { rawArgs, showUsage });
 }

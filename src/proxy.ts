@@ -11,6 +11,7 @@ import { createKeyChecker } from "./http/client-auth.ts";
 import type { AppContext } from "./http/context.ts";
 import type { GeminiProxyOptions, Logger } from "./config/options.ts";
 import { resolveOptions, type ResolvedOptions } from "./config/resolve.ts";
+import { optionWarnings } from "./config/option-keys.ts";
 import { createCredentialPool, type CredentialPool } from "./pool/pool.ts";
 import { createCredentialStore } from "./pool/store.ts";
 import { createSignatureStore } from "./surfaces/_signature-store.ts";
@@ -27,9 +28,11 @@ import { GEMINI_CLI_OAUTH_CLIENT } from "./upstream/oauth.ts";
 import type { RequestRecord } from "./usage/record.ts";
 import { createHookRunner } from "./http/hooks.ts";
 import { startUsageLogging, type UsageLogging } from "./usage/logging.ts";
+import { createRequestLog } from "./usage/request-log.ts";
+import { attachPoolLog, logOnboarding } from "./usage/pool-log.ts";
 import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
 import { defaultUsageStore } from "./usage/redis-store.ts";
-import { createCoordinator } from "./storage/coordination/index.ts";
+import { createCoordinator, isUnavailable } from "./storage/coordination/index.ts";
 import { createResilientStorage } from "./storage/redis-resilience.ts";
 import { atomicFsBaseOf, privateDir } from "./storage/atomic-fs.ts";
 import { createUsageJournal } from "./usage/journal.ts";
@@ -78,7 +81,7 @@ async function importStartupCredentials(
   const worker = async () => {
     for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
       try {
-        await pool.add(input as never);
+        logOnboarding(logger, await pool.add(input as never));
       } catch (error) {
         logger.warn(`skipped a start-up credential: ${(error as Error).message}`);
       }
@@ -104,6 +107,7 @@ function warnMinCredentials(pool: CredentialPool, resolved: ResolvedOptions, log
 export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy {
   const resolved = resolveOptions(options);
   const logger = createLogger(options.logger);
+  for (const warning of optionWarnings(options)) logger.warn(warning);
   const given: StorageLike = options.storage ?? createStorage();
   // Locks, counters and change notices shared with every instance on this storage (redis: across processes).
   const coordinator = createCoordinator(given);
@@ -126,10 +130,11 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     options.credentialsFile && options.credentialsFileSync !== false
       ? createLegacySync({ path: options.credentialsFile, passphrase: options.encryptionKey, logger })
       : undefined;
+  const poolLogger = (logger.withTag?.("pool") ?? logger) as Logger;
   const pool = createCredentialPool(
     legacySync ? legacySync.wrap(store) : store,
     { oauth, codeAssist, projectIdMap: options.projectIdMap ?? {}, onboardingPollMs: options.onboardingPollMs },
-    (logger.withTag?.("pool") ?? logger) as Logger,
+    poolLogger,
     resolved.pool,
     { coordinator, recovered: resilient?.onRecovered },
   );
@@ -142,11 +147,20 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   });
 
   let readyPromise: Promise<void> | undefined;
+  let phase: "starting" | "started" | "failed" = "starting";
+  // A shared storage unreachable at start: the stored accounts are unknown until it answers.
+  let storageLoaded = !resilient;
+  resilient?.onRecovered(() => void (storageLoaded = true));
   const ready = () =>
     (readyPromise ??= (async () => {
       await pool.ready();
+      storageLoaded ||= !resilient?.status().degraded;
       await importStartupCredentials(options, pool, logger, legacySync);
-      await legacySync?.adopt(await store.list());
+      const stored = await store.list().catch((error: unknown) => {
+        if (isUnavailable(error)) return undefined;
+        throw error;
+      });
+      if (stored) await legacySync?.adopt(stored);
       // The ledger's timers start once the proxy is up, never after close().
       if (!closed) {
         // Pool loops (refresh, idle health checks) start only now; the health loop runs while nothing is in flight.
@@ -161,7 +175,13 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
             intervalSec: resolved.usage.logging.intervalSec,
           });
       }
-    })());
+    })().then(
+      () => void (phase = "started"),
+      (error: unknown) => {
+        phase = "failed";
+        throw error;
+      },
+    ));
 
   const usageStore = options.usage?.store ?? defaultUsageStore(storage, coordinator);
   // fs storage: every counted request is journaled before its response ends (redis adds atomically, memory can't outlive a crash).
@@ -176,7 +196,8 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   let closed = false;
   let closing: Promise<void> | undefined;
   const inflight = { count: 0 };
-  const requestLog = (logger.withTag?.("http") ?? logger) as Logger;
+  const requestLog = createRequestLog((logger.withTag?.("http") ?? logger) as Logger, pool);
+  attachPoolLog(pool, poolLogger);
   // Returns the journal write to await before the response's last byte (fs storage), if any.
   const finish = (record: RequestRecord, status?: number): Promise<void> | undefined => {
     if (record.finished) return undefined;
@@ -185,9 +206,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     record.endedAt = Date.now();
     record.status ??= status ?? 200;
     record.outcome ??= record.status < 400 ? "success" : "error";
-    requestLog.info(
-      `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
-    );
+    requestLog(record);
     const journaled = usage.record(record);
     if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
     return journaled;
@@ -205,6 +224,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     inflight,
     storage,
     storageStatus: () => resilient?.status() ?? { backend: "local", degraded: false, queuedWrites: 0 },
+    readiness: () => ({ phase, storageLoaded }),
     oauth,
     credentialStore: store,
     signatures: createSignatureStore(storage, { ttlSec: resolved.openai.signatureTtlSec, logger }),

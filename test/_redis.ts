@@ -43,9 +43,9 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-/** Starts redis-server on a free loopback port. `persistent`: append-only file fsync'ed on every write. */
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-  const port = await freePort();
+/** Starts redis-server on a free loopback port (or `port`). `persistent`: append-only file fsync'ed on every write. */
+export async function startRedis(options: { persistent?: boolean; port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "gcp-redis-"));
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--daemonize", "no"];
   args.push(...(options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]));

@@ -100,6 +100,12 @@ describe("gemini-cli-proxy login", () => {
     run.child.stdin!.write(`${google.code}\n`);
     expect(await run.exit).toBe(0);
     expect(run.out()).toMatch(/cli-code@example\.com added/);
+    // While Google checks the account there is something on screen, then the summary.
+    expect(run.out()).toMatch(/Checking the account with Google…[\s\S]*cli-code@example\.com added/);
+    expect(run.out()).toMatch(/^ {2}email {3}cli-code@example\.com$/m);
+    expect(run.out()).toMatch(/^ {2}status {2}active$/m);
+    expect(run.out()).toMatch(/^ {2}tier {4}\S+/m);
+    expect(run.out()).toMatch(/^ {2}project {1}\S+/m);
     expect(run.out() + run.err()).not.toContain(google.code!);
     expect(typeof (fake.last({ action: "token" })!.body as Record<string, unknown>).code_verifier).toBe("string");
     expect(await storedEmails(data)).toContain("cli-code@example.com");
@@ -189,15 +195,30 @@ describe("gemini-cli-proxy login", () => {
       ]);
       expect(code).toBe(0);
       expect(run.out()).toMatch(/\[SUCCESS\] Credential for '.+' processed successfully: credential_added/);
+      // The same summary block as a local login (the server's admin API masks email and project).
+      expect(run.out()).toMatch(/Checking the account with Google…/);
+      expect(run.out()).toMatch(/^ {2}email {3}p\*s\*.*@example\.com$/m);
+      expect(run.out()).toMatch(/^ {2}status {2}active$/m);
+      expect(run.out()).toMatch(/^ {2}project {1}\*\*\*-\S{4}$/m);
       expect(server.proxy.pool.list().map((c) => c.email)).toContain("push@example.com");
       expect(run.out() + run.err()).not.toContain(ADMIN.password);
     });
 
     it("without admin credentials: refused by a protected server (exit 1, a hint), accepted by a loopback-only one", async () => {
       const guarded = await start(ADMIN);
-      const refused = await pushLogin("nopass@example.com", guarded.url, []);
-      expect(refused.code).toBe(1);
-      expect(refused.run.err()).toMatch(/answered 401.*--admin-user/);
+      // Checked before the consent page: no URL is printed, nobody goes through Google for nothing.
+      const consents = fake.count({ action: "token" });
+      const refused = runLogin(["-c", config, "--no-browser", "--server", guarded.url]);
+      expect(await refused.exit).toBe(1);
+      expect(refused.err()).toMatch(/answered 401.*--admin-user/);
+      expect(refused.out()).not.toMatch(URL_LINE);
+      expect(fake.count({ action: "token" })).toBe(consents);
+      const wrong = runLogin(["-c", config, "--no-browser", "--server", guarded.url, "--admin-user", "admin"], {
+        GEMINI_PROXY_ADMIN_PASSWORD: "not-the-password",
+      });
+      expect(await wrong.exit).toBe(1);
+      expect(wrong.err()).toMatch(/answered 401/);
+      expect(wrong.out()).not.toMatch(URL_LINE);
       expect(guarded.proxy.pool.list().map((c) => c.email)).not.toContain("nopass@example.com");
       const local = await start();
       const accepted = await pushLogin("local-push@example.com", local.url, []);

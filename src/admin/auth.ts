@@ -27,6 +27,10 @@ export interface AdminIdentity {
 export const ADMIN_CONFIG_HINT =
   "Admin access is limited to loopback clients until admin credentials are set: `admin_username` and `admin_password` in the config file, GEMINI_PROXY_ADMIN_PASSWORD in the environment, or the `admin: { username, password }` option.";
 
+/** The host handed the request over without the client's address (library mode): nothing can look local. */
+export const NO_PEER_HINT =
+  "Admin access is limited to local clients, but this host did not expose the client's address (for example `proxy.fetch(request)` from a server that does not set `request.ip`, such as srvx without `runtime.node`), so no request can be recognised as local. Set `admin: { username, password }` in the createGeminiProxy() options to sign in with a password instead.";
+
 const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -180,8 +184,10 @@ export async function requireAdmin(
     const problem = csrfProblem(event, identity, session?.csrf);
     return problem ? json(403, { detail: `CSRF check failed: ${problem}` }) : undefined;
   }
-  if (!adminConfigured(ctx))
-    return opts.html ? forbiddenPage(ADMIN_CONFIG_HINT) : json(403, { detail: ADMIN_CONFIG_HINT });
+  if (!adminConfigured(ctx)) {
+    const hint = getRequestIP(event) === undefined ? NO_PEER_HINT : ADMIN_CONFIG_HINT;
+    return opts.html ? forbiddenPage(hint) : json(403, { detail: hint });
+  }
   if (opts.html && !badBasic) {
     const base = ctx.options.basePath;
     const next = event.url.pathname + event.url.search;

@@ -19,7 +19,8 @@ export interface LocalAccounts {
 }
 
 export async function openAccounts(flags: CommonFlags): Promise<LocalAccounts> {
-  const ctx = await createCliContext(flags);
+  // stdout is the command's output (a table, JSON, an exported file): logs go to stderr.
+  const ctx = await createCliContext(flags, { stderr: true });
   const proxy = createGeminiProxy({
     ...ctx.settings.options,
     authKeys: false,

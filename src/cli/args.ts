@@ -12,7 +12,7 @@ export const commonArgs = {
   encryptionKey: {
     type: "string",
     alias: ["ek"],
-    description: "Encryption key: -ek KEY, --ek KEY or --encryption-key KEY (env GEMINI_PROXY_ENCRYPTION_KEY)",
+    description: "Encryption key: -ek KEY, --ek or --encryption-key (env GEMINI_PROXY_ENCRYPTION_KEY)",
     valueHint: "key",
   },
   dataDir: {

@@ -13,10 +13,16 @@ export interface CliContext {
   storage: CliStorage;
 }
 
-export async function createCliContext(flags: CommonFlags): Promise<CliContext> {
+/** `stderr`: the command's stdout is data (`accounts list --json`, `export -o -`); every log line goes to stderr. */
+export async function createCliContext(flags: CommonFlags, options: { stderr?: boolean } = {}): Promise<CliContext> {
   const settings = await loadSettings(flags);
   const masker = createSecretMasker(settings.secrets);
-  const logger = createCliLogger({ level: settings.logLevel, format: settings.logFormat, masker });
+  const logger = createCliLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    masker,
+    stderr: options.stderr,
+  });
   for (const warning of settings.warnings) logger.warn(warning);
   for (const note of settings.notes) logger.info(note);
   logger.debug(

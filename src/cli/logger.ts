@@ -28,9 +28,17 @@ export function parseLogLevel(name: string | undefined, where = "log_level"): nu
   return level;
 }
 
+function maskedFields(masker: SecretMasker, fields: unknown): Record<string, unknown> | undefined {
+  if (!fields || typeof fields !== "object") return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) out[key] = typeof value === "string" ? masker.mask(value) : value;
+  return out;
+}
+
 function maskedObject(masker: SecretMasker, obj: LogObject): LogObject {
   return {
     ...obj,
+    fields: maskedFields(masker, (obj as { fields?: unknown }).fields),
     args: obj.args.map((arg) => masker.maskValue(arg)),
     message: obj.message === undefined ? undefined : masker.mask(obj.message),
     additional: Array.isArray(obj.additional)
@@ -46,21 +54,42 @@ function text(arg: unknown): string {
   return typeof arg === "string" ? arg : String(arg);
 }
 
-/** One JSON object per line on stdout: time, level, tag, msg. */
+/**
+ * One JSON object per line: time, level, tag, msg, then the event's own fields (`request_id`,
+ * `status`, `credential`, ...) at the top level, so collectors can search them without parsing msg.
+ */
 export function createJsonReporter(
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): ConsolaReporter {
   return {
     log(obj) {
       const msg = [obj.message, ...obj.args.map(text)].filter((p) => p !== undefined && p !== "").join(" ");
-      write(`${JSON.stringify({ time: obj.date.toISOString(), level: obj.type, tag: obj.tag || undefined, msg })}\n`);
+      const fields = (obj as { fields?: Record<string, unknown> }).fields;
+      write(
+        `${JSON.stringify({ time: obj.date.toISOString(), level: obj.type, tag: obj.tag || undefined, msg, ...fields })}\n`,
+      );
     },
   };
 }
 
-export function createCliLogger(options: { level: number; format: LogFormat; masker: SecretMasker }): ConsolaInstance {
-  const logger = createConsola({ level: options.level, formatOptions: { date: true } });
-  const inner = options.format === "json" ? [createJsonReporter()] : logger.options.reporters;
+export function createCliLogger(options: {
+  level: number;
+  format: LogFormat;
+  masker: SecretMasker;
+  /** Every line to stderr (commands whose stdout is data: `accounts list --json`, `export -o -`). */
+  stderr?: boolean;
+}): ConsolaInstance {
+  const out = options.stderr ? process.stderr : process.stdout;
+  const logger = createConsola({
+    level: options.level,
+    formatOptions: { date: true },
+    stdout: out,
+    stderr: process.stderr,
+    // Every request is its own line: consola's repeat folding would merge lines with different fields.
+    throttle: 0,
+  });
+  const inner =
+    options.format === "json" ? [createJsonReporter((line) => void out.write(line))] : logger.options.reporters;
   logger.setReporters(
     inner.map((reporter) => ({ log: (obj, ctx) => reporter.log(maskedObject(options.masker, obj), ctx) })),
   );

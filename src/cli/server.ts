@@ -7,6 +7,7 @@ import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
 import { createLimitedServer } from "./http-limits.ts";
+import { credentialsFileNote, weakSecretWarnings } from "./startup-notes.ts";
 import type { CliContext } from "./context.ts";
 
 export interface RunningServer {
@@ -29,6 +30,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { settings, logger, storage, masker } = ctx;
   const authKeys = await ensureAuthKeys(ctx);
+  for (const warning of weakSecretWarnings({
+    authKeys: settings.options.authKeys === undefined ? undefined : authKeys,
+    adminPassword: settings.options.admin?.password,
+  }))
+    logger.warn(warning);
+  const fileNote = credentialsFileNote(
+    settings.options.credentialsFile,
+    settings.options.credentialsFileSync !== false,
+  );
+  if (fileNote) logger.info(fileNote);
   const proxy = createGeminiProxy({
     ...settings.options,
     authKeys,

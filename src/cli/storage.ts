@@ -43,7 +43,9 @@ function tracked(storage: StorageLike): CliStorage {
 export async function createCliStorage(settings: CliSettings["storage"]): Promise<CliStorage> {
   if (settings.driver === "memory") return tracked(createStorage());
   if (settings.driver === "redis") {
-    const { default: redisDriver } = await import("unstorage/drivers/redis");
+    const { default: redisDriver } = await import("unstorage/drivers/redis").catch((error: unknown) => {
+      throw missingPackageError(error, "ioredis", "storage.driver is redis") ?? error;
+    });
     const driver = redisDriver({
       url: settings.url ?? "redis://127.0.0.1:6379",
       base: settings.base,
@@ -54,4 +56,17 @@ export async function createCliStorage(settings: CliSettings["storage"]): Promis
   }
   // Write-then-rename: a crash mid-write never leaves a truncated record (fs-lite writes in place).
   return tracked(createStorage({ driver: atomicFsDriver({ base: settings.base }) }));
+}
+
+/** One clear line for an optional peer dependency that is not installed (undefined for other errors). */
+export function missingPackageError(error: unknown, pkg: string, why: string): Error | undefined {
+  const { code, message = "" } = (error ?? {}) as { code?: string; message?: string };
+  const missing =
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    (message.includes(`'${pkg}'`) || message.includes(`"${pkg}"`));
+  return missing
+    ? new Error(
+        `${why}, which needs the optional package ${pkg}: install it with \`npm i ${pkg}\` next to gemini-cli-proxy`,
+      )
+    : undefined;
 }

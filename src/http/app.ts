@@ -1,7 +1,7 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
 import type { IncomingMessage } from "node:http";
-import { H3, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
+import { H3, getRequestIP, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
 import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
@@ -36,6 +36,9 @@ function closeConnection(event: H3Event, response: unknown): void {
   const req = event.runtime?.node?.req;
   if (req && req.httpVersionMajor < 2) lingerOnClose(req as IncomingMessage); // http2 streams close on their own
 }
+import { requestIdOf, withRequestId } from "./request-id.ts";
+import { createAuthFailureLog } from "./auth-failures.ts";
+import { PROBE_PATHS } from "./probes.ts";
 
 /**
  * CORS headers on the Response itself: headers staged on `event.res` would make h3 rebuild the
@@ -70,6 +73,10 @@ export function createApp(ctx: AppContext): H3 {
     },
   };
   const api = new H3(config);
+  const authFailures = createAuthFailureLog(
+    (ctx.logger.withTag?.("http") ?? ctx.logger) as typeof ctx.logger,
+    (reason) => ctx.usage.metrics.authFailure(reason),
+  );
 
   api.use(
     onError((error, event) => {
@@ -97,16 +104,21 @@ export function createApp(ctx: AppContext): H3 {
       if (cors !== false) return cors;
     }
     const key = extractClientKey(event.req, event.url);
+    const requestId = requestIdOf(event.req);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
     if (surface !== "other") {
       if (!(await ctx.checkKey(key))) {
+        authFailures.refused(getRequestIP(event) ?? "unknown", key ? "invalid" : "missing", path, requestId);
         const message = key
           ? "Invalid API key"
           : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
-        return surfaceError(surface, 401, message, "invalid_api_key");
+        const refusal = surfaceError(surface, 401, message, "invalid_api_key");
+        withRequestId(refusal, event.res.headers, requestId);
+        return refusal;
       }
     }
     const record = createRequestRecord({
+      id: requestId,
       method: event.req.method,
       path,
       surface,
@@ -116,23 +128,29 @@ export function createApp(ctx: AppContext): H3 {
     ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
     let status: number | undefined;
     try {
-      await ctx.ready();
+      if (PROBE_PATHS.has(path))
+        void ctx.ready().catch(() => {}); // answer now; /readyz says "starting"
+      else await ctx.ready();
       if (surface !== "other" && ctx.hooks.active) {
         // Host policy: a start hook may refuse the request before any upstream work.
         const refusal = await ctx.hooks.start({ record, request: event.req });
         if (refusal) {
           record.errorClass = "request_denied";
           status = refusal.status;
-          return surfaceError(surface, refusal.status, refusal.message, "request_denied");
+          const denied = surfaceError(surface, refusal.status, refusal.message, "request_denied");
+          withRequestId(denied, event.res.headers, requestId);
+          return denied;
         }
       }
       const response = await next();
       status = response instanceof Response ? response.status : event.res.status;
       if (status === 413) closeConnection(event, response);
       if (surface !== "other") allowCors(event, response);
+      withRequestId(response, event.res.headers, requestId);
       return response;
     } catch (error) {
       status = (error as { status?: number }).status ?? 500;
+      event.res.headers.set("x-request-id", requestId); // the error response is built from these
       throw error;
     } finally {
       if (!record.deferred) await ctx.finish(record, status); // journaled before the body goes out

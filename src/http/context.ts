@@ -31,6 +31,8 @@ export interface AppContext {
   storage: StorageLike;
   /** Shared-storage health for /health (redis degraded mode). */
   storageStatus?: () => StorageStatus;
+  /** Start-up phase and whether the storage was ever read, for /readyz. */
+  readiness?: () => { phase: "starting" | "started" | "failed"; storageLoaded: boolean };
   /** Google OAuth (the configured client) for web logins and revocation. */
   oauth: OAuthContext;
   /** The pool's credential store (opens sealed secrets), e.g. to revoke a token before removal. */

@@ -1,5 +1,6 @@
 import type { H3 } from "h3";
 import type { AppContext } from "./context.ts";
+import { registerProbeRoutes } from "./probes.ts";
 
 // Public (no auth): counts only, no ids or emails.
 
@@ -29,4 +30,5 @@ export function registerHealthRoutes(app: H3, ctx: AppContext): void {
   };
   app.get("/health", health);
   app.get("/healthz", health);
+  registerProbeRoutes(app, ctx);
 }

@@ -18,7 +18,7 @@ import { maskEmail } from "./mask.ts";
 import { duplicateGroups, mergeDuplicates } from "./duplicates.ts";
 import { createClusterSync, normalizeState } from "./cluster.ts";
 import { randomUUID } from "node:crypto";
-import type { Coordinator } from "../storage/coordination/index.ts";
+import { isUnavailable, type Coordinator } from "../storage/coordination/index.ts";
 import { mapBounded } from "../storage/map-bounded.ts";
 import { createSelector, isUsableFor, VersionedMap } from "./selection.ts";
 import { noCredentialError } from "./unavailable.ts";
@@ -77,7 +77,12 @@ export function createCredentialPool(
     // Listen first, then read: a change another instance makes meanwhile is in the listing or in a notice.
     sync?.start();
     await sync?.listening();
-    const credentials = await store.list();
+    // Shared storage down at start: serve what start-up adds; the cluster sync reloads everything
+    // stored once it is back (the same catch-up as after an outage).
+    const credentials = await store.list().catch((error: unknown) => {
+      if (isUnavailable(error)) return [];
+      throw error;
+    });
     const states = await mapBounded(credentials, (credential) => store.getState(credential.id));
     for (const [index, credential] of credentials.entries()) {
       const saved = states[index];

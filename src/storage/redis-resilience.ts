@@ -88,6 +88,7 @@ export function createResilientStorage(
     (flushing ??= (async () => {
       let written = 0;
       try {
+        if (coordinator.degraded) return; // still down (e.g. close() during an outage): not "back"
         for (const [key, item] of [...queue]) {
           if (coordinator.degraded) return;
           await write(key, item);

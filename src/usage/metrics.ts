@@ -1,5 +1,6 @@
 // Prometheus counters and histograms for this process (scrapers expect per-process counters that
 // restart at zero), fed by the same finished records as the ledger.
+import { maskEmail } from "../admin/format.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import type { RequestRecord } from "./record.ts";
 import { errorClassOf, TOKEN_FIELDS } from "./rollup.ts";
@@ -15,8 +16,16 @@ interface Histogram {
 
 export interface MetricsRegistry {
   observe(record: RequestRecord): void;
-  /** One upstream call (the pool's `request:attempt` event), for upstream latency. */
-  attempt(event: { kind: string; outcome: string; durationMs?: number }): void;
+  /** One upstream call (the pool's `request:attempt` event): upstream latency, per-credential counts. */
+  attempt(event: {
+    credentialId?: string;
+    kind: string;
+    outcome: string;
+    errorKind?: string;
+    durationMs?: number;
+  }): void;
+  /** A request refused for a missing or wrong client key. */
+  authFailure(reason: "missing" | "invalid"): void;
   render(credentials: readonly CredentialView[], inflight: number): string;
 }
 
@@ -26,7 +35,45 @@ const labels = (pairs: Record<string, string>) =>
     .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
     .join(",")}}`;
 
+/** Upstream calls and their errors per credential id (labels get the masked email at render time). */
+interface PerCredential {
+  requests: Map<string, number>;
+  errors: Map<string, Map<string, number>>;
+}
+
+function renderPerCredential(
+  out: string[],
+  head: (name: string, type: string, help: string) => void,
+  credentials: readonly CredentialView[],
+  counts: PerCredential,
+  now: number,
+): void {
+  const emails = new Map(credentials.map((c) => [c.id, maskEmail(c.email) ?? ""]));
+  const who = (id: string) => ({ credential: id, email: emails.get(id) ?? "" });
+  head("gemini_proxy_credential_requests_total", "counter", "Upstream calls made with each credential.");
+  for (const [id, n] of counts.requests) out.push(`gemini_proxy_credential_requests_total${labels(who(id))} ${n}`);
+  head("gemini_proxy_credential_errors_total", "counter", "Upstream errors per credential, by class.");
+  for (const [id, byClass] of counts.errors)
+    for (const [cls, n] of byClass)
+      out.push(`gemini_proxy_credential_errors_total${labels({ ...who(id), class: cls })} ${n}`);
+  head("gemini_proxy_credential_status", "gauge", "1 for each credential's current status.");
+  for (const c of credentials)
+    out.push(`gemini_proxy_credential_status${labels({ ...who(c.id), status: c.state.status })} 1`);
+  head(
+    "gemini_proxy_credential_cooldown_seconds",
+    "gauge",
+    "Seconds until each cooling model of a credential serves again.",
+  );
+  for (const c of credentials)
+    for (const [model, cd] of Object.entries(c.state.cooldowns))
+      if (cd.until > now)
+        out.push(
+          `gemini_proxy_credential_cooldown_seconds${labels({ ...who(c.id), model })} ${Math.ceil((cd.until - now) / 1000)}`,
+        );
+}
+
 export function createMetrics(): MetricsRegistry {
+  const perCredential: PerCredential = { requests: new Map(), errors: new Map() };
   const counters = new Map<string, Map<string, number>>();
   const histograms = new Map<string, Map<string, Histogram>>();
   const inc = (name: string, pairs: Record<string, string>, by = 1) => {
@@ -69,12 +116,24 @@ export function createMetrics(): MetricsRegistry {
         observe("gemini_proxy_upstream_first_byte_seconds", { model }, (record.firstByteAt - record.startedAt) / 1000);
     },
     attempt(event) {
+      if (event.credentialId) {
+        const id = event.credentialId;
+        perCredential.requests.set(id, (perCredential.requests.get(id) ?? 0) + 1);
+        if (event.errorKind) {
+          let byClass = perCredential.errors.get(id);
+          if (!byClass) perCredential.errors.set(id, (byClass = new Map()));
+          byClass.set(event.errorKind, (byClass.get(event.errorKind) ?? 0) + 1);
+        }
+      }
       if (typeof event.durationMs === "number")
         observe(
           "gemini_proxy_upstream_attempt_seconds",
           { kind: event.kind, outcome: event.outcome },
           event.durationMs / 1000,
         );
+    },
+    authFailure(reason) {
+      inc("gemini_proxy_auth_failures_total", { reason });
     },
     render(credentials, inflight) {
       const out: string[] = [];
@@ -85,6 +144,7 @@ export function createMetrics(): MetricsRegistry {
         gemini_proxy_request_errors_total: "Failed API requests by error class.",
         gemini_proxy_tokens_total: "Tokens reported by Google, by model and type.",
         gemini_proxy_upstream_attempts_total: "Upstream attempts by result (ok or the classified error).",
+        gemini_proxy_auth_failures_total: "Requests refused (401) for a missing or wrong client key.",
       };
       for (const [name, text] of Object.entries(help)) {
         head(name, "counter", text);
@@ -122,6 +182,7 @@ export function createMetrics(): MetricsRegistry {
       );
       head("gemini_proxy_requests_in_flight", "gauge", "Requests being served.");
       out.push(`gemini_proxy_requests_in_flight ${inflight}`);
+      renderPerCredential(out, head, credentials, perCredential, now);
       return `${out.join("\n")}\n`;
     },
   };

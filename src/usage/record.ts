@@ -54,12 +54,15 @@ export interface RequestRecord {
 }
 
 export function createRequestRecord(init: {
+  /** The request id (the client's sane `x-request-id`, or one made by the HTTP layer). */
+  id?: string;
   method: string;
   path: string;
   surface: RequestSurface;
   clientKey?: string;
 }): RequestRecord {
-  return { id: `req-${randomUUID()}`, startedAt: Date.now(), stream: false, attempts: [], ...init };
+  const { id = `req-${randomUUID()}`, ...rest } = init;
+  return { id, startedAt: Date.now(), stream: false, attempts: [], ...rest };
 }
 
 /** Gemini usageMetadata → token counts. */

@@ -15,6 +15,8 @@ import { commonArgs } from "../args.ts";
 import { createCliContext, exitWithError } from "../context.ts";
 import { createSecretMasker } from "../mask.ts";
 import { loadSettings, type CliSettings } from "../settings.ts";
+import { formatSummary, progressMessages } from "../login-summary.ts";
+import { withExamples } from "../usage.ts";
 
 export const loginArgs = {
   ...commonArgs,
@@ -103,96 +105,153 @@ function simpleCredential(tokens: TokenSet): Record<string, unknown> {
   };
 }
 
-async function push(
-  server: string,
-  tokens: TokenSet,
-  user: string | undefined,
-  password: string | undefined,
-): Promise<string> {
-  const headers: Record<string, string> = {};
-  if (user !== undefined || password !== undefined)
-    headers.authorization = `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}`;
-  const url = joinURL(server, "admin/credentials/add");
+function basicHeader(user: string | undefined, password: string | undefined): Record<string, string> {
+  return user !== undefined || password !== undefined
+    ? { authorization: `Basic ${Buffer.from(`${user ?? ""}:${password ?? ""}`).toString("base64")}` }
+    : {};
+}
+
+/** A failed admin call to --server, as one line with what to do. */
+function serverError(url: string, error: unknown): Error {
+  if (!(error instanceof FetchError)) return error as Error;
+  const data = error.data as { detail?: unknown; error?: { message?: unknown } } | undefined;
+  const detail = String(data?.detail ?? data?.error?.message ?? error.statusText ?? error.message);
+  const status = error.statusCode ?? error.status;
+  const hint =
+    status === 401 || status === 403 ? " (pass --admin-user and --admin-password, or GEMINI_PROXY_ADMIN_PASSWORD)" : "";
+  return new Error(status ? `${url} answered ${status}: ${detail}${hint}` : `could not reach ${url}: ${error.message}`);
+}
+
+/** Checks the admin credentials against --server before anyone is sent to Google's consent page. */
+async function checkServer(server: string, headers: Record<string, string>): Promise<void> {
+  const url = joinURL(server, "admin/credentials");
   try {
-    const res = await ofetch<{ status?: string; message?: string; email?: string }>(url, {
+    await ofetch(url, { method: "GET", headers, retry: 0, timeout: 15_000 });
+  } catch (error) {
+    throw serverError(url, error);
+  }
+}
+
+interface AdminCredential {
+  id?: string;
+  email?: string | null;
+  project_id?: string | null;
+  tier?: string | null;
+  status?: string;
+  failure_reason?: string | null;
+  verification_link?: string | null;
+}
+
+async function push(server: string, tokens: TokenSet, headers: Record<string, string>): Promise<string[]> {
+  const url = joinURL(server, "admin/credentials/add");
+  let res: { status?: string; message?: string; email?: string; id?: string };
+  try {
+    res = await ofetch(url, {
       method: "POST",
       body: { credential: simpleCredential(tokens) },
       headers,
       retry: 0,
     });
-    return `[SUCCESS] Credential for '${res.email ?? "the account"}' processed successfully: ${res.message ?? res.status ?? "ok"}`;
   } catch (error) {
-    if (!(error instanceof FetchError)) throw error;
-    const data = error.data as { detail?: unknown; error?: { message?: unknown } } | undefined;
-    const detail = String(data?.detail ?? data?.error?.message ?? error.statusText ?? error.message);
-    const status = error.statusCode ?? error.status;
-    const hint =
-      status === 401 || status === 403
-        ? " (pass --admin-user and --admin-password, or GEMINI_PROXY_ADMIN_PASSWORD)"
-        : "";
-    throw new Error(
-      status ? `${url} answered ${status}: ${detail}${hint}` : `could not reach ${url}: ${error.message}`,
-    );
+    throw serverError(url, error);
   }
+  const lines = [
+    `[SUCCESS] Credential for '${res.email ?? "the account"}' processed successfully: ${res.message ?? res.status ?? "ok"}`,
+  ];
+  // The same summary as a local login: the server's view of the account (masked as its admin API masks).
+  const list = await ofetch<AdminCredential[]>(joinURL(server, "admin/credentials"), { headers, retry: 0 }).catch(
+    () => [],
+  );
+  const view = list.find((c) => c.id === res.id);
+  if (view)
+    lines.push(
+      formatSummary({
+        email: view.email ?? res.email,
+        project: view.project_id,
+        tier: view.tier,
+        status: view.status ?? "unknown",
+        reason: view.failure_reason,
+        link: view.verification_link,
+      }),
+    );
+  return lines;
 }
 
-export const loginCommand: CommandDef<typeof loginArgs> = defineCommand({
-  meta: {
-    name: "login",
-    description: `Sign in with a Google account and add it.
-
-Examples:
-  gemini-cli-proxy login                          # browser on this machine, account in ~/.gemini-cli-proxy
-  gemini-cli-proxy login --no-browser             # prints a URL; paste the code Google shows
-  gemini-cli-proxy login --server https://proxy.example.com --admin-user admin --admin-password ...`,
-  },
-  args: loginArgs,
-  async run({ args }) {
-    const lines = stdinLines();
-    const print = (text: string) => process.stdout.write(`${text}\n`);
-    let masker = createSecretMasker();
-    try {
-      const settings = await loadSettings(args);
-      masker = createSecretMasker(settings.secrets);
-      const { oauth, close } = oauthContext(settings);
-      let tokens: TokenSet;
+export const loginCommand: CommandDef<typeof loginArgs> = withExamples(
+  defineCommand({
+    meta: {
+      name: "login",
+      alias: "auth",
+      description: "Sign in with a Google account and add it (auth: the Python proxy's name for it)",
+    },
+    args: loginArgs,
+    async run({ args }) {
+      const lines = stdinLines();
+      const print = (text: string) => process.stdout.write(`${text}\n`);
+      let masker = createSecretMasker();
       try {
-        tokens = await getTokens(oauth, args, { print, readLine: lines.readLine });
-      } finally {
-        lines.close();
-        await close();
-      }
-      if (args.server) {
+        const settings = await loadSettings(args);
+        masker = createSecretMasker(settings.secrets);
         const env = process.env;
-        print(
-          await push(
-            args.server,
-            tokens,
-            args.adminUser ?? env.GEMINI_PROXY_ADMIN_USERNAME,
-            args.adminPassword ?? env.GEMINI_PROXY_ADMIN_PASSWORD,
-          ),
+        const admin = basicHeader(
+          args.adminUser ?? env.GEMINI_PROXY_ADMIN_USERNAME,
+          args.adminPassword ?? env.GEMINI_PROXY_ADMIN_PASSWORD,
         );
-        process.exit(0);
+        // Wrong admin credentials fail now, not after the user went through Google's consent.
+        if (args.server) await checkServer(args.server, admin);
+        const { oauth, close } = oauthContext(settings);
+        let tokens: TokenSet;
+        try {
+          tokens = await getTokens(oauth, args, { print, readLine: lines.readLine });
+        } finally {
+          lines.close();
+          await close();
+        }
+        if (args.server) {
+          const stop = progressMessages(print);
+          const lines = await push(args.server, tokens, admin).finally(stop);
+          for (const line of lines) print(line);
+          process.exit(0);
+        }
+        const ctx = await createCliContext(args);
+        const proxy = createGeminiProxy({
+          ...ctx.settings.options,
+          authKeys: false, // nothing is served: only the pool is used
+          storage: ctx.storage,
+          logger: ctx.logger,
+          encryptionKey: ctx.settings.encryptionKey,
+        });
+        const stop = progressMessages(print);
+        const outcome = await addLoggedInAccount(proxy.pool, tokens).finally(stop);
+        await proxy.close();
+        await ctx.storage.dispose?.();
+        print(describeOutcome(outcome));
+        const c = outcome.credential;
+        if (outcome.result !== "dropped")
+          print(
+            formatSummary({
+              email: c.email,
+              project: c.project,
+              tier: c.tier,
+              status: c.state.status,
+              reason: c.state.reason,
+              link: c.state.link,
+            }),
+          );
+        if (outcome.result !== "dropped")
+          print(
+            "A running proxy on the same storage picks the account up after a restart; use --server to add it to a running one now.",
+          );
+        process.exit(outcome.result === "dropped" ? 1 : 0);
+      } catch (error) {
+        lines.close();
+        exitWithError(error, masker);
       }
-      const ctx = await createCliContext(args);
-      const proxy = createGeminiProxy({
-        ...ctx.settings.options,
-        storage: ctx.storage,
-        logger: ctx.logger,
-        encryptionKey: ctx.settings.encryptionKey,
-      });
-      const outcome = await addLoggedInAccount(proxy.pool, tokens);
-      await proxy.close();
-      await ctx.storage.dispose?.();
-      print(describeOutcome(outcome));
-      if (outcome.result !== "dropped")
-        print(
-          "A running proxy on the same storage picks the account up after a restart; use --server to add it to a running one now.",
-        );
-      process.exit(outcome.result === "dropped" ? 1 : 0);
-    } catch (error) {
-      lines.close();
-      exitWithError(error, masker);
-    }
-  },
-});
+    },
+  }),
+  [
+    "gemini-cli-proxy login                            # browser on this machine, account in ~/.gemini-cli-proxy",
+    "gemini-cli-proxy login --no-browser               # prints a URL; paste the code Google shows",
+    "gemini-cli-proxy login --server https://proxy.example.com --admin-user admin --admin-password …",
+  ],
+);

@@ -58,7 +58,8 @@ export function createRedisCoordinator(mount: RedisMount): Coordinator {
     everReady = true;
     setDegraded(false);
   });
-  cmd.on("close", () => everReady && setDegraded(true));
+  // A first connection that fails counts too: redis down at start is an outage that ends at "ready".
+  cmd.on("close", () => setDegraded(true));
   cmd.on("end", () => setDegraded(true));
   sub.on("message", ((channel: string, raw: string) => {
     let message: unknown;
