@@ -26,7 +26,7 @@ const proxy = createGeminiProxy({
   admin: { username: env.GEMINI_PROXY_ADMIN_USERNAME, password: env.GEMINI_PROXY_ADMIN_PASSWORD },
   logger: false,
 });
-export default { fetch: (req) => (new URL(req.url).pathname.startsWith("/gemini/") ? proxy.fetch(req) : undefined) };
+export default { fetch: (req) => (/^\\/gemini(\\/|$)/.test(new URL(req.url).pathname) ? proxy.fetch(req) : undefined) };
 `;
 const HELLO_ROUTE = `import { defineHandler } from "nitro/h3";
 export default defineHandler(() => ({ hello: "from nitro" }));

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 
 /** How long the rest of a refused body is read and dropped before the socket is destroyed. */
-export const LINGER_MS = 2000;
+export const LINGER_MS = 10_000;
 
 /** Arms the lingering close for `req`'s socket; node calls `destroySoon` once a `Connection: close` answer is sent. */
 export function lingerOnClose(req: IncomingMessage): void {
