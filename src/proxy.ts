@@ -31,6 +31,9 @@ import { createProxyUsage, type ProxyUsage } from "./usage/service.ts";
 import { defaultUsageStore } from "./usage/redis-store.ts";
 import { createCoordinator } from "./storage/coordination/index.ts";
 import { createResilientStorage } from "./storage/redis-resilience.ts";
+import { createClientKeyService } from "./keys/service.ts";
+import type { ClientKeysApi } from "./keys/types.ts";
+import { countKeyTokens } from "./http/key-limits.ts";
 
 /** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
@@ -45,6 +48,8 @@ export interface GeminiProxy {
   pool: CredentialPool;
   /** Usage ledger: per-model summary, hourly series, exports, reset. */
   usage: ProxyUsage;
+  /** Managed client keys: create (the key is shown once), list, update, revoke. */
+  keys: ClientKeysApi;
   /** Resolves when storage is loaded and start-up credentials are imported. */
   ready: () => Promise<void>;
   /** Stops background work and closes upstream connections. */
@@ -134,10 +139,18 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     waitForCooldownMs: resolved.pool.waitForCooldownMs,
   });
 
+  const keys = createClientKeyService({
+    storage,
+    coordinator,
+    logger: (logger.withTag?.("keys") ?? logger) as Logger,
+    options: options.clientKeys,
+  });
+
   let readyPromise: Promise<void> | undefined;
   const ready = () =>
     (readyPromise ??= (async () => {
       await pool.ready();
+      await keys.ready();
       await importStartupCredentials(options, pool, logger, legacySync);
       await legacySync?.adopt(await store.list());
       // The ledger's timers start once the proxy is up, never after close().
@@ -176,12 +189,14 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
       `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${record.credentialId ? ` ${record.credentialId}` : ""} ${record.endedAt - record.startedAt}ms${record.errorClass ? ` ${record.errorClass}` : ""}`,
     );
     usage.record(record);
+    countKeyTokens(keys, record);
     if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
   };
 
   const ctx: AppContext = {
     options: resolved,
     checkKey: createKeyChecker(resolved.authKeys),
+    keys,
     ready,
     dispatcher,
     catalogue: createModelCatalogue(options.models),
@@ -215,6 +230,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     node: toProxyNodeHandler(app, { basePath: resolved.basePath }),
     pool,
     usage,
+    keys,
     ready,
     // Idempotent: hosts may call it from a close hook and again on a hot reload.
     close: () =>
@@ -222,6 +238,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
         closed = true;
         await pool.stop();
         usageLogging?.stop();
+        await keys.close();
         await usage.ledger.close();
         await legacySync?.flush();
         await resilient?.flushQueue().catch(() => {});

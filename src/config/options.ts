@@ -3,6 +3,7 @@
 import type { ModelInfo } from "../gemini/models.ts";
 import type { CredentialInput } from "../pool/input.ts";
 import type { HookOptions } from "../http/hooks.ts";
+import type { ClientKeysOptions } from "../keys/types.ts";
 import type { UsageStore } from "../usage/store.ts";
 import type { StorageLike } from "../storage/types.ts";
 import type { Endpoints } from "../upstream/endpoints.ts";
@@ -102,6 +103,8 @@ export interface GeminiProxyOptions {
   usage?: UsageOptions;
   /** Request lifecycle hooks for hosts (policy, billing, audit). */
   hooks?: HookOptions;
+  /** Managed client keys: how often counters and key changes are shared between instances. */
+  clientKeys?: ClientKeysOptions;
   /** Anthropic Messages surface (`/v1/messages`): which Gemini model answers a Claude model name. */
   anthropic?: AnthropicOptions;
   /** OpenAI Responses surface (`/v1/responses`). */

@@ -14,6 +14,7 @@ import type { AttemptInfo, CredentialPool, Lease } from "../pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../pool/settings.ts";
 import type { Transport } from "../upstream/transport.ts";
 import type { AttemptRecord, RequestRecord } from "../usage/record.ts";
+import { assertModelAllowed } from "../keys/access.ts";
 
 export interface DispatchOptions {
   signal?: AbortSignal;
@@ -143,6 +144,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     kinds?: Lease["kind"][],
   ): Promise<DispatchResult<T>> {
     const { signal, record } = options;
+    assertModelAllowed(record, model); // a managed key's model list, before any credential is touched
     const deadline = Date.now() + budgetMs;
     const tried = new Set<string>(); // broken for this request: never looped on
     const refreshed = new Set<string>();

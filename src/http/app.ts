@@ -2,9 +2,10 @@
 // Routes are defined without a prefix; `basePath` mounts them under one.
 import { H3, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
-import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
+import { admitClient, filterModelList } from "./key-limits.ts";
+import { grantRequest } from "../keys/access.ts";
 import { registerAdminRoutes } from "../admin/routes.ts";
 import { registerOAuthRoutes } from "../login/routes.ts";
 import { registerGeminiRoutes } from "../surfaces/gemini/routes.ts";
@@ -55,22 +56,12 @@ export function createApp(ctx: AppContext): H3 {
       });
       if (cors !== false) return cors;
     }
-    const key = extractClientKey(event.req, event.url);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
-    if (surface !== "other") {
-      if (!(await ctx.checkKey(key))) {
-        const message = key
-          ? "Invalid API key"
-          : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
-        return surfaceError(surface, 401, message, "invalid_api_key");
-      }
-    }
-    const record = createRequestRecord({
-      method: event.req.method,
-      path,
-      surface,
-      clientKey: surface === "other" ? undefined : keyLabel(key),
-    });
+    const admission =
+      surface === "other" ? undefined : await admitClient(ctx, surface, extractClientKey(event.req, event.url), path);
+    if (admission?.response) return admission.response;
+    const record = createRequestRecord({ method: event.req.method, path, surface, clientKey: admission?.label });
+    if (admission?.grant) grantRequest(record, admission.grant);
     event.context.record = record;
     ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
     let status: number | undefined;
@@ -85,7 +76,9 @@ export function createApp(ctx: AppContext): H3 {
           return surfaceError(surface, refusal.status, refusal.message, "request_denied");
         }
       }
-      const response = await next();
+      let response = await next();
+      if (admission?.grant && response instanceof Response)
+        response = await filterModelList(response, admission.grant, event.req.method, path);
       status = response instanceof Response ? response.status : event.res.status;
       if (surface !== "other") allowCors(event, response);
       return response;

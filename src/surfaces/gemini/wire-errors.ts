@@ -2,6 +2,7 @@
 // @google/genai and other Gemini clients read them as they read Google's.
 import { NoCredentialError } from "../../pool/errors.ts";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
+import { ClientRequestError } from "../../keys/access.ts";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -72,6 +73,8 @@ function fromUpstream(error: UpstreamError): WireError {
 
 export function toGoogleWireError(error: unknown): WireError {
   if (isUpstreamError(error)) return fromUpstream(error);
+  if (error instanceof ClientRequestError)
+    return { ...googleError(error.status, error.message), headers: error.headers };
   if (error instanceof NoCredentialError) {
     return error.retryAfterMs !== undefined
       ? { ...googleError(429, error.message), headers: retryHeaders(error.retryAfterMs) }

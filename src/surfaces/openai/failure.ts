@@ -6,9 +6,16 @@ import { fromUpstreamError, OpenAIError, openAIErrorBody, retryHeaders } from ".
 import { NoCredentialError } from "../../pool/errors.ts";
 import { BodyError } from "../../http/body.ts";
 import type { SurfaceFailure } from "../_route.ts";
+import { ClientRequestError } from "../../keys/access.ts";
 
 export function toOpenAIError(error: unknown, model?: string): OpenAIError {
   if (error instanceof OpenAIError) return error;
+  if (error instanceof ClientRequestError)
+    return new OpenAIError(error.status, error.message, {
+      code: error.code,
+      headers: error.headers,
+      type: error.status === 403 ? "permission_error" : undefined,
+    });
   if (error instanceof BodyError) {
     return new OpenAIError(error.status, error.message, {
       type: "invalid_request_error",
@@ -49,6 +56,7 @@ function lastUpstreamError(error: NoCredentialError): UpstreamError | undefined 
 /** The request record's error class: the upstream kind, or the surface's own. */
 export function openAIErrorClass(error: unknown): string {
   if (isUpstreamError(error)) return error.kind;
+  if (error instanceof ClientRequestError) return error.code;
   if (error instanceof NoCredentialError) return lastUpstreamError(error)?.kind ?? "no_credentials";
   if (error instanceof BodyError) return "invalid_request";
   if (error instanceof OpenAIError) {
