@@ -19,6 +19,7 @@ import type {
 } from "./types.ts";
 import { checkInput, checkPatch } from "./validate.ts";
 
+/** `proxy.keys.update` on an id that does not exist (or was revoked). */
 export class KeyNotFoundError extends Error {
   readonly id: string;
   constructor(id: string) {
@@ -126,7 +127,7 @@ export function createClientKeyService(deps: {
         metadata: checked.metadata ?? {},
       };
       await store.save(record);
-      logger.info(`client key created: ${record.id} (${record.name})`);
+      logger.debug(`client key created: ${record.id} (${record.name})`);
       return { key, client_key: publicView(record, undefined) };
     },
     async list() {
@@ -149,7 +150,7 @@ export function createClientKeyService(deps: {
         if (!fresh) throw new KeyNotFoundError(id);
         const next: StoredClientKey = { ...fresh, ...checked };
         await store.save(next);
-        logger.info(`client key updated: ${id} (${Object.keys(checked).join(", ") || "no change"})`);
+        logger.debug(`client key updated: ${id} (${Object.keys(checked).join(", ") || "no change"})`);
         return publicView(next, await lastUsed(id));
       });
     },
@@ -161,7 +162,7 @@ export function createClientKeyService(deps: {
       await counters.forget(id);
       seenAt.delete(id);
       seenWritten.delete(id);
-      logger.info(`client key revoked: ${id} (${found.record.name})`);
+      logger.debug(`client key revoked: ${id} (${found.record.name})`);
       return true;
     },
     async close() {

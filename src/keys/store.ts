@@ -1,7 +1,10 @@
 // Where managed keys live: one storage item per key under `client-keys:k:<sha256 of the key>`, and
 // an in-memory map by hash and by id that every lookup reads (no storage read per request). Each
-// change bumps a shared version and announces itself on `client-keys:changed`; other instances
-// reload that key at once, and a version poll catches a notice lost while redis was away.
+// change writes a new version item and announces itself on `client-keys:changed`; other instances
+// reload that key at once, and a poll of the version item (one read every `refreshMs`) catches a
+// notice lost while redis was away, and changes made by another process on the same fs storage
+// (the CLI next to a running server).
+import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
 import type { StorageLike } from "../storage/types.ts";
 import type { Logger } from "../types.ts";
@@ -65,6 +68,8 @@ export function createKeyStore(
     if (entry && ids.get(entry.record.id) === entry) ids.delete(entry.record.id);
   };
 
+  const readVersion = async () => (await storage.getItem<{ version?: string }>(VERSION))?.version ?? null;
+
   async function reloadOne(hash: string): Promise<void> {
     const record = await storage.getItem<StoredClientKey>(itemKey(hash));
     if (record && record.hash === hash) put(cached(record));
@@ -72,7 +77,7 @@ export function createKeyStore(
   }
 
   async function reloadAll(): Promise<void> {
-    const seenVersion = await coordinator.get(VERSION).catch(() => version);
+    const seenVersion = await readVersion().catch(() => version);
     const keys = await storage.getKeys(KEY_PREFIX);
     const next = new Map<string, CachedKey>();
     // A few at a time: thousands of keys must not open thousands of reads at once.
@@ -91,7 +96,8 @@ export function createKeyStore(
   }
 
   const announce = async (hash: string) => {
-    version = String(await coordinator.incr(VERSION).catch(() => version));
+    version = randomUUID();
+    await storage.setItem(VERSION, { version });
     await coordinator.publish(CHANGED, { hash }).catch(() => {});
   };
 
@@ -105,8 +111,7 @@ export function createKeyStore(
       await coordinator.subscribed(CHANGED).catch(() => {});
       await reloadAll();
       poll ??= setInterval(() => {
-        coordinator
-          .get(VERSION)
+        readVersion()
           .then((current) => (current !== version ? reloadAll() : undefined))
           .catch(() => {}); // redis away: keep serving from memory
       }, refreshMs);

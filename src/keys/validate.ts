@@ -3,6 +3,7 @@
 import { globProblem } from "./glob.ts";
 import type { ClientKeyInput, ClientKeyPatch } from "./types.ts";
 
+/** Bad input to `proxy.keys.create/update`; `field` names the offending field (`models[2]`, `rpm`...). */
 export class KeyInputError extends Error {
   readonly field: string;
   constructor(field: string, message: string) {
@@ -44,7 +45,8 @@ export function checkPatch(input: unknown): ClientKeyPatch {
     const name = input.name;
     if (typeof name !== "string" || !name.trim()) throw new KeyInputError("name", "must be a non-empty string");
     if (name.length > 100) throw new KeyInputError("name", "must be at most 100 characters");
-    if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new KeyInputError("name", "must not hold control characters");
+    if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127))
+      throw new KeyInputError("name", "must not hold control characters");
     out.name = name.trim();
   }
   if ("models" in input) {
