@@ -108,3 +108,9 @@ export async function createKey(
   const body = (await res.json()) as { key: string; id: string };
   return { key: body.key, id: body.id };
 }
+
+/** Rate limits count per UTC minute: start a multi-request check well inside one. */
+export async function awayFromMinuteEdge(marginMs = 5000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+}

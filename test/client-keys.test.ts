@@ -5,7 +5,7 @@
 import { expect, it } from "vitest";
 import { ADMIN, adminHeaders } from "./_admin.ts";
 import { CLIENT_KEY, describeMatrix } from "./_setup.ts";
-import { SURFACES, call, createKey, errorOf, expectedCode, type SurfaceName } from "./_keys.ts";
+import { SURFACES, awayFromMinuteEdge, call, createKey, errorOf, expectedCode, type SurfaceName } from "./_keys.ts";
 
 const ALL: SurfaceName[] = [...SURFACES, "embeddings"];
 /** The model each surface is refused / allowed with, for a key limited to the flash family. */
@@ -82,6 +82,7 @@ describeMatrix(
 
     it("rpm: the request past the limit is a 429 with Retry-After on every surface", async () => {
       for (const s of ALL) {
+        await awayFromMinuteEdge();
         const { key } = await createKey(h.request, { name: `rpm-${s}`, rpm: 2 });
         for (let i = 0; i < 2; i++) expect((await call(h.request, s, key, allowed(s))).status, s).toBe(200);
         const res = await call(h.request, s, key, allowed(s));
@@ -96,6 +97,7 @@ describeMatrix(
 
     it("tpm: tokens are counted after the response and block the next request", async () => {
       for (const s of ALL) {
+        await awayFromMinuteEdge();
         const { key } = await createKey(h.request, { name: `tpm-${s}`, tpm: 1 });
         expect((await call(h.request, s, key, allowed(s))).status, s).toBe(200);
         const res = await call(h.request, s, key, allowed(s));

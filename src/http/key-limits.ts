@@ -74,6 +74,9 @@ export async function admitClient(
   const restricted = record.models.length > 0;
   const model = restricted ? modelInPath(surface, path) : undefined;
   if (model !== undefined && !found.allows(model)) return refuse(surface, modelRefusal(model));
+  // First use on this instance (or after two idle minutes): start from every instance's totals.
+  const warming = keys.counters.warm(record.id);
+  if (warming) await warming;
   const limited = keys.counters.admit(record, now);
   if (limited)
     return refuse(

@@ -35,6 +35,8 @@ export interface LimitRefusal {
 export const usageKey = (id: string): string => `client-keys:usage:${id}`;
 
 export interface KeyCounters {
+  /** A key not seen lately starts from the shared totals: resolves once they are read (else undefined). */
+  warm(id: string): Promise<void> | undefined;
   /** Counts the request, or says why it must wait. */
   admit(limits: KeyLimits, now?: number): LimitRefusal | undefined;
   /** Adds a finished request's tokens. */
@@ -111,7 +113,27 @@ export function createKeyCounters(coordinator: Coordinator, syncMs: number): Key
     return syncing;
   }
 
+  const warming = new Map<string, Promise<void>>();
+
   return {
+    warm(id) {
+      if (counters.has(id)) return undefined;
+      let pending = warming.get(id);
+      if (!pending) {
+        pending = coordinator
+          .hgetall(usageKey(id))
+          .then(
+            (totals) => {
+              const c = counter(id);
+              c.shared = totals;
+            },
+            () => void counter(id), // backend away: count locally from zero
+          )
+          .finally(() => warming.delete(id));
+        warming.set(id, pending);
+      }
+      return pending;
+    },
     admit(limits, now = Date.now()) {
       const c = counter(limits.id);
       const p = periodsAt(now);
