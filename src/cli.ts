@@ -22,6 +22,7 @@ export const main: CommandDef<typeof runArgs> = withExamples(
       // `auth` (the Python proxy's name) is an alias in login's meta: one row in --help.
       login: () => import("./cli/commands/login.ts").then((m) => m.loginCommand),
       accounts: () => import("./cli/commands/accounts.ts").then((m) => m.accountsCommand),
+      keys: () => import("./cli/commands/keys.ts").then((m) => m.keysCommand),
       "generate-key": () => import("./cli/commands/generate-key.ts").then((m) => m.generateKeyCommand),
       config: () => import("./cli/commands/config.ts").then((m) => m.configCommand),
       rekey: () => import("./cli/commands/rekey.ts").then((m) => m.rekeyCommand),

@@ -57,6 +57,19 @@ export { RequestDeniedError } from "./http/hooks.ts";
 export type { HookOptions, OnRequestStart, OnRequestEnd, RequestStartEvent, HookRejection } from "./http/hooks.ts";
 export type { RequestRecord, AttemptRecord, TokenUsage, RequestSurface } from "./usage/record.ts";
 export type { ProxyUsage } from "./usage/service.ts";
+export type {
+  ClientKey,
+  ClientKeyInput,
+  ClientKeyPatch,
+  ClientKeyWithUsage,
+  ClientKeysApi,
+  ClientKeysOptions,
+  CreatedClientKey,
+  KeyUsageCount,
+} from "./keys/types.ts";
+export { KeyInputError } from "./keys/validate.ts";
+export { KeyNotFoundError } from "./keys/service.ts";
+export { ClientRequestError } from "./keys/access.ts";
 export type { UsageRow, RecentError } from "./usage/ledger.ts";
 export type { PredecessorModelUsage, UsageSeries, SeriesBy, ExportRow } from "./usage/report.ts";
 export { createStorageUsageStore } from "./usage/store.ts";

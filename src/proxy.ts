@@ -36,6 +36,9 @@ import { createCoordinator, isUnavailable } from "./storage/coordination/index.t
 import { createResilientStorage } from "./storage/redis-resilience.ts";
 import { atomicFsBaseOf, privateDir } from "./storage/atomic-fs.ts";
 import { createUsageJournal } from "./usage/journal.ts";
+import { createClientKeyService } from "./keys/service.ts";
+import type { ClientKeysApi } from "./keys/types.ts";
+import { countKeyTokens } from "./http/key-limits.ts";
 
 /** The object `createGeminiProxy()` returns: one proxy, mountable in any host through `fetch`, `app`, `handler` or `node`. */
 export interface GeminiProxy {
@@ -50,6 +53,8 @@ export interface GeminiProxy {
   pool: CredentialPool;
   /** Usage ledger: per-model summary, hourly series, exports, reset. */
   usage: ProxyUsage;
+  /** Managed client keys: create (the key is shown once), list, update, revoke. */
+  keys: ClientKeysApi;
   /** Resolves when storage is loaded and start-up credentials are imported. */
   ready: () => Promise<void>;
   /** Stops background work and closes upstream connections. */
@@ -146,6 +151,13 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     waitForCooldownMs: resolved.pool.waitForCooldownMs,
   });
 
+  const keys = createClientKeyService({
+    storage,
+    coordinator,
+    logger: (logger.withTag?.("keys") ?? logger) as Logger,
+    options: options.clientKeys,
+  });
+
   let readyPromise: Promise<void> | undefined;
   let phase: "starting" | "started" | "failed" = "starting";
   // A shared storage unreachable at start: the stored accounts are unknown until it answers.
@@ -155,6 +167,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     (readyPromise ??= (async () => {
       await pool.ready();
       storageLoaded ||= !resilient?.status().degraded;
+      await keys.ready();
       await importStartupCredentials(options, pool, logger, legacySync);
       const stored = await store.list().catch((error: unknown) => {
         if (isUnavailable(error)) return undefined;
@@ -208,6 +221,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     record.outcome ??= record.status < 400 ? "success" : "error";
     requestLog(record);
     const journaled = usage.record(record);
+    countKeyTokens(keys, record);
     if (hooks.active && record.surface !== "other") void hooks.end(record); // API requests only, as the predecessor
     return journaled;
   };
@@ -215,6 +229,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
   const ctx: AppContext = {
     options: resolved,
     checkKey: createKeyChecker(resolved.authKeys),
+    keys,
     ready,
     dispatcher,
     catalogue,
@@ -249,6 +264,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
     node: toProxyNodeHandler(app, { basePath: resolved.basePath }),
     pool,
     usage,
+    keys,
     ready,
     // Idempotent: hosts may call it from a close hook and again on a hot reload.
     close: () =>
@@ -256,6 +272,7 @@ export function createGeminiProxy(options: GeminiProxyOptions = {}): GeminiProxy
         closed = true;
         await pool.stop();
         usageLogging?.stop();
+        await keys.close();
         await usage.ledger.close();
         await legacySync?.flush();
         await resilient?.flushQueue().catch(() => {});

@@ -19,7 +19,8 @@ import { createConsola } from "consola";
 import { createStorage } from "unstorage";
 import {
   createGeminiProxy, createModelCatalogue, createStorageUsageStore, DEFAULT_MODELS, GOOGLE_ENDPOINTS,
-  NoCredentialError, RequestDeniedError, UpstreamError,
+  NoCredentialError, RequestDeniedError, UpstreamError, KeyInputError,
+  type ClientKeyWithUsage, type CreatedClientKey,
   type CredentialInput, type CredentialStateEvent, type CredentialView, type GeminiProxy,
   type GeminiProxyOptions, type Logger, type ModelInfo, type PoolApi, type RequestRecord, type StorageLike,
 } from "gemini-cli-proxy";
@@ -43,6 +44,7 @@ const options: GeminiProxyOptions = {
   httpProxy: null,
   pool: { strategy: "least-used", maxAttempts: 3, healthCheck: { enabled: false } },
   admin: { username: "admin", password: "secret" },
+  clientKeys: { syncMs: 500, refreshMs: 5000 },
   usage: { retentionDays: 7, logging: { enabled: false }, store: createStorageUsageStore(storage) },
   hooks: {
     onRequestStart: ({ record }) => (record.path.startsWith("/admin") ? { status: 403, message: "no" } : undefined),
@@ -60,6 +62,10 @@ const off: () => void = pool.on("credential:state", (event: CredentialStateEvent
 const catalogue = createModelCatalogue(DEFAULT_MODELS);
 const isUpstream = (error: unknown): boolean => error instanceof UpstreamError && error.kind === "rate_limited";
 
+const created: Promise<CreatedClientKey> = proxy.keys.create({ name: "ci", models: ["gemini-2.5-*"], rpm: 60 });
+const keyList: Promise<ClientKeyWithUsage[]> = proxy.keys.list();
+const badKey = (error: unknown): string | undefined => (error instanceof KeyInputError ? error.field : undefined);
+
 const event = {} as H3V1EventLike;
 const request: Request = toWebRequest(event);
 const handler = toH3V1Handler(proxy);
@@ -67,7 +73,7 @@ const marked: true = handler.__is_handler__;
 
 await proxy.ready();
 await proxy.close();
-export { web, views, off, catalogue, isUpstream, request, marked, silent, withConsola, NoCredentialError, RequestDeniedError };
+export { created, keyList, badKey, web, views, off, catalogue, isUpstream, request, marked, silent, withConsola, NoCredentialError, RequestDeniedError };
 `;
 
 const MISUSE = `

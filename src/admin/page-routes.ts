@@ -7,6 +7,7 @@ import { adminPage } from "./page/page.ts";
 import { SCRIPT_CORE } from "./page/script-core.ts";
 import { SCRIPT_USAGE } from "./page/script-usage.ts";
 import { ADMIN_CSS } from "./page/styles.ts";
+import { KEYS_CSS, SCRIPT_KEYS } from "./page/keys-section.ts";
 import { adminOnly } from "./guard.ts";
 
 const asset = (body: string, type: string) => () =>
@@ -29,6 +30,6 @@ export function registerUiRoutes(app: H3, ctx: AppContext): void {
     });
   };
   app.get("/", page, { middleware: [adminOnly(ctx, { html: true })] });
-  app.get("/admin/ui/app.js", asset(`${SCRIPT_CORE}\n${SCRIPT_USAGE}`, "text/javascript"));
-  app.get("/admin/ui/app.css", asset(ADMIN_CSS, "text/css"));
+  app.get("/admin/ui/app.js", asset(`${SCRIPT_CORE}\n${SCRIPT_USAGE}\n${SCRIPT_KEYS}`, "text/javascript"));
+  app.get("/admin/ui/app.css", asset(`${ADMIN_CSS}\n${KEYS_CSS}`, "text/css"));
 }

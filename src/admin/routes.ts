@@ -1,4 +1,4 @@
-// Admin API: credentials, usage, metrics and the page's login. Every route carries the admin guard
+// Admin API: credentials, client keys, usage, metrics and the page's login. Every route carries the admin guard
 // as route middleware (see guard.ts); /health stays public in src/http/health.ts.
 import type { H3 } from "h3";
 import type { AppContext } from "../http/context.ts";
@@ -6,12 +6,14 @@ import { registerAdminCredentialRoutes } from "./credentials.ts";
 import { registerAdminImportRoute } from "./import.ts";
 import { registerAdminLoginRoutes } from "./login.ts";
 import { registerAdminUsageRoutes } from "./usage.ts";
+import { registerAdminKeyRoutes } from "./keys.ts";
 import { registerMetricsRoute } from "../http/metrics.ts";
 
 export function registerAdminRoutes(app: H3, ctx: AppContext): void {
   registerAdminCredentialRoutes(app, ctx);
   registerAdminImportRoute(app, ctx);
   registerAdminUsageRoutes(app, ctx);
+  registerAdminKeyRoutes(app, ctx);
   registerAdminLoginRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
 }

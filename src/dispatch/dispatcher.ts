@@ -15,6 +15,7 @@ import type { AttemptInfo, CredentialPool, Lease } from "../pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../pool/settings.ts";
 import type { Transport } from "../upstream/transport.ts";
 import type { AttemptRecord, RequestRecord } from "../usage/record.ts";
+import { assertModelAllowed } from "../keys/access.ts";
 
 export interface DispatchOptions {
   signal?: AbortSignal;
@@ -135,6 +136,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     kinds?: Lease["kind"][],
   ): Promise<DispatchResult<T>> {
     const { signal, record } = options;
+    assertModelAllowed(record, model); // a managed key's model list, before any credential is touched
     let scope = kinds;
     // A 404 from one kind of credential: the other kind was tried next; its failure to serve returns this.
     let notFound: UpstreamError | undefined;

@@ -3,9 +3,10 @@
 import type { IncomingMessage } from "node:http";
 import { H3, getRequestIP, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
-import { keyLabel } from "./request-record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
+import { admitClient, filterModelList } from "./key-limits.ts";
+import { grantRequest } from "../keys/access.ts";
 import { registerAdminRoutes } from "../admin/routes.ts";
 import { registerOAuthRoutes } from "../login/routes.ts";
 import { registerGeminiRoutes } from "../surfaces/gemini/routes.ts";
@@ -106,24 +107,21 @@ export function createApp(ctx: AppContext): H3 {
     const key = extractClientKey(event.req, event.url);
     const requestId = requestIdOf(event.req);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
-    if (surface !== "other") {
-      if (!(await ctx.checkKey(key))) {
+    const admission = surface === "other" ? undefined : await admitClient(ctx, surface, key, path);
+    if (admission?.response) {
+      if (admission.response.status === 401)
         authFailures.refused(getRequestIP(event) ?? "unknown", key ? "invalid" : "missing", path, requestId);
-        const message = key
-          ? "Invalid API key"
-          : "Missing API key: send it as 'Authorization: Bearer KEY', 'x-api-key: KEY', 'x-goog-api-key: KEY' or '?key=KEY'";
-        const refusal = surfaceError(surface, 401, message, "invalid_api_key");
-        withRequestId(refusal, event.res.headers, requestId);
-        return refusal;
-      }
+      withRequestId(admission.response, event.res.headers, requestId);
+      return admission.response;
     }
     const record = createRequestRecord({
       id: requestId,
       method: event.req.method,
       path,
       surface,
-      clientKey: surface === "other" ? undefined : keyLabel(key),
+      clientKey: admission?.label,
     });
+    if (admission?.grant) grantRequest(record, admission.grant);
     event.context.record = record;
     ctx.inflight.count++; // ctx.finish() gives it back, when the response (or its stream) is over
     let status: number | undefined;
@@ -142,7 +140,9 @@ export function createApp(ctx: AppContext): H3 {
           return denied;
         }
       }
-      const response = await next();
+      let response = await next();
+      if (admission?.grant && response instanceof Response)
+        response = await filterModelList(response, admission.grant, event.req.method, path);
       status = response instanceof Response ? response.status : event.res.status;
       if (status === 413) closeConnection(event, response);
       if (surface !== "other") allowCors(event, response);

@@ -15,10 +15,13 @@ import type { RequestRecord } from "../usage/record.ts";
 import type { ProxyUsage } from "../usage/service.ts";
 import type { HookRunner } from "./hooks.ts";
 import type { KeyChecker } from "./client-auth.ts";
+import type { ClientKeyService } from "../keys/service.ts";
 
 export interface AppContext {
   options: ResolvedOptions;
   checkKey: KeyChecker;
+  /** Managed client keys (lookup, limits, admin API). */
+  keys: ClientKeyService;
   /** Resolves once storage is loaded and start-up credentials are imported. */
   ready: () => Promise<void>;
   dispatcher: Dispatcher;

@@ -5,6 +5,7 @@ import { ChatError } from "../chat/errors.ts";
 import { isUpstreamError, type UpstreamError } from "../gemini/errors.ts";
 import { NoCredentialError, type AccessProblem } from "../pool/errors.ts";
 import { BodyError } from "../http/body.ts";
+import { ClientRequestError } from "../keys/access.ts";
 
 /** Google's last answer in the request, when the pool gave up after it. */
 export function lastUpstreamError(error: NoCredentialError): UpstreamError | undefined {
@@ -18,6 +19,7 @@ export function errorClassOf(error: unknown): string {
   if (error instanceof NoCredentialError)
     return lastUpstreamError(error)?.kind ?? error.access?.kind ?? "no_credentials";
   if (error instanceof BodyError) return "invalid_request";
+  if (error instanceof ClientRequestError) return error.code;
   if (error instanceof ChatError) return error.kind === "bad_reply" ? error.code : error.kind;
   const status = (error as { status?: unknown } | undefined)?.status;
   if (typeof status === "number" && status < 500) return status === 404 ? "not_found" : "invalid_request";

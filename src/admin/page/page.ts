@@ -1,6 +1,7 @@
 // The admin page's HTML shell. Data arrives from the JSON API (admin-script), so the document holds
 // only the layout, the base path and, for a login session, the CSRF token.
 import { documentHead, esc, htmlResponse } from "./html.ts";
+import { KEYS_SECTION } from "./keys-section.ts";
 
 export function adminPage(input: { base: string; csrf?: string; user: string; via: string }): Response {
   const { base } = input;
@@ -21,6 +22,7 @@ export function adminPage(input: { base: string; csrf?: string; user: string; vi
 <div id="credentials" class="cards" aria-live="polite"><p class="muted">Loading…</p></div>
 <details class="add-key"><summary>Add a Gemini API key</summary><form id="add-key-form"><input name="apiKey" type="password" autocomplete="off" placeholder="AIza…" required><button type="submit">Add key</button></form></details>
 </section>
+${KEYS_SECTION}
 <section id="usage-section"><div class="section-head"><h2>Usage</h2><span class="spacer"></span>
 <label>Show <select id="metric"><option value="requests">requests</option><option value="tokens">tokens</option></select></label>
 <label>by <select id="by"><option value="model">model</option><option value="key">client key</option><option value="credential">credential</option></select></label>

@@ -126,7 +126,8 @@ function refresh() {
       var p = document.getElementById("health"); p.textContent = h.status; p.className = "pill s-" + h.status;
     }).catch(function () {}),
     api("/admin/credentials").then(renderCreds),
-    window.refreshUsage ? window.refreshUsage() : null
+    window.refreshUsage ? window.refreshUsage() : null,
+    window.refreshKeys ? window.refreshKeys() : null
   ];
   return Promise.all(jobs).then(function () {
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();

@@ -2,6 +2,7 @@
 // config file's keys (snake_case of the option path unless `file` says otherwise) all come from here.
 import type { ModelInfo } from "../../gemini/models.ts";
 import type { HookOptions } from "../../http/hooks.ts";
+import type { ClientKeysOptions } from "../../keys/types.ts";
 import type { CredentialInput } from "../../pool/input.ts";
 import type { StorageLike } from "../../storage/types.ts";
 import type { AuthKeysOption, Logger } from "../../types.ts";
@@ -173,6 +174,11 @@ export const optionsSchema = section({
   hooks: field(
     k.custom<HookOptions>("an object of hooks", (x) => k.isObject(x)),
     { description: "onRequestStart, onRequestEnd, timeoutMs", file: false, defaultText: "none" },
+  ),
+  /** Managed client keys: how often counters and the key list are synced with the shared storage. */
+  clientKeys: field(
+    k.custom<ClientKeysOptions>("an object { syncMs, refreshMs }", (x) => k.isObject(x)),
+    { description: "Managed client keys: syncMs (250), refreshMs (2000)", file: false, defaultText: "defaults" },
   ),
   /** Anthropic Messages surface (`/v1/messages`): which Gemini model answers a Claude model name. */
   anthropic: group(g.anthropicSchema),

@@ -2,6 +2,7 @@
 // kinds, the pool's errors, body errors and the core's ChatError (docs/openai-mapping.md#anthropic-messages).
 // Statuses follow the common table; Google's capacity errors are 529 overloaded_error, as Anthropic
 // answers. Errors a client can act on carry `error.details.error_code` (and the fix-it link).
+import { ClientRequestError } from "../../keys/access.ts";
 import { ChatError } from "../../chat/errors.ts";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
 import { NoCredentialError } from "../../pool/errors.ts";
@@ -86,6 +87,8 @@ function fromChatError(e: ChatError): AnthropicWireError {
 
 export function toAnthropicWire(error: unknown, model?: string): AnthropicWireError {
   if (error instanceof ChatError) return fromChatError(error);
+  if (error instanceof ClientRequestError)
+    return anthropicError(error.status, error.message, error.headers, { error_code: error.code });
   if (error instanceof BodyError) return anthropicError(error.status, error.message);
   if (isUpstreamError(error)) return fromUpstream(error, model);
   if (error instanceof NoCredentialError) {

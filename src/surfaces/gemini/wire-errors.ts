@@ -3,6 +3,7 @@
 import { NoCredentialError, type AccessProblem } from "../../pool/errors.ts";
 import { isUpstreamError, type UpstreamError } from "../../gemini/errors.ts";
 import { accessMessage, accessProblemOf } from "../_failure.ts";
+import { ClientRequestError } from "../../keys/access.ts";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -95,6 +96,8 @@ function fromUpstream(error: UpstreamError): WireError {
 
 export function toGoogleWireError(error: unknown): WireError {
   if (isUpstreamError(error)) return fromUpstream(error);
+  if (error instanceof ClientRequestError)
+    return { ...googleError(error.status, error.message), headers: error.headers };
   if (error instanceof NoCredentialError) {
     if (error.retryAfterMs !== undefined)
       return { ...googleError(429, error.message), headers: retryHeaders(error.retryAfterMs) };

@@ -7,6 +7,7 @@ import { isUpstreamError } from "../../gemini/errors.ts";
 import { NoCredentialError } from "../../pool/errors.ts";
 import { BodyError } from "../../http/body.ts";
 import type { SurfaceFailure } from "../_route.ts";
+import { ClientRequestError } from "../../keys/access.ts";
 import { accessMessage, errorClassOf, lastUpstreamError, retryHeaders } from "../_failure.ts";
 import { fromUpstreamError, OpenAIError, openAIErrorBody } from "./errors.ts";
 
@@ -24,6 +25,12 @@ function fromChatError(e: ChatError): OpenAIError {
 export function toOpenAIError(error: unknown, model?: string): OpenAIError {
   if (error instanceof OpenAIError) return error;
   if (error instanceof ChatError) return fromChatError(error);
+  if (error instanceof ClientRequestError)
+    return new OpenAIError(error.status, error.message, {
+      code: error.code,
+      headers: error.headers,
+      type: error.status === 403 ? "permission_error" : undefined,
+    });
   if (error instanceof BodyError) {
     return new OpenAIError(error.status, error.message, {
       type: "invalid_request_error",
