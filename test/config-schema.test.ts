@@ -58,7 +58,7 @@ describe("config.json keys and library options", () => {
     const fileOptions = new Set(CONFIG_FIELDS.flatMap((f) => (f.option ? [f.option] : [])));
     expect(CODE_ONLY_OPTIONS.map((o) => o.option).filter((o) => fileOptions.has(o))).toEqual([]);
     expect(CODE_ONLY_OPTIONS.map((o) => o.option).sort()).toEqual(
-      ["credentials", "encryptionKey", "hooks", "logger", "maxAttempts", "storage", "usage.store"].sort(),
+      ["clientKeys", "credentials", "encryptionKey", "hooks", "logger", "maxAttempts", "storage", "usage.store"].sort(),
     );
     const server = CONFIG_FIELDS.filter((f) => f.key.startsWith("server."));
     expect(server.map((f) => [f.key, f.option, f.default])).toEqual([
