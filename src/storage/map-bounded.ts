@@ -10,7 +10,7 @@ export async function mapBounded<T, R>(
   fn: (item: T, index: number) => Promise<R>,
   limit = READ_CONCURRENCY,
 ): Promise<R[]> {
-  const out = new Array<R>(items.length);
+  const out = Array.from({ length: items.length }) as R[];
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
