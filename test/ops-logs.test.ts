@@ -1,6 +1,7 @@
 // What an operator reads: request lines with fields and a request id, pool events (a quota cooldown),
 // refused client keys (rate-limited lines, counted in /metrics), per-credential metrics, probes, and
 // the warnings createGeminiProxy() gives about its options. Real HTTP against the fake Google.
+import { createConsola, LogLevels } from "consola";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type Logger } from "../src/index.ts";
 import { createAuthFailureLog } from "../src/http/auth-failures.ts";
@@ -14,10 +15,21 @@ interface Line {
   fields?: Record<string, unknown>;
 }
 
+/** A consola logger whose reporter keeps every line with its fields (what a host's reporter sees). */
 function capture(lines: Line[]): Logger {
-  const at = (level: string) => (message: unknown, fields?: unknown) =>
-    void lines.push({ level, message: String(message), fields: fields as Record<string, unknown> | undefined });
-  return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") };
+  return createConsola({
+    level: LogLevels.debug,
+    reporters: [
+      {
+        log: (obj) =>
+          void lines.push({
+            level: obj.type === "log" ? "info" : obj.type,
+            message: obj.args.map(String).join(" "),
+            fields: (obj as { fields?: Record<string, unknown> }).fields,
+          }),
+      },
+    ],
+  }) as unknown as Logger;
 }
 
 const FLASH = "gemini-2.5-flash";

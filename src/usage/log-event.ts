@@ -1,6 +1,6 @@
 // Structured log lines: a human message plus named fields. consola loggers get a log object (the
-// pretty reporter prints the message, the CLI's JSON reporter writes the fields); any other logger
-// gets the message and the fields as a second argument (pino, console and friends show both).
+// pretty reporter prints the message, the CLI's JSON reporter writes the fields, a host's reporter
+// finds them in `fields`); any other logger gets the message alone, as it always has.
 import type { Logger } from "../types.ts";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -13,5 +13,5 @@ function isConsola(logger: Logger): boolean {
 
 export function logEvent(logger: Logger, level: LogLevelName, message: string, fields: LogFields): void {
   if (isConsola(logger)) logger[level]({ message, fields });
-  else logger[level](message, fields);
+  else logger[level](message);
 }
