@@ -228,10 +228,12 @@ describe("legacy credentials file I/O", () => {
   });
 
   it("maps write failures to io and cleans up", async () => {
-    const missing = join(dir, "no-such-dir", "credentials.json");
+    // The parent is a file: no directory can be made there.
+    await writeFile(join(dir, "a-file"), "x");
+    const missing = join(dir, "a-file", "credentials.json");
     await expect(writeLegacyCredentialsFile(missing, [])).rejects.toMatchObject({ code: "io" });
-    await expect(writeLegacyCredentialsFile(missing, [])).rejects.toThrow(/ENOENT/);
-    expect(await readdir(dir)).toEqual([]);
+    await expect(writeLegacyCredentialsFile(missing, [])).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(await readdir(dir)).toEqual(["a-file"]);
   });
 });
 

@@ -4,6 +4,7 @@
 // reload that key at once, and a poll of the version item (one read every `refreshMs`) catches a
 // notice lost while redis was away, and changes made by another process on the same fs storage
 // (the CLI next to a running server).
+import { isUnavailable } from "../storage/coordination/index.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
 import type { StorageLike } from "../storage/types.ts";
@@ -109,7 +110,12 @@ export function createKeyStore(
           reloadOne(hash).catch((error) => logger.warn(`client keys: reload failed: ${(error as Error).message}`));
       });
       await coordinator.subscribed(CHANGED).catch(() => {});
-      await reloadAll();
+      await reloadAll().catch((error: unknown) => {
+        // Shared storage down at start: serve without managed keys; the poll loads them once it answers.
+        if (!isUnavailable(error)) throw error;
+        version = "not loaded";
+        logger.warn("client keys: storage unreachable at start; managed keys load when it is back");
+      });
       poll ??= setInterval(() => {
         readVersion()
           .then((current) => (current !== version ? reloadAll() : undefined))
