@@ -10,6 +10,7 @@ import type http from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type GeminiProxyOptions } from "../../src/index.ts";
 import { CLIENT_KEY, listen, proxyOptionsFor } from "../_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "../fake-google/index.ts";
@@ -304,3 +305,39 @@ export const foldSystemMessages: Rewrite = (request) => {
   }
   return { ...body, messages: out };
 };
+
+export interface AgentSuite {
+  p: AgentProxy;
+  home: ReturnType<typeof tempDir>;
+  project: ReturnType<typeof tempDir>;
+}
+
+/**
+ * The lifecycle every agent suite shares: one proxy per suite, a clean fake and capture log, and a
+ * fresh HOME and project folder per test. `use` receives the current set after each setup step.
+ */
+export function useAgentSuite(
+  name: string,
+  use: (suite: AgentSuite) => void,
+  options?: Parameters<typeof startAgentProxy>[0],
+): void {
+  const suite = {} as AgentSuite;
+  beforeAll(async () => {
+    suite.p = await startAgentProxy(options);
+    use(suite);
+  });
+  afterAll(async () => {
+    await suite.p?.close();
+  });
+  beforeEach(() => {
+    suite.p.fake.reset();
+    suite.p.captured.length = 0;
+    suite.home = tempDir(`${name}-home`);
+    suite.project = tempDir(`${name}-project`);
+    use(suite);
+  });
+  afterEach(() => {
+    suite.home.cleanup();
+    suite.project.cleanup();
+  });
+}

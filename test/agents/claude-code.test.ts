@@ -10,7 +10,7 @@
 // follow-up (the fixtures keep the client's exact body, and the folded one as `rewrittenBody`).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
 import {
   agentBin,
@@ -21,7 +21,7 @@ import {
   foldSystemMessages,
   offlineEnv,
   runAgent,
-  startAgentProxy,
+  useAgentSuite,
   tempDir,
   writeFixture,
   type AgentProxy,
@@ -57,22 +57,7 @@ describe.skipIf(!enabled)("Claude Code through the Anthropic surface", { timeout
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
 
-  beforeAll(async () => {
-    p = await startAgentProxy({ rewrite: SHIM ? foldSystemMessages : undefined });
-  });
-  afterAll(async () => {
-    await p?.close();
-  });
-  beforeEach(() => {
-    p.fake.reset();
-    p.captured.length = 0;
-    home = tempDir("claude-home");
-    project = tempDir("claude-project");
-  });
-  afterEach(() => {
-    home.cleanup();
-    project.cleanup();
-  });
+  useAgentSuite("claude", (s) => ({ p, home, project } = s), { rewrite: SHIM ? foldSystemMessages : undefined });
 
   const claude = (
     args: string[],

@@ -5,7 +5,7 @@
 // AGENTS_WRITE_FIXTURES=1 writes the captured requests to test/fixtures/agents/codex-*.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
 import {
   agentBin,
@@ -15,7 +15,7 @@ import {
   describeRun,
   offlineEnv,
   runAgent,
-  startAgentProxy,
+  useAgentSuite,
   tempDir,
   writeFixture,
   type AgentProxy,
@@ -53,22 +53,7 @@ describe.skipIf(!enabled)("Codex CLI through the Responses surface", { timeout: 
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
 
-  beforeAll(async () => {
-    p = await startAgentProxy();
-  });
-  afterAll(async () => {
-    await p?.close();
-  });
-  beforeEach(() => {
-    p.fake.reset();
-    p.captured.length = 0;
-    home = tempDir("codex-home");
-    project = tempDir("codex-project");
-  });
-  afterEach(() => {
-    home.cleanup();
-    project.cleanup();
-  });
+  useAgentSuite("codex", (s) => ({ p, home, project } = s));
 
   const codex = (prompt: string, model = "gemini-2.5-pro"): Promise<RunResult> => {
     const codexHome = join(home.dir, ".codex");

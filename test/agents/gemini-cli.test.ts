@@ -5,7 +5,7 @@
 // AGENTS_WRITE_FIXTURES=1 writes the captured requests to test/fixtures/agents/gemini-cli-*.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answerWhen, toolRoundTrip } from "../fake-google/index.ts";
 import {
   agentBin,
@@ -15,7 +15,7 @@ import {
   describeRun,
   offlineEnv,
   runAgent,
-  startAgentProxy,
+  useAgentSuite,
   tempDir,
   writeFixture,
   type AgentProxy,
@@ -38,22 +38,7 @@ describe.skipIf(!enabled)("Gemini CLI through the native Gemini surface", { time
   let home: ReturnType<typeof tempDir>;
   let project: ReturnType<typeof tempDir>;
 
-  beforeAll(async () => {
-    p = await startAgentProxy();
-  });
-  afterAll(async () => {
-    await p?.close();
-  });
-  beforeEach(() => {
-    p.fake.reset();
-    p.captured.length = 0;
-    home = tempDir("gemini-home");
-    project = tempDir("gemini-project");
-  });
-  afterEach(() => {
-    home.cleanup();
-    project.cleanup();
-  });
+  useAgentSuite("gemini", (s) => ({ p, home, project } = s));
 
   const env = () => ({
     GEMINI_API_KEY: CLIENT_KEY,
