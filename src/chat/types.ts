@@ -4,6 +4,7 @@
 
 import type { ResolvedModel } from "../gemini/models.ts";
 import type { ThinkingWish } from "../gemini/thinking.ts";
+import type { GeminiGenerationConfig } from "../gemini/types.ts";
 
 /** Where the bytes of an image, document or audio part are. */
 export type MediaSource =
@@ -78,20 +79,22 @@ export type ToolChoice =
 export type ResponseFormat =
   { type: "json"; param: string } | { type: "json_schema"; schema?: Record<string, unknown>; param: string };
 
-export interface GenerationSettings {
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  candidateCount?: number;
-  maxOutputTokens?: number;
-  /** Sent to Gemini as stopSequences (at most MAX_STOP_SEQUENCES). */
-  stopSequences?: string[];
-  presencePenalty?: number;
-  frequencyPenalty?: number;
-  seed?: number;
+/** The Gemini generation settings a client may set directly (stop sequences: at most MAX_STOP_SEQUENCES). */
+export type GenerationSettings = Pick<
+  GeminiGenerationConfig,
+  | "temperature"
+  | "topP"
+  | "topK"
+  | "candidateCount"
+  | "maxOutputTokens"
+  | "stopSequences"
+  | "presencePenalty"
+  | "frequencyPenalty"
+  | "seed"
+> & {
   /** Token log probabilities, with this many alternatives per token. */
   logprobs?: { top?: number };
-}
+};
 
 export interface ChatRequest {
   model: ResolvedModel;

@@ -5,6 +5,7 @@
 // notice lost while redis was away, and changes made by another process on the same fs storage
 // (the CLI next to a running server).
 import { isUnavailable } from "../storage/coordination/index.ts";
+import { mapBounded } from "../storage/map-bounded.ts";
 import { randomUUID } from "node:crypto";
 import type { Coordinator } from "../storage/coordination/index.ts";
 import type { StorageLike } from "../storage/types.ts";
@@ -82,14 +83,8 @@ export function createKeyStore(
     const keys = await storage.getKeys(KEY_PREFIX);
     const next = new Map<string, CachedKey>();
     // A few at a time: thousands of keys must not open thousands of reads at once.
-    const queue = [...keys];
-    const worker = async () => {
-      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-        const record = await storage.getItem<StoredClientKey>(key);
-        if (record?.hash && record.id) next.set(record.hash, cached(record));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(32, queue.length) }, worker));
+    const records = await mapBounded(keys, (key) => storage.getItem<StoredClientKey>(key));
+    for (const record of records) if (record?.hash && record.id) next.set(record.hash, cached(record));
     hashes.clear();
     ids.clear();
     for (const entry of next.values()) put(entry);
