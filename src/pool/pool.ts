@@ -158,6 +158,15 @@ export function createCredentialPool(
     },
     disable: (id) =>
       withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
+    async setLabel(id, label) {
+      await pool.ready();
+      await sync?.reload(id);
+      const entry = entries.get(id);
+      if (!entry) return false;
+      entry.credential = { ...entry.credential, label: label || undefined };
+      commit(entry, entry.state, { record: true });
+      return true;
+    },
     async enable(id) {
       await pool.ready();
       await sync?.reload(id);

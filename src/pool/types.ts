@@ -57,6 +57,8 @@ export interface PoolApi {
   add(input: CredentialInput, options?: AddOptions): Promise<AddResult>;
   remove(id: string): Promise<boolean>;
   disable(id: string): Promise<boolean>;
+  /** Names a credential (`label`; empty clears it), e.g. to tell API keys apart. False for an unknown id. */
+  setLabel(id: string, label: string | undefined): Promise<boolean>;
   /** Back into rotation; an account that had a problem Google must clear is re-checked first. */
   enable(id: string): Promise<boolean>;
   /** Run one health check now; `undefined` for an unknown id. */
