@@ -7,6 +7,7 @@ export type {
   PoolApi,
   CredentialView,
   Lease,
+  AddOptions,
   AddResult,
   CheckResult,
   CheckerName,

@@ -61,6 +61,49 @@ describeMatrix(
       });
     });
 
+    it("checks each key with Google: a refused key and a bad line are reported per line, the rest imported", async () => {
+      const good = h.fake.addApiKey();
+      const bad = `AIzaUnknown${h.kind}Unknown000000000000000`.slice(0, 39);
+      const before = h.proxy.pool.list().length;
+      const res = await upload({ text: `${good}\nnot a key at all!\n${bad}\n`, name: "keys.txt" });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toContain(good);
+      expect(text).not.toContain(bad);
+      expect(JSON.parse(text)).toMatchObject({
+        imported: 1,
+        results: [
+          {
+            at: "line 1",
+            result: "added",
+            kind: "api_key",
+            key: `AIza…${good.slice(-4)}`,
+            status: "active",
+            verified: true,
+          },
+          { at: "line 2", result: "invalid", reason: "line 2 is not a Gemini API key" },
+          { at: "line 3", result: "refused", id: null, reason: "key refused by Google (API_KEY_INVALID)" },
+        ],
+      });
+      expect(h.proxy.pool.list().length).toBe(before + 1);
+      expect(h.proxy.pool.list().some((c) => c.keyHint === `…${bad.slice(-4)}`)).toBe(false);
+    });
+
+    it("refuses a refresh token Google refuses, and keeps nothing of it", async () => {
+      const before = h.proxy.pool.list().length;
+      const res = await upload({
+        text: JSON.stringify({ refresh_token: "1//revoked-or-never-issued", type: "authorized_user" }),
+      });
+      const body = (await res.json()) as { imported: number; results: { result: string; reason: string }[] };
+      expect(body).toMatchObject({
+        imported: 0,
+        results: [
+          { result: "refused", reason: expect.stringMatching(/^refresh token refused by Google \(invalid_grant\)/) },
+        ],
+      });
+      expect(h.proxy.pool.list().length).toBe(before);
+    });
+
     it("explains an ineligible account and does not keep it", async () => {
       const email = `solo-import-${h.kind}@gmail.com`;
       h.fake.addAccount({ email, scenario: "ineligible" });

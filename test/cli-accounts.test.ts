@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeEndpoints } from "./cli-config.ts";
-import { installCli, type CliInstall } from "./cli-install.ts";
+import { installCli, runBin, type CliInstall } from "./cli-install.ts";
 import { opensslFernetDecrypt, opensslFernetEncrypt } from "./encryption-openssl.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
@@ -55,9 +55,9 @@ describe("accounts and rekey (installed from npm pack)", () => {
     // stdout is the report; log lines go to stderr, and none of them is a warning or an error.
     expect(result.stderr).not.toMatch(/\[(warn|error)\]/i);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^added oauth-\w+ \(acc@example\.com\): active$/m);
-    expect(result.stdout).toMatch(/^added key-\w+ \(key-\w+\): active$/m);
-    expect(result.stdout).toContain("imported 2 of 2 account(s)");
+    expect(result.stdout).toMatch(/^old-credentials\.json: 1 entry\n {2}✔ account acc@example\.com active$/m);
+    expect(result.stdout).toMatch(/^keys\.txt: 1 entry\n {2}✔ key AIza…\w{4} active$/m);
+    expect(result.stdout).toContain("imported 2 of 2 entries");
     const raw = await readTree(join(dir, "data"));
     expect(raw).toContain("acc@example.com");
     expect(raw).not.toContain(refreshToken);
@@ -73,6 +73,36 @@ describe("accounts and rekey (installed from npm pack)", () => {
       }),
     ]);
   });
+
+  it("reports each line: bad lines and keys Google refuses are not kept, good ones are, exit code 1", async () => {
+    const good = fake.addApiKey();
+    const refused = "AIzaRefusedByTheFakeGoogle000000000000";
+    await writeFile(join(dir, "mixed.txt"), `# keys\n${good}\nnot a key!\n${refused}\n`);
+    await writeFile(
+      join(dir, "revoked.json"),
+      JSON.stringify({ refresh_token: "1//never-issued", type: "authorized_user" }),
+    );
+    const result = await acc(["import", "mixed.txt", "missing.json", "revoked.json", "-ek", KEY_A]);
+    expect(result.code).toBe(1);
+    const out = result.stdout;
+    expect(out).toContain(`mixed.txt: 3 entries\n  ✔ key AIza…${good.slice(-4)} active\n`);
+    expect(out).toContain("  ✖ line 3 is not a Gemini API key\n");
+    expect(out).toContain("  ✖ line 4: key refused by Google (API_KEY_INVALID)\n");
+    expect(out).toContain("✖ cannot read missing.json: ENOENT\n");
+    expect(out).toMatch(/revoked\.json: 1 entry\n {2}✖ entry 0: refresh token refused by Google \(invalid_grant\)/);
+    expect(out).toContain("imported 1 of 5 entries; 4 not imported");
+    for (const secret of [good, refused, "1//never-issued"]) expect(out + result.stderr).not.toContain(secret);
+    const listed = JSON.parse((await acc(["list", "--json", "-ek", KEY_A])).stdout) as {
+      id: string;
+      keyLabel?: string;
+    }[];
+    const labels = listed.map((v) => v.keyLabel);
+    expect(labels).toContain(`AIza…${good.slice(-4)}`);
+    expect(labels).not.toContain(`AIza…${refused.slice(-4)}`);
+    // Leave the storage as the later steps expect it.
+    const added = listed.find((v) => v.keyLabel === `AIza…${good.slice(-4)}`)!;
+    expect((await acc(["remove", added.id, "-ek", KEY_A])).code).toBe(0);
+  }, 60_000);
 
   it("lists as a table or JSON, and refuses to read sealed secrets without the key", async () => {
     const table = await acc(["list", "-ek", KEY_A]);
@@ -97,12 +127,14 @@ describe("accounts and rekey (installed from npm pack)", () => {
       /acc@example\.com\s+\S+\s+disabled\s+disabled by an operator/,
     );
     const id = /(oauth-\w+)/.exec((await acc(["list", "-ek", KEY_A])).stdout)![1]!;
-    expect((await acc(["enable", id.slice(0, 9), "-ek", KEY_A])).stdout).toContain(`enabled ${id}`);
+    expect((await acc(["enable", id.slice(0, 9), "-ek", KEY_A])).stdout).toContain(
+      `enabled ${id} (acc@example.com): active`,
+    );
     expect((await acc(["list", "-ek", KEY_A])).stdout).toMatch(/acc@example\.com\s+\S+\s+active/);
     const unknown = await acc(["disable", "nobody@example.com", "-ek", KEY_A]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no account "nobody@example.com"/);
-  });
+  }, 60_000);
 
   it("exports for the predecessor (encrypted) and as JSON (API keys included)", async () => {
     const legacy = await acc(["export", "-o", join(dir, "export.json"), "--encrypt", "-ek", KEY_A]);
@@ -146,4 +178,48 @@ describe("accounts and rekey (installed from npm pack)", () => {
     expect((await acc(["list", "-ek", KEY_B])).stdout).not.toContain("acc@example.com");
     expect(JSON.parse(opensslFernetDecrypt(await readFile(join(dir, "synced.json"), "utf8"), KEY_B))).toEqual([]);
   });
+});
+
+describe("a running server on fs storage", () => {
+  it("picks up accounts another process imports, without a restart, and serves with them", async () => {
+    const watchConfig = join(dir, "watch.json");
+    await writeFile(
+      watchConfig,
+      JSON.stringify({
+        server: { host: "127.0.0.1", port: 0 },
+        auth_keys: ["watch-client-key"],
+        admin_username: "admin",
+        admin_password: "watch-admin-password",
+        endpoints: fakeEndpoints(fake),
+        data_dir: "watch-data",
+      }),
+    );
+    const server = await cli.start(["-c", watchConfig], { cwd: dir });
+    try {
+      expect(server.output()).toMatch(/0 usable credential\(s\) of 0/);
+      const key = fake.addApiKey();
+      await writeFile(join(dir, "late-keys.txt"), `${key}\n`);
+      const imported = await runBin(cli, ["accounts", "import", "late-keys.txt", "-c", watchConfig], { cwd: dir });
+      expect(imported.stdout).toContain(`✔ key AIza…${key.slice(-4)} active`);
+      const auth = `Basic ${Buffer.from("admin:watch-admin-password").toString("base64")}`;
+      const started = Date.now();
+      let listed: { key_label: string }[] = [];
+      while (Date.now() - started < 5000) {
+        const res = await fetch(`${server.url}/admin/credentials`, { headers: { authorization: auth } });
+        listed = (await res.json()) as { key_label: string }[];
+        if (listed.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed.map((c) => c.key_label)).toEqual([`AIza…${key.slice(-4)}`]);
+      const res = await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+        method: "POST",
+        headers: { "x-goog-api-key": "watch-client-key", "content-type": "application/json" },
+        body: JSON.stringify({ contents: [{ parts: [{ text: "after the import" }] }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(fake.last({ action: "generateContent" })?.apiKey).toBe(key);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
 });

@@ -111,6 +111,17 @@ describeMatrix("web login errors", webLoginSetup, (h) => {
     expect(h.proxy.pool.list().find((c) => c.email === "verify@example.com")?.state.status).toBe("needs_verification");
   });
 
+  it("the result page of a kept account that needs verification: green heading, the state in the message", async () => {
+    h.fake.addAccount({ email: "verify-page@example.com", scenario: "validation-required" });
+    h.fake.setConsent({ email: "verify-page@example.com" });
+    const { callback, cookie } = await loopbackToCallback(h, loopbackOrigin(h));
+    const res = await call(h, callback, { headers: { cookie: cookie! } });
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('<h1 class="ok">Authentication Successful!</h1>');
+    expect(page).toMatch(/<p id="outcome" class="warn" data-result="added" data-status="needs_verification">/);
+  });
+
   it("Google's error text is escaped on the page", async () => {
     const { callback, cookie } = await (async () => {
       h.fake.setConsent({ email: "xss@example.com" });

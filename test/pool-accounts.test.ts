@@ -116,9 +116,14 @@ describe("pool.add() with each account scenario", () => {
     await expect(proxy.pool.add({ access_token: "x" })).rejects.toMatchObject({ code: "missing_refresh_token" });
   });
 
-  it("an API key is pooled as is", async () => {
-    const { credential } = await proxy.pool.add({ apiKey: fake.addApiKey() });
-    expect(credential).toMatchObject({ kind: "api_key", state: { status: "active" } });
-    expect(JSON.stringify(credential)).not.toMatch(/AIza/);
+  it("an API key is pooled as is, unverified, shown only by its first and last four characters", async () => {
+    const key = fake.addApiKey();
+    const { credential } = await proxy.pool.add({ apiKey: key });
+    expect(credential).toMatchObject({
+      kind: "api_key",
+      keyLabel: `${key.slice(0, 4)}…${key.slice(-4)}`,
+      state: { status: "active", verified: false },
+    });
+    expect(JSON.stringify(credential)).not.toContain(key.slice(4, -4));
   });
 });

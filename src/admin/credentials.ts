@@ -105,7 +105,14 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
       if (!input || typeof input !== "object")
         return Response.json({ detail: 'Body must be {"credential": {...}}' }, { status: 400 });
       try {
-        const result = await ctx.pool.add(input as never);
+        // Checked with Google first: a key or refresh token it refuses is not stored.
+        const result = await ctx.pool.add(input as never, { verify: true });
+        // (The predecessor's answer for a refresh token that gets no email: failed_to_get_email.)
+        if (result.refused)
+          return Response.json(
+            { detail: result.credential.kind === "oauth" ? "failed_to_get_email" : "refused", reason: result.refused },
+            { status: 400 },
+          );
         const { email, state } = result.credential;
         // The predecessor refused an account it could not even identify; the pool keeps it as
         // "error", which a script would misread as success: take it back out.

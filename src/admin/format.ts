@@ -30,6 +30,10 @@ export interface AdminCredential {
   project_id: string | null;
   tier: string | null;
   status: string;
+  /** False until Google has accepted the credential once (keys from the config start so). */
+  verified: boolean;
+  /** API keys: the first and last four characters (`AIza…Xy12`). */
+  key_label: string | null;
   is_available: boolean;
   expiry: string;
   usage_count: number;
@@ -82,6 +86,8 @@ export function adminCredential(view: CredentialView, now = Date.now()): AdminCr
     project_id: maskProject(view.project),
     tier: view.tier ?? null,
     status: s.status,
+    verified: s.verified !== false,
+    key_label: view.keyLabel ?? null,
     is_available: USABLE_STATUSES.has(s.status) && s.status !== "disabled",
     expiry: legacyTime(view.expiresAt),
     usage_count: s.usageCount ?? 0,

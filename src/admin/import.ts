@@ -1,10 +1,11 @@
 // POST /admin/credentials/import: the admin page's file upload. Accepts the text of a Gemini CLI
 // oauth_creds.json, the predecessor's credentials.json (plain, or encrypted with `passphrase`) or a
-// list of Gemini API keys, and adds each account with the login flows' rule (a new account Google
-// will not serve is explained, not kept).
+// list of Gemini API keys, and adds each entry with the login flows' rule: API keys are checked
+// with Google first; a key or refresh token Google refuses, and a new account it will not serve,
+// are explained, not kept. A bad entry is reported on its own and never stops the others.
 import type { H3 } from "h3";
 import { addAccount } from "../login/account.ts";
-import { AccountFileError, parseAccountFile } from "../login/import.ts";
+import { AccountFileError, parseAccountEntries } from "../login/import.ts";
 import { InvalidCredentialError } from "../pool/errors.ts";
 import type { AppContext } from "../http/context.ts";
 import { maskEmail } from "./format.ts";
@@ -31,27 +32,46 @@ export function registerAdminImportRoute(app: H3, ctx: AppContext): void {
         );
       const name = typeof body?.name === "string" && body.name ? body.name.slice(0, 200) : "the uploaded file";
       const passphrase = typeof body?.passphrase === "string" && body.passphrase ? body.passphrase : undefined;
-      let inputs;
+      let entries;
       try {
-        inputs = parseAccountFile(text, { name, passphrase });
+        entries = parseAccountEntries(text, { name, passphrase });
       } catch (error) {
         if (error instanceof AccountFileError)
           return Response.json({ detail: "invalid_file", reason: error.message }, { status: 400 });
         throw error;
       }
-      if (inputs.length === 0)
+      if (entries.length === 0)
         return Response.json({ detail: "empty_file", reason: `${name} holds no account` }, { status: 400 });
       const results = [];
-      for (const input of inputs) {
+      const failed = (at: string, reason: string) =>
+        ({
+          at,
+          id: null,
+          result: "failed",
+          kind: null,
+          email: null,
+          key: null,
+          status: null,
+          reason,
+          link: null,
+        }) as const;
+      for (const { at, input, error: invalid } of entries) {
+        if (!input) {
+          results.push({ ...failed(at, `${at} ${invalid}`), result: "invalid" as const });
+          continue;
+        }
         try {
-          const { result, credential } = await addAccount(ctx.pool, input);
+          const { result, credential, refused } = await addAccount(ctx.pool, input);
           results.push({
+            at,
             id: result === "dropped" ? null : credential.id,
-            result,
+            result: refused ? ("refused" as const) : result,
             kind: credential.kind,
             email: maskEmail(credential.email),
-            status: credential.state.status,
-            reason: credential.state.reason ?? null,
+            key: credential.keyLabel ?? null,
+            status: refused ? null : credential.state.status,
+            verified: credential.state.verified !== false,
+            reason: refused ?? credential.state.reason ?? null,
             link: credential.state.link ?? null,
           });
         } catch (error) {
@@ -62,7 +82,7 @@ export function registerAdminImportRoute(app: H3, ctx: AppContext): void {
               : error instanceof Error
                 ? error.message
                 : "could not be added";
-          results.push({ id: null, result: "failed", kind: null, email: null, status: null, reason, link: null });
+          results.push(failed(at, reason));
         }
       }
       return {

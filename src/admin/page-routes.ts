@@ -5,6 +5,7 @@ import { adminIdentity, csrfTokenOf } from "./auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { adminPage } from "./page/page.ts";
 import { SCRIPT_CORE } from "./page/script-core.ts";
+import { SCRIPT_TABLE } from "./page/script-table.ts";
 import { SCRIPT_USAGE } from "./page/script-usage.ts";
 import { ADMIN_CSS } from "./page/styles.ts";
 import { KEYS_CSS, SCRIPT_KEYS } from "./page/keys-section.ts";
@@ -30,6 +31,9 @@ export function registerUiRoutes(app: H3, ctx: AppContext): void {
     });
   };
   app.get("/", page, { middleware: [adminOnly(ctx, { html: true })] });
-  app.get("/admin/ui/app.js", asset(`${SCRIPT_CORE}\n${SCRIPT_USAGE}\n${SCRIPT_KEYS}`, "text/javascript"));
+  app.get(
+    "/admin/ui/app.js",
+    asset(`${SCRIPT_CORE}\n${SCRIPT_TABLE}\n${SCRIPT_USAGE}\n${SCRIPT_KEYS}`, "text/javascript"),
+  );
   app.get("/admin/ui/app.css", asset(`${ADMIN_CSS}\n${KEYS_CSS}`, "text/css"));
 }

@@ -1,6 +1,6 @@
 // The local pool for `accounts ...`: the same proxy the server builds, on the same storage (and the
 // same credentials_file, kept in sync), without listening. Stop the server before changing accounts,
-// or use the admin API of a running one: the server does not watch the storage.
+// or use the admin API of a running one (a server on fs storage picks new accounts up by itself).
 import { writeFile } from "node:fs/promises";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
 import type { Credential } from "../pool/credential.ts";
@@ -76,9 +76,9 @@ export function formatTable(views: CredentialView[]): string {
   const rows = views.map((v) => [
     v.id,
     v.kind,
-    v.email ?? v.label ?? "",
+    v.email ?? [v.label, v.keyLabel].filter(Boolean).join(" "),
     v.project ?? "",
-    v.state.status,
+    v.state.verified === false ? `${v.state.status} (unverified)` : v.state.status,
     v.state.reason ?? "",
   ]);
   const head = ["ID", "KIND", "ACCOUNT", "PROJECT", "STATUS", "REASON"];

@@ -3,6 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
+import { createCoordinator } from "../storage/coordination/index.ts";
+import { watchCredentialFolder, type StorageWatch } from "./storage-watch.ts";
 import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
@@ -47,11 +49,16 @@ export async function startServer(
     logger: logger as unknown as Logger,
     encryptionKey: settings.encryptionKey,
   });
+  let watched: StorageWatch | undefined;
   try {
     await proxy.ready();
     // An empty pool and a Gemini CLI login on this machine: offer it (or import it when asked).
     await firstStartGeminiCliImport(proxy.pool, { importNow: options.importGeminiCli === true, logger });
+    // fs: accounts another process writes into this folder join without a restart (redis has notices).
+    if (settings.storage.driver === "fs")
+      watched = await watchCredentialFolder(settings.storage.base, createCoordinator(storage), (m) => logger.warn(m));
   } catch (error) {
+    watched?.stop();
     await proxy.close().catch(() => {});
     await storage.dispose?.();
     throw error;
@@ -100,6 +107,7 @@ export async function startServer(
       clearInterval(idle);
       clearTimeout(force);
       if (cut) logger.warn(`cut the requests still running after ${settings.shutdownTimeoutSec} s`);
+      watched?.stop();
       await proxy.close();
       await storage.idle();
       await storage.dispose?.();

@@ -12,9 +12,11 @@ import type { CredentialPool, CredentialView } from "../pool/pool.ts";
 import type { TokenSet } from "../upstream/oauth.ts";
 
 export interface LoginOutcome {
-  /** `added` (new), `updated` (same account logged in again), `dropped` (ineligible, not kept). */
+  /** `added` (new), `updated` (same account logged in again), `dropped` (ineligible or refused, not kept). */
   result: "added" | "updated" | "dropped";
   credential: CredentialView;
+  /** Set when Google refused the credential itself (invalid API key, revoked refresh token). */
+  refused?: string;
 }
 
 export class LoginError extends Error {
@@ -53,14 +55,18 @@ export async function addLoggedInAccount(pool: CredentialPool, tokens: TokenSet)
   });
 }
 
-/** pool.add() with the policy above (also for imported files). */
+/**
+ * pool.add() with the policy above (also for imported files). API keys are checked with Google
+ * first; a key or a new refresh token Google refuses is reported and not kept.
+ */
 export async function addAccount(pool: CredentialPool, input: CredentialInput): Promise<LoginOutcome> {
   let added;
   try {
-    added = await pool.add(input);
+    added = await pool.add(input, { verify: true });
   } catch (error) {
     throw new LoginError("add_failed", `The account could not be added: ${(error as Error).message}`, 500);
   }
+  if (added.refused) return { result: "dropped", credential: added.credential, refused: added.refused };
   if (added.credential.state.status === "ineligible") {
     await pool.remove(added.id);
     return { result: "dropped", credential: added.credential };
@@ -71,7 +77,8 @@ export async function addAccount(pool: CredentialPool, input: CredentialInput): 
 /** One line for logs and the CLI: who, and in what state (never a token). */
 export function describeOutcome(outcome: LoginOutcome): string {
   const c = outcome.credential;
-  const who = c.email ?? c.id;
+  const who = c.email ?? c.keyLabel ?? c.id;
+  if (outcome.refused) return `${who} was not added: ${outcome.refused}`;
   const state =
     c.state.status + (c.state.reason ? `: ${c.state.reason}` : "") + (c.state.link ? ` (${c.state.link})` : "");
   if (outcome.result === "dropped")

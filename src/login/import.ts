@@ -25,17 +25,36 @@ const API_KEY_RE = /^[\w.~-]{16,256}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function apiKeys(values: unknown[], where: string, lineNumbers?: number[]): CredentialInput[] {
+/** One entry of an account file: where it is, and the input or why it cannot be one. */
+export interface AccountEntry {
+  /** `line 3` (key lists) or `entry 0` (JSON). */
+  at: string;
+  input?: CredentialInput;
+  /** Why this entry was skipped (safe to show: never the entry's content). */
+  error?: string;
+}
+
+function apiKeyEntries(values: unknown[], lineNumbers?: number[]): AccountEntry[] {
   return values.map((value, index) => {
     const at = lineNumbers ? `line ${lineNumbers[index]}` : `entry ${index}`;
-    if (typeof value !== "string" || !API_KEY_RE.test(value.trim()))
-      throw new AccountFileError(`${where}: ${at} is not a Gemini API key`);
-    return { apiKey: value.trim() };
+    if (typeof value !== "string" || !API_KEY_RE.test(value.trim())) return { at, error: "is not a Gemini API key" };
+    return { at, input: { apiKey: value.trim() } };
   });
 }
 
+/** One JSON object → one entry. */
+function objectEntry(item: Record<string, unknown>, index: number): AccountEntry {
+  const at = `entry ${index}`;
+  try {
+    return { at, input: fromObject(item) };
+  } catch (error) {
+    if (error instanceof AccountFileError) return { at, error: error.message };
+    throw error;
+  }
+}
+
 /** One JSON object → one pool input, or a clear error. */
-function fromObject(item: Record<string, unknown>, where: string, index: number): CredentialInput {
+function fromObject(item: Record<string, unknown>): CredentialInput {
   // The Gemini CLI's encrypted-storage form: {serverName, token: {accessToken, refreshToken, expiresAt}}.
   const token = item.token;
   if (isObject(token) && typeof token.refreshToken === "string") {
@@ -47,43 +66,44 @@ function fromObject(item: Record<string, unknown>, where: string, index: number)
   }
   const apiKey = item.apiKey ?? item.api_key;
   if (typeof apiKey === "string") {
-    if (!API_KEY_RE.test(apiKey.trim()))
-      throw new AccountFileError(`${where}: entry ${index} does not hold a valid API key`);
+    if (!API_KEY_RE.test(apiKey.trim())) throw new AccountFileError("does not hold a valid API key");
     return typeof item.label === "string" ? { apiKey: apiKey.trim(), label: item.label } : { apiKey: apiKey.trim() };
   }
   if (typeof item.type === "string" && item.type !== "authorized_user") {
     throw new AccountFileError(
-      `${where}: entry ${index} is a "${item.type}" credential; only user OAuth credentials and API keys can be pooled`,
+      `is a "${item.type}" credential; only user OAuth credentials and API keys can be pooled`,
     );
   }
   const refresh = item.refresh_token ?? item.refreshToken;
-  if (typeof refresh !== "string" || refresh.trim() === "")
-    throw new AccountFileError(`${where}: entry ${index} has no refresh_token`);
+  if (typeof refresh !== "string" || refresh.trim() === "") throw new AccountFileError("has no refresh_token");
   return item as CredentialInput;
 }
 
-function fromJson(text: string, where: string, passphrase: string | undefined): CredentialInput[] {
+function fromJson(text: string, where: string, passphrase: string | undefined): AccountEntry[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     throw new AccountFileError(`${where} is not valid JSON`);
   }
-  if (Array.isArray(data) && data.length > 0 && data.every((v) => typeof v === "string")) return apiKeys(data, where);
+  if (Array.isArray(data) && data.length > 0 && data.every((v) => typeof v === "string")) return apiKeyEntries(data);
   // Objects (one or an array) are the predecessor's / Gemini CLI's shapes.
   const parsed = parseLegacyCredentials(text, passphrase);
-  return parsed.credentials.map((item, index) => fromObject(item, where, index));
+  return parsed.credentials.map((item, index) => objectEntry(item, index));
 }
 
-/** Parses one account file's text. Throws AccountFileError / LegacyFileError with a message safe to show. */
-export function parseAccountFile(text: string, options: ParseAccountFileOptions = {}): CredentialInput[] {
+/**
+ * Parses one account file's text into entries; a bad entry is reported, not fatal. Throws
+ * AccountFileError only when the file as a whole cannot be read (not JSON, encrypted without key).
+ */
+export function parseAccountEntries(text: string, options: ParseAccountFileOptions = {}): AccountEntry[] {
   const where = options.name ?? "the account file";
   const body = text.replace(/^\uFEFF/, "").trim();
   if (body === "") return [];
   try {
     if (looksLikeFernetToken(body)) {
       const parsed = parseLegacyCredentials(body, options.passphrase);
-      return parsed.credentials.map((item, index) => fromObject(item, where, index));
+      return parsed.credentials.map((item, index) => objectEntry(item, index));
     }
     if (body.startsWith("{") || body.startsWith("[")) return fromJson(body, where, options.passphrase);
   } catch (error) {
@@ -100,26 +120,36 @@ export function parseAccountFile(text: string, options: ParseAccountFileOptions 
     keys.push(value);
     lines.push(index + 1);
   });
-  return apiKeys(keys, where, lines);
+  return apiKeyEntries(keys, lines);
 }
 
-/** Reads and parses each file (`~` expanded); all inputs in file order. The first bad file stops the import. */
+/** Parses one account file's text; the first bad entry fails the whole file (start-up imports). */
+export function parseAccountFile(text: string, options: ParseAccountFileOptions = {}): CredentialInput[] {
+  const where = options.name ?? "the account file";
+  return parseAccountEntries(text, options).map((entry) => {
+    if (entry.error) throw new AccountFileError(`${where}: ${entry.at} ${entry.error}`);
+    return entry.input!;
+  });
+}
+
+/** Reads one file (`~` expanded); an unreadable file is an AccountFileError naming it. */
+export async function readAccountFile(file: string): Promise<string> {
+  try {
+    return await readFile(expandHome(file), "utf8");
+  } catch (error) {
+    throw new AccountFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Reads and parses each file; all inputs in file order. The first bad file stops the import. */
 export async function importAccountFiles(
   files: string[],
   options: { passphrase?: string },
 ): Promise<CredentialInput[]> {
   const out: CredentialInput[] = [];
-  for (const file of files) {
-    const path = expandHome(file);
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      throw new AccountFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}`, {
-        cause: error,
-      });
-    }
-    out.push(...parseAccountFile(text, { passphrase: options.passphrase, name: file }));
-  }
+  for (const file of files)
+    out.push(...parseAccountFile(await readAccountFile(file), { passphrase: options.passphrase, name: file }));
   return out;
 }

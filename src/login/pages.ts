@@ -14,7 +14,7 @@ const STYLE =
   "body{font:15px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}" +
   "a.button,button{display:inline-block;padding:.5em 1em;border:1px solid #1a73e8;border-radius:4px;background:#1a73e8;color:#fff;text-decoration:none;font:inherit;cursor:pointer}" +
   "input[type=text]{width:100%;padding:.5em;font:inherit;box-sizing:border-box}section{border-top:1px solid #ddd;margin-top:1.5em}" +
-  ".muted{color:#666}.bad{color:#b00020}.ok{color:#137333}code{background:#f3f3f3;padding:0 .2em}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left}";
+  ".muted{color:#666}.bad{color:#b00020}.ok{color:#137333}.warn{color:#8a4b00}code{background:#f3f3f3;padding:0 .2em}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left}";
 
 /** Every page gets a strict CSP; its own inline style and script run by nonce. */
 export function page(
@@ -113,7 +113,7 @@ const IMPORT_SCRIPT = `document.getElementById("import").addEventListener("submi
 const t=document.querySelector('meta[name="csrf-token"]'),h={"content-type":"application/json",accept:"application/json"};if(t)h["x-csrf-token"]=t.content;out.replaceChildren();
 const say=(text,cls)=>{const li=document.createElement("li");li.textContent=text;if(cls)li.className=cls;out.append(li);};
 try{const r=await fetch(f.action,{method:"POST",headers:h,credentials:"same-origin",body:JSON.stringify({text:await file.text(),name:file.name,passphrase:f.passphrase.value})});const j=await r.json();
-if(!r.ok){say(j.reason||j.detail||("HTTP "+r.status),"bad");return;}for(const x of j.results)say((x.email||x.kind||"entry")+": "+x.result+(x.status?" ("+x.status+")":"")+(x.reason?" — "+x.reason:""),x.result==="added"||x.result==="updated"?"ok":"bad");}
+if(!r.ok){say(j.reason||j.detail||("HTTP "+r.status),"bad");return;}for(const x of j.results)say((x.at?x.at+" ":"")+(x.email||x.key||x.kind||"entry")+": "+x.result+(x.status?" ("+x.status+")":"")+(x.reason?" — "+x.reason:""),x.result==="added"||x.result==="updated"?"ok":"bad");}
 catch(x){say(String(x),"bad");}});`;
 
 /** Step page for `authcode` and `paste`: open Google in a new tab, then paste what it gives back. */
@@ -182,12 +182,15 @@ export function outcomeMessage(outcome: LoginOutcome): string {
 
 export function resultPage(base: string, outcome: LoginOutcome): Response {
   const c = outcome.credential;
-  const good = outcome.result !== "dropped" && c.state.status === "active";
+  // The heading says whether the account was kept (never red for a success); a state that needs
+  // attention is the message's colour, not the heading's.
+  const kept = outcome.result !== "dropped";
+  const tone = !kept ? "bad" : c.state.status === "active" ? "ok" : "warn";
   const href = safeLink(c.state.link);
   const link = href ? `<p><a href="${esc(href)}" target="_blank" rel="noreferrer">${esc(href)}</a></p>` : "";
   const body =
-    `<h1 class="${good ? "ok" : "bad"}">${outcome.result === "dropped" ? "Account not added" : "Authentication Successful!"}</h1>` +
-    `<p id="outcome" data-result="${esc(outcome.result)}" data-status="${esc(c.state.status)}">${esc(outcomeMessage(outcome))}</p>${link}` +
+    `<h1 class="${kept ? "ok" : "bad"}">${kept ? "Authentication Successful!" : "Account not added"}</h1>` +
+    `<p id="outcome" class="${tone}" data-result="${esc(outcome.result)}" data-status="${esc(c.state.status)}">${esc(outcomeMessage(outcome))}</p>${link}` +
     `<p><a href="${esc(`${base}/`)}">Back to the admin page</a> · <a href="${esc(`${base}/oauth2/add`)}">Add another account</a></p>`;
   return page("Login result", body, outcome.result === "dropped" ? 422 : 200);
 }

@@ -1,6 +1,7 @@
 // `pool.add()`: normalize the input, complete an OAuth account (token, email, project, tier) and
 // merge with what the pool already knows, so re-adding never loses cooldowns, counters or an
 // operator's `disabled`, and fixes the account problems a fresh setup no longer sees.
+import { isUpstreamError } from "../gemini/errors.ts";
 import { completeAccount, stateForError, type AccountServices } from "./accounts.ts";
 import {
   credentialId,
@@ -19,6 +20,8 @@ export interface Prepared {
   existing?: Entry;
   /** Why the account cannot serve, when setup found a problem. */
   problem?: string;
+  /** Google refused a new account's refresh token (its OAuth error code): not worth keeping. */
+  refused?: string;
 }
 
 export async function prepareCredential(
@@ -43,7 +46,8 @@ export async function prepareCredential(
       priority: selection.priority ?? old?.priority,
       createdAt: old?.createdAt ?? now,
     };
-    return { id, credential, state: existing?.state ?? initialState(), existing };
+    // Google has not seen a new key yet: it is unverified until a request or a check succeeds.
+    return { id, credential, state: existing?.state ?? { ...initialState(), verified: false }, existing };
   }
   // The refresh token names the account without asking Google: an account added while Google was
   // unreachable (no email to key it by) must still find itself.
@@ -83,5 +87,9 @@ export async function prepareCredential(
   } else {
     state = disabled ? base : { ...base, status: "active", reason: undefined, link: undefined, failures: 0 };
   }
-  return { id, credential, state, existing, problem: error ? state.reason : undefined };
+  const refused =
+    !existing && isUpstreamError(error) && error.kind === "auth_revoked"
+      ? (error.reason ?? "invalid_grant")
+      : undefined;
+  return { id, credential, state, existing, problem: error ? state.reason : undefined, refused };
 }

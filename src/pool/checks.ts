@@ -8,13 +8,14 @@ import { settleStatus } from "./reactions.ts";
 import type { Commit, Refresher } from "./refresher.ts";
 
 export interface Checks {
-  check(entry: Entry, checker: CheckerName): Promise<CheckResult>;
+  /** `enable`: the operator puts it back in rotation, and the check's outcome decides its state. */
+  check(entry: Entry, checker: CheckerName, options?: { enable?: boolean }): Promise<CheckResult>;
   refreshQuota(entry: Entry): Promise<Record<string, QuotaBucket> | undefined>;
 }
 
 export function createChecks(services: AccountServices, refresher: Refresher, commit: Commit): Checks {
   return {
-    async check(entry, checker) {
+    async check(entry, checker, options = {}) {
       const id = entry.credential.id;
       const previousStatus = settleStatus(entry.state, Date.now()).status;
       let outcome: CheckOutcome | undefined;
@@ -28,7 +29,10 @@ export function createChecks(services: AccountServices, refresher: Refresher, co
       outcome ??= await runChecker(services, entry.credential, checker);
       const now = Date.now();
       if (outcome.credential) entry.credential = { ...outcome.credential, id, createdAt: entry.credential.createdAt };
-      let next = outcome.quota ? applyQuota(entry.state, outcome.quota, now) : entry.state;
+      let next = options.enable
+        ? { ...entry.state, status: "active" as const, reason: undefined, link: undefined, failures: 0 }
+        : entry.state;
+      if (outcome.quota) next = applyQuota(next, outcome.quota, now);
       next = applyCheck(next, checker, outcome, now);
       commit(entry, next, { record: outcome.credential !== undefined });
       return {

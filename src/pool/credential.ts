@@ -89,6 +89,11 @@ export interface CredentialState {
   quota?: Record<string, QuotaBucket>;
   quotaUpdatedAt?: number;
   lastCheck?: LastCheck;
+  /**
+   * `false` while Google has not yet accepted this credential once (an API key from the config or
+   * added without a check); the first successful request or health check sets it. Absent: verified.
+   */
+  verified?: boolean;
 }
 
 /** The state of a credential the pool has not seen fail yet. */
@@ -121,3 +126,8 @@ export const ACCOUNT_PROBLEM_STATUSES: ReadonlySet<CredentialStatus> = new Set([
   "ineligible",
   "error",
 ]);
+
+/** How an API key is shown: its first and last four characters (`AIza…Xy12`), never more. */
+export function maskApiKey(apiKey: string): string {
+  return apiKey.length > 12 ? `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}` : `…${apiKey.slice(-4)}`;
+}

@@ -1,6 +1,6 @@
 // The pool's live record of one credential, and the secret-free view of it that leaves the pool.
 import type { UpstreamAuth } from "../upstream/transport.ts";
-import type { Credential, CredentialState, OAuthCredential } from "./credential.ts";
+import { maskApiKey, type Credential, type CredentialState, type OAuthCredential } from "./credential.ts";
 import { settleStatus } from "./reactions.ts";
 import type { RefreshBackoff } from "./refresh-backoff.ts";
 
@@ -33,6 +33,8 @@ export interface CredentialView {
   createdAt: number;
   /** The last 4 characters of an API key, to tell keys apart. */
   keyHint?: string;
+  /** An API key's first and last four characters (`AIza…Xy12`). */
+  keyLabel?: string;
   state: CredentialState;
 }
 
@@ -58,7 +60,7 @@ export function viewOf(entry: Entry, now = Date.now()): CredentialView {
   };
   return c.kind === "oauth"
     ? { ...base, email: c.email, project: c.project, tier: c.tier, expiresAt: c.expiresAt }
-    : { ...base, keyHint: `…${c.apiKey.slice(-4)}` };
+    : { ...base, keyHint: `…${c.apiKey.slice(-4)}`, keyLabel: maskApiKey(c.apiKey) };
 }
 
 export function leaseOf(entry: Entry, model: string): Lease {

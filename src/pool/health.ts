@@ -48,6 +48,8 @@ export interface CheckOutcome {
   quota?: Record<string, QuotaBucket>;
   /** The account as a `setup` check found it (project, tier, token). */
   credential?: OAuthCredential;
+  /** Set when Google refused the credential itself (an invalid API key): its ErrorInfo reason. */
+  refused?: string;
 }
 
 /** The checker for a credential: a full re-setup for account problems, else one at random. */
@@ -106,7 +108,8 @@ export async function runChecker(
     const change: StateChange = keyRefused
       ? { status: "error", reason: `Google refused this API key: ${(error as Error).message}` }
       : stateForError(error);
-    return { healthy: false, reason: change.reason ?? String(error), change };
+    const refused = keyRefused ? ((error as { reason?: string }).reason ?? "API_KEY_INVALID") : undefined;
+    return { healthy: false, reason: change.reason ?? String(error), change, refused };
   }
 }
 
@@ -125,7 +128,8 @@ export function applyCheck(
       state.status === "expired" ||
       (ACCOUNT_PROBLEM_STATUSES.has(state.status) && checker === "setup");
     const healed = heal ? { ...state, status: "active" as const, reason: undefined, link: undefined } : state;
-    return { ...withoutExpiredCooldowns(healed, now), failures: 0, lastCheck };
+    const verified = state.verified === false ? true : state.verified;
+    return { ...withoutExpiredCooldowns(healed, now), failures: 0, verified, lastCheck };
   }
   const change = outcome.change ?? { status: "suspected" as const, reason: outcome.reason };
   // A transient failure only casts doubt on a working credential; account problems stay what they are.

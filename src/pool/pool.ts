@@ -8,7 +8,7 @@ import { createChecks } from "./checks.ts";
 import { USABLE_STATUSES, initialState, type CredentialState } from "./credential.ts";
 import { leaseOf, viewOf, type Entry } from "./entry.ts";
 import { createPoolEvents } from "./events.ts";
-import { chooseChecker } from "./health.ts";
+import { applyCheck, chooseChecker, runChecker } from "./health.ts";
 import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
 import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
@@ -34,7 +34,15 @@ export interface PoolCluster {
   /** Subscribes to "the storage is back and queued writes landed". */
   recovered?: (fn: () => void) => () => void;
 }
-export type { AddResult, AttemptInfo, AttemptOutcome, CredentialPool, PoolApi, PoolLogger } from "./types.ts";
+export type {
+  AddOptions,
+  AddResult,
+  AttemptInfo,
+  AttemptOutcome,
+  CredentialPool,
+  PoolApi,
+  PoolLogger,
+} from "./types.ts";
 
 export function createCredentialPool(
   store: CredentialStore,
@@ -155,11 +163,25 @@ export function createCredentialPool(
       const entry = entries.get(id);
       return entry && viewOf(entry);
     },
-    async add(input) {
+    async add(input, options = {}) {
       await pool.ready();
       const byRefreshToken = (token: string) =>
         [...entries.values()].find((e) => e.credential.kind === "oauth" && e.credential.refreshToken === token);
       const p = await prepareCredential(services, input, (id) => entries.get(id), Date.now(), byRefreshToken);
+      if (options.verify) {
+        const unkept = (refused: string) => ({
+          id: p.id,
+          created: false,
+          credential: viewOf({ credential: p.credential, state: p.state, pending: 0 }),
+          refused,
+        });
+        if (p.refused) return unkept(`refresh token refused by Google (${p.refused})`);
+        if (p.credential.kind === "api_key" && p.state.verified === false) {
+          const outcome = await runChecker(services, p.credential, "models");
+          if (outcome.refused && !p.existing) return unkept(`key refused by Google (${outcome.refused})`);
+          p.state = applyCheck(p.state, "models", outcome, Date.now());
+        }
+      }
       const entry = p.existing ?? { credential: p.credential, state: p.state, pending: 0 };
       entry.credential = p.credential;
       entries.set(p.id, entry);
@@ -179,8 +201,25 @@ export function createCredentialPool(
     },
     disable: (id) =>
       withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
-    enable: (id) =>
-      withEntry(id, (e) => ({ ...e.state, status: "active", reason: undefined, link: undefined, failures: 0 })),
+    async setLabel(id, label) {
+      await pool.ready();
+      await sync?.reload(id);
+      const entry = entries.get(id);
+      if (!entry) return false;
+      entry.credential = { ...entry.credential, label: label || undefined };
+      commit(entry, entry.state, { record: true });
+      return true;
+    },
+    async enable(id) {
+      await pool.ready();
+      await sync?.reload(id);
+      const entry = entries.get(id);
+      if (!entry) return false;
+      // Google decides, not the operator: a full setup for accounts (a verification still due shows
+      // up again), a models list for keys. A transient failure leaves it enabled but suspected.
+      await checks.check(entry, entry.credential.kind === "api_key" ? "models" : "setup", { enable: true });
+      return true;
+    },
     clearCooldown: (id, model) => withEntry(id, (e) => withoutCooldown(e.state, model)),
     async check(id, options = {}) {
       await pool.ready();

@@ -64,6 +64,7 @@ export function applySuccess(state: CredentialState, model: string, now: number)
       status: healed ? "active" : next.status,
       reason: healed ? undefined : next.reason,
       failures: 0,
+      verified: state.verified === false ? true : state.verified,
       usageCount: state.usageCount + 1,
       lastUsedAt: now,
     },

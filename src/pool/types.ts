@@ -13,6 +13,21 @@ export interface AddResult {
   id: string;
   created: boolean;
   credential: CredentialView;
+  /**
+   * With `verify`: Google refused this new credential (an invalid API key, a revoked refresh
+   * token); nothing was stored. The text names Google's reason, e.g. `API_KEY_INVALID`.
+   */
+  refused?: string;
+}
+
+/** Options of `pool.add()`. */
+export interface AddOptions {
+  /**
+   * Check an API key with Google before keeping it, and keep neither a key nor a new OAuth account
+   * that Google refuses (see `AddResult.refused`). Without it, a new API key is kept as unverified
+   * (`state.verified: false`) until its first successful request or health check.
+   */
+  verify?: boolean;
 }
 
 /** The logger methods the pool uses. */
@@ -39,9 +54,12 @@ export interface AttemptInfo {
 export interface PoolApi {
   list(): CredentialView[];
   get(id: string): CredentialView | undefined;
-  add(input: CredentialInput): Promise<AddResult>;
+  add(input: CredentialInput, options?: AddOptions): Promise<AddResult>;
   remove(id: string): Promise<boolean>;
   disable(id: string): Promise<boolean>;
+  /** Names a credential (`label`; empty clears it), e.g. to tell API keys apart. False for an unknown id. */
+  setLabel(id: string, label: string | undefined): Promise<boolean>;
+  /** Back into rotation; an account that had a problem Google must clear is re-checked first. */
   enable(id: string): Promise<boolean>;
   /** Run one health check now; `undefined` for an unknown id. */
   check(id: string, options?: { checker?: CheckerName }): Promise<CheckResult | undefined>;

@@ -3,6 +3,20 @@
 import { documentHead, esc, htmlResponse } from "./html.ts";
 import { KEYS_SECTION } from "./keys-section.ts";
 
+/** The state filter's choices (the pool's statuses). */
+const STATES = [
+  "active",
+  "rate_limited",
+  "suspected",
+  "expired",
+  "refreshing",
+  "permission_denied",
+  "needs_verification",
+  "ineligible",
+  "disabled",
+  "error",
+];
+
 export function adminPage(input: { base: string; csrf?: string; user: string; via: string }): Response {
   const { base } = input;
   const head = documentHead(
@@ -19,7 +33,14 @@ export function adminPage(input: { base: string; csrf?: string; user: string; vi
 <section id="credentials-section"><div class="section-head"><h2>Credentials</h2><span id="cred-summary" class="muted small"></span><span class="spacer"></span>
 <a class="button primary" id="add-account" href="${esc(`${base}/oauth2/login`)}">Add Google account</a>
 <a class="button" id="add-options" href="${esc(`${base}/oauth2/add`)}">Paste a code / other ways</a></div>
+<div class="cred-tools"><input id="cred-search" type="search" placeholder="Search email, name, key …Xy12, id" aria-label="Search credentials">
+<select id="cred-state" aria-label="Filter by state"><option value="">all states</option>${STATES.map((s) => `<option value="${s}">${s.replace(/_/g, " ")}</option>`).join("")}<option value="unverified">unverified</option></select>
+<select id="cred-sort" aria-label="Sort by"><option value="name">sort: name</option><option value="last_used">last used</option><option value="errors">errors</option><option value="cooldown">cooldown end</option><option value="requests">requests</option></select>
+<span id="cred-shown" class="muted small"></span><span class="spacer"></span><button type="button" id="cred-view" class="ghost">Table</button></div>
 <div id="credentials" class="cards" aria-live="polite"><p class="muted">Loading…</p></div>
+<div id="cred-table-box" hidden><div id="bulk-bar" class="bulk"><span id="bulk-count" class="muted small">0 selected</span>
+<button type="button" data-bulk="check">Check</button><button type="button" data-bulk="disable">Disable</button><button type="button" data-bulk="enable">Enable</button><button type="button" data-bulk="remove" class="danger">Remove</button></div>
+<div class="table-wrap"><table id="cred-table"><thead><tr><th><input type="checkbox" id="cred-all" aria-label="Select all shown"></th><th>Credential</th><th>State</th><th>Last used</th><th class="num">Requests</th><th class="num">Errors</th><th>Cooldown</th><th>Actions</th></tr></thead><tbody></tbody></table></div></div>
 <details class="add-key"><summary>Add a Gemini API key</summary><form id="add-key-form"><input name="apiKey" type="password" autocomplete="off" placeholder="AIza…" required><button type="submit">Add key</button></form></details>
 </section>
 ${KEYS_SECTION}

@@ -94,7 +94,7 @@ function credCard(c) {
   var link = safeLink(c.verification_link);
   var btn = function (action, label, cls) { return el("button", { type: "button", cls: cls || "", "data-action": action, onclick: function () { act(c, action, label); } }, [label]); };
   return el("article", { cls: "cred", "data-id": c.id, "data-status": c.status }, [
-    el("div", { cls: "row" }, [el("span", { cls: "email", text: c.email || c.label || (c.kind === "api_key" ? "API key" : c.id) }), el("span", { cls: "badge s-" + c.status, "data-role": "status", text: c.status.replace(/_/g, " ") })]),
+    el("div", { cls: "row" }, [el("span", { cls: "email", text: c.email || [c.label, c.key_label].filter(Boolean).join(" ") || c.id }), el("span", { cls: "badge s-" + c.status, "data-role": "status", text: c.status.replace(/_/g, " ") })]),
     el("div", { cls: "id", text: c.id + " · " + c.kind + (c.project_id ? " · " + c.project_id : "") + (c.tier ? " · " + c.tier : "") }),
     c.failure_reason ? el("div", { cls: "reason", text: c.failure_reason }) : null,
     link ? el("a", { href: link, target: "_blank", rel: "noopener noreferrer", text: "Open the verification page" }) : null,

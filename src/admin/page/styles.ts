@@ -4,7 +4,7 @@ export const ADMIN_CSS = `
 :root{--bg:#f7f8fa;--fg:#1d2228;--muted:#5f6b7a;--card:#fff;--line:#dde2e8;--accent:#1a73e8;--ok:#137333;--warn:#b06000;--bad:#c5221f;--info:#5e35b1;--bar:#e8ebef}
 @media (prefers-color-scheme:dark){:root:not([data-theme=light]){--bg:#111418;--fg:#e6e9ed;--muted:#9aa5b1;--card:#1b2026;--line:#2d343c;--accent:#8ab4f8;--ok:#81c995;--warn:#fdd663;--bad:#f28b82;--info:#c58af9;--bar:#2a3038}}
 :root[data-theme=dark]{--bg:#111418;--fg:#e6e9ed;--muted:#9aa5b1;--card:#1b2026;--line:#2d343c;--accent:#8ab4f8;--ok:#81c995;--warn:#fdd663;--bad:#f28b82;--info:#c58af9;--bar:#2a3038}
-*{box-sizing:border-box}
+*{box-sizing:border-box}[hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--accent)}
 h1{font-size:1.15rem;margin:0}h2{font-size:1.05rem;margin:0}
@@ -36,6 +36,10 @@ button:disabled{opacity:.5;cursor:default}
 .bar{height:8px;background:var(--bar);border-radius:4px;overflow:hidden}.bar>span{display:block;height:100%;background:var(--ok)}
 .bar.low>span{background:var(--warn)}.bar.empty>span{background:var(--bad)}
 .actions{display:flex;gap:.4rem;flex-wrap:wrap}.actions button{padding:.2rem .55rem;font-size:.85em}
+.cred-tools,.bulk{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.6rem}.cred-tools input[type=search]{flex:1 1 14em;min-width:0}
+#cred-table-box .table-wrap{max-height:70vh;overflow:auto}#cred-table thead th{position:sticky;top:0;background:var(--card);z-index:1}
+#cred-table td.who{white-space:normal;min-width:12em}#cred-table .email{font-weight:600;overflow-wrap:anywhere}#cred-table .id{font-family:ui-monospace,monospace;font-size:.8em;color:var(--muted)}
+#cred-table .acts button{padding:.15rem .45rem;font-size:.85em;margin-right:.25rem}.unverified{margin-left:.3rem}
 .add-key{margin-top:.75rem}.add-key form{display:flex;gap:.5rem;margin-top:.5rem}.add-key input{flex:1;min-width:0}
 .chart{width:100%;min-height:220px}.chart svg{width:100%;height:240px;display:block}
 .chart .axis{stroke:var(--line)}.chart text{fill:var(--muted);font-size:10px}

@@ -39,30 +39,25 @@ export const importCommand: CommandDef<typeof importArgs> = withExamples(
   defineCommand({
     meta: {
       name: "import",
-      description: "Import accounts from files (each is checked with Google: token, email, project)",
+      description:
+        "Import accounts from files: each entry is checked with Google (token, email, project; API keys too) and reported on its own line. Entries Google refuses are not kept; the exit code is 1 when any entry was not imported",
     },
     args: importArgs,
     run: ({ args }) =>
       withAccounts(args, async ({ ctx, proxy }) => {
-        const { importAccountFiles } = await import("../../login/import.ts");
+        const { importFiles } = await import("../import-report.ts");
         const files = (args._.length ? args._ : [args.files]).map(String);
-        const inputs = await importAccountFiles(files, { passphrase: ctx.settings.encryptionKey });
-        let failed = 0;
-        for (const input of inputs) {
-          try {
-            const result = await proxy.pool.add(input);
-            const view = result.credential;
-            const who = view.email ?? view.label ?? view.id;
-            process.stdout.write(
-              `${result.created ? "added" : "updated"} ${view.id} (${who}): ${view.state.status}${view.state.reason ? ` (${view.state.reason})` : ""}\n`,
-            );
-          } catch (error) {
-            failed++;
-            process.stderr.write(`skipped an entry: ${ctx.masker.mask((error as Error).message)}\n`);
-          }
-        }
-        process.stdout.write(`imported ${inputs.length - failed} of ${inputs.length} account(s)\n`);
-        return failed ? 1 : 0;
+        const tally = await importFiles(proxy.pool, files, {
+          passphrase: ctx.settings.encryptionKey,
+          masker: ctx.masker,
+          write: (line) => process.stdout.write(`${line}\n`),
+        });
+        const total = tally.imported + tally.failed;
+        process.stdout.write(
+          `imported ${tally.imported} of ${total} entr${total === 1 ? "y" : "ies"}${tally.failed ? `; ${tally.failed} not imported` : ""}\n`,
+        );
+        // Good entries are kept whatever the others did; a script still learns that some failed.
+        return tally.failed ? 1 : 0;
       }),
   }),
   [
@@ -82,7 +77,12 @@ function idCommand(name: "remove" | "disable" | "enable", description: string): 
           const view = findAccount(proxy.pool.list(), String(args.account));
           await proxy.pool[name](view.id);
           const past = name === "remove" ? "removed" : `${name}d`;
-          process.stdout.write(`${past} ${view.id}${view.email ? ` (${view.email})` : ""}\n`);
+          // enable re-checks with Google: say what it found.
+          const now = name === "enable" ? proxy.pool.get(view.id)?.state : undefined;
+          const found = now
+            ? `: ${now.status}${now.reason ? ` (${now.reason}${now.link ? ` — ${now.link}` : ""})` : ""}`
+            : "";
+          process.stdout.write(`${past} ${view.id}${view.email ? ` (${view.email})` : ""}${found}\n`);
         }),
     }),
     [
@@ -102,7 +102,7 @@ export const disableCommand: CommandDef<typeof idArgs> = idCommand(
 );
 export const enableCommand: CommandDef<typeof idArgs> = idCommand(
   "enable",
-  "Put a disabled (or failed) account back into rotation.",
+  "Put a disabled (or failed) account back into rotation, after checking it with Google.",
 );
 
 const exportArgs = {

@@ -1,0 +1,206 @@
+// The admin page at scale, in a real headless Chromium: 4 accounts and 150 API keys are one compact
+// table with a state filter, search, sorting and bulk actions; keys are told apart by a masked
+// label and an optional name; the page fits a 375 px phone. Plus the bulk and rename API over HTTP.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
+import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
+import { listen, proxyOptionsFor } from "./_setup.ts";
+import { ADMIN, adminHeaders } from "./_admin.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+const EMAILS = ["ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com"];
+
+let fake: FakeGoogle;
+let proxy: GeminiProxy;
+let server: Awaited<ReturnType<typeof listen>>;
+let keys: string[];
+
+beforeAll(async () => {
+  fake = await createFakeGoogle();
+  for (const email of EMAILS) fake.addAccount({ email });
+  keys = Array.from({ length: 150 }, () => fake.addApiKey());
+  proxy = createGeminiProxy(
+    proxyOptionsFor(fake, {
+      admin: ADMIN,
+      credentials: EMAILS.map((e) => fake.simpleCredential(e)),
+      geminiApiKeys: keys,
+      pool: { healthCheck: { enabled: false } },
+    }),
+  );
+  await proxy.ready();
+  server = await listen(proxy.node);
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  await proxy?.close();
+  await fake?.close();
+});
+
+const keyId = (key: string) => proxy.pool.list().find((v) => v.keyHint === `…${key.slice(-4)}`)!.id;
+
+describe("bulk actions and names over HTTP", () => {
+  const post = (path: string, body: unknown, method = "POST") =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: adminHeaders({ "content-type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+
+  it("names a key, and refuses bad names and unknown ids", async () => {
+    const id = keyId(keys[0]!);
+    const res = await post(`/admin/credentials/${id}`, { name: "team ci" }, "PATCH");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      credential: { id, label: "team ci", key_label: `AIza…${keys[0]!.slice(-4)}` },
+    });
+    expect(proxy.pool.get(id)!.label).toBe("team ci");
+    expect((await post(`/admin/credentials/${id}`, { name: 5 }, "PATCH")).status).toBe(400);
+    expect((await post(`/admin/credentials/nope`, { name: "x" }, "PATCH")).status).toBe(404);
+    const anonymous = await fetch(`${server.url}/admin/credentials/${id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x" }),
+    });
+    expect([401, 403]).toContain(anonymous.status);
+    expect(proxy.pool.get(id)!.label).toBe("team ci");
+  });
+
+  it("runs one action over many ids, reporting each; bad bodies get a 400", async () => {
+    const ids = [keyId(keys[1]!), keyId(keys[2]!)];
+    const res = await post("/admin/credentials/bulk", { action: "disable", ids: [...ids, "missing"] });
+    expect(await res.json()).toMatchObject({
+      done: 2,
+      results: [
+        { id: ids[0], ok: true, status: "disabled" },
+        { id: ids[1], ok: true, status: "disabled" },
+        { id: "missing", ok: false, error: "not found" },
+      ],
+    });
+    const enabled = await (await post("/admin/credentials/bulk", { action: "enable", ids })).json();
+    expect(enabled).toMatchObject({ done: 2, results: [{ status: "active" }, { status: "active" }] });
+    expect((await post("/admin/credentials/bulk", { action: "explode", ids })).status).toBe(400);
+    expect((await post("/admin/credentials/bulk", { action: "disable", ids: [] })).status).toBe(400);
+    expect((await post("/admin/credentials/bulk", { action: "disable", ids: [1] })).status).toBe(400);
+  });
+});
+
+describe.skipIf(!available)("the credentials table in Chromium", () => {
+  let profile: string;
+  let context: import("playwright-core").BrowserContext;
+  let page: import("playwright-core").Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const { chromium } = await import("playwright-core");
+    profile = await mkdtemp(join(tmpdir(), "gcp-ui-table-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => errors.push(String(error)));
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && !/401|Failed to load resource/.test(msg.text())) errors.push(msg.text());
+    });
+    await page.goto(`${server.url}/`);
+    await page.fill('input[name="username"]', ADMIN.username);
+    await page.fill('input[name="password"]', ADMIN.password);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector("body[data-loaded='1']", { timeout: 15_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  const rows = () => page.locator("#cred-table tbody tr[data-id]");
+
+  it("shows 154 credentials as table rows, not cards, keys labelled by their masked suffix", async () => {
+    expect(await page.locator("#cred-table-box").isVisible()).toBe(true);
+    expect(await page.locator("#credentials").isVisible()).toBe(false);
+    expect(await rows().count()).toBe(154);
+    const names = await page.locator("#cred-table tbody .email").allTextContents();
+    expect(names).toContain("team ci");
+    expect(names).toContain(`AIza…${keys[5]!.slice(-4)}`);
+    expect(names.filter((n) => n === "API key")).toEqual([]);
+    expect(await page.locator("#cred-table .unverified").count()).toBeGreaterThan(100);
+    // The page stays short: the table is far from 11,000 px of cards.
+    expect(await page.evaluate(() => document.getElementById("credentials-section")!.offsetHeight)).toBeLessThan(6000);
+  });
+
+  it("search narrows 154 rows to 1 (key suffix, name, id), and the state filter works", async () => {
+    await page.fill("#cred-search", keys[7]!.slice(-4));
+    await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
+    expect(await rows().first().getAttribute("data-id")).toBe(keyId(keys[7]!));
+    await page.fill("#cred-search", "team ci");
+    await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
+    await page.fill("#cred-search", keyId(keys[9]!));
+    await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
+    expect(await page.locator("#cred-shown").textContent()).toBe("1 of 154 shown");
+    await page.fill("#cred-search", "");
+    await page.selectOption("#cred-state", "unverified");
+    await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length < 154);
+    const unverified = proxy.pool.list().filter((v) => v.state.verified === false).length;
+    expect(await rows().count()).toBe(unverified);
+    await page.selectOption("#cred-state", "");
+  });
+
+  it("sorts by errors and by last use", async () => {
+    await proxy.pool.report(await proxy.pool.lease("gemini-2.5-flash", undefined, ["api_key"]), {
+      error: Object.assign(new Error("boom"), { kind: "upstream_unavailable", status: 503 }) as never,
+    });
+    const failing = proxy.pool.list().find((v) => v.state.failures > 0)!.id;
+    // The page polls every 5 s: wait until it has seen the failure.
+    await page.waitForFunction(
+      (id) =>
+        [...document.querySelectorAll("#cred-table tbody tr")].some(
+          (r) => r.getAttribute("data-id") === id && r.children[5]?.textContent === "1",
+        ),
+      failing,
+      { timeout: 15_000 },
+    );
+    await page.selectOption("#cred-sort", "errors");
+    await page.waitForFunction(
+      (id) => document.querySelector("#cred-table tbody tr[data-id]")?.getAttribute("data-id") === id,
+      failing,
+      { timeout: 8000 },
+    );
+    await page.selectOption("#cred-sort", "last_used");
+    expect(await rows().first().getAttribute("data-id")).toBe(failing);
+    await page.selectOption("#cred-sort", "name");
+  });
+
+  it("bulk-disables 3 selected keys with one POST", async () => {
+    const targets = [keys[10]!, keys[11]!, keys[12]!];
+    for (const key of targets) await page.check(`#cred-table tbody tr[data-id="${keyId(key)}"] input[type=checkbox]`);
+    expect(await page.locator("#bulk-count").textContent()).toBe("3 selected");
+    const posted = page.waitForRequest((r) => r.url().endsWith("/admin/credentials/bulk") && r.method() === "POST");
+    await page.click("#bulk-bar button[data-bulk=disable]");
+    expect((await posted).postDataJSON()).toMatchObject({ action: "disable" });
+    await page.waitForFunction(
+      () => document.querySelectorAll("#cred-table tbody tr[data-status=disabled]").length === 3,
+    );
+    expect(targets.map((k) => proxy.pool.get(keyId(k))!.state.status)).toEqual(["disabled", "disabled", "disabled"]);
+    expect(proxy.pool.list().filter((v) => v.state.status === "disabled")).toHaveLength(3);
+  });
+
+  it("fits a 375 px phone without horizontal page overflow", async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it("ran without script errors", () => {
+    expect(errors).toEqual([]);
+  });
+});
