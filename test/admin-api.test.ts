@@ -35,15 +35,15 @@ describeMatrix(
     const credentials = async () => (await (await admin("/admin/credentials")).json()) as Record<string, any>[];
     const idOf = async (email: string) => (await h.proxy.pool.list()).find((c) => c.email === email)!.id;
 
-    it("lists credentials with the predecessor's fields, masked", async () => {
+    it("lists credentials with the predecessor's fields: full emails for the admin, projects masked", async () => {
       expect((await generate("hello")).status).toBe(200);
       const list = await credentials();
       expect(list).toHaveLength(3);
-      const alice = list.find((c) => c.email?.endsWith("@example.com") && c.email.startsWith("a*i*e"))!;
-      expect(alice.email).toBe("a*i*e*******@example.com");
+      const alice = list.find((c) => c.email === "alice@example.com")!;
+      expect(alice).toBeDefined();
       const project = h.fake.account("alice@example.com").project!;
       expect(alice.project_id).toBe(`***-${project.slice(-4)}`);
-      expect(list.find((c) => c.email?.startsWith("b*b*b"))!.email).toBe("b*b*b*i*d*r*@example.com");
+      expect(list.map((c) => c.email)).toContain("bob.builder@example.com");
       for (const c of list) {
         expect(Object.keys(c)).toEqual(
           expect.arrayContaining([
@@ -148,7 +148,7 @@ describeMatrix(
       expect(await added.json()).toMatchObject({
         status: "success",
         message: "credential_added",
-        email: "c*r*l*******@example.com",
+        email: "carol@example.com",
       });
       const again = await admin("/admin/credentials/add", {
         method: "POST",
@@ -267,7 +267,7 @@ describeMatrix(
         await generate(`h${i}`);
       const degraded = (await (await h.request("/health")).json()) as any;
       expect(degraded.status).toBe("degraded");
-      const alice = (await credentials()).find((c) => c.email?.startsWith("a*i*e"))!;
+      const alice = (await credentials()).find((c) => c.email === "alice@example.com")!;
       expect(alice.status).toBe("needs_verification");
       expect(alice.verification_link).toMatch(/^https:\/\//);
       expect(alice.failure_reason).toEqual(expect.any(String));

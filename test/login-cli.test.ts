@@ -195,9 +195,9 @@ describe("gemini-cli-proxy login", () => {
       ]);
       expect(code).toBe(0);
       expect(run.out()).toMatch(/\[SUCCESS\] Credential for '.+' processed successfully: credential_added/);
-      // The same summary block as a local login (the server's admin API masks email and project).
+      // The same summary block as a local login (the server's admin API masks only the project).
       expect(run.out()).toMatch(/Checking the account with Google…/);
-      expect(run.out()).toMatch(/^ {2}email {3}p\*s\*.*@example\.com$/m);
+      expect(run.out()).toMatch(/^ {2}email {3}push@example\.com$/m);
       expect(run.out()).toMatch(/^ {2}status {2}active$/m);
       expect(run.out()).toMatch(/^ {2}project {1}\*\*\*-\S{4}$/m);
       expect(server.proxy.pool.list().map((c) => c.email)).toContain("push@example.com");

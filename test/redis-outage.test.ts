@@ -109,6 +109,9 @@ describe.skipIf(!enabled)("redis outage mid-run", () => {
     const during = await health(a);
     expect(during.status).toBe("degraded");
     expect(during.storage?.degraded).toBe(true);
+    // The admin overview names the cause beside its "degraded".
+    const local = Object.defineProperty(new Request("http://localhost/admin/summary"), "ip", { value: "127.0.0.1" });
+    expect(await (await a.fetch(local)).json()).toMatchObject({ status: "degraded", storage: { degraded: true } });
     const apiKey = fake.addApiKey();
     const added = await a.pool.add({ apiKey, label: "added during the outage" });
     const downId = b.pool.list().find((v) => v.email === "down@example.com")!.id;

@@ -6,7 +6,7 @@ import { revokeCredential } from "../login/revoke.ts";
 import { InvalidCredentialError } from "../pool/errors.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import type { AppContext } from "../http/context.ts";
-import { adminCredential, maskEmail } from "./format.ts";
+import { adminCredential } from "./format.ts";
 import { adminOnly, jsonObject } from "./guard.ts";
 
 interface CheckOutcome {
@@ -127,14 +127,14 @@ export function registerAdminCredentialRoutes(app: H3, ctx: AppContext): void {
         if (result.created && state.status === "ineligible") {
           await ctx.pool.remove(result.id);
           return Response.json(
-            { detail: "ineligible", reason: state.reason ?? null, link: state.link ?? null, email: maskEmail(email) },
+            { detail: "ineligible", reason: state.reason ?? null, link: state.link ?? null, email: email ?? null },
             { status: 400 },
           );
         }
         return {
           status: "success",
           message: result.created ? "credential_added" : "credential_updated",
-          email: maskEmail(email),
+          email: email ?? null,
           id: result.id,
           credential_status: state.status,
         };

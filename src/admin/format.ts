@@ -1,11 +1,20 @@
-// Admin JSON for a credential: the predecessor's fields (masked email and project, local
-// "YYYY-MM-DD HH:MM:SS" timestamps or "N/A") plus what the page needs. Built field by field from
-// the pool's view, which holds no token: nothing secret can slip through a spread.
+// Admin JSON for a credential: the predecessor's fields (masked project, local "YYYY-MM-DD HH:MM:SS"
+// timestamps or "N/A") plus what the page needs. The email is whole: an authenticated admin manages
+// these accounts (masking is for logs and metrics). Built field by field from the pool's view,
+// which holds no token: nothing secret can slip through a spread.
 import { USABLE_STATUSES } from "../pool/credential.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import { maskEmail } from "../pool/mask.ts";
 
 export { maskEmail };
+
+/** How the admin page names a credential: its email, else its name and key label, else its id. */
+export function credentialName(view: CredentialView | undefined, id: string): string {
+  if (!view) return id;
+  if (view.email) return view.email;
+  const named = [view.label, view.keyLabel].filter(Boolean).join(" ");
+  return named || id;
+}
 
 export function maskProject(project: string | undefined): string | null {
   return project ? `***-${project.slice(-4)}` : null;
@@ -82,7 +91,7 @@ export function adminCredential(view: CredentialView, now = Date.now()): AdminCr
     id: view.id,
     kind: view.kind,
     label: view.label ?? null,
-    email: maskEmail(view.email),
+    email: view.email ?? null,
     project_id: maskProject(view.project),
     tier: view.tier ?? null,
     status: s.status,

@@ -8,7 +8,6 @@ import { addAccount } from "../login/account.ts";
 import { AccountFileError, parseAccountEntries } from "../login/import.ts";
 import { InvalidCredentialError } from "../pool/errors.ts";
 import type { AppContext } from "../http/context.ts";
-import { maskEmail } from "./format.ts";
 import { adminOnly, jsonObject } from "./guard.ts";
 
 /** Uploads are account files, not conversations: a small cap is plenty. */
@@ -67,7 +66,7 @@ export function registerAdminImportRoute(app: H3, ctx: AppContext): void {
             id: result === "dropped" ? null : credential.id,
             result: refused ? ("refused" as const) : result,
             kind: credential.kind,
-            email: maskEmail(credential.email),
+            email: credential.email ?? null,
             key: credential.keyLabel ?? null,
             status: refused ? null : credential.state.status,
             verified: credential.state.verified !== false,

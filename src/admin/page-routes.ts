@@ -9,6 +9,7 @@ import { SCRIPT_TABLE } from "./page/script-table.ts";
 import { SCRIPT_USAGE } from "./page/script-usage.ts";
 import { ADMIN_CSS } from "./page/styles.ts";
 import { KEYS_CSS, SCRIPT_KEYS } from "./page/keys-section.ts";
+import { OVERVIEW_CSS, SCRIPT_OVERVIEW } from "./page/overview.ts";
 import { adminOnly } from "./guard.ts";
 
 const asset = (body: string, type: string) => () =>
@@ -33,7 +34,7 @@ export function registerUiRoutes(app: H3, ctx: AppContext): void {
   app.get("/", page, { middleware: [adminOnly(ctx, { html: true })] });
   app.get(
     "/admin/ui/app.js",
-    asset(`${SCRIPT_CORE}\n${SCRIPT_TABLE}\n${SCRIPT_USAGE}\n${SCRIPT_KEYS}`, "text/javascript"),
+    asset(`${SCRIPT_CORE}\n${SCRIPT_OVERVIEW}\n${SCRIPT_TABLE}\n${SCRIPT_USAGE}\n${SCRIPT_KEYS}`, "text/javascript"),
   );
-  app.get("/admin/ui/app.css", asset(`${ADMIN_CSS}\n${KEYS_CSS}`, "text/css"));
+  app.get("/admin/ui/app.css", asset(`${ADMIN_CSS}\n${OVERVIEW_CSS}\n${KEYS_CSS}`, "text/css"));
 }

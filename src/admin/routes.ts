@@ -6,6 +6,7 @@ import { registerAdminBulkRoutes } from "./bulk.ts";
 import { registerAdminCredentialRoutes } from "./credentials.ts";
 import { registerAdminImportRoute } from "./import.ts";
 import { registerAdminLoginRoutes } from "./login.ts";
+import { registerAdminSummaryRoute } from "./summary.ts";
 import { registerAdminUsageRoutes } from "./usage.ts";
 import { registerAdminKeyRoutes } from "./keys.ts";
 import { registerMetricsRoute } from "../http/metrics.ts";
@@ -14,6 +15,7 @@ export function registerAdminRoutes(app: H3, ctx: AppContext): void {
   registerAdminCredentialRoutes(app, ctx);
   registerAdminImportRoute(app, ctx);
   registerAdminBulkRoutes(app, ctx);
+  registerAdminSummaryRoute(app, ctx);
   registerAdminUsageRoutes(app, ctx);
   registerAdminKeyRoutes(app, ctx);
   registerAdminLoginRoutes(app, ctx);

@@ -4,6 +4,7 @@ import type { H3 } from "h3";
 import { errorsByClass, sumBy } from "../usage/report.ts";
 import type { SeriesBy } from "../usage/report.ts";
 import type { AppContext } from "../http/context.ts";
+import { credentialName } from "./format.ts";
 import { adminOnly } from "./guard.ts";
 
 const bad = (detail: string) => Response.json({ detail }, { status: 400 });
@@ -51,7 +52,11 @@ export function registerAdminUsageRoutes(app: H3, ctx: AppContext): void {
       const by = (event.url.searchParams.get("by") ?? "model") as SeriesBy;
       if (Number.isNaN(hours)) return bad("hours must be a positive integer");
       if (!["model", "key", "credential"].includes(by)) return bad("by must be model, key or credential");
-      return ctx.usage.series(hours, by);
+      const data = await ctx.usage.series(hours, by);
+      // The ledger keeps credential ids (they outlive renames); people read emails and key names.
+      if (by !== "credential") return data;
+      const label = (id: string) => (id === "-" ? "(no credential)" : credentialName(ctx.pool.get(id), id));
+      return { ...data, series: data.series.map((s) => ({ ...s, label: label(s.name) })) };
     },
     guard,
   );
@@ -101,9 +106,11 @@ export function registerAdminUsageRoutes(app: H3, ctx: AppContext): void {
         path: e.path,
         model: e.model ?? null,
         credential_id: e.credentialId ?? null,
+        credential: e.credentialId ? credentialName(ctx.pool.get(e.credentialId), e.credentialId) : null,
         client_key: e.clientKey ?? null,
         status: e.status ?? null,
         error_class: e.errorClass,
+        message: e.message ?? null,
       }));
       return {
         hours,

@@ -1,5 +1,5 @@
 // What `login` prints once an account is in, the same block whether it went to the local storage
-// or to a running server (whose admin API masks email and project), plus the waiting messages shown
+// or to a running server (whose admin API masks the project), plus the waiting messages shown
 // while Google checks and onboards the account.
 
 export interface AccountSummary {

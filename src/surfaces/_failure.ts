@@ -27,6 +27,12 @@ export function errorClassOf(error: unknown): string {
   return "internal";
 }
 
+/** The request record's error message: Google's words when Google answered, else the failure's own. */
+export function errorMessageOf(error: unknown): string | undefined {
+  if (error instanceof NoCredentialError) return lastUpstreamError(error)?.message ?? error.message;
+  return error instanceof Error ? error.message : undefined;
+}
+
 /** The delay to advertise: Google's, else until its reset time. */
 export function retryDelay(e: UpstreamError, now = Date.now()): number | undefined {
   if (e.retryAfterMs !== undefined) return e.retryAfterMs;

@@ -9,6 +9,7 @@ import type { RequestRecord } from "../usage/record.ts";
 import { BodyError, readJsonBody } from "../http/body.ts";
 import type { AppContext } from "../http/context.ts";
 import { recordOf } from "../http/request-record.ts";
+import { errorMessageOf } from "./_failure.ts";
 
 /** How one surface reports a failure. */
 export interface SurfaceFailure {
@@ -33,6 +34,7 @@ export function defineSurfaceRoute(
       return await handler(event);
     } catch (error) {
       record.errorClass = failure.errorClass(error);
+      record.errorMessage = errorMessageOf(error);
       // A body over the cap is refused, not abandoned: the client is still there to read the 413.
       if (event.req.signal.aborted && !isBodyLimit(error)) return new Response(null, { status: 499 });
       const { response, unexpected } = failure.respond(error, record);

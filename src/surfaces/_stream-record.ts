@@ -4,6 +4,7 @@ import type { GeminiUsageMetadata, GenerateContentResponse } from "../gemini/typ
 import { latestUsage } from "../chat/usage.ts";
 import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
+import { errorMessageOf } from "./_failure.ts";
 
 /** Notes the first byte and the latest usage with counts on the record as chunks go by. */
 export async function* observed(
@@ -27,7 +28,7 @@ export async function* observed(
 export function streamClosed(ctx: AppContext, record: RequestRecord, errorClassOf: (error: unknown) => string) {
   return (outcome: "done" | "error" | "cancelled", error?: unknown): Promise<void> | undefined => {
     record.outcome = outcome === "done" ? "success" : outcome === "cancelled" ? "cancelled" : "error";
-    if (error) record.errorClass = errorClassOf(error);
+    if (error) [record.errorClass, record.errorMessage] = [errorClassOf(error), errorMessageOf(error)];
     return ctx.finish(record, 200);
   };
 }

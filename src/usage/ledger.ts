@@ -7,6 +7,7 @@ import type { Logger } from "../types.ts";
 import type { SealedSegment, UsageJournal } from "./journal.ts";
 import type { RequestRecord } from "./record.ts";
 import { isUnavailable } from "../storage/coordination/types.ts";
+import { maskErrorText } from "../pool/mask.ts";
 import {
   bucketPeriod,
   bucketStart,
@@ -38,6 +39,8 @@ export interface RecentError {
   clientKey?: string;
   status?: number;
   errorClass: string;
+  /** Google's message (or the proxy's), secrets redacted and emails masked. */
+  message?: string;
 }
 
 export interface UsageLedger {
@@ -208,6 +211,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
           clientKey: record.clientKey,
           status: record.status,
           errorClass: errorClassOf(record),
+          message: maskErrorText(record.errorMessage),
         });
         recent.length = Math.min(recent.length, RECENT_MAX);
       }

@@ -48,6 +48,8 @@ export interface RequestRecord {
   status?: number;
   /** Error class (upstream error kind, or a surface's own: invalid_request, no_credentials...). */
   errorClass?: string;
+  /** What went wrong, in words: Google's message for an upstream failure (raw: mask before showing it). */
+  errorMessage?: string;
   /** The surface finishes the record itself (streams end after the handler returned). */
   deferred?: boolean;
   finished?: boolean;

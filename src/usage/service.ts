@@ -1,5 +1,6 @@
 // `proxy.usage`: the ledger, its views and the Prometheus registry behind one object.
 import type { Logger } from "../types.ts";
+import { createActivity, type ActivitySnapshot } from "./activity.ts";
 import { createUsageLedger, type RecentError, type UsageLedger, type UsageRow } from "./ledger.ts";
 import { createMetrics, type MetricsRegistry } from "./metrics.ts";
 import type { RequestRecord } from "./record.ts";
@@ -32,6 +33,8 @@ export interface ProxyUsage {
   export(options: { period?: "hour" | "day"; from?: number; to?: number; format: "csv" }): Promise<string>;
   export(options: { period?: "hour" | "day"; from?: number; to?: number; format?: "json" }): Promise<ExportRow[]>;
   recentErrors(): RecentError[];
+  /** This process's requests, errors, tokens and median latency over the last hour and day. */
+  activity(now?: number): ActivitySnapshot;
   reset(): Promise<void>;
   flush(): Promise<void>;
   readonly ledger: UsageLedger;
@@ -47,6 +50,7 @@ export function createProxyUsage(options: {
 }): ProxyUsage {
   const ledger = createUsageLedger(options);
   const metrics = createMetrics();
+  const activity = createActivity();
   const exporter = async (o: { period?: "hour" | "day"; from?: number; to?: number; format?: "csv" | "json" }) => {
     const rows = exportRows(await ledger.rows(o.period ?? "hour", o.from, o.to));
     return o.format === "csv" ? toCsv(rows) : rows;
@@ -56,6 +60,7 @@ export function createProxyUsage(options: {
     metrics,
     record(record) {
       metrics.observe(record);
+      activity.observe(record);
       return ledger.record(record);
     },
     async summary(days) {
@@ -69,7 +74,11 @@ export function createProxyUsage(options: {
     rows: (period, from, to) => ledger.rows(period, from, to),
     export: exporter as ProxyUsage["export"],
     recentErrors: () => ledger.recentErrors(),
-    reset: () => ledger.reset(),
+    activity: (now) => activity.snapshot(now),
+    reset: async () => {
+      activity.reset();
+      await ledger.reset();
+    },
     flush: () => ledger.flush(),
   };
 }

@@ -2,6 +2,7 @@
 // only the layout, the base path and, for a login session, the CSRF token.
 import { documentHead, esc, htmlResponse } from "./html.ts";
 import { KEYS_SECTION } from "./keys-section.ts";
+import { OVERVIEW_SECTION } from "./overview.ts";
 
 /** The state filter's choices (the pool's statuses). */
 const STATES = [
@@ -30,6 +31,7 @@ export function adminPage(input: { base: string; csrf?: string; user: string; vi
 <header class="top"><h1>gemini-cli-proxy</h1><span id="health" class="pill">…</span><span class="spacer"></span>
 <span class="muted small" id="who">${esc(input.user)}</span>${logout}<button type="button" id="theme" class="ghost" aria-label="Toggle dark mode">◐</button></header>
 <main>
+${OVERVIEW_SECTION}
 <section id="credentials-section"><div class="section-head"><h2>Credentials</h2><span id="cred-summary" class="muted small"></span><span class="spacer"></span>
 <a class="button primary" id="add-account" href="${esc(`${base}/oauth2/login`)}">Add Google account</a>
 <a class="button" id="add-options" href="${esc(`${base}/oauth2/add`)}">Paste a code / other ways</a></div>
@@ -53,7 +55,7 @@ ${KEYS_SECTION}
 <p class="small"><a id="export-csv" href="${esc(`${base}/admin/usage/export?format=csv`)}">Export CSV</a> · <a id="export-json" href="${esc(`${base}/admin/usage/export?format=json`)}">Export JSON</a> · <button type="button" id="reset-usage" class="link">Reset usage</button></p>
 </section>
 <section id="errors-section"><div class="section-head"><h2>Errors, last 24 h</h2></div><div id="error-classes" class="badges"></div>
-<div class="table-wrap"><table id="errors-table"><thead><tr><th>Time</th><th>Class</th><th>Status</th><th>Model</th><th>Credential</th><th>Path</th></tr></thead><tbody></tbody></table></div></section>
+<div class="table-wrap"><table id="errors-table"><thead><tr><th>Time</th><th>Class</th><th>Message</th><th>Status</th><th>Model</th><th>Credential</th><th>Path</th></tr></thead><tbody></tbody></table></div></section>
 </main><footer class="muted small">Refreshes every 5 s · <span id="updated"></span></footer></body></html>`;
   return htmlResponse(head + body);
 }

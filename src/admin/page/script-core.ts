@@ -122,9 +122,7 @@ function tickCountdowns() {
 }
 function refresh() {
   var jobs = [
-    fetch(G.base + "/health").then(function (r) { return r.json(); }).then(function (h) {
-      var p = document.getElementById("health"); p.textContent = h.status; p.className = "pill s-" + h.status;
-    }).catch(function () {}),
+    window.refreshOverview ? window.refreshOverview() : null,
     api("/admin/credentials").then(renderCreds),
     window.refreshUsage ? window.refreshUsage() : null,
     window.refreshKeys ? window.refreshKeys() : null

@@ -1,5 +1,5 @@
 // Admin page script, part 2: the usage chart (stacked SVG bars per hour, no library), the usage
-// table, and errors by class.
+// table (series named by email or key name), and recent errors with Google's message (masked).
 export const SCRIPT_USAGE = String.raw`
 var COLORS = ["#1a73e8", "#e8710a", "#1e8e3e", "#d93025", "#9334e6", "#12b5cb", "#f9ab00", "#e52592", "#7cb342", "#795548"];
 var SVGNS = "http://www.w3.org/2000/svg";
@@ -37,7 +37,7 @@ function drawChart(data, metric) {
       var h = (v / max) * plotH;
       y -= h;
       var rect = svg("rect", { x: (L + i * bw + bw * 0.1).toFixed(2), y: y.toFixed(2), width: Math.max(1, bw * 0.8).toFixed(2), height: h.toFixed(2), fill: COLORS[k], class: "bar-rect" });
-      rect.append(svg("title", {}, s.name + " · " + new Date(t).toLocaleString() + ": " + v.toLocaleString() + " " + metric));
+      rect.append(svg("title", {}, (s.label || s.name) + " · " + new Date(t).toLocaleString() + ": " + v.toLocaleString() + " " + metric));
       root.append(rect);
     });
     if (i % every === 0) {
@@ -49,7 +49,7 @@ function drawChart(data, metric) {
   box.replaceChildren(root);
   legend.replaceChildren.apply(legend, series.length ? series.map(function (s, k) {
     var i = el("i"); i.style.background = COLORS[k];
-    return el("span", null, [i, s.name]);
+    return el("span", { title: s.name }, [i, s.label || s.name]);
   }) : [el("span", { cls: "muted", text: "No requests in this period." })]);
 }
 function renderUsageTable(data) {
@@ -57,7 +57,7 @@ function renderUsageTable(data) {
   var num = function (v) { return el("td", { cls: "num", text: fmtNum(v) }); };
   body.replaceChildren.apply(body, data.series.map(function (s) {
     var t = s.totals, avg = t.requests ? Math.round((t.durationMs || 0) / t.requests) + " ms" : "";
-    return el("tr", null, [el("td", { text: s.name }), num(t.requests), num(t.successes), num(t.errors), num(t.streamed), num(t.prompt), num(t.candidates), num(t.thoughts), num(t.cached), num(t.total), el("td", { cls: "num", text: avg })]);
+    return el("tr", null, [el("td", { text: s.label || s.name, title: s.name }), num(t.requests), num(t.successes), num(t.errors), num(t.streamed), num(t.prompt), num(t.candidates), num(t.thoughts), num(t.cached), num(t.total), el("td", { cls: "num", text: avg })]);
   }));
 }
 function renderErrors(data) {
@@ -67,8 +67,8 @@ function renderErrors(data) {
     : [el("span", { cls: "muted", text: data.requests ? "No errors in " + fmtNum(data.requests) + " requests." : "No requests yet." })]);
   var body = document.querySelector("#errors-table tbody");
   body.replaceChildren.apply(body, data.recent.slice(0, 20).map(function (e) {
-    return el("tr", null, [el("td", { text: new Date(e.time).toLocaleTimeString() }), el("td", { text: e.error_class }), el("td", { text: e.status === null ? "" : String(e.status) }),
-      el("td", { text: e.model || "" }), el("td", { text: e.credential_id || "" }), el("td", { text: e.path })]);
+    return el("tr", null, [el("td", { text: new Date(e.time).toLocaleTimeString() }), el("td", { text: e.error_class }), el("td", { cls: "msg", text: e.message || "" }),
+      el("td", { text: e.status === null ? "" : String(e.status) }), el("td", { text: e.model || "" }), el("td", { text: e.credential || "", title: e.credential_id || "" }), el("td", { text: e.path })]);
   }));
 }
 window.refreshUsage = function () {

@@ -46,6 +46,7 @@ button:disabled{opacity:.5;cursor:default}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem .9rem;font-size:.85em;margin:.4rem 0}.legend i{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);white-space:nowrap}
+td.msg{white-space:normal;min-width:14em;max-width:32em;overflow-wrap:anywhere}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badges{display:flex;flex-wrap:wrap;gap:.4rem;margin-bottom:.5rem}
 .alert{color:var(--bad);border:1px solid var(--bad);border-radius:6px;padding:.5rem .75rem}

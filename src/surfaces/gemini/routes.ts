@@ -6,7 +6,7 @@ import { applyVariant, type ResolvedModel } from "../../gemini/models.ts";
 import type { GenerateContentRequest } from "../../gemini/types.ts";
 import { googleError, toGoogleWireError, type WireError } from "./wire-errors.ts";
 import { BodyError, readJsonBody } from "../../http/body.ts";
-import { errorClassOf as sharedErrorClass } from "../_failure.ts";
+import { errorClassOf as sharedErrorClass, errorMessageOf } from "../_failure.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../../http/request-record.ts";
 import type { AppContext } from "../../http/context.ts";
@@ -168,6 +168,7 @@ function wrap(ctx: AppContext, fn: (event: H3Event) => Promise<Response> | Respo
       return await fn(event);
     } catch (error) {
       recordOf(event).errorClass = errorClassOf(error);
+      recordOf(event).errorMessage = errorMessageOf(error);
       if (error instanceof NativeError) return json(error.wire);
       if (event.req.signal.aborted) return new Response(null, { status: 499 });
       const wire = toGoogleWireError(error);
