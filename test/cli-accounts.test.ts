@@ -136,6 +136,24 @@ describe("accounts and rekey (installed from npm pack)", () => {
     expect(unknown.stderr).toMatch(/no account "nobody@example.com"/);
   }, 60_000);
 
+  it("enable asks Google again: an account that still needs verification is not marked active", async () => {
+    fake.addAccount({ email: "verify-me@example.com", scenario: "validation-required" });
+    await writeFile(join(dir, "verify.json"), JSON.stringify(fake.oauthCreds("verify-me@example.com")));
+    expect((await acc(["import", "verify.json", "-ek", KEY_A])).stdout).toMatch(
+      /account verify-me@example\.com needs_verification/,
+    );
+    expect((await acc(["disable", "verify-me@example.com", "-ek", KEY_A])).code).toBe(0);
+    const enabled = await acc(["enable", "verify-me@example.com", "-ek", KEY_A]);
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).toMatch(/enabled oauth-\w+ \(verify-me@example\.com\): needs_verification/);
+    const listed = JSON.parse((await acc(["list", "--json", "-ek", KEY_A])).stdout) as {
+      email?: string;
+      state: { status: string };
+    }[];
+    expect(listed.find((v) => v.email === "verify-me@example.com")?.state.status).toBe("needs_verification");
+    expect((await acc(["remove", "verify-me@example.com", "-ek", KEY_A])).code).toBe(0);
+  }, 60_000);
+
   it("exports for the predecessor (encrypted) and as JSON (API keys included)", async () => {
     const legacy = await acc(["export", "-o", join(dir, "export.json"), "--encrypt", "-ek", KEY_A]);
     expect(legacy.code).toBe(0);

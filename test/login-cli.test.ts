@@ -1,8 +1,7 @@
-// `gemini-cli-proxy login` as users run it (the built bin, after `npx tsdown`), against the fake
+// `gemini-cli-proxy login` as users run it (the package packed and installed, see cli-install.ts), against the fake
 // Google: --no-browser with the code on stdin, the loopback server (and a pasted redirect URL),
 // --server pushes with and without admin credentials, and the failures.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy, type StorageLike } from "../src/index.ts";
 import { listen, proxyOptionsFor } from "./_setup.ts";
 import { ADMIN, consent } from "./_login.ts";
+import { installCli, type CliInstall } from "./cli-install.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 
-const BIN = join(import.meta.dirname, "..", "bin", "gemini-cli-proxy.mjs");
+let cli: CliInstall;
 
 interface Run {
   child: ChildProcess;
@@ -25,8 +25,8 @@ interface Run {
 }
 
 function runLogin(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [BIN, "login", ...args], {
-    env: { ...process.env, CI: "true", NO_COLOR: "1", BROWSER: "", ...env },
+  const child = spawn(cli.bin, ["login", ...args], {
+    env: cli.env({ BROWSER: "", ...env }),
     stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
@@ -54,8 +54,7 @@ describe("gemini-cli-proxy login", () => {
   let dir: string;
   let config: string;
   beforeAll(async () => {
-    if (!existsSync(join(import.meta.dirname, "..", "dist", "cli.mjs"))) throw new Error("build first: npx tsdown");
-    fake = await createFakeGoogle();
+    [cli, fake] = await Promise.all([installCli(), createFakeGoogle()]);
     dir = await mkdtemp(join(tmpdir(), "gcp-login-"));
     config = join(dir, "config.json");
     const e = fake.endpoints;
@@ -75,7 +74,8 @@ describe("gemini-cli-proxy login", () => {
     );
   });
   afterAll(async () => {
-    await fake.close();
+    cli?.cleanup();
+    await fake?.close();
   });
 
   const storedEmails = async (dataDir: string) => {

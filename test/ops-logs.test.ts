@@ -172,6 +172,56 @@ describe("operations: logs, metrics and probes", () => {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+describe("operations: onboarding and refresh events", () => {
+  let fake: FakeGoogle;
+  let proxy: GeminiProxy;
+  const lines: Line[] = [];
+  const events = (name: string) => lines.filter((l) => l.fields?.event === name);
+  const REVOKED = "revoked.later@example.com";
+
+  beforeAll(async () => {
+    fake = await createFakeGoogle();
+    for (const email of [EMAIL, REVOKED]) fake.addAccount({ email });
+    proxy = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        credentials: [EMAIL, REVOKED].map((e) => fake.simpleCredential(e)),
+        logger: capture(lines),
+        pool: { healthCheck: { enabled: false } },
+      }),
+    );
+    await proxy.ready();
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  it("logs each start-up account's onboarding result as an event: masked account, kind, tier, status", () => {
+    const onboarded = events("credential.onboarded");
+    expect(onboarded).toHaveLength(2);
+    for (const line of onboarded) {
+      expect(line.level).toBe("info");
+      expect(line.fields).toMatchObject({ kind: "oauth", status: "active" });
+      expect(String(line.fields!.credential_email)).toMatch(/^[a-z*]{12}@example\.com$/);
+      expect(line.fields!.tier).toBeTruthy();
+    }
+    expect(JSON.stringify(onboarded)).not.toContain(EMAIL);
+  });
+
+  it("logs a refused token refresh as credential.refresh_failed (warn), next to the state change", async () => {
+    const id = proxy.pool.list().find((c) => c.email === REVOKED)!.id;
+    fake.revokeRefreshToken(REVOKED);
+    expect(await proxy.pool.refresh(id)).toBe(false);
+    await waitFor(() => events("credential.refresh_failed").length > 0);
+    const failed = events("credential.refresh_failed")[0]!;
+    expect(failed.level).toBe("warn");
+    expect(failed.fields).toMatchObject({ credential: id, status: "error" });
+    expect(String(failed.fields!.reason)).toMatch(/invalid_grant|revoked/i);
+    expect(String(failed.fields!.credential_email)).not.toContain(REVOKED);
+    expect(events("credential.state").some((l) => l.fields?.credential === id && l.fields?.to === "error")).toBe(true);
+  });
+});
+
 describe("operations: library-mode messages", () => {
   let fake: FakeGoogle;
   beforeAll(async () => {
