@@ -81,6 +81,8 @@ describe.skipIf(!available)("add account in a real browser", () => {
     await page.click("#continue");
     await page.waitForURL(`${url}/oauth2/callback?**`);
     await expect.poll(() => page.locator("#outcome").textContent()).toContain("browser@example.com was added");
+    // A success is green, never red.
+    expect(await page.locator("h1").evaluate((h) => getComputedStyle(h).color)).toBe("rgb(19, 115, 51)");
     await page.click("text=Back to the admin page");
     await page.waitForURL(`${url}/`);
     await expect.poll(() => page.locator("#credentials .email").allTextContents(), { timeout: 10_000 }).toHaveLength(1);
