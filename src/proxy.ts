@@ -1,6 +1,8 @@
 // createGeminiProxy(): resolves options, wires the services (HTTP client, transports, pool,
 // dispatch) and builds the h3 app. Nothing runs until `ready()` or the first request.
 import { createConsola } from "consola";
+import { createLineReporter } from "./logging/line-reporter.ts";
+import { lineSinkOf } from "./logging/line-sink.ts";
 import { toNodeHandler, type H3 } from "h3";
 import { createStorage } from "unstorage";
 import { createDispatcher } from "./dispatch/dispatcher.ts";
@@ -65,7 +67,14 @@ const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
 
 function createLogger(option: GeminiProxyOptions["logger"]): Logger {
   if (option === false) return silent;
-  return option ?? createConsola({ defaults: { tag: "gemini-cli-proxy" } });
+  if (option) return option;
+  const logger = createConsola({ defaults: { tag: "gemini-cli-proxy" }, throttle: 0 });
+  // Not a terminal (a file, a pipe, a container's log): plain lines, gathered per event-loop turn.
+  if (!process.stdout.isTTY)
+    logger.setReporters([
+      createLineReporter({ format: "pretty", out: lineSinkOf(process.stdout), err: lineSinkOf(process.stderr) }),
+    ]);
+  return logger;
 }
 
 async function importStartupCredentials(

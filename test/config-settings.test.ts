@@ -8,6 +8,7 @@ import { CONFIG_FIELDS, validateConfig } from "../src/config/file-schema.ts";
 import { toProxyOptions } from "../src/cli/config.ts";
 import { createCliLogger, parseLogLevel } from "../src/cli/logger.ts";
 import { createSecretMasker } from "../src/cli/mask.ts";
+import { flushLogLines } from "../src/logging/line-sink.ts";
 import { loadSettings } from "../src/cli/settings.ts";
 import { PREDECESSOR_CONFIG as PREDECESSOR } from "./cli-config.ts";
 
@@ -217,8 +218,13 @@ describe("CLI logger", () => {
     logger.withTag("http").info("key my-client-key-1 used with AIzaSyA1234567890abcdefghij and GOCSPX-abcdef");
     logger.error(new Error("failed with ya29.inError"));
     logger.trace("not at level 4");
+    flushLogLines(); // lines are gathered per event-loop turn
     vi.restoreAllMocks();
-    const records = lines.map((l) => JSON.parse(l) as { level: string; tag?: string; msg: string; time: string });
+    const records = lines
+      .join("")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { level: string; tag?: string; msg: string; time: string });
     expect(records.map((r) => [r.level, r.tag])).toEqual([
       ["debug", "pool"],
       ["info", "http"],

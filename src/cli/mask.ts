@@ -1,15 +1,18 @@
 // Redaction of secrets in anything the CLI prints: Google token shapes by pattern, and the configured
-// keys (client keys, admin password, API keys, encryption key) by value.
+// keys (client keys, admin password, API keys, encryption key) by value. One regular expression does
+// it in a single pass over the text: every log line goes through here.
 import { inspect } from "node:util";
 
-const PATTERNS: readonly [RegExp, string][] = [
-  [/ya29\.[\w.-]+/g, "ya29.***"],
-  [/\b1\/\/[\w.-]+/g, "1//***"],
-  [/AIza[\w-]{12,}/g, "AIza***"],
-  [/GOCSPX-[\w-]+/g, "GOCSPX-***"],
-  [/enc:v1:[\w=-]+/g, "enc:v1:***"],
-  [/\bgAAAAA[\w-]{60,}={0,2}/g, "gAAAAA***"], // a whole Fernet token
+/** Token shapes and what is left of them: the prefix tells which kind of secret was there. */
+const PATTERNS: readonly [source: string, kept: string][] = [
+  [String.raw`ya29\.[\w.-]+`, "ya29."],
+  [String.raw`\b1\/\/[\w.-]+`, "1//"],
+  [String.raw`AIza[\w-]{12,}`, "AIza"],
+  [String.raw`GOCSPX-[\w-]+`, "GOCSPX-"],
+  [String.raw`enc:v1:[\w=-]+`, "enc:v1:"],
+  [String.raw`\bgAAAAA[\w-]{60,}={0,2}`, "gAAAAA"], // a whole Fernet token
 ];
+const SHAPES = PATTERNS.map(([source]) => new RegExp(`^(?:${source})$`));
 
 export interface SecretMasker {
   /** Adds values to redact; values shorter than 6 characters are ignored (they would mangle ordinary words). */
@@ -25,19 +28,33 @@ function escape(value: string): string {
 
 export function createSecretMasker(initial: readonly (string | undefined | null)[] = []): SecretMasker {
   const values = new Set<string>();
-  let literal: RegExp | undefined;
+  let combined: RegExp;
+  const replace = (match: string): string => {
+    if (values.has(match)) return "***";
+    const shape = PATTERNS.find((_, i) => SHAPES[i]!.test(match));
+    return shape ? `${shape[1]}***` : "***";
+  };
+  const build = () => {
+    // A value a pattern already covers (an API key) needs no alternative of its own: with thousands
+    // of pooled keys the expression stays small. Longest first, so a key inside another is redacted whole.
+    const literals = [...values]
+      .filter((v) => !SHAPES.some((shape) => shape.test(v)))
+      .sort((a, b) => b.length - a.length)
+      .map(escape);
+    combined = new RegExp([...literals, ...PATTERNS.map(([source]) => source)].join("|"), "g");
+  };
   const masker: SecretMasker = {
     add(...more) {
-      for (const value of more) if (typeof value === "string" && value.length >= 6) values.add(value);
-      // Longest first, so a key that contains another is redacted whole.
-      const sorted = [...values].sort((a, b) => b.length - a.length).map(escape);
-      literal = sorted.length ? new RegExp(sorted.join("|"), "g") : undefined;
+      for (const value of more) {
+        if (typeof value !== "string" || value.length < 6) continue;
+        values.add(value);
+        // As a JSON string shows it (JSON log lines are masked whole, after serialization).
+        const quoted = JSON.stringify(value).slice(1, -1);
+        if (quoted !== value) values.add(quoted);
+      }
+      build();
     },
-    mask(text) {
-      let out = literal ? text.replace(literal, "***") : text;
-      for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-      return out;
-    },
+    mask: (text) => text.replace(combined, replace),
     maskValue(value) {
       if (typeof value === "string") return masker.mask(value);
       if (value instanceof Error) {
@@ -50,6 +67,7 @@ export function createSecretMasker(initial: readonly (string | undefined | null)
       return masker.mask(inspect(value, { depth: 4, breakLength: Infinity }));
     },
   };
+  build();
   masker.add(...initial);
   return masker;
 }

@@ -87,18 +87,18 @@ async function primeStream<T>(
 ): Promise<AsyncIterable<T>> {
   const iterator = iterable[Symbol.asyncIterator]();
   let pending: IteratorResult<T> | undefined = await iterator.next();
-  const next = async (): Promise<IteratorResult<T>> => {
+  const late = (error: unknown): never => {
+    onLateError(error);
+    throw error;
+  };
+  // Not an async function: each later chunk costs the upstream iterator's own promise, no second one.
+  const next = (): Promise<IteratorResult<T>> => {
     if (pending) {
       const out = pending;
       pending = undefined;
-      return out;
+      return Promise.resolve(out);
     }
-    try {
-      return await iterator.next();
-    } catch (error) {
-      onLateError(error);
-      throw error;
-    }
+    return iterator.next().catch(late);
   };
   return {
     [Symbol.asyncIterator]: () => ({

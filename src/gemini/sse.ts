@@ -3,52 +3,72 @@
 // bytes → text, JSON decoding, and releasing the upstream connection.
 import { createParser } from "eventsource-parser";
 
-export interface SSEParseOptions {
+import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+
+export interface SSEParseOptions<T = unknown> {
   /** Called for each event whose data is not valid JSON; the event is skipped. */
   onInvalid?: (data: string, error: unknown) => void;
+  /** Maps each parsed value (undefined: skipped): saves a generator per chunk on the hot path. */
+  map?: (value: unknown) => T | undefined;
+  /** Turns a failure to read the body into the error to throw. */
+  wrapError?: (error: unknown) => unknown;
 }
 
+type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Readable;
+
 /** Parses a text/event-stream body into the JSON value of each `data:` event. */
-export function parseSSE(
-  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-  options?: SSEParseOptions,
-): AsyncGenerator<unknown> {
+export function parseSSE<T = unknown>(body: Body, options?: SSEParseOptions<T>): AsyncGenerator<T> {
+  // Byte chunks of a Node readable are decoded in the parsing loop itself: no generator between.
+  if (isNodeReadable(body)) return parseSSEText(body as AsyncIterable<Uint8Array>, options);
   return parseSSEText(decodeUtf8(body), options);
 }
 
-/** Same, for already-decoded text chunks (tests, translators). */
-export async function* parseSSEText(
-  chunks: Iterable<string> | AsyncIterable<string>,
-  options?: SSEParseOptions,
-): AsyncGenerator<unknown> {
-  const ready: unknown[] = [];
+/** Same, for already-decoded text chunks (tests, translators), or UTF-8 bytes. */
+export async function* parseSSEText<T = unknown>(
+  chunks: Iterable<string> | AsyncIterable<string> | AsyncIterable<Uint8Array>,
+  options?: SSEParseOptions<T>,
+): AsyncGenerator<T> {
+  const decoder = new StringDecoder("utf8"); // holds a character split across two byte chunks
+  const ready: T[] = [];
+  const map = options?.map;
   const onData = (data: string): void => {
     const text = data.trim();
     // Empty events carry nothing; [DONE] is the OpenAI-style terminator some relays append.
     if (text === "" || text === "[DONE]") return;
+    let value: unknown;
     try {
-      ready.push(JSON.parse(text));
+      value = JSON.parse(text);
     } catch (error) {
       options?.onInvalid?.(data, error);
+      return;
     }
+    const out = map ? map(value) : (value as T);
+    if (out !== undefined) ready.push(out);
   };
   // Unknown fields and bad `retry:` values arrive via onError; they are not ours to act on.
   const parser = createParser({ onEvent: (event) => onData(event.data), onError: () => {} });
 
   let first = true;
-  for await (const chunk of chunks) {
-    if (chunk === "") continue;
-    // TextDecoder already drops a byte-order mark; decoded text handed in directly may still carry one.
-    parser.feed(first && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk);
-    first = false;
-    // Drain before the next read so a consumer that stops early never loses buffered events.
-    while (ready.length > 0) yield ready.shift();
+  try {
+    for await (const piece of chunks) {
+      const chunk = typeof piece === "string" ? piece : decoder.write(piece as Buffer);
+      if (chunk === "") continue;
+      // TextDecoder already drops a byte-order mark; decoded text handed in directly may still carry one.
+      parser.feed(first && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk);
+      first = false;
+      // Drain before the next read so a consumer that stops early never loses buffered events.
+      for (let i = 0; i < ready.length; i++) yield ready[i]!;
+      ready.length = 0;
+    }
+  } catch (error) {
+    throw options?.wrapError ? options.wrapError(error) : error;
   }
   // The Gemini CLI drops a last event that is not followed by a blank line; we are more lenient:
   // terminating the stream ourselves flushes it (a truncated JSON still fails and goes to onInvalid).
   // A held trailing "\r" combines with the "\n" here, so this never yields an extra blank line.
-  parser.feed("\n\n");
-  while (ready.length > 0) yield ready.shift();
+  parser.feed(`${decoder.end()}\n\n`);
+  for (const value of ready) yield value;
 }
 
 /** Streaming UTF-8 decode: a multi-byte character split across reads is held until complete. */
@@ -79,6 +99,10 @@ async function* decodeUtf8(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
   }
   const tail = decoder.decode();
   if (tail !== "") yield tail;
+}
+
+function isNodeReadable(body: unknown): body is Readable {
+  return typeof (body as Readable).setEncoding === "function" && typeof (body as Readable).pipe === "function";
 }
 
 function isReadableStream(body: unknown): body is ReadableStream<Uint8Array> {

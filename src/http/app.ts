@@ -42,13 +42,27 @@ import { createAuthFailureLog } from "./auth-failures.ts";
 import { PROBE_PATHS } from "./probes.ts";
 
 /**
- * CORS headers on the Response itself: headers staged on `event.res` would make h3 rebuild the
- * response around its body as a web stream, the slow way to node.
+ * The request id, and CORS on the API surfaces. On node they go straight onto the Node response,
+ * which `writeHead` merges with the Response's own (reading `response.headers` would build a Headers
+ * object for every answer); elsewhere onto the Response itself (headers staged on `event.res` would
+ * make h3 rebuild the response around its body as a web stream, the slow way to node).
  */
-function allowCors(event: H3Event, response: unknown): void {
-  const headers = response instanceof Response ? response.headers : event.res.headers;
-  headers.set("access-control-allow-origin", "*");
-  headers.set("access-control-expose-headers", "*");
+function finalHeaders(event: H3Event, response: unknown, cors: boolean, requestId: string): void {
+  const nodeRes = event.runtime?.node?.res;
+  if (nodeRes && !nodeRes.headersSent) {
+    nodeRes.setHeader("x-request-id", requestId);
+    if (cors) {
+      nodeRes.setHeader("access-control-allow-origin", "*");
+      nodeRes.setHeader("access-control-expose-headers", "*");
+    }
+    return;
+  }
+  if (cors) {
+    const headers = response instanceof Response ? response.headers : event.res.headers;
+    headers.set("access-control-allow-origin", "*");
+    headers.set("access-control-expose-headers", "*");
+  }
+  withRequestId(response, event.res.headers, requestId);
 }
 
 /** The path's surface even when its percent-encoding is broken: judged by what precedes the first `%`. */
@@ -145,8 +159,7 @@ export function createApp(ctx: AppContext): H3 {
         response = await filterModelList(response, admission.grant, event.req.method, path);
       status = response instanceof Response ? response.status : event.res.status;
       if (status === 413) closeConnection(event, response);
-      if (surface !== "other") allowCors(event, response);
-      withRequestId(response, event.res.headers, requestId);
+      finalHeaders(event, response, surface !== "other", requestId);
       return response;
     } catch (error) {
       status = (error as { status?: number }).status ?? 500;

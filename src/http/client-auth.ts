@@ -41,12 +41,21 @@ export function createKeyChecker(option: AuthKeysOption | undefined): KeyChecker
     };
   }
   const hashes = (option ?? []).filter((k) => typeof k === "string" && k).map(digest);
+  // Keys already accepted skip the hashing (a client sends the same key on every request). Only
+  // accepted ones: a stream of wrong guesses cannot grow it, and it tells a guesser nothing the
+  // answer does not.
+  const accepted = new Set<string>();
   return async (key) => {
     if (!key) return false;
+    if (accepted.has(key)) return true;
     const candidate = digest(key);
     let ok = false;
     // Visit every key so timing does not tell which one matched.
     for (const hash of hashes) ok = timingSafeEqual(hash, candidate) || ok;
+    if (ok) {
+      if (accepted.size >= 1024) accepted.clear();
+      accepted.add(key);
+    }
     return ok;
   };
 }

@@ -1,12 +1,12 @@
 // The request id: the client's `x-request-id` when it is sane (so ids can be followed across
 // services), otherwise a new one. Sent back on every response and written on the request's log line.
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "../usage/record.ts";
 
 const SANE = /^[\w.:-]{1,128}$/;
 
 export function requestIdOf(request: Request): string {
   const sent = request.headers.get("x-request-id");
-  return sent && SANE.test(sent) ? sent : `req-${randomUUID()}`;
+  return sent && SANE.test(sent) ? sent : newRequestId();
 }
 
 /** Sets the header on a Response when it can be changed (some, like Response.redirect(), cannot). */

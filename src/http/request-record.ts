@@ -8,7 +8,17 @@ export function recordOf(event: H3Event): RequestRecord {
   return event.context.record as RequestRecord;
 }
 
+/** Labels of accepted keys (called after the key check): the same few keys come on every request. */
+const labels = new Map<string, string>();
+
 /** A stable, non-secret label for a client key in logs and the usage ledger. */
 export function keyLabel(key: string | undefined): string | undefined {
-  return key ? `key-${createHash("sha256").update(key).digest("hex").slice(0, 8)}` : undefined;
+  if (!key) return undefined;
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = `key-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+    if (labels.size >= 1024) labels.clear();
+    labels.set(key, label);
+  }
+  return label;
 }

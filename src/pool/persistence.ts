@@ -36,13 +36,22 @@ interface Queue {
 
 /** How long counter-only changes may wait before they are written. */
 export const COUNTER_FLUSH_MS = 5000;
+/**
+ * Counter-only writes per tick. With a thousand credentials in rotation nearly every request touches
+ * a different one: the rest wait for the next ticks (longest waiting first), so counters cost at most
+ * this many writes every COUNTER_FLUSH_MS. The usage ledger, not these counters, is the durable
+ * record of requests.
+ */
+const COUNTER_WRITES_PER_TICK = 50;
 
 /** What other instances select and report by; a change of anything else is counters only. */
 const steers = (a: CredentialState, b: CredentialState): boolean =>
   a.status !== b.status ||
   a.reason !== b.reason ||
   a.link !== b.link ||
-  JSON.stringify([a.cooldowns, a.quota]) !== JSON.stringify([b.cooldowns, b.quota]);
+  // A success keeps the same cooldown and quota objects: no serialization on the common path.
+  ((a.cooldowns !== b.cooldowns || a.quota !== b.quota) &&
+    JSON.stringify([a.cooldowns, a.quota]) !== JSON.stringify([b.cooldowns, b.quota]));
 
 export function createStateKeeper(
   store: CredentialStore,
@@ -94,14 +103,25 @@ export function createStateKeeper(
     queue.running = undefined;
   }
 
-  function writeLazy() {
+  /** Writes waiting counters: all of them (flush, close) or one tick's share. */
+  function writeLazy(all = false) {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    for (const [id, queue] of queues) {
+    let budget = all ? Infinity : COUNTER_WRITES_PER_TICK;
+    let left = false;
+    for (const [id, queue] of [...queues]) {
       if (!queue.lazy) continue;
+      if (budget-- <= 0) {
+        left = true;
+        break;
+      }
       queue.state = true;
       queue.running ??= drain(id, queue);
+      // To the back of the line: the next tick starts with those that waited.
+      queues.delete(id);
+      queues.set(id, queue);
     }
+    if (left) timer = setTimeout(writeLazy, COUNTER_FLUSH_MS).unref();
   }
 
   function schedule(entry: Entry, record: boolean, urgent: boolean) {
@@ -138,7 +158,7 @@ export function createStateKeeper(
       await store.remove(id);
     },
     async flush() {
-      writeLazy();
+      writeLazy(true);
       await Promise.all([...queues.values()].map((q) => q.running));
     },
     adopt(entry, next) {

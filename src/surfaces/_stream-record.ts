@@ -6,19 +6,15 @@ import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorMessageOf } from "./_failure.ts";
 
-/** Notes the first byte and the latest usage with counts on the record as chunks go by. */
-export async function* observed(
-  chunks: AsyncIterable<GenerateContentResponse>,
-  record: RequestRecord,
-): AsyncGenerator<GenerateContentResponse> {
+/** Notes the first byte and the latest usage with counts on the record, called with each chunk. */
+export function observer(record: RequestRecord): (chunk: GenerateContentResponse) => void {
   let usage: GeminiUsageMetadata | undefined;
-  for await (const chunk of chunks) {
+  return (chunk) => {
     record.firstByteAt ??= Date.now();
     const next = latestUsage(usage, chunk.usageMetadata);
     if (next && next !== usage) record.usage = tokenUsageOf(next);
     usage = next;
-    yield chunk;
-  }
+  };
 }
 
 /**

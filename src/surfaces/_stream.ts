@@ -9,7 +9,7 @@ import type { GenerateContentRequest, GenerateContentResponse } from "../gemini/
 import type { RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
 import { streamResponse } from "./_stream-response.ts";
-import { observed, streamClosed } from "./_stream-record.ts";
+import { observer, streamClosed } from "./_stream-record.ts";
 import { errorClassOf } from "./_failure.ts";
 
 export interface StreamWriter {
@@ -64,7 +64,9 @@ export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<
 
 async function* frames(upstream: Promise<Upstream>, input: StreamInput): AsyncGenerator<string> {
   const { value } = await upstream;
-  for await (const chunk of observed(value, input.record)) {
+  const observe = observer(input.record);
+  for await (const chunk of value) {
+    observe(chunk);
     const text = input.writer.push(chunk);
     if (text) yield text;
     if (input.writer.stopped?.()) break; // leaving the loop releases the upstream stream

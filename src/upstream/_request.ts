@@ -93,14 +93,9 @@ export async function readJson<T>(res: UpstreamResponse): Promise<T> {
 }
 
 /** Parsed SSE chunks of a 2xx response, mapped by `map`; body failures become `network` errors. */
-export async function* sseChunks<T>(res: UpstreamResponse, map: (value: unknown) => T | undefined): AsyncGenerator<T> {
-  try {
-    for await (const value of parseSSE(res.body)) {
-      const out = map(value);
-      if (out !== undefined) yield out;
-    }
-  } catch (error) {
-    if (isUpstreamError(error)) throw error;
-    throw networkError(error, "upstream stream");
-  }
+export function sseChunks<T>(res: UpstreamResponse, map: (value: unknown) => T | undefined): AsyncGenerator<T> {
+  return parseSSE(res.body, {
+    map,
+    wrapError: (error) => (isUpstreamError(error) ? error : networkError(error, "upstream stream")),
+  });
 }

@@ -7,6 +7,7 @@ import { errorClassOf, TOKEN_FIELDS } from "./rollup.ts";
 
 const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
 const COUNTED = new Set(["openai", "gemini", "anthropic", "responses", "embeddings"]);
+const REQUEST_LABELS = ["surface", "model", "outcome", "stream"] as const;
 
 interface Histogram {
   counts: number[];
@@ -72,25 +73,48 @@ function renderPerCredential(
         );
 }
 
+/** One labelled series: its rendered label set, made once, and its value. */
+interface Series<T> {
+  labels: string;
+  value: T;
+}
+
+/** Series by their label values; the label string is built on a series' first sight only. */
+function seriesOf<T>(
+  families: Map<string, Map<string, Series<T>>>,
+  name: string,
+  names: readonly string[],
+  values: readonly string[],
+  init: () => T,
+): Series<T> {
+  let family = families.get(name);
+  if (!family) families.set(name, (family = new Map()));
+  const key = values.length === 1 ? values[0]! : values.join("\u0001");
+  let series = family.get(key);
+  if (!series) {
+    const pairs: Record<string, string> = {};
+    names.forEach((label, i) => (pairs[label] = values[i]!));
+    family.set(key, (series = { labels: labels(pairs), value: init() }));
+  }
+  return series;
+}
+
 export function createMetrics(): MetricsRegistry {
   const perCredential: PerCredential = { requests: new Map(), errors: new Map() };
-  const counters = new Map<string, Map<string, number>>();
-  const histograms = new Map<string, Map<string, Histogram>>();
-  const inc = (name: string, pairs: Record<string, string>, by = 1) => {
-    let series = counters.get(name);
-    if (!series) counters.set(name, (series = new Map()));
-    const key = labels(pairs);
-    series.set(key, (series.get(key) ?? 0) + by);
+  const counters = new Map<string, Map<string, Series<number>>>();
+  const histograms = new Map<string, Map<string, Series<Histogram>>>();
+  const inc = (name: string, names: readonly string[], values: readonly string[], by = 1) => {
+    seriesOf(counters, name, names, values, () => 0).value += by;
   };
-  const observe = (name: string, pairs: Record<string, string>, seconds: number) => {
-    let series = histograms.get(name);
-    if (!series) histograms.set(name, (series = new Map()));
-    const key = labels(pairs);
-    let h = series.get(key);
-    if (!h) series.set(key, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS.forEach((le, i) => {
-      if (seconds <= le) h.counts[i]!++;
-    });
+  // Counts per bucket (not cumulative): render() adds them up.
+  const observe = (name: string, names: readonly string[], values: readonly string[], seconds: number) => {
+    const h = seriesOf(histograms, name, names, values, () => ({
+      counts: BUCKETS.map(() => 0),
+      sum: 0,
+      count: 0,
+    })).value;
+    const i = BUCKETS.findIndex((le) => seconds <= le);
+    if (i >= 0) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
   };
@@ -100,20 +124,32 @@ export function createMetrics(): MetricsRegistry {
       if (!COUNTED.has(record.surface)) return;
       const model = record.model ?? "-";
       const outcome = record.outcome ?? "error";
-      inc("gemini_proxy_requests_total", { surface: record.surface, model, outcome, stream: String(record.stream) });
-      if (outcome === "error") inc("gemini_proxy_request_errors_total", { class: errorClassOf(record) });
+      inc("gemini_proxy_requests_total", REQUEST_LABELS, [
+        record.surface,
+        model,
+        outcome,
+        record.stream ? "true" : "false",
+      ]);
+      if (outcome === "error") inc("gemini_proxy_request_errors_total", ["class"], [errorClassOf(record)]);
       for (const type of TOKEN_FIELDS)
-        if (record.usage?.[type]) inc("gemini_proxy_tokens_total", { model, type }, record.usage[type]);
+        if (record.usage?.[type])
+          inc("gemini_proxy_tokens_total", ["model", "type"], [model, type], record.usage[type]);
       for (const attempt of record.attempts)
-        inc("gemini_proxy_upstream_attempts_total", { result: attempt.errorKind ?? "ok" });
+        inc("gemini_proxy_upstream_attempts_total", ["result"], [attempt.errorKind ?? "ok"]);
       if (record.endedAt)
         observe(
           "gemini_proxy_request_duration_seconds",
-          { surface: record.surface },
+          ["surface"],
+          [record.surface],
           (record.endedAt - record.startedAt) / 1000,
         );
       if (record.firstByteAt)
-        observe("gemini_proxy_upstream_first_byte_seconds", { model }, (record.firstByteAt - record.startedAt) / 1000);
+        observe(
+          "gemini_proxy_upstream_first_byte_seconds",
+          ["model"],
+          [model],
+          (record.firstByteAt - record.startedAt) / 1000,
+        );
     },
     attempt(event) {
       if (event.credentialId) {
@@ -128,12 +164,13 @@ export function createMetrics(): MetricsRegistry {
       if (typeof event.durationMs === "number")
         observe(
           "gemini_proxy_upstream_attempt_seconds",
-          { kind: event.kind, outcome: event.outcome },
+          ["kind", "outcome"],
+          [event.kind, event.outcome],
           event.durationMs / 1000,
         );
     },
     authFailure(reason) {
-      inc("gemini_proxy_auth_failures_total", { reason });
+      inc("gemini_proxy_auth_failures_total", ["reason"], [reason]);
     },
     render(credentials, inflight) {
       const out: string[] = [];
@@ -148,7 +185,7 @@ export function createMetrics(): MetricsRegistry {
       };
       for (const [name, text] of Object.entries(help)) {
         head(name, "counter", text);
-        for (const [key, value] of counters.get(name) ?? []) out.push(`${name}${key} ${value}`);
+        for (const { labels: key, value } of counters.get(name)?.values() ?? []) out.push(`${name}${key} ${value}`);
       }
       const hHelp: Record<string, string> = {
         gemini_proxy_request_duration_seconds: "Time from request to end of response.",
@@ -157,10 +194,11 @@ export function createMetrics(): MetricsRegistry {
       };
       for (const [name, text] of Object.entries(hHelp)) {
         head(name, "histogram", text);
-        for (const [key, h] of histograms.get(name) ?? []) {
+        for (const { labels: key, value: h } of histograms.get(name)?.values() ?? []) {
           const inner = key.slice(1, -1);
           const withLe = (le: string) => `{${inner ? `${inner},` : ""}le="${le}"}`;
-          BUCKETS.forEach((le, i) => out.push(`${name}_bucket${withLe(String(le))} ${h.counts[i]}`));
+          let cumulative = 0;
+          BUCKETS.forEach((le, i) => out.push(`${name}_bucket${withLe(String(le))} ${(cumulative += h.counts[i]!)}`));
           out.push(
             `${name}_bucket${withLe("+Inf")} ${h.count}`,
             `${name}_sum${key} ${h.sum}`,

@@ -1,7 +1,7 @@
 // One record per finished request: created by the HTTP middleware, filled by dispatch (attempts,
 // credential) and by the surface (model, stream, usage, outcome), finished exactly once when the
 // response is over, then handed to the usage ledger, the hooks and the request log.
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { UpstreamErrorKind } from "../gemini/errors.ts";
 
 /** The API surface a request came in on. */
@@ -55,6 +55,14 @@ export interface RequestRecord {
   finished?: boolean;
 }
 
+// Request ids only need to be unique (they are echoed, not trusted): a random prefix per process and
+// a counter, instead of drawing random bytes for every request.
+const ID_PREFIX = `req-${randomBytes(6).toString("hex")}-`;
+let sequence = 0;
+
+/** A new request id, unique across processes and instances. */
+export const newRequestId = (): string => `${ID_PREFIX}${(++sequence).toString(36)}`;
+
 export function createRequestRecord(init: {
   /** The request id (the client's sane `x-request-id`, or one made by the HTTP layer). */
   id?: string;
@@ -63,7 +71,7 @@ export function createRequestRecord(init: {
   surface: RequestSurface;
   clientKey?: string;
 }): RequestRecord {
-  const { id = `req-${randomUUID()}`, ...rest } = init;
+  const { id = newRequestId(), ...rest } = init;
   return { id, startedAt: Date.now(), stream: false, attempts: [], ...rest };
 }
 

@@ -2,6 +2,7 @@
 // Claude Code calls them), with or without the /v1 prefix. The body is read straight into the neutral
 // chat request (request.ts, content.ts), mapped to Gemini by the core, dispatched, and the answer
 // rendered from the core's blocks as Anthropic JSON (response.ts) or events (stream.ts, one driver).
+import { FastResponse } from "srvx";
 import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { mapAnthropicModel } from "./models.ts";
@@ -49,6 +50,9 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   record.stream = chat.stream;
   const { request, toolNames } = await prepareGemini(ctx, chat, signal);
   const headers = { "x-request-id": record.id, "request-id": record.id };
+  // Plain header objects: FastResponse.json with headers would build a Headers object per answer.
+  const json = (body: unknown) =>
+    new FastResponse(JSON.stringify(body), { headers: { "content-type": "application/json", ...headers } });
 
   if (countOnly) {
     const result = await ctx.dispatcher.countTokens(chat.model.upstream, countableContents(request), {
@@ -56,7 +60,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
       surface: "anthropic",
       record,
     });
-    return Response.json({ input_tokens: result.value.totalTokens ?? 0 }, { headers });
+    return json({ input_tokens: result.value.totalTokens ?? 0 });
   }
 
   const blocks: BlockOptions = {
@@ -95,7 +99,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await ctx.signatures.save(summary.signatures);
-  return Response.json(toAnthropicMessage(summary, reply), { headers });
+  return json(toAnthropicMessage(summary, reply));
 }
 
 export function registerAnthropicRoutes(app: H3, ctx: AppContext): void {

@@ -2,6 +2,7 @@
 // into neutral turns and settings (input.ts, request.ts), mapped to Gemini by the core, dispatched,
 // and the answer rendered from the core's blocks as output items. previous_response_id reads the
 // stored conversation (store.ts); store:false answers without keeping anything.
+import { FastResponse } from "srvx";
 import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { ChatError, modelNotFound } from "../../chat/errors.ts";
@@ -103,7 +104,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await remember(summary.blocks, summary.signatures);
-  return Response.json(toResponse(summary, base), { headers: { "x-request-id": record.id } });
+  return FastResponse.json(toResponse(summary, base)); // x-request-id and CORS: added by the app (http/app.ts)
 }
 
 export function registerResponsesRoutes(app: H3, ctx: AppContext): void {

@@ -1,0 +1,53 @@
+// Plain log lines for files, pipes and log collectors: consola's pretty reporter measures and
+// colours every line for a terminal, which costs a request more than serving it. One line per
+// event, masked whole, gathered by a LineSink.
+//   pretty: `2026-12-06T16:30:00.123Z INFO  [http] POST /v1/chat/completions … 200 4ms`
+//   json:   `{"time":…,"level":"info","tag":"http","msg":…, …the event's fields}`
+import { inspect } from "node:util";
+import type { ConsolaReporter, LogObject } from "consola";
+import type { LineSink } from "./line-sink.ts";
+
+export type LineFormat = "pretty" | "json";
+
+export interface LineReporterOptions {
+  format: LineFormat;
+  /** Pretty lines of warnings and errors (stderr); the rest, and every JSON line, go to `out`. */
+  err: LineSink;
+  out: LineSink;
+  /** Redaction applied to the finished line. */
+  mask?: (line: string) => string;
+}
+
+const ERRORS = new Set(["fatal", "error", "warn", "fail"]);
+
+function text(arg: unknown): string {
+  if (arg instanceof Error) return arg.stack ?? `${arg.name}: ${arg.message}`;
+  if (typeof arg === "string") return arg;
+  if (arg !== null && typeof arg === "object") return inspect(arg, { depth: 4, breakLength: Infinity });
+  return String(arg);
+}
+
+/** The human message of a log object: its message and arguments, space-separated. */
+export function messageOf(obj: LogObject): string {
+  const parts = obj.message === undefined || obj.message === "" ? [] : [obj.message];
+  for (const arg of obj.args) {
+    const t = text(arg);
+    if (t !== "") parts.push(t);
+  }
+  return parts.join(" ");
+}
+
+export function createLineReporter(options: LineReporterOptions): ConsolaReporter {
+  const { mask } = options;
+  return {
+    log(obj) {
+      const msg = messageOf(obj);
+      const fields = (obj as { fields?: Record<string, unknown> }).fields;
+      const json = options.format === "json";
+      const line = json
+        ? `${JSON.stringify({ time: obj.date.toISOString(), level: obj.type, tag: obj.tag || undefined, msg, ...fields })}\n`
+        : `${obj.date.toISOString()} ${obj.type.toUpperCase().padEnd(5)} ${obj.tag ? `[${obj.tag}] ` : ""}${msg}\n`;
+      (!json && ERRORS.has(obj.type) ? options.err : options.out).write(mask ? mask(line) : line);
+    },
+  };
+}
