@@ -8,7 +8,7 @@ import { sleep } from "../storage/coordination/types.ts";
 import type { CredentialStore } from "./store.ts";
 import { initialState, type Credential, type CredentialState } from "./credential.ts";
 import type { Entry } from "./entry.ts";
-import { mergeRecord, mergeState, same, withOwnCooldowns } from "./merge.ts";
+import { mergeRecord, mergeState, same, withOwnCooldowns, withoutReplacedExpiry } from "./merge.ts";
 
 /** Channel of credential change notices. */
 export const CHANGES_CHANNEL = "pool:changes";
@@ -90,11 +90,17 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     ]);
     if (!storedCred && entry.stored?.credential) return undefined; // removed by another instance
     const credential = mergeRecord(entry.stored?.credential, mine.credential, storedCred);
-    const state = what.state
-      ? mergeState(entry.stored?.state, mine.state, storedState)
-      : storedState
-        ? normalizeState(storedState)
-        : mine.state;
+    // A 401 on a token another instance has replaced meanwhile must not land as `expired` on the new one.
+    const state = withoutReplacedExpiry(
+      what.state
+        ? mergeState(entry.stored?.state, mine.state, storedState)
+        : storedState
+          ? normalizeState(storedState)
+          : mine.state,
+      entry.stored?.credential,
+      mine.credential,
+      storedCred,
+    );
     if (what.record || !storedCred) await store.put(credential);
     if (what.state || !storedCred) await store.putState(id, state);
     return { credential, state };
@@ -145,9 +151,16 @@ export function createClusterSync(deps: ClusterDeps): ClusterSync {
     }
     const base = entry.stored;
     const own = entry.state.cooldowns;
+    const mine = entry.credential;
     entry.stored = { credential, state };
-    entry.credential = mergeRecord(base?.credential, entry.credential, credential);
-    const merged = mergeState(base?.state, entry.state, state);
+    entry.credential = mergeRecord(base?.credential, mine, credential);
+    // Storage's new token comes with the end of the expiry that token replaced.
+    const merged = withoutReplacedExpiry(
+      mergeState(base?.state, entry.state, state),
+      base?.credential,
+      mine,
+      credential,
+    );
     const kept = recovering ? withOwnCooldowns(merged, own) : merged;
     deps.adopt(entry, kept);
     // Storage lost a cooldown we learnt: write it back so every instance steers clear of the model.

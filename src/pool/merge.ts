@@ -80,6 +80,29 @@ export function mergeState(
   return settleStatus(out, now);
 }
 
+const tokenOf = (cred: Credential | null | undefined): string | undefined =>
+  cred?.kind === "oauth" ? cred.accessToken : undefined;
+
+/**
+ * `expired` is about one access token: the one this instance held when Google refused it. When
+ * storage holds another token than that one (`base` = `mine`), another instance refreshed since,
+ * and that refresh ended the expiry. Kept, the status would make the next lease refresh the new
+ * token once more; refreshes across instances would no longer be one.
+ */
+export function withoutReplacedExpiry(
+  state: CredentialState,
+  base: Credential | undefined,
+  mine: Credential,
+  stored: Credential | null,
+  now = Date.now(),
+): CredentialState {
+  const held = tokenOf(base);
+  const current = tokenOf(stored);
+  if (state.status !== "expired" || !held || !current || held !== tokenOf(mine) || current === held) return state;
+  const { reason: _reason, link: _link, ...rest } = state;
+  return settleStatus({ ...rest, status: "active" }, now);
+}
+
 /**
  * After an outage, queued writes land blindly (the last one per key wins), so storage may hold an
  * older view than ours. Our running cooldowns are kept where storage has none or an earlier one.
