@@ -1,11 +1,11 @@
-// Log lines are gathered and written once per turn of the event loop: a request's line costs a
+// Log lines are gathered and written together at most every FLUSH_MS: a request's line costs a
 // string append, not a write system call (writes to files and pipes are synchronous in Node, so one
 // per line would stall every request behind the disk or the reader). What is still gathered when
 // the process exits is written synchronously then.
 import { writeSync } from "node:fs";
 
 export interface LineSink {
-  /** Appends one line (with its newline); written out at the end of this turn of the event loop. */
+  /** Appends one line (with its newline); written out within FLUSH_MS. */
   write(line: string): void;
   /** Writes what is gathered now. */
   flush(): void;
@@ -15,8 +15,10 @@ export interface LineSink {
 
 type Stream = NodeJS.WritableStream & { fd?: number };
 
-/** Past this much text waiting, write at once rather than at the end of the turn. */
+/** Past this much text waiting, write at once rather than wait for the timer. */
 const HIGH_WATER = 64 * 1024;
+/** Longest a line waits: short for a reader, long enough to gather the lines of many requests. */
+const FLUSH_MS = 50;
 
 const sinks = new Map<Stream, LineSink>();
 
@@ -38,7 +40,7 @@ function createLineSink(stream: Stream): LineSink {
       if (buffer.length >= HIGH_WATER) flush();
       else if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setTimeout(flush, FLUSH_MS).unref();
       }
     },
     flush,

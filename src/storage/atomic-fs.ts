@@ -6,7 +6,7 @@
 // Records named by `lazy` (default: `state:*`, counters and cooldowns the pool can rebuild) skip
 // the fsync: the rename still makes them whole after a killed process, only a power cut may lose them.
 import { randomBytes } from "node:crypto";
-import { existsSync, promises as fsp } from "node:fs";
+import { existsSync, readFileSync, promises as fsp } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { defineDriver } from "unstorage";
 import { pidAlive } from "./pid.ts";
@@ -153,8 +153,17 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     const dir = pathOf(folder);
     return listFiles(dir, `${folder.replace(/:/g, "/")}/`);
   };
-  const read = (key: string, encoding?: "utf8") =>
-    fsp.readFile(pathOf(key), encoding).catch((error: unknown) => (notFound(error) ? null : Promise.reject(error)));
+  // Records are small (a credential, a state, a rollup): one synchronous read costs less than the
+  // four thread-pool round trips of fs/promises' readFile, which made a start-up with a thousand
+  // credentials (two thousand files) wait on the pool rather than the disk.
+  const read = (key: string, encoding?: "utf8"): Promise<string | Buffer | null> => {
+    const path = pathOf(key);
+    try {
+      return Promise.resolve(readFileSync(path, encoding));
+    } catch (error) {
+      return notFound(error) ? Promise.resolve(null) : Promise.reject(error);
+    }
+  };
   return {
     name: "atomic-fs",
     options,
