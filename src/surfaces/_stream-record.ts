@@ -6,13 +6,22 @@ import { tokenUsageOf, type RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorMessageOf } from "./_failure.ts";
 
+const sameCounts = (a: GeminiUsageMetadata, b: GeminiUsageMetadata | undefined): boolean =>
+  b !== undefined &&
+  a.totalTokenCount === b.totalTokenCount &&
+  a.promptTokenCount === b.promptTokenCount &&
+  a.candidatesTokenCount === b.candidatesTokenCount &&
+  a.thoughtsTokenCount === b.thoughtsTokenCount &&
+  a.cachedContentTokenCount === b.cachedContentTokenCount;
+
 /** Notes the first byte and the latest usage with counts on the record, called with each chunk. */
 export function observer(record: RequestRecord): (chunk: GenerateContentResponse) => void {
   let usage: GeminiUsageMetadata | undefined;
   return (chunk) => {
     record.firstByteAt ??= Date.now();
     const next = latestUsage(usage, chunk.usageMetadata);
-    if (next && next !== usage) record.usage = tokenUsageOf(next);
+    // Most chunks repeat the counts: convert only when they moved.
+    if (next && next !== usage && !sameCounts(next, usage)) record.usage = tokenUsageOf(next);
     usage = next;
   };
 }

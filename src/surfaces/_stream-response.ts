@@ -9,8 +9,10 @@ export interface StreamResponseOptions<T> {
   frame: (chunk: T) => string | undefined;
   /** Text to write first (e.g. an SSE comment so headers reach the client at once). */
   prelude?: string;
-  /** Text after the last chunk (e.g. `data: [DONE]\n\n`), or a function of nothing. */
-  epilogue?: () => string | undefined;
+  /** True once nothing more is needed (e.g. a stop sequence matched): the upstream is released, the epilogue follows. */
+  stop?: () => boolean;
+  /** Text after the last chunk (e.g. `data: [DONE]\n\n`); may throw (the stream failed) or wait. */
+  epilogue?: () => string | undefined | Promise<string | undefined>;
   /** A failure after the stream started: text of the in-band error event. */
   onError: (error: unknown) => string | undefined;
   /** Keep-alive text every `keepAliveMs` while the upstream is silent (0 disables). */
@@ -59,18 +61,28 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
       for (;;) {
         const { done, value } = await iterator.next();
         if (closed) return;
-        if (done) {
-          const tail = options.epilogue?.();
+        let over = done;
+        if (!done) {
+          const text = options.frame(value);
+          over = options.stop?.() === true;
+          if (over)
+            await iterator.return?.(); // releases the upstream stream
+          // Stop when the client's buffer is full: read() resumes us once it drained.
+          else if (text && !readable.push(text)) return;
+          if (over && text) readable.push(text);
+        }
+        if (over) {
+          const tail = await options.epilogue?.();
+          if (closed) return;
           await finish("done"); // the usage record is durable before the last event goes out
           if (tail) readable.push(tail);
           readable.push(null);
           return;
         }
-        const text = options.frame(value);
-        // Stop when the client's buffer is full: read() resumes us once it drained.
-        if (text && !readable.push(text)) return;
       }
     } catch (error) {
+      // A frame or epilogue that threw leaves the upstream open: release it (a no-op when it failed itself).
+      Promise.resolve(iterator.return?.()).catch(() => {});
       if (closed) return;
       const text = options.onError(error);
       await finish("error", error);

@@ -62,18 +62,28 @@ export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<
   });
 }
 
-async function* frames(upstream: Promise<Upstream>, input: StreamInput): AsyncGenerator<string> {
-  const { value } = await upstream;
-  const observe = observer(input.record);
-  for await (const chunk of value) {
-    observe(chunk);
-    const text = input.writer.push(chunk);
-    if (text) yield text;
-    if (input.writer.stopped?.()) break; // leaving the loop releases the upstream stream
-  }
-  const tail = input.writer.finish();
-  await input.beforeEnd?.();
-  yield tail;
+/**
+ * The upstream's chunks once the dispatch settles (it may still be waiting for Google when the
+ * response starts). Plain iterator functions: no generator of our own between Google and the client.
+ */
+function upstreamChunks(upstream: Promise<Upstream>): AsyncIterable<GenerateContentResponse> {
+  let inner: AsyncIterator<GenerateContentResponse> | undefined;
+  let released = false;
+  const open = async () => {
+    const it = (await upstream).value[Symbol.asyncIterator]();
+    if (released) await it.return?.(); // the client left while Google was still silent
+    return (inner = it);
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => (inner ? inner.next() : open().then((it) => it.next())),
+      return: async () => {
+        released = true;
+        await inner?.return?.();
+        return { done: true, value: undefined };
+      },
+    }),
+  };
 }
 
 export async function streamSurface(input: StreamInput): Promise<Response> {
@@ -87,8 +97,18 @@ export async function streamSurface(input: StreamInput): Promise<Response> {
 
   record.deferred = true;
   const closed = streamClosed(ctx, record, errorClassOf);
-  return streamResponse(frames(early ? Promise.resolve(early.value) : pending, input), {
-    frame: (text) => text,
+  const observe = observer(record);
+  return streamResponse(upstreamChunks(early ? Promise.resolve(early.value) : pending), {
+    frame: (chunk) => {
+      observe(chunk);
+      return writer.push(chunk);
+    },
+    stop: writer.stopped && (() => writer.stopped!()),
+    epilogue: async () => {
+      const tail = writer.finish(); // throws when the stream failed or never finished
+      await input.beforeEnd?.();
+      return tail;
+    },
     prelude: writer.prelude(early !== undefined),
     keepAlive: writer.keepAlive,
     keepAliveMs: writer.keepAlive ? ctx.options.openai.keepAliveMs : 0,
