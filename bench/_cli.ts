@@ -128,7 +128,8 @@ export function prepareCliHome(
     env,
     stdio: ["ignore", "pipe", "inherit"],
   }).toString();
-  if (!/imported (\d+) of \1 (account|entr)/.test(out)) throw new Error(`accounts import in ${dir}: ${out.slice(-300)}`);
+  if (!/imported (\d+) of \1 (account|entr)/.test(out))
+    throw new Error(`accounts import in ${dir}: ${out.slice(-300)}`);
   mkdirSync(join(dir, "logs"), { recursive: true });
   return {
     dir,
