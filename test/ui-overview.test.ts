@@ -3,19 +3,15 @@
 // message (masked) beside each error class, usage series named by email or key name, full emails for
 // the signed-in admin on every page, and no horizontal overflow on a 375 px phone. Over HTTP against
 // /admin/summary and friends, then in a real headless Chromium.
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumFor, openBrowser, signIn, type BrowserSession } from "./_browser.ts";
 import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
 import { maskErrorText } from "../src/pool/mask.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { authHeaders, listen, proxyOptionsFor } from "./_setup.ts";
 import { ADMIN, adminHeaders, generateBody } from "./_admin.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
+const available = chromiumFor("ui-overview");
 const ADA = "ada.lovelace@example.com";
 const ALAN = "alan.turing@example.com";
 const NEWCOMER = "new.comer@example.com";
@@ -185,34 +181,17 @@ describe("the admin API behind the overview", () => {
 });
 
 describe.skipIf(!available)("the overview in Chromium", () => {
-  let profile: string;
-  let context: import("playwright-core").BrowserContext;
+  let browser: BrowserSession;
   let page: import("playwright-core").Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
-    profile = await mkdtemp(join(tmpdir(), "gcp-ui-overview-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => errors.push(String(error)));
-    page.on("console", (msg) => {
-      if (msg.type() === "error" && !/401|Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    await page.goto(`${server.url}/`);
-    await page.fill('input[name="username"]', ADMIN.username);
-    await page.fill('input[name="password"]', ADMIN.password);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector("body[data-loaded='1']", { timeout: 15_000 });
+    browser = await openBrowser({ width: 1280, height: 800 });
+    ({ page, errors } = browser);
+    await signIn(page, server.url, ADMIN);
   }, 60_000);
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   const stat = (key: string, window: "hour" | "day") =>
@@ -272,7 +251,7 @@ describe.skipIf(!available)("the overview in Chromium", () => {
 
   it("shows full emails on the main page and the add/import page", async () => {
     expect(await page.locator("#credentials .email").allTextContents()).toEqual(expect.arrayContaining([ADA, ALAN]));
-    const add = await context.newPage();
+    const add = await browser.context.newPage();
     await add.goto(`${server.url}/oauth2/add`);
     expect(await add.locator("#accounts td.account").allTextContents()).toEqual(expect.arrayContaining([ADA, ALAN]));
     await add.locator('#import input[type="file"]').setInputFiles({
@@ -298,7 +277,7 @@ describe.skipIf(!available)("the overview in Chromium", () => {
       expect(["auto", "scroll"]).toContain(w.overflow);
     }
     for (const path of ["/oauth2/add"]) {
-      const other = await context.newPage();
+      const other = await browser.context.newPage();
       await other.setViewportSize({ width: 375, height: 812 });
       await other.goto(`${server.url}${path}`);
       expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

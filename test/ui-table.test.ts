@@ -1,18 +1,14 @@
 // The admin page at scale, in a real headless Chromium: 4 accounts and 150 API keys are one compact
 // table with a state filter, search, sorting and bulk actions; keys are told apart by a masked
 // label and an optional name; the page fits a 375 px phone. Plus the bulk and rename API over HTTP.
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumFor, openBrowser, signIn, type BrowserSession } from "./_browser.ts";
 import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { listen, proxyOptionsFor } from "./_setup.ts";
 import { ADMIN, adminHeaders } from "./_admin.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
+const available = chromiumFor("ui-table");
 const EMAILS = ["ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com"];
 
 let fake: FakeGoogle;
@@ -90,34 +86,17 @@ describe("bulk actions and names over HTTP", () => {
 });
 
 describe.skipIf(!available)("the credentials table in Chromium", () => {
-  let profile: string;
-  let context: import("playwright-core").BrowserContext;
+  let browser: BrowserSession;
   let page: import("playwright-core").Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
-    profile = await mkdtemp(join(tmpdir(), "gcp-ui-table-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => errors.push(String(error)));
-    page.on("console", (msg) => {
-      if (msg.type() === "error" && !/401|Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    await page.goto(`${server.url}/`);
-    await page.fill('input[name="username"]', ADMIN.username);
-    await page.fill('input[name="password"]', ADMIN.password);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector("body[data-loaded='1']", { timeout: 15_000 });
+    browser = await openBrowser({ width: 1280, height: 900 });
+    ({ page, errors } = browser);
+    await signIn(page, server.url, ADMIN);
   }, 60_000);
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   const rows = () => page.locator("#cred-table tbody tr[data-id]");
