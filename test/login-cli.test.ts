@@ -123,6 +123,12 @@ describe("gemini-cli-proxy login", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Authentication Successful!");
     expect(await run.exit).toBe(0);
+    // The same summary block as --no-browser and --server.
+    expect(run.out()).toMatch(/Checking the account with Google…[\s\S]*cli-loop@example\.com added/);
+    expect(run.out()).toMatch(/^ {2}email {3}cli-loop@example\.com$/m);
+    expect(run.out()).toMatch(/^ {2}project {1}\S+$/m);
+    expect(run.out()).toMatch(/^ {2}tier {4}\S+$/m);
+    expect(run.out()).toMatch(/^ {2}status {2}active$/m);
     expect(await storedEmails(data)).toContain("cli-loop@example.com");
   });
 
@@ -200,6 +206,7 @@ describe("gemini-cli-proxy login", () => {
       expect(run.out()).toMatch(/^ {2}email {3}push@example\.com$/m);
       expect(run.out()).toMatch(/^ {2}status {2}active$/m);
       expect(run.out()).toMatch(/^ {2}project {1}\*\*\*-\S{4}$/m);
+      expect(run.out()).toMatch(/^ {2}tier {4}\S+$/m);
       expect(server.proxy.pool.list().map((c) => c.email)).toContain("push@example.com");
       expect(run.out() + run.err()).not.toContain(ADMIN.password);
     });
