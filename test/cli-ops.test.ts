@@ -70,13 +70,29 @@ afterAll(async () => {
 
 describe("the CLI for operators (installed from npm pack)", () => {
   it("--help fits 120 columns for every command; auth is login's alias; a mistyped flag is refused", async () => {
-    const commands = [[], ["run"], ["login"], ["auth"], ["accounts"], ["accounts", "export"], ["accounts", "import"]];
-    const all = [...commands, ["generate-key"], ["config", "check"], ["rekey"]];
+    // Every command and subcommand the CLI has.
+    const accounts = ["list", "import", "remove", "disable", "enable", "export"].map((c) => ["accounts", c]);
+    const keys = ["create", "list", "update", "revoke"].map((c) => ["keys", c]);
+    const all = [
+      [],
+      ["run"],
+      ["login"],
+      ["auth"],
+      ["accounts"],
+      ...accounts,
+      ["keys"],
+      ...keys,
+      ["generate-key"],
+      ["config"],
+      ["config", "check"],
+      ["rekey"],
+    ];
     const helps = await Promise.all(all.map((args) => runBin(cli, [...args, "--help"])));
     helps.forEach((help, i) => {
       expect(help.code).toBe(0);
       const wide = help.stdout.split("\n").filter((line) => line.length > 120);
       expect(wide, `${all[i]!.join(" ")} --help`).toEqual([]);
+      expect(help.stdout, `${all[i]!.join(" ")} --help`).toMatch(/USAGE/);
     });
     const root = (await runBin(cli, ["--help"])).stdout;
     expect(root).toMatch(/^ +login, auth +Sign in with a Google account/m);
@@ -205,14 +221,16 @@ describe("the CLI for operators (installed from npm pack)", () => {
       expect(result.stderr).toMatch(/optional package ioredis: install it with `npm i ioredis`/);
     });
 
-    it("redis unreachable at start: serves (livez 200), not ready until redis comes up, then recovers", async () => {
-      await promisify(execFile)(
+    let ioredis: Promise<unknown> | undefined;
+    const installIoredis = () =>
+      (ioredis ??= promisify(execFile)(
         "npm",
         ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "ioredis@5"],
-        {
-          cwd: cli.dir,
-        },
-      );
+        { cwd: cli.dir },
+      ));
+
+    it("redis unreachable at start: serves (livez 200), not ready until redis comes up, then recovers", async () => {
+      await installIoredis();
       const port = await freePort();
       const path = await config("redis-down", {
         storage: { driver: "redis", url: `redis://127.0.0.1:${port}`, base: "ops" },
@@ -243,6 +261,21 @@ describe("the CLI for operators (installed from npm pack)", () => {
       expect(await server.stop()).toBe(0);
       const messages = jsonLines(server.output()).map((l) => String(l.msg));
       expect(messages.some((m) => /redis is back/.test(m))).toBe(true);
+    }, 90_000);
+
+    it("redis unreachable at start without auth_keys: stops, saying the generated key cannot be read and what to do", async () => {
+      await installIoredis();
+      const port = await freePort();
+      const path = await config("redis-down-no-keys", {
+        auth_keys: undefined,
+        storage: { driver: "redis", url: `redis://127.0.0.1:${port}`, base: "nokeys" },
+      });
+      const result = await runBin(cli, ["-c", path]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /no auth_keys configured, and the generated client key cannot be read from the redis key nokeys:keys:generated/,
+      );
+      expect(result.stderr).toMatch(/Set auth_keys \(or GEMINI_PROXY_AUTH_KEYS\), or make the storage reachable/);
     }, 90_000);
   });
 });
