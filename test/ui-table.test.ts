@@ -1,5 +1,6 @@
 // The admin page at scale, in a real headless Chromium: 4 accounts and 150 API keys are one compact
-// table with a state filter, search, sorting and bulk actions; keys are told apart by a masked
+// table with a state filter, search (email, key suffix, name, id), sorting (last use, errors, cooldown
+// end) and bulk check/disable/remove; keys are told apart by a masked
 // label and an optional name; the page fits a 375 px phone. Plus the bulk and rename API over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumFor, openBrowser, signIn, type BrowserSession } from "./_browser.ts";
@@ -114,10 +115,13 @@ describe.skipIf(!available)("the credentials table in Chromium", () => {
     expect(await page.evaluate(() => document.getElementById("credentials-section")!.offsetHeight)).toBeLessThan(6000);
   });
 
-  it("search narrows 154 rows to 1 (key suffix, name, id), and the state filter works", async () => {
+  it("search narrows 154 rows to 1 (email, key suffix, name, id), and the state filter works", async () => {
     await page.fill("#cred-search", keys[7]!.slice(-4));
     await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
     expect(await rows().first().getAttribute("data-id")).toBe(keyId(keys[7]!));
+    await page.fill("#cred-search", "GRACE@example");
+    await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
+    expect(await rows().first().locator(".email").textContent()).toBe("grace@example.com");
     await page.fill("#cred-search", "team ci");
     await page.waitForFunction(() => document.querySelectorAll("#cred-table tbody tr[data-id]").length === 1);
     await page.fill("#cred-search", keyId(keys[9]!));
@@ -156,6 +160,30 @@ describe.skipIf(!available)("the credentials table in Chromium", () => {
     await page.selectOption("#cred-sort", "name");
   });
 
+  it("sorts by cooldown end: the credential cooling longest comes first", async () => {
+    const cool = async (kind: "oauth" | "api_key", minutes: number) => {
+      const lease = await proxy.pool.lease("gemini-2.5-pro", undefined, [kind]);
+      const error = { kind: "rate_limited", status: 429, message: "slow down", retryAfterMs: minutes * 60_000 };
+      await proxy.pool.report(lease, { error: Object.assign(new Error("slow down"), error) as never });
+      return lease.id;
+    };
+    const longer = await cool("api_key", 50);
+    const shorter = await cool("oauth", 20);
+    await page.waitForFunction(
+      (ids) =>
+        ids.every((id) =>
+          /^in /.test(document.querySelector(`#cred-table tbody tr[data-id="${id}"]`)?.children[6]?.textContent ?? ""),
+        ),
+      [longer, shorter],
+      { timeout: 15_000 },
+    );
+    await page.selectOption("#cred-sort", "cooldown");
+    expect(await rows().nth(0).getAttribute("data-id")).toBe(longer);
+    expect(await rows().nth(1).getAttribute("data-id")).toBe(shorter);
+    for (const id of [longer, shorter]) await proxy.pool.clearCooldown(id);
+    await page.selectOption("#cred-sort", "name");
+  });
+
   it("bulk-disables 3 selected keys with one POST", async () => {
     const targets = [keys[10]!, keys[11]!, keys[12]!];
     for (const key of targets) await page.check(`#cred-table tbody tr[data-id="${keyId(key)}"] input[type=checkbox]`);
@@ -168,6 +196,34 @@ describe.skipIf(!available)("the credentials table in Chromium", () => {
     );
     expect(targets.map((k) => proxy.pool.get(keyId(k))!.state.status)).toEqual(["disabled", "disabled", "disabled"]);
     expect(proxy.pool.list().filter((v) => v.state.status === "disabled")).toHaveLength(3);
+  });
+
+  it("bulk-checks 2 selected keys with Google, and bulk-removes one after the confirmation", async () => {
+    // The previous test's selection is still there: select all, then none.
+    await page.check("#cred-all");
+    expect(await page.locator("#bulk-count").textContent()).toBe("154 selected");
+    await page.uncheck("#cred-all");
+    expect(await page.locator("#bulk-count").textContent()).toBe("0 selected");
+    const checked = [keys[20]!, keys[21]!].map(keyId);
+    for (const id of checked) await page.check(`#cred-table tbody tr[data-id="${id}"] input[type=checkbox]`);
+    const checks = fake.count({ apiKey: keys[20]! }) + fake.count({ apiKey: keys[21]! });
+    const answer = page.waitForResponse((r) => r.url().endsWith("/admin/credentials/bulk"));
+    await page.click("#bulk-bar button[data-bulk=check]");
+    const body = (await (await answer).json()) as { action: string; done: number; results: { id: string }[] };
+    expect(body).toMatchObject({ action: "check", done: 2 });
+    expect(body.results.map((r) => r.id).sort()).toEqual([...checked].sort());
+    expect(fake.count({ apiKey: keys[20]! }) + fake.count({ apiKey: keys[21]! })).toBeGreaterThanOrEqual(checks + 2);
+    for (const id of checked) expect(proxy.pool.get(id)!.state.verified).toBe(true);
+    for (const id of checked) await page.uncheck(`#cred-table tbody tr[data-id="${id}"] input[type=checkbox]`);
+
+    const gone = keyId(keys[22]!);
+    await page.check(`#cred-table tbody tr[data-id="${gone}"] input[type=checkbox]`);
+    expect(await page.locator("#bulk-count").textContent()).toBe("1 selected");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.click("#bulk-bar button[data-bulk=remove]");
+    await page.waitForFunction((id) => !document.querySelector(`#cred-table tbody tr[data-id="${id}"]`), gone);
+    expect(proxy.pool.get(gone)).toBeUndefined();
+    expect(await rows().count()).toBe(153);
   });
 
   it("fits a 375 px phone without horizontal page overflow", async () => {
