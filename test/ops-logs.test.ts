@@ -121,9 +121,24 @@ describe("operations: logs, metrics and probes", () => {
     expect(line.fields!.error_class).toBeTruthy();
     // The state change that came with it is an event too, with from/to.
     const state = events("credential.state").find((l) => l.fields?.to === "rate_limited");
-    expect(state?.fields).toMatchObject({ from: "active", to: "rate_limited" });
+    expect(state?.fields).toMatchObject({
+      from: "active",
+      to: "rate_limited",
+      reason: expect.stringMatching(/quota/i),
+    });
+    // While it cools, /metrics shows the cooldown per credential and model, in seconds left.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const cooling = new RegExp(
+      `gemini_proxy_credential_cooldown_seconds\\{credential="[^"]+",email="o\\*e\\*a\\*o\\*{5}@example\\.com",model="${FLASH}"\\} (\\d+)`,
+    ).exec(metrics);
+    expect(Number(cooling?.[1])).toBeGreaterThan(60);
     await proxy.pool.clearCooldown(proxy.pool.list()[0]!.id);
     await waitFor(() => events("credential.cooldown_cleared").length > 0);
+    await waitFor(() => events("credential.state").some((l) => l.fields?.from === "rate_limited"));
+    expect(events("credential.state").find((l) => l.fields?.from === "rate_limited")?.fields).toMatchObject({
+      to: "active",
+      reason: "cooldown over",
+    });
   });
 
   it("counts refused client keys in /metrics, and has per-credential series with the masked email", async () => {
@@ -218,7 +233,11 @@ describe("operations: onboarding and refresh events", () => {
     expect(failed.fields).toMatchObject({ credential: id, status: "error" });
     expect(String(failed.fields!.reason)).toMatch(/invalid_grant|revoked/i);
     expect(String(failed.fields!.credential_email)).not.toContain(REVOKED);
-    expect(events("credential.state").some((l) => l.fields?.credential === id && l.fields?.to === "error")).toBe(true);
+    const state = events("credential.state").find((l) => l.fields?.credential === id && l.fields?.to === "error");
+    expect(state?.fields).toMatchObject({
+      from: "refreshing",
+      reason: expect.stringMatching(/invalid_grant|revoked/i),
+    });
   });
 });
 

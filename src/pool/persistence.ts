@@ -53,6 +53,16 @@ const steers = (a: CredentialState, b: CredentialState): boolean =>
   ((a.cooldowns !== b.cooldowns || a.quota !== b.quota) &&
     JSON.stringify([a.cooldowns, a.quota]) !== JSON.stringify([b.cooldowns, b.quota]));
 
+/** A cooldown keeps its reason per model, not in `reason`: say which models cool and why, or that they stopped. */
+function cooldownReason(before: CredentialState, after: CredentialState, now: number): string | undefined {
+  if (after.status === "rate_limited") {
+    const cooling = Object.entries(after.cooldowns).filter(([, cd]) => cd.until > now);
+    return cooling.map(([model, cd]) => `${model}: ${cd.reason}`).join("; ") || undefined;
+  }
+  if (before.status === "rate_limited" && after.status === "active") return "cooldown over";
+  return undefined;
+}
+
 export function createStateKeeper(
   store: CredentialStore,
   events: PoolEvents,
@@ -68,7 +78,7 @@ export function createStateKeeper(
         id,
         previous: before.status,
         status: after.status,
-        reason: after.reason,
+        reason: after.reason ?? cooldownReason(before, after, now),
         link: after.link,
         at: now,
       });
