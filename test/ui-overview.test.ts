@@ -168,6 +168,33 @@ describe("the admin API behind the overview", () => {
     expect(JSON.stringify(data)).not.toContain(apiKey);
   });
 
+  it("names an API key's series by its name and masked label", async () => {
+    const key = fake.addApiKey();
+    const solo = createGeminiProxy(proxyOptionsFor(fake, { admin: ADMIN, geminiApiKeys: [key] }));
+    const soloServer = await listen(solo.node);
+    try {
+      await solo.ready();
+      await solo.pool.setLabel(solo.pool.list()[0]!.id, "batch jobs");
+      const res = await fetch(`${soloServer.url}/v1beta/models/${FLASH}:generateContent`, {
+        method: "POST",
+        headers: authHeaders(),
+        body: generateBody("hello"),
+      });
+      expect(res.status).toBe(200);
+      const series = await fetch(`${soloServer.url}/admin/usage/series?hours=24&by=credential`, {
+        headers: adminHeaders({ accept: "application/json" }),
+      });
+      const data = (await series.json()) as { series: { name: string; label: string }[] };
+      expect(data.series).toEqual([
+        expect.objectContaining({ name: solo.pool.list()[0]!.id, label: `batch jobs AIza…${key.slice(-4)}` }),
+      ]);
+      expect(JSON.stringify(data)).not.toContain(key);
+    } finally {
+      await soloServer.close();
+      await solo.close();
+    }
+  });
+
   it("gives the signed-in admin full emails: credentials list, add and import", async () => {
     const list = (await admin("/admin/credentials")) as unknown as Record<string, any>[];
     expect(list.map((c) => c.email)).toEqual(expect.arrayContaining([ADA, ALAN]));
