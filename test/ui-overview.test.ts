@@ -280,7 +280,9 @@ describe.skipIf(!available)("the overview in Chromium", () => {
     expect(await page.locator("#credentials .email").allTextContents()).toEqual(expect.arrayContaining([ADA, ALAN]));
     const add = await browser.context.newPage();
     await add.goto(`${server.url}/oauth2/add`);
-    expect(await add.locator("#accounts td.account").allTextContents()).toEqual(expect.arrayContaining([ADA, ALAN]));
+    expect(await add.locator("#accounts td.account").allTextContents()).toEqual(
+      expect.arrayContaining([ADA, ALAN, `team ci AIza…${apiKey.slice(-4)}`]),
+    );
     await add.locator('#import input[type="file"]').setInputFiles({
       name: "oauth_creds.json",
       mimeType: "application/json",

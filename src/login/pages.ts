@@ -1,6 +1,7 @@
 // Plain HTML for the login pages: the "add account" chooser, the paste step, the result and the
 // error page. Every dynamic value goes through `esc`; no token ever reaches a page.
 import { randomBytes } from "node:crypto";
+import { credentialName } from "../admin/format.ts";
 import { esc } from "../admin/page/html.ts";
 import type { CredentialView } from "../pool/pool.ts";
 import type { LoginError, LoginOutcome } from "./account.ts";
@@ -64,7 +65,8 @@ const MODE_TEXT: Record<LoginMode, { title: string; when: string }> = {
 function accountRows(accounts: CredentialView[]): string {
   if (accounts.length === 0) return `<p class="muted">No accounts yet.</p>`;
   const rows = accounts.map((a) => {
-    const name = a.kind === "api_key" ? `API key ${a.label ?? a.id}` : (a.email ?? a.id);
+    // Keys by name and masked label (AIza…Xy12), as on the admin page: ids tell keys apart for nobody.
+    const name = credentialName(a, a.id);
     const reason = a.state.reason ? ` — ${esc(a.state.reason)}` : "";
     const href = safeLink(a.state.link);
     const link = href ? ` <a href="${esc(href)}" rel="noreferrer" target="_blank">fix</a>` : "";
