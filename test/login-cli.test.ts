@@ -1,6 +1,6 @@
 // `gemini-cli-proxy login` as users run it (the package packed and installed, see cli-install.ts), against the fake
 // Google: --no-browser with the code on stdin, the loopback server (and a pasted redirect URL),
-// --server pushes with and without admin credentials, and the failures.
+// --server pushes with and without admin credentials, a running server picking the account up, and the failures.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -109,6 +109,28 @@ describe("gemini-cli-proxy login", () => {
     expect(run.out() + run.err()).not.toContain(google.code!);
     expect(typeof (fake.last({ action: "token" })!.body as Record<string, unknown>).code_verifier).toBe("string");
     expect(await storedEmails(data)).toContain("cli-code@example.com");
+  });
+
+  it("an account added by login appears in a server running on the same storage, without a restart", async () => {
+    const data = join(dir, "data-running");
+    const server = await cli.start(["-c", config, "--data-dir", data, "--host", "127.0.0.1", "--port", "0"]);
+    try {
+      fake.setConsent({ email: "cli-live@example.com" });
+      const run = runLogin(["-c", config, "--data-dir", data, "--no-browser"]);
+      const google = await consent((await run.waitFor(URL_LINE))[1]!);
+      run.child.stdin!.write(`${google.code}\n`);
+      expect(await run.exit).toBe(0);
+      // Loopback without admin credentials: the admin API answers local clients.
+      let emails: string[] = [];
+      for (const end = Date.now() + 8000; Date.now() < end && !emails.length;) {
+        const res = await fetch(`${server.url}/admin/credentials`);
+        emails = ((await res.json()) as { email?: string }[]).map((c) => c.email ?? "");
+        if (!emails.length) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(emails).toEqual(["cli-live@example.com"]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   it("with a browser: loopback callback server on 127.0.0.1, the browser's redirect finishes the login", async () => {
