@@ -94,6 +94,20 @@ describe("operations: logs, metrics and probes", () => {
     expect(JSON.stringify(line)).not.toContain(EMAIL);
   });
 
+  it("names a managed client key by its name in the request line, never the key", async () => {
+    const { key } = await proxy.keys.create({ name: "ops-team" });
+    const res = await generate(url, {
+      "content-type": "application/json",
+      "x-goog-api-key": key,
+      "x-request-id": "named-1",
+    });
+    expect(res.status).toBe(200);
+    await waitFor(() => events("request").some((l) => l.fields?.request_id === "named-1"));
+    const line = events("request").find((l) => l.fields?.request_id === "named-1")!;
+    expect(line.fields!.client_key).toBe("ops-team");
+    expect(JSON.stringify(lines)).not.toContain(key);
+  });
+
   it("replaces an insane x-request-id with its own, on success and on a refusal", async () => {
     for (const sent of ["has spaces in it", "x".repeat(129), "semi;colon"]) {
       const res = await generate(url, authHeaders({ "x-request-id": sent }));
