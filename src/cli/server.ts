@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import { createGeminiProxy, type GeminiProxy } from "../proxy.ts";
 import { createCoordinator } from "../storage/coordination/index.ts";
 import { watchCredentialFolder, type StorageWatch } from "./storage-watch.ts";
-import type { Logger } from "../types.ts";
 import { firstStartGeminiCliImport } from "../login/first-start.ts";
 import { ensureAuthKeys } from "./auth-keys.ts";
 import { createLimitedServer } from "./http-limits.ts";
@@ -46,7 +45,7 @@ export async function startServer(
     ...settings.options,
     authKeys,
     storage,
-    logger: logger as unknown as Logger,
+    logger,
     encryptionKey: settings.encryptionKey,
   });
   let watched: StorageWatch | undefined;

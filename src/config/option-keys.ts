@@ -2,23 +2,10 @@
 // by the schema's unknownOptionKeys; no client keys at all), and the nearest-name helper the CLI
 // uses for mistyped flags.
 import type { GeminiProxyOptions } from "./options.ts";
+import { editDistance } from "./edit-distance.ts";
 import { unknownOptionKeys } from "./unknown-keys.ts";
 
 export { unknownOptionKeys };
-
-/** Levenshtein distance, case-insensitive (`authkeys` is one letter case away from `authKeys`: 0). */
-export function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[y.length]!;
-}
 
 /** The candidate nearest to `name` within `max` edits (ties: the first listed). */
 export function nearestName(name: string, candidates: readonly string[], max = 2): string | undefined {

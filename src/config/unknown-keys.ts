@@ -1,5 +1,6 @@
 // Option names the schema does not know (`authkeys`, `pool.maxAttempt`, `auth_keys`), each with the
 // nearest valid option, so the caller can warn about a typo that would otherwise be silently ignored.
+import { editDistance } from "./edit-distance.ts";
 import { metaOf } from "./schema/meta.ts";
 import { optionsSchema } from "./schema/options.ts";
 
@@ -30,18 +31,6 @@ const OPTION_PATHS: string[] = [];
 
 const normal = (s: string) => s.toLowerCase().replace(/[_-]/g, "");
 
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
-}
-
 function nearest(path: string): string | undefined {
   const parent = path.slice(0, path.lastIndexOf(".") + 1);
   const last = normal(path.slice(parent.length));
@@ -50,8 +39,8 @@ function nearest(path: string): string | undefined {
     const candidateParent = candidate.slice(0, candidate.lastIndexOf(".") + 1);
     // Same name under another group (`budgetMs` for `pool.budgetMs`) costs one edit.
     const score = Math.min(
-      distance(normal(path), normal(candidate)),
-      distance(last, normal(candidate.slice(candidateParent.length))) + (candidateParent === parent ? 0 : 1),
+      editDistance(normal(path), normal(candidate)),
+      editDistance(last, normal(candidate.slice(candidateParent.length))) + (candidateParent === parent ? 0 : 1),
     );
     if (!best || score < best.score) best = { path: candidate, score };
   }

@@ -100,7 +100,7 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
     }, options.keepAliveMs);
     timer.unref?.();
   }
-  return new FastResponse(readable as never, { status: 200, headers: options.headers }) as unknown as Response;
+  return new FastResponse(readable as never, { status: 200, headers: options.headers });
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

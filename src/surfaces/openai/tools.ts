@@ -14,7 +14,7 @@ export interface OpenAITools {
 }
 
 interface FunctionSpec {
-  name: unknown;
+  name?: unknown;
   description?: unknown;
   parameters?: unknown;
 }
@@ -112,7 +112,7 @@ export function parseTools(body: JsonObject): OpenAITools {
     body.functions.forEach((fn, i) => {
       if (!isRecord(fn)) throw invalidParam(`functions[${i}]`, `Invalid type for 'functions[${i}]'.`, "invalid_type");
       if (declared.has(fn.name as string)) return;
-      tools.push(tool(fn as unknown as FunctionSpec, `functions[${i}]`));
+      tools.push(tool(fn, `functions[${i}]`));
       declared.add(fn.name as string);
     });
   }
