@@ -21,12 +21,12 @@ function webHeaders(raw: UpstreamResponse["headers"]): Headers {
   return headers;
 }
 
-export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
-  let body: string;
+/** A request body as JSON; a value that cannot be serialized is the request's own fault, never the credential's. */
+export function jsonBody(value: unknown): string {
   try {
-    body = JSON.stringify(init.body);
+    return JSON.stringify(value);
   } catch (error) {
-    // The request's own fault (e.g. nested too deep to serialize): never the credential's.
+    // e.g. nested too deep to serialize
     throw new UpstreamError({
       kind: "invalid_request",
       status: 400,
@@ -34,6 +34,10 @@ export async function postJson(http: HttpClient, url: string, init: PostInit): P
       cause: error,
     });
   }
+}
+
+export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
+  const body = jsonBody(init.body);
   return send(http, url, {
     method: "POST",
     headers: { "content-type": "application/json", ...init.headers },

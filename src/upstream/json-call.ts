@@ -7,6 +7,7 @@ import { FetchError } from "ofetch";
 import { networkError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { HttpClient } from "./http-client.ts";
+import { jsonBody } from "./_request.ts";
 
 export interface JsonCall {
   method: "GET" | "POST";
@@ -21,18 +22,7 @@ export interface JsonCall {
 }
 
 function serialize(body: unknown): string | URLSearchParams | undefined {
-  if (body === undefined || body instanceof URLSearchParams) return body;
-  try {
-    return JSON.stringify(body);
-  } catch (error) {
-    // The request's own fault (e.g. nested too deep to serialize): never the credential's.
-    throw new UpstreamError({
-      kind: "invalid_request",
-      status: 400,
-      message: `The request could not be serialized: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
+  return body === undefined || body instanceof URLSearchParams ? body : jsonBody(body);
 }
 
 export async function callJson<T>(http: HttpClient, url: string, call: JsonCall): Promise<T> {
