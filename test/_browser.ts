@@ -22,6 +22,8 @@ export interface BrowserSession {
   page: Page;
   /** Uncaught page errors and console errors other than the expected 401s. */
   errors: string[];
+  /** Uncaught page errors alone. */
+  pageErrors: string[];
   close(): Promise<void>;
 }
 
@@ -36,7 +38,11 @@ export async function openBrowser(viewport: { width: number; height: number }): 
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => {
+    errors.push(String(error));
+    pageErrors.push(String(error));
+  });
   page.on("console", (msg) => {
     if (msg.type() === "error" && !/401|Failed to load resource/.test(msg.text())) errors.push(msg.text());
   });
@@ -44,6 +50,7 @@ export async function openBrowser(viewport: { width: number; height: number }): 
     context,
     page,
     errors,
+    pageErrors,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

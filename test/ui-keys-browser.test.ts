@@ -1,32 +1,24 @@
 // The admin page's "Client keys" section in a real headless Chromium: create a key (shown once,
 // copied with the button), use it, see its usage, edit its limits, disable, enable and revoke it.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type GeminiProxy } from "../src/index.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { listen, proxyOptionsFor } from "./_setup.ts";
 import { ADMIN } from "./_admin.ts";
+import { chromiumFor, openBrowser, signIn, type BrowserSession } from "./_browser.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.REQUIRE_ALL_SUITES === "1")
-    throw new Error(`ui-keys: ${CHROMIUM} is missing and REQUIRE_ALL_SUITES=1`);
-  console.warn(`ui-keys: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-}
+const available = chromiumFor("ui-keys");
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 
 describe.skipIf(!available)("admin page: client keys in Chromium", () => {
   let fake: FakeGoogle;
   let proxy: GeminiProxy;
   let server: Awaited<ReturnType<typeof listen>>;
-  let profile: string;
-  let context: import("playwright-core").BrowserContext;
+  let browser: BrowserSession;
   let page: import("playwright-core").Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   let key = "";
 
   const chat = (k: string) =>
@@ -44,32 +36,19 @@ describe.skipIf(!available)("admin page: client keys in Chromium", () => {
     );
     await proxy.ready();
     server = await listen(proxy.node);
-    const { chromium } = await import("playwright-core");
-    profile = await mkdtemp(join(tmpdir(), "gcp-ui-keys-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await openBrowser({ width: 1280, height: 900 });
+    ({ page, pageErrors } = browser);
     // The page is on 127.0.0.1 (a secure context): the copy button uses the clipboard API.
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => pageErrors.push(String(error)));
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.goto(`${server.url}/login`);
-    await page.fill('input[name="username"]', ADMIN.username);
-    await page.fill('input[name="password"]', ADMIN.password);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector("body[data-loaded='1']", { timeout: 10_000 });
+    await signIn(page, server.url, ADMIN);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await proxy?.close();
     await fake?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it("creates a key, shows it once with a copy button, and the key works", async () => {
