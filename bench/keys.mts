@@ -56,19 +56,8 @@ async function proxyChild(): Promise<void> {
 
 async function main(): Promise<void> {
   const { load } = await import("./_client.ts");
-  const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-  const fake = fork(here("./_fake.ts"), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_API_KEYS: "1" },
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
-  const info: any = await new Promise((resolve) => {
-    let out = "";
-    fake.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))));
-    });
-  });
+  const { startFake } = await import("./_fake-child.ts");
+  const { info, proc: fake } = await startFake(1);
   const start = async (managed: number) => {
     const proc = fork(fileURLToPath(import.meta.url), {
       execArgv: ["--import", "tsx"],

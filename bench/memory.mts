@@ -2,28 +2,11 @@
 // TARGET=floor measures bench/floor.mjs (the minimal Node proxy) instead; DEFAULTS=1 the library with its defaults (log discarded).
 import { fork } from "node:child_process";
 import { streamOnce } from "./_client.ts";
-const fake = fork(new URL("./_fake.ts", import.meta.url).pathname, {
-  execArgv: ["--import", "tsx"],
-  env: { ...process.env, BENCH_API_KEYS: "1" },
-  stdio: ["ignore", "pipe", "inherit", "ipc"],
-});
-const info: any = await new Promise((r) => {
-  let o = "";
-  fake.stdout!.on("data", (d) => {
-    o += d;
-    if (o.includes("\n")) r(JSON.parse(o));
-  });
-});
+import { floorEnv, startFake } from "./_fake-child.ts";
+const { info, proc: fake } = await startFake(1);
 const floor = process.env.TARGET === "floor";
 const env = floor
-  ? {
-      BENCH_FLOOR: JSON.stringify({
-        upstream: info.endpoints.codeAssist,
-        accessToken: info.accessToken,
-        project: info.project,
-        authKey: "k",
-      }),
-    }
+  ? floorEnv(info, "k")
   : {
       BENCH_PROXY: JSON.stringify({ authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] }),
       BENCH_DEFAULTS: process.env.DEFAULTS ?? "",

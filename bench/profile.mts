@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync } from "node:fs";
 import autocannon from "autocannon";
 import { prepareCliHome, startCli } from "./_cli.ts";
 import { load } from "./_client.ts";
+import { floorEnv, startFake } from "./_fake-child.ts";
 
 const keys = Number(process.env.KEYS ?? 0);
 const dir = process.env.PROF_DIR ?? "/tmp/prof";
@@ -21,18 +22,7 @@ const body = JSON.stringify({
   stream: process.env.STREAM === "1",
   messages: [{ role: "user", content: "hi" }],
 });
-const fake = fork(new URL("./_fake.ts", import.meta.url).pathname, {
-  execArgv: ["--import", "tsx"],
-  env: { ...process.env, BENCH_API_KEYS: String(Math.max(keys, 1)) },
-  stdio: ["ignore", "pipe", "inherit", "ipc"],
-});
-const info: any = await new Promise((r) => {
-  let o = "";
-  fake.stdout!.on("data", (d) => {
-    o += d;
-    if (o.includes("\n")) r(JSON.parse(o));
-  });
-});
+const { info, proc: fake } = await startFake(Math.max(keys, 1));
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 
@@ -68,14 +58,7 @@ if (process.env.TARGET === "cli") {
     ? { authKeys: ["k"], endpoints: info.endpoints, geminiApiKeys: info.apiKeys }
     : { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
   const env = floor
-    ? {
-        BENCH_FLOOR: JSON.stringify({
-          upstream: info.endpoints.codeAssist,
-          accessToken: info.accessToken,
-          project: info.project,
-          authKey: "k",
-        }),
-      }
+    ? floorEnv(info, "k")
     : { BENCH_PROXY: JSON.stringify(cfg), BENCH_DEFAULTS: process.env.DEFAULTS ?? "" };
   const proxy = fork(new URL(floor ? "./floor.mjs" : "./_proxy.mjs", import.meta.url).pathname, {
     execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`],

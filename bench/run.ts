@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { prepareCliHome, startCli, type CliHome, type RunningCli } from "./_cli.ts";
 import { HAS_WRK, combineLoads, load, median, sequentialLatency, streamOnce, type LoadResult } from "./_client.ts";
 import { translationBench } from "./_translation.ts";
+import { floorEnv, startFake } from "./_fake-child.ts";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const KEY = "bench-key";
@@ -30,28 +31,6 @@ interface Child extends Probe {
   proc: ChildProcess;
   url: string;
   ask: (m: string) => Promise<any>;
-}
-
-function spawnTs(file: string, env: Record<string, string>): ChildProcess {
-  return fork(here(file), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
-}
-
-async function startFake(): Promise<{ info: any; proc: ChildProcess }> {
-  const proc = spawnTs("./_fake.ts", {});
-  const info = await new Promise<any>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    proc.once("exit", (c) => reject(new Error(`fake exited ${c}`)));
-  });
-  return { info, proc };
 }
 
 /** A forked child speaking bench/_child.mjs's reset/report/exit; `log` takes its stdout and stderr. */
@@ -208,14 +187,7 @@ async function main() {
   // Every contender on the same fake, the same account (Code Assist), the same load.
   const oauth = { authKeys: [KEY], endpoints: info.endpoints, credentials: [info.credential] };
   const proxy = await startProxy(oauth); // logger: false, memory storage (the historical rows)
-  const floor = await startChild("./floor.mjs", {
-    BENCH_FLOOR: JSON.stringify({
-      upstream: info.endpoints.codeAssist,
-      accessToken: info.accessToken,
-      project: info.project,
-      authKey: KEY,
-    }),
-  });
+  const floor = await startChild("./floor.mjs", floorEnv(info, KEY));
   const libDefaults = await startProxy(oauth, { defaults: true, log: join(logs, "library-defaults.log") });
   const cliHome = prepareCliHome("oauth", info, KEY, { oauth: true });
   homes.push(cliHome);
