@@ -1,7 +1,7 @@
 // The admin page's overview: requests, errors, tokens and median latency over the last hour and the
 // last day, for this process. One O(1) update per finished request (a minute slot in a ring of a
 // day's minutes, a duration in a bounded ring); reading sums the slots and sorts the few durations.
-import type { RequestRecord } from "./record.ts";
+import { COUNTED_SURFACES, type RequestRecord } from "./record.ts";
 
 /** Totals over one window. */
 export interface ActivityWindow {
@@ -27,7 +27,6 @@ export interface Activity {
   reset(): void;
 }
 
-const COUNTED = new Set(["openai", "gemini", "anthropic", "responses", "embeddings"]);
 const MINUTE = 60_000;
 const SLOTS = 24 * 60;
 /** Latencies kept for the median: a bounded ring, newest overwriting oldest. */
@@ -65,7 +64,7 @@ export function createActivity(clock: () => number = Date.now): Activity {
 
   return {
     observe(record) {
-      if (!COUNTED.has(record.surface)) return;
+      if (!COUNTED_SURFACES.has(record.surface)) return;
       const end = record.endedAt ?? clock();
       const m = Math.floor(end / MINUTE);
       const i = m % SLOTS;

@@ -5,7 +5,7 @@
 // seal the segment, add its sums with the segment's mark, delete it (journal.ts).
 import type { Logger } from "../types.ts";
 import type { SealedSegment, UsageJournal } from "./journal.ts";
-import type { RequestRecord } from "./record.ts";
+import { COUNTED_SURFACES, type RequestRecord } from "./record.ts";
 import { isUnavailable } from "../storage/coordination/types.ts";
 import { maskErrorText } from "../pool/mask.ts";
 import {
@@ -85,7 +85,6 @@ interface JournalLine {
   f: UsageFields;
 }
 
-const COUNTED = new Set(["openai", "gemini", "anthropic", "responses", "embeddings"]);
 const RECENT_MAX = 50;
 const DAY = 86_400_000;
 
@@ -196,7 +195,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
       return version;
     },
     record(record) {
-      if (!COUNTED.has(record.surface)) return undefined;
+      if (!COUNTED_SURFACES.has(record.surface)) return undefined;
       const line: JournalLine = { i: record.id, t: record.startedAt, d: dimensionOf(record), f: fieldsOf(record) };
       addLine(pending, line);
       version++;

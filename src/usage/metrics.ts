@@ -2,11 +2,10 @@
 // restart at zero), fed by the same finished records as the ledger.
 import { maskEmail } from "../admin/format.ts";
 import type { CredentialView } from "../pool/pool.ts";
-import type { RequestRecord } from "./record.ts";
+import { COUNTED_SURFACES, type RequestRecord } from "./record.ts";
 import { errorClassOf, TOKEN_FIELDS } from "./rollup.ts";
 
 const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
-const COUNTED = new Set(["openai", "gemini", "anthropic", "responses", "embeddings"]);
 const REQUEST_LABELS = ["surface", "model", "outcome", "stream"] as const;
 
 interface Histogram {
@@ -121,7 +120,7 @@ export function createMetrics(): MetricsRegistry {
 
   return {
     observe(record) {
-      if (!COUNTED.has(record.surface)) return;
+      if (!COUNTED_SURFACES.has(record.surface)) return;
       const model = record.model ?? "-";
       const outcome = record.outcome ?? "error";
       inc("gemini_proxy_requests_total", REQUEST_LABELS, [

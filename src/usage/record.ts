@@ -7,6 +7,15 @@ import type { UpstreamErrorKind } from "../gemini/errors.ts";
 /** The API surface a request came in on. */
 export type RequestSurface = "openai" | "gemini" | "anthropic" | "responses" | "embeddings" | "admin" | "other";
 
+/** The API surfaces: the requests the ledger, the metrics and the admin overview count. */
+export const COUNTED_SURFACES: ReadonlySet<string> = new Set([
+  "openai",
+  "gemini",
+  "anthropic",
+  "responses",
+  "embeddings",
+]);
+
 /** One upstream attempt within a request. */
 export interface AttemptRecord {
   credentialId: string;
