@@ -56,15 +56,11 @@ export async function refreshShared(deps: SharedRefreshDeps, cred: OAuthCredenti
         const base = stored?.kind === "oauth" ? { ...cred, refreshToken: stored.refreshToken } : cred;
         const fresh = await ensureFreshToken(services, base, true);
         // The waiting instances read the record the moment the lock frees: it must hold the token by then.
-        const storeTokens = async () => {
-          const latest = await store.get(cred.id);
-          if (latest?.kind === "oauth") await store.put({ ...latest, ...tokensOf(fresh) });
-        };
-        // Under load the record's lock may stay busy past the wait: write the tokens anyway, or the
-        // waiting instances find the old token and refresh a second time.
         await coordinator
-          .withLock(`cred:${cred.id}`, 5000, storeTokens)
-          .catch(storeTokens)
+          .withLock(`cred:${cred.id}`, 5000, async () => {
+            const latest = await store.get(cred.id);
+            if (latest?.kind === "oauth") await store.put({ ...latest, ...tokensOf(fresh) });
+          })
           .catch(() => {}); // the pool's own write follows anyway
         return fresh;
       } finally {
