@@ -19,9 +19,9 @@ type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Readable;
 
 /** Parses a text/event-stream body into the JSON value of each `data:` event. */
 export function parseSSE<T = unknown>(body: Body, options?: SSEParseOptions<T>): AsyncGenerator<T> {
-  // Byte chunks of a Node readable are decoded in the parsing loop itself: no generator between.
-  if (isNodeReadable(body)) return parseSSEText(body as AsyncIterable<Uint8Array>, options);
-  return parseSSEText(decodeUtf8(body), options);
+  // Byte chunks (a Node readable, any async iterable) are decoded in the parsing loop itself; a web
+  // stream goes through its reader, so that leaving early cancels it and frees the connection.
+  return parseSSEText(isReadableStream(body) ? decodeUtf8(body) : body, options);
 }
 
 /** Same, for already-decoded text chunks (tests, translators), or UTF-8 bytes. */
@@ -71,38 +71,26 @@ export async function* parseSSEText<T = unknown>(
   for (const value of ready) yield value;
 }
 
-/** Streaming UTF-8 decode: a multi-byte character split across reads is held until complete. */
-async function* decodeUtf8(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+/** A web stream's text: a multi-byte character split across reads is held until complete. */
+async function* decodeUtf8(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8");
-  if (isReadableStream(body)) {
-    const reader = body.getReader();
-    let finished = false;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const text = decoder.decode(value, { stream: true });
-        if (text !== "") yield text;
-      }
-      finished = true;
-    } finally {
-      // Reached on consumer break/return() and on errors: cancel so the HTTP connection is freed.
-      if (!finished) await reader.cancel().catch(() => {});
-      reader.releaseLock();
-    }
-  } else {
-    // for-await calls the iterator's return() when we are closed early.
-    for await (const bytes of body) {
-      const text = decoder.decode(bytes, { stream: true });
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
       if (text !== "") yield text;
     }
+    finished = true;
+  } finally {
+    // Reached on consumer break/return() and on errors: cancel so the HTTP connection is freed.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
   }
   const tail = decoder.decode();
   if (tail !== "") yield tail;
-}
-
-function isNodeReadable(body: unknown): body is Readable {
-  return typeof (body as Readable).setEncoding === "function" && typeof (body as Readable).pipe === "function";
 }
 
 function isReadableStream(body: unknown): body is ReadableStream<Uint8Array> {
