@@ -218,7 +218,7 @@ describe("CLI logger", () => {
     logger.withTag("http").info("key my-client-key-1 used with AIzaSyA1234567890abcdefghij and GOCSPX-abcdef");
     logger.error(new Error("failed with ya29.inError"));
     logger.trace("not at level 4");
-    flushLogLines(); // lines are gathered per event-loop turn
+    flushLogLines(); // lines are gathered and written together (logging/line-sink.ts)
     vi.restoreAllMocks();
     const records = lines
       .join("")

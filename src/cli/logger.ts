@@ -3,11 +3,12 @@
 // after the level is set, since consola copies the level into a child at withTag() time.
 import { createConsola, LogLevels, type ConsolaInstance, type LogObject, type LogType } from "consola";
 import type { SecretMasker } from "./mask.ts";
-import { createLineReporter } from "../logging/line-reporter.ts";
+import { createLineReporter, type LineFormat } from "../logging/line-reporter.ts";
 import { lineSinkOf } from "../logging/line-sink.ts";
 import { ConfigError } from "./config.ts";
 
-export type LogFormat = "pretty" | "json";
+/** The CLI's log_format: the line reporter's two formats. */
+export type LogFormat = LineFormat;
 
 /** Level names, case-insensitive, with Python's names too (the predecessor used `WARNING`, `CRITICAL`). */
 export function parseLogLevel(name: string | undefined, where = "log_level"): number {

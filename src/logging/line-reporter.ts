@@ -28,7 +28,7 @@ function text(arg: unknown): string {
 }
 
 /** The human message of a log object: its message and arguments, space-separated. */
-export function messageOf(obj: LogObject): string {
+function messageOf(obj: LogObject): string {
   const parts = obj.message === undefined || obj.message === "" ? [] : [obj.message];
   for (const arg of obj.args) {
     const t = text(arg);

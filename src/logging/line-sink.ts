@@ -62,7 +62,7 @@ export function lineSinkOf(stream: Stream): LineSink {
 }
 
 /** Everything gathered, written now: synchronously where the stream has a file descriptor (exit). */
-export function flushLogLinesSync(): void {
+function flushLogLinesSync(): void {
   for (const [stream, sink] of sinks) {
     const text = sink.take();
     if (!text) continue;
