@@ -22,8 +22,10 @@ export function fakeEndpoints(fake: FakeGoogle): Record<string, string> {
   return {
     code_assist: fake.endpoints.codeAssist,
     gemini_api: fake.endpoints.geminiApi,
+    oauth_authorize: fake.endpoints.oauthAuthorize,
     oauth_token: fake.endpoints.oauthToken,
     userinfo: fake.endpoints.userinfo,
     tokeninfo: fake.endpoints.tokeninfo,
+    revoke: fake.endpoints.revoke,
   };
 }

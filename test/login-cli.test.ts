@@ -13,6 +13,7 @@ import { listen, proxyOptionsFor } from "./_setup.ts";
 import { ADMIN, consent } from "./_login.ts";
 import { installCli, type CliInstall } from "./cli-install.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
+import { fakeEndpoints } from "./cli-config.ts";
 
 let cli: CliInstall;
 
@@ -57,19 +58,10 @@ describe("gemini-cli-proxy login", () => {
     [cli, fake] = await Promise.all([installCli(), createFakeGoogle()]);
     dir = await mkdtemp(join(tmpdir(), "gcp-login-"));
     config = join(dir, "config.json");
-    const e = fake.endpoints;
     await writeFile(
       config,
       JSON.stringify({
-        endpoints: {
-          code_assist: e.codeAssist,
-          gemini_api: e.geminiApi,
-          oauth_authorize: e.oauthAuthorize,
-          oauth_token: e.oauthToken,
-          userinfo: e.userinfo,
-          tokeninfo: e.tokeninfo,
-          revoke: e.revoke,
-        },
+        endpoints: fakeEndpoints(fake),
       }),
     );
   });

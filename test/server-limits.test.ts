@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createCliContext } from "../src/cli/context.ts";
 import { startServer, type RunningServer } from "../src/cli/server.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
+import { fakeEndpoints } from "./cli-config.ts";
 
 const KEY = "limits-client-key";
 const CAP = 4;
@@ -20,7 +21,6 @@ let port: number;
 beforeAll(async () => {
   fake = await createFakeGoogle();
   dir = await mkdtemp(join(tmpdir(), "gcp-limits-"));
-  const e = fake.endpoints;
   const config = {
     server: { host: "127.0.0.1", port: 0, headers_timeout_sec: 0.5, request_timeout_sec: 1, max_connections: CAP },
     auth_keys: [KEY],
@@ -28,15 +28,7 @@ beforeAll(async () => {
     log_level: "silent",
     data_dir: join(dir, "data"),
     usage_logging: { enabled: false },
-    endpoints: {
-      code_assist: e.codeAssist,
-      gemini_api: e.geminiApi,
-      oauth_authorize: e.oauthAuthorize,
-      oauth_token: e.oauthToken,
-      userinfo: e.userinfo,
-      tokeninfo: e.tokeninfo,
-      revoke: e.revoke,
-    },
+    endpoints: fakeEndpoints(fake),
   };
   await writeFile(join(dir, "config.json"), JSON.stringify(config));
   running = await startServer(await createCliContext({ config: join(dir, "config.json") }));

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomicFsDriver, createGeminiProxy, type StorageLike } from "../src/index.ts";
 import { createUsageJournal } from "../src/usage/journal.ts";
 import { createUsageLedger } from "../src/usage/ledger.ts";
-import { createRequestRecord, type RequestRecord } from "../src/usage/record.ts";
+import type { RequestRecord } from "../src/usage/record.ts";
 import { dayBucket, dimensionOf, fieldsOf, hourBucket } from "../src/usage/rollup.ts";
 import { createStorageUsageStore } from "../src/usage/store.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { authHeaders, listen, proxyOptionsFor } from "./_setup.ts";
+import { finishedRecord } from "./_records.ts";
 
 let fake: FakeGoogle;
 let root: string;
@@ -44,22 +45,7 @@ const storageAt = (base: string) => createStorage({ driver: atomicFsDriver({ bas
 const journalDir = (base: string) => join(base, ".~usage-journal");
 const segments = (base: string) => (existsSync(journalDir(base)) ? readdirSync(journalDir(base)) : []);
 
-const record = (over: Partial<RequestRecord> = {}): RequestRecord => ({
-  ...createRequestRecord({
-    method: "POST",
-    path: "/v1/chat/completions",
-    surface: "openai",
-    clientKey: "key-aaaa0000",
-  }),
-  model: "gemini-2.5-pro",
-  credentialId: "oauth-1",
-  attempts: [{ credentialId: "oauth-1", at: Date.now() }],
-  outcome: "success",
-  status: 200,
-  endedAt: Date.now() + 5,
-  usage: { prompt: 10, candidates: 5, thoughts: 2, cached: 1, total: 17 },
-  ...over,
-});
+const record = finishedRecord;
 
 /** A ledger over the fs storage at `base`, with its journal, as the proxy wires it. */
 function ledgerAt(base: string) {

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGeminiProxy, type StorageLike } from "../src/index.ts";
 import { createUsageLedger } from "../src/usage/ledger.ts";
 import { startUsageLogging } from "../src/usage/logging.ts";
-import { createRequestRecord, type RequestRecord } from "../src/usage/record.ts";
 import { createStorageUsageStore, type UsageStore } from "../src/usage/store.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { authHeaders, listen, proxyOptionsFor } from "./_setup.ts";
 import { generateBody } from "./_admin.ts";
+import { finishedRecord } from "./_records.ts";
 
 let fake: FakeGoogle;
 let dir: string;
@@ -97,22 +97,7 @@ describe("usage ledger across a restart", () => {
   });
 });
 
-const record = (over: Partial<RequestRecord> = {}): RequestRecord => ({
-  ...createRequestRecord({
-    method: "POST",
-    path: "/v1/chat/completions",
-    surface: "openai",
-    clientKey: "key-aaaa0000",
-  }),
-  model: "gemini-2.5-pro",
-  credentialId: "oauth-1",
-  attempts: [{ credentialId: "oauth-1", at: Date.now() }],
-  outcome: "success",
-  status: 200,
-  endedAt: Date.now() + 5,
-  usage: { prompt: 10, candidates: 5, thoughts: 2, cached: 1, total: 17 },
-  ...over,
-});
+const record = finishedRecord;
 
 describe("usage ledger unit", () => {
   it("sums concurrent records and flushes exactly (no lost increments)", async () => {
