@@ -5,6 +5,8 @@
 //   3. time "caused" by our functions: each sample goes to the innermost src/ frame on its stack, so a
 //      JSON.stringify or a consola call lands on the function of ours that made it
 //   4. self time of every function (any origin)
+//   5. time by the nearest library on the stack: each sample goes to the innermost frame of our code
+//      or of a dependency, so Node's work (socket writes, the HTTP parser) lands on whoever asked for it
 // FROM_MS/TO_MS limit the samples to a window, in ms since the profile started (e.g. skip start-up);
 // a negative FROM_MS counts back from the end.
 // REQUESTS=n (requests served in that window) adds µs per request, to compare two profiles.
@@ -96,6 +98,7 @@ const bucket = (o: Origin) =>
 const self = new Map<string, number>();
 const caused = new Map<string, number>();
 const buckets = new Map<string, number>();
+const nearest = new Map<string, number>();
 let total = 0;
 let t = prof.startTime;
 for (let i = 0; i < prof.samples.length; i++) {
@@ -108,6 +111,10 @@ for (let i = 0; i < prof.samples.length; i++) {
   const key = `${o.kind}\t${o.label}\t${o.where}`;
   self.set(key, (self.get(key) ?? 0) + dt);
   buckets.set(bucket(o), (buckets.get(bucket(o)) ?? 0) + dt);
+  let lib: Node | undefined = node;
+  while (lib && origin(lib).kind !== "ours" && origin(lib).kind !== "dep") lib = byId.get(parent.get(lib.id) ?? -1);
+  const nkey = o.label === "(idle)" ? "(idle)" : lib ? bucket(origin(lib)) : "(no library frame: GC, microtasks, Node)";
+  nearest.set(nkey, (nearest.get(nkey) ?? 0) + dt);
   if (o.kind !== "vm") {
     let up: Node | undefined = node;
     while (up && origin(up).kind !== "ours") up = byId.get(parent.get(up.id) ?? -1);
@@ -154,3 +161,5 @@ for (const [k, v] of top(self, Number(process.env.TOP ?? 30))) {
   const [kind, label, where] = k.split("\t");
   console.log(`${ms(v)}  [${kind}] ${label}  ${where}`);
 }
+console.log("\n== time by the nearest library on the stack (Node's work charged to whoever asked for it)");
+for (const [k, v] of top(nearest, 25)) console.log(`${ms(v)}  ${k}`);
