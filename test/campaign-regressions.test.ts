@@ -197,6 +197,17 @@ describeMatrix(
         { contents: [{ role: "user", parts: [{ text: "slow" }] }] },
       ],
       [
+        "Anthropic (non-streaming)",
+        "/v1/messages",
+        { model: "gemini-2.5-flash", max_tokens: 100, messages: [{ role: "user", content: "slow" }] },
+      ],
+      ["Responses (non-streaming)", "/v1/responses", { model: "gemini-2.5-flash", input: "slow" }],
+      [
+        "native generateContent",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        { contents: [{ role: "user", parts: [{ text: "slow" }] }] },
+      ],
+      [
         "OpenAI chat with an image (non-streaming)",
         "/v1/chat/completions",
         {

@@ -13,12 +13,12 @@ import type {
 import { NoCredentialError } from "../pool/errors.ts";
 import type { AttemptInfo, CredentialPool, Lease } from "../pool/pool.ts";
 import { DEFAULT_POOL_SETTINGS } from "../pool/settings.ts";
-import type { Transport } from "../upstream/transport.ts";
+import { toAbortSignal, type ClientSignal, type Transport } from "../upstream/transport.ts";
 import type { AttemptRecord, RequestRecord } from "../usage/record.ts";
 import { assertModelAllowed } from "../keys/access.ts";
 
 export interface DispatchOptions {
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Which surface asked (for logs and the usage ledger). */
   surface?: string;
   /** The request's record: attempts and the serving credential are noted on it. */
@@ -50,7 +50,7 @@ export interface Dispatcher {
   /** Run any call on a pooled Gemini API key (pass-through of other /v1beta methods). */
   withApiKey<T>(
     model: string,
-    run: (apiKey: string, signal?: AbortSignal) => Promise<T>,
+    run: (apiKey: string, signal?: ClientSignal) => Promise<T>,
     options?: DispatchOptions,
   ): Promise<DispatchResult<T>>;
 }
@@ -75,8 +75,8 @@ const COOLDOWN_KINDS = new Set(["rate_limited", "quota_exhausted"]);
 export const CAPACITY_RETRY_MS = 1000;
 
 /** Resolves after `ms`, or rejects with the client's abort reason as soon as it goes away. */
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  delay(ms, undefined, { signal }).catch((error: unknown) => {
+const sleep = (ms: number, signal?: ClientSignal): Promise<void> =>
+  delay(ms, undefined, { signal: signal && toAbortSignal(signal) }).catch((error: unknown) => {
     throw signal?.aborted ? signal.reason : error;
   });
 

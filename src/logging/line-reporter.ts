@@ -37,17 +37,23 @@ function messageOf(obj: LogObject): string {
   return parts.join(" ");
 }
 
-export function createLineReporter(options: LineReporterOptions): ConsolaReporter {
+/** A line reporter also takes events straight from `logEvent`, without consola's log object. */
+export interface LineReporter extends ConsolaReporter {
+  event(type: string, tag: string | undefined, message: string, fields: Record<string, unknown>): void;
+}
+
+export function createLineReporter(options: LineReporterOptions): LineReporter {
   const { mask } = options;
+  const json = options.format === "json";
+  const write = (type: string, tag: string | undefined, msg: string, fields: Record<string, unknown> | undefined) => {
+    const time = new Date().toISOString();
+    const line = json
+      ? `${JSON.stringify({ time, level: type, tag: tag || undefined, msg, ...fields })}\n`
+      : `${time} ${type.toUpperCase().padEnd(5)} ${tag ? `[${tag}] ` : ""}${msg}\n`;
+    (!json && ERRORS.has(type) ? options.err : options.out).write(mask ? mask(line) : line);
+  };
   return {
-    log(obj) {
-      const msg = messageOf(obj);
-      const fields = (obj as { fields?: Record<string, unknown> }).fields;
-      const json = options.format === "json";
-      const line = json
-        ? `${JSON.stringify({ time: obj.date.toISOString(), level: obj.type, tag: obj.tag || undefined, msg, ...fields })}\n`
-        : `${obj.date.toISOString()} ${obj.type.toUpperCase().padEnd(5)} ${obj.tag ? `[${obj.tag}] ` : ""}${msg}\n`;
-      (!json && ERRORS.has(obj.type) ? options.err : options.out).write(mask ? mask(line) : line);
-    },
+    log: (obj) => write(obj.type, obj.tag, messageOf(obj), (obj as { fields?: Record<string, unknown> }).fields),
+    event: write,
   };
 }

@@ -4,12 +4,13 @@ import { invalidParam } from "../chat/errors.ts";
 import { mediaUrls } from "../chat/media.ts";
 import type { ChatRequest } from "../chat/types.ts";
 import { MediaFetchError, type FetchedMedia, type MediaFetcher } from "./_media-fetch.ts";
+import { toAbortSignal, type ClientSignal } from "../upstream/transport.ts";
 
 export async function loadMedia(
   chat: Pick<ChatRequest, "turns">,
   fetcher: MediaFetcher,
   limits: { maxUrls: number },
-  signal: AbortSignal,
+  signal: ClientSignal,
 ): Promise<Map<string, FetchedMedia>> {
   const media = new Map<string, FetchedMedia>();
   const urls = mediaUrls(chat);
@@ -23,7 +24,7 @@ export async function loadMedia(
   }
   // The first unusable URL answers the request; the other fetches are cancelled.
   const stop = new AbortController();
-  const both = AbortSignal.any([signal, stop.signal]);
+  const both = AbortSignal.any([toAbortSignal(signal), stop.signal]);
   await Promise.all(
     [...urls].map(async ([url, param]) => {
       try {

@@ -6,8 +6,9 @@ import { callIdsToLoad } from "../chat/signatures.ts";
 import { toGeminiRequest, type GeminiMapping } from "../chat/to-gemini.ts";
 import type { ChatRequest } from "../chat/types.ts";
 import { loadMedia } from "./_media.ts";
+import type { ClientSignal } from "../upstream/transport.ts";
 
-export async function prepareGemini(ctx: AppContext, chat: ChatRequest, signal: AbortSignal): Promise<GeminiMapping> {
+export async function prepareGemini(ctx: AppContext, chat: ChatRequest, signal: ClientSignal): Promise<GeminiMapping> {
   const [signatures, media] = await Promise.all([
     ctx.signatures.load(callIdsToLoad(chat.turns)),
     loadMedia(chat, ctx.media, ctx.options.media, signal),

@@ -4,11 +4,12 @@ import { classifyGoogleError, networkError } from "../gemini/classify.ts";
 import { UpstreamError, isUpstreamError } from "../gemini/errors.ts";
 import { parseSSE } from "../gemini/sse.ts";
 import type { HttpClient, UpstreamResponse } from "./http-client.ts";
+import type { ClientSignal } from "./transport.ts";
 
 export interface PostInit {
   headers: Record<string, string>;
   body: unknown;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   model?: string;
 }
 
@@ -51,7 +52,7 @@ export interface SendInit {
   method: "GET" | "POST";
   headers: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   model?: string;
 }
 

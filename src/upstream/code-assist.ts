@@ -6,7 +6,7 @@ import { classifyGoogleError } from "../gemini/classify.ts";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
-import type { GenerateCall, Transport, UpstreamAuth } from "./transport.ts";
+import { toAbortSignal, type GenerateCall, type Transport, type UpstreamAuth } from "./transport.ts";
 import { callJson } from "./json-call.ts";
 import { postJson, readJson, sseChunks } from "./_request.ts";
 
@@ -112,7 +112,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
         oauthOf(auth).accessToken,
         "countTokens",
         { request: { model: `models/${wireModel(c.model)}`, contents } },
-        c.signal,
+        c.signal && toAbortSignal(c.signal),
       ).then((r) => ({ ...r, totalTokens: r.totalTokens ?? 0 }));
     },
   };

@@ -3,7 +3,7 @@ import { joinURL, withQuery } from "ufo";
 import { UpstreamError } from "../gemini/errors.ts";
 import type { CountTokensResponse, GenerateContentResponse } from "../gemini/types.ts";
 import type { HttpClient } from "./http-client.ts";
-import type { Transport, UpstreamAuth } from "./transport.ts";
+import type { ClientSignal, Transport, UpstreamAuth } from "./transport.ts";
 import { postJson, readJson, send, sseChunks } from "./_request.ts";
 
 export interface GeminiApiOptions {
@@ -49,7 +49,7 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
     model: string,
     action: string,
     body: unknown,
-    signal?: AbortSignal,
+    signal?: ClientSignal,
   ): Promise<T> {
     const res = await postJson(options.http, modelUrl(model, action), {
       headers: { "x-goog-api-key": apiKey },

@@ -2,6 +2,7 @@
 // configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
 import { ofetch, type $Fetch } from "ofetch";
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
+import type { ClientSignal } from "./transport.ts";
 
 export interface RequestTimeouts {
   /** Seconds to establish the connection. */
@@ -22,7 +23,7 @@ export interface UpstreamRequestInit {
   method: "GET" | "POST";
   headers: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
 }
 
 /** undici's own response: a Node readable body (async iterable of Buffers, `.text()`). */
@@ -59,7 +60,8 @@ function createDispatcher(options: HttpClientOptions): Dispatcher {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher(options);
   return {
-    request: (url, init) => undiciRequest(url, { ...init, dispatcher }),
+    // undici only reads `aborted`, `reason` and adds/removes an "abort" listener: any ClientSignal does.
+    request: (url, init) => undiciRequest(url, { ...init, signal: init.signal as AbortSignal | undefined, dispatcher }),
     // ofetch hands `dispatcher` to Node's fetch: the small calls share the pooled connections,
     // timeouts and outbound proxy of the hot path.
     json: ofetch.create({ dispatcher, retry: 0 }),

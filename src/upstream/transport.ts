@@ -14,7 +14,7 @@ export interface GenerateCall {
   /** Bare model id as Google knows it ("gemini-2.5-pro"). */
   model: string;
   request: GenerateContentRequest;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Sent as Code Assist `user_prompt_id` / `session_id` (ignored by the Gemini API). */
   promptId?: string;
   sessionId?: string;
@@ -23,7 +23,7 @@ export interface GenerateCall {
 export interface CountTokensCall {
   model: string;
   request: CountTokensRequest;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
 }
 
 export interface Transport {
@@ -34,4 +34,26 @@ export interface Transport {
    */
   stream(auth: UpstreamAuth, call: GenerateCall): Promise<AsyncIterable<GenerateContentResponse>>;
   countTokens(auth: UpstreamAuth, call: CountTokensCall): Promise<CountTokensResponse>;
+}
+
+/**
+ * The client's abort signal as upstream calls use it. A real AbortSignal fits; so does the lighter
+ * one tied to a Node response (http/client-signal.ts), which spares every request an AbortController
+ * (undici and node's timers only read these members).
+ */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** A real AbortSignal for APIs that insist on one (fetch, `AbortSignal.any`): built only when asked. */
+export function toAbortSignal(signal: ClientSignal): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }

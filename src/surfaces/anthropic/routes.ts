@@ -15,6 +15,7 @@ import { collectBlocks, type BlockOptions } from "../../chat/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { clientSignalOf } from "../../http/client-signal.ts";
 import { anthropicFailure, toAnthropicWire } from "./failure.ts";
 import { SSE_HEADERS } from "../_stream-response.ts";
 import { streamSurface } from "../_stream.ts";
@@ -34,7 +35,7 @@ export function countableContents(request: GenerateContentRequest): CountTokensR
 
 async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Promise<Response> {
   const record = recordOf(event);
-  const signal = event.req.signal;
+  const signal = clientSignalOf(event);
   const body = await readJsonObject(event, ctx);
   if (typeof body.model !== "string" || body.model.length === 0)
     throw invalidParam("model", "model: Field required.", "missing_required_parameter");
@@ -78,7 +79,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
       model: chat.model.upstream,
       request,
       surface: "anthropic",
-      clientSignal: signal,
+      clientSignal: event.req.signal,
       writer: {
         prelude: (early) => (early ? undefined : writer.opening()),
         push: (chunk) => writer.push(chunk),

@@ -9,6 +9,7 @@ import { estimateTokens, toEmbeddingsResponse, vectorsOf } from "./response.ts";
 import { readJsonBody } from "../../http/body.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { clientSignalOf } from "../../http/client-signal.ts";
 import { openAIFailure } from "../openai/failure.ts";
 import { defineSurfaceRoute } from "../_route.ts";
 
@@ -33,7 +34,7 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
       }
       return vectors;
     },
-    { signal: event.req.signal, surface: "embeddings", record },
+    { signal: clientSignalOf(event), surface: "embeddings", record },
   );
   const tokens = estimateTokens(plan.inputs);
   record.usage = { prompt: tokens, candidates: 0, thoughts: 0, cached: 0, total: tokens };

@@ -9,6 +9,7 @@ import { BodyError, readJsonBody } from "../../http/body.ts";
 import { errorClassOf as sharedErrorClass, errorMessageOf } from "../_failure.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { clientSignalOf } from "../../http/client-signal.ts";
 import type { AppContext } from "../../http/context.ts";
 import { SSE_HEADERS } from "../_stream-response.ts";
 import { streamSurface, type StreamWriter } from "../_stream.ts";
@@ -69,7 +70,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
   const request = applyVariant(raw as GenerateContentRequest, model);
   if (!stream) {
     const result = await ctx.dispatcher.generate(model.upstream, request, {
-      signal: event.req.signal,
+      signal: clientSignalOf(event),
       surface: "gemini",
       record,
     });
@@ -135,7 +136,7 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
         throw new NativeError(googleError(400, "countTokens needs `contents` (an array) or `generateContentRequest`"));
       }
       const result = await ctx.dispatcher.countTokens(model.upstream, raw, {
-        signal: event.req.signal,
+        signal: clientSignalOf(event),
         surface: "gemini",
       });
       return FastResponse.json(result.value);
@@ -155,7 +156,7 @@ async function handleModelAction(event: H3Event, ctx: AppContext): Promise<Respo
     const result = await ctx.dispatcher.withApiKey(
       id,
       (key, signal) => ctx.geminiApi.call(key, id, action, raw, signal),
-      { signal: event.req.signal, surface: "gemini", record: recordOf(event) },
+      { signal: clientSignalOf(event), surface: "gemini", record: recordOf(event) },
     );
     return FastResponse.json(result.value);
   }

@@ -13,6 +13,7 @@ import { createChunkTranslator } from "./stream.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { clientSignalOf } from "../../http/client-signal.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { openAIFailure, toOpenAIError } from "./failure.ts";
 import { openAIErrorBody } from "./errors.ts";
@@ -69,7 +70,8 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
     includeThoughts: ctx.options.openai.includeThoughts,
   });
   const { chat } = parsed;
-  const { request, toolNames } = await prepareGemini(ctx, chat, event.req.signal);
+  const signal = clientSignalOf(event);
+  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
   const response: ResponseContext = {
     id: newCompletionId(),
     created: Math.floor(Date.now() / 1000),
@@ -96,7 +98,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   }
 
   const result = await ctx.dispatcher.generate(chat.model.upstream, request, {
-    signal: event.req.signal,
+    signal,
     surface: "openai",
     record,
   });

@@ -15,6 +15,7 @@ import { collectBlocks, type Block, type BlockOptions } from "../../chat/blocks.
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { clientSignalOf } from "../../http/client-signal.ts";
 import { OpenAIError } from "../openai/errors.ts";
 import { SSE_HEADERS } from "../_stream-response.ts";
 import { streamSurface } from "../_stream.ts";
@@ -45,7 +46,7 @@ async function history(store: ResponseStore, id: string): Promise<ChatTurn[]> {
 
 async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Promise<Response> {
   const record = recordOf(event);
-  const signal = event.req.signal;
+  const signal = clientSignalOf(event);
   const body = await readJsonObject(event, ctx);
   const req = parseResponsesRequest(body);
   record.model = req.model;
@@ -84,7 +85,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
       model: model.upstream,
       request,
       surface: "responses",
-      clientSignal: signal,
+      clientSignal: event.req.signal,
       writer: {
         prelude: (early) => (early ? undefined : writer.opening()),
         push: (chunk) => writer.push(chunk),
