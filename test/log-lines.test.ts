@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { createLineReporter, type LineFormat } from "../src/logging/line-reporter.ts";
 import { logEvent } from "../src/usage/log-event.ts";
 
+const sinkInto = (lines: string[]) => ({ write: (line: string) => void lines.push(line), flush() {}, take: () => "" });
+
 function capture(format: LineFormat, level = LogLevels.info) {
   const out: string[] = [];
   const err: string[] = [];
@@ -12,8 +14,8 @@ function capture(format: LineFormat, level = LogLevels.info) {
   logger.setReporters([
     createLineReporter({
       format,
-      out: { write: (line) => void out.push(line) },
-      err: { write: (line) => void err.push(line) },
+      out: sinkInto(out),
+      err: sinkInto(err),
       mask: (line) => line.replaceAll("sk-secret", "sk-…"),
     }),
   ]);

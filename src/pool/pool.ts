@@ -12,7 +12,7 @@ import { applyCheck, chooseChecker, runChecker } from "./health.ts";
 import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
 import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
-import { createRefresher } from "./refresher.ts";
+import { createRefresher, tokenReady } from "./refresher.ts";
 import { nextBackoff } from "./refresh-backoff.ts";
 import { maskEmail } from "./mask.ts";
 import { duplicateGroups, mergeDuplicates } from "./duplicates.ts";
@@ -71,6 +71,7 @@ export function createCredentialPool(
     });
   const keeper = createStateKeeper(store, events, logger.warn, sync);
   let loaded: Promise<void> | undefined;
+  let isLoaded = false;
   let idle = () => true;
   let closed = false;
 
@@ -157,7 +158,7 @@ export function createCredentialPool(
   };
 
   const pool: CredentialPool = {
-    ready: () => (loaded ??= load()),
+    ready: () => (loaded ??= load().then(() => void (isLoaded = true))),
     list: () => [...entries.values()].map((e) => viewOf(e)),
     get: (id) => {
       const entry = entries.get(id);
@@ -242,7 +243,7 @@ export function createCredentialPool(
       ).length;
     },
     async lease(model, exclude, kinds, prefer) {
-      await pool.ready();
+      if (!isLoaded) await pool.ready(); // once loaded, no await per request
       // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
       const failed = new Set<string>();
       const skip = (e: Entry) =>
@@ -255,7 +256,8 @@ export function createCredentialPool(
           ? preferred
           : selector.pick(model, Date.now(), skip);
       for (; entry; entry = selector.pick(model, Date.now(), skip)) {
-        if (entry.credential.kind === "oauth") {
+        // A token that is fresh, with no refresh running, is used as is (no await on the hot path).
+        if (entry.credential.kind === "oauth" && !tokenReady(entry)) {
           // Single-flight: concurrent requests on an expiring token share one refresh.
           const ok = await refresher.refresh(entry, entry.state.status === "expired").then(
             () => true,

@@ -23,6 +23,15 @@ export function dueForRefresh(cred: OAuthCredential, now: number, aheadMs: numbe
   return needsToken(cred, now, aheadMs * (0.5 + random / 2));
 }
 
+/** The token serves as is: fresh, not marked expired, no refresh running (what `refresh` would resolve at once). */
+export function tokenReady(entry: Entry): boolean {
+  return (
+    !entry.refreshing &&
+    entry.state.status !== "expired" &&
+    !needsToken(entry.credential as OAuthCredential, Date.now())
+  );
+}
+
 export interface Refresher {
   /** Refresh now if `force` or the token is close to expiry; joins a refresh already running. */
   refresh(entry: Entry, force: boolean): Promise<OAuthCredential>;
