@@ -41,16 +41,18 @@ export async function readCapped(request: Request, maxBytes: number): Promise<st
 /** Deeper JSON than any real request nests: refused, so no translator or serializer recurses into it. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Nesting depth of a parsed JSON value, without recursion (a hostile value cannot overflow the stack). */
-export function jsonDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (!node || typeof node !== "object") continue;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node))
-      if (child && typeof child === "object") stack.push([child, depth + 1]);
+/**
+ * Whether a parsed JSON value nests deeper than `limit`. Recursive, but the recursion stops at
+ * `limit` levels, so a hostile value cannot overflow the stack; no arrays are built on the way.
+ */
+export function jsonDepthExceeds(value: unknown, limit: number, depth = 1): boolean {
+  if (!value || typeof value !== "object") return false;
+  if (depth > limit) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (jsonDepthExceeds(child, limit, depth + 1)) return true;
+    return false;
   }
+  for (const key in value) if (jsonDepthExceeds((value as Record<string, unknown>)[key], limit, depth + 1)) return true;
   return false;
 }
 
