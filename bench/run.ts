@@ -19,6 +19,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // Throughput comparisons run in interleaved rounds (A B C A B C ...) of SECONDS / ROUNDS each, so drift
 // on a shared box hits every contender alike.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Seconds of unmeasured load per target before the measured rounds (BENCH_WARMUP). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const STARTS = 3; // CLI start-ups per pool size (median)
 
 /** CPU time since reset() and peak RSS, of one measured process. */
@@ -88,6 +90,10 @@ async function interleaved(
   const runs: Record<string, LoadResult[]> = {};
   const cpu: Record<string, number> = {};
   const seconds = Math.max(1, Math.round(SECONDS / ROUNDS));
+  // Unmeasured warm-up: a process that just started is still compiling its hot path, which made the
+  // first round of each target its slowest by up to 40 % (more code, later steady state).
+  for (const t of Object.values(targets))
+    await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds: WARMUP_SECONDS });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, t] of Object.entries(targets)) {
       await t.probe?.reset();
