@@ -88,12 +88,21 @@ function upstreamChunks(upstream: Promise<Upstream>): AsyncIterable<GenerateCont
 
 export async function streamSurface(input: StreamInput): Promise<Response> {
   const { ctx, record, writer } = input;
+  // One controller the client's signal is forwarded into (AbortSignal.any built a third signal and
+  // weak references per stream, held until the stream ended).
   const cancel = new AbortController();
-  const signal = AbortSignal.any([input.clientSignal, cancel.signal]);
+  const client = input.clientSignal;
+  const forward = () => cancel.abort(client.reason);
+  if (client.aborted) forward();
+  else client.addEventListener("abort", forward, { once: true });
+  const { signal } = cancel;
   const pending = ctx.dispatcher.stream(input.model, input.request, { signal, surface: input.surface, record });
   pending.catch(() => {}); // observed below (early) or inside the stream (late)
   const early = await settleWithin(pending, input.graceMs ?? ctx.options.openai.streamGraceMs);
-  if (early && !early.ok) throw early.error; // still time for a real HTTP status
+  if (early && !early.ok) {
+    client.removeEventListener("abort", forward);
+    throw early.error; // still time for a real HTTP status
+  }
 
   record.deferred = true;
   const closed = streamClosed(ctx, record, errorClassOf);
@@ -115,6 +124,7 @@ export async function streamSurface(input: StreamInput): Promise<Response> {
     onError: (error) => writer.error(error),
     headers: input.headers,
     onClose: (outcome, error) => {
+      client.removeEventListener("abort", forward);
       if (outcome === "cancelled") cancel.abort(); // the client went away: stop the upstream call too
       // The record is journaled before the closing frames go out (see _stream-response.ts).
       return closed(outcome, error);
