@@ -1,6 +1,7 @@
 // text/event-stream → JSON values, one per `data:` event: bytes → events (sse-split.ts), JSON
 // decoding, and releasing the upstream connection.
 import type { Readable } from "node:stream";
+import { ReadableEvents } from "./sse-readable.ts";
 import { createSSESplitter } from "./sse-split.ts";
 
 export interface SSEParseOptions<T = unknown> {
@@ -16,8 +17,11 @@ type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Readable;
 
 /** Parses a text/event-stream body into the JSON value of each `data:` event. */
 export function parseSSE<T = unknown>(body: Body, options?: SSEParseOptions<T>): AsyncGenerator<T> {
-  // Byte chunks (a Node readable, any async iterable) go straight to the parsing loop; a web stream
-  // goes through its reader, so that leaving early cancels it and frees the connection.
+  // A Node readable (undici's body, the hot path) is read through its events, without a generator;
+  // other byte iterables go straight to the parsing loop; a web stream goes through its reader, so
+  // that leaving early cancels it and frees the connection.
+  if (isNodeReadable(body))
+    return new ReadableEvents<T>(body, (ready) => createSSESplitter(eventHandler(ready, options)), options?.wrapError);
   return parseSSEText(isReadableStream(body) ? readerChunks(body) : body, options);
 }
 
@@ -27,22 +31,7 @@ export async function* parseSSEText<T = unknown>(
   options?: SSEParseOptions<T>,
 ): AsyncGenerator<T> {
   const ready: T[] = [];
-  const map = options?.map;
-  const splitter = createSSESplitter((data: string): void => {
-    const text = data.trim();
-    // Empty events carry nothing; [DONE] is the OpenAI-style terminator some relays append.
-    if (text === "" || text === "[DONE]") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      options?.onInvalid?.(data, error);
-      return;
-    }
-    const out = map ? map(value) : (value as T);
-    if (out !== undefined) ready.push(out);
-  });
-
+  const splitter = createSSESplitter(eventHandler(ready, options));
   try {
     for await (const piece of chunks) {
       splitter.feed(typeof piece === "string" ? Buffer.from(piece, "utf8") : asBuffer(piece as Uint8Array));
@@ -58,6 +47,25 @@ export async function* parseSSEText<T = unknown>(
   // the end of the body ends the event (a truncated JSON still fails and goes to onInvalid).
   splitter.end();
   for (const value of ready) yield value;
+}
+
+/** Each event's data → its JSON value (mapped) into `ready`; empty events, [DONE] and invalid JSON skipped. */
+export function eventHandler<T>(ready: T[], options?: SSEParseOptions<T>): (data: string) => void {
+  const map = options?.map;
+  return (data) => {
+    const text = data.trim();
+    // Empty events carry nothing; [DONE] is the OpenAI-style terminator some relays append.
+    if (text === "" || text === "[DONE]") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      options?.onInvalid?.(data, error);
+      return;
+    }
+    const out = map ? map(value) : (value as T);
+    if (out !== undefined) ready.push(out);
+  };
 }
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
@@ -79,6 +87,11 @@ async function* readerChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<U
     if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
+}
+
+function isNodeReadable(body: unknown): body is Readable {
+  const b = body as Readable;
+  return typeof b.on === "function" && typeof b.pause === "function" && typeof b.destroy === "function";
 }
 
 function isReadableStream(body: unknown): body is ReadableStream<Uint8Array> {

@@ -50,7 +50,7 @@ class StreamBody<T> {
     if (this.#out || this.#closed) return out;
     this.#out = out;
     out.on("drain", this.#drained);
-    out.once("close", this.#gone);
+    out.on("close", this.#gone);
     out.on("error", this.#gone); // a destination that failed is a client gone; never an unhandled 'error'
     const { prelude, keepAlive, keepAliveMs } = this.#options;
     if (prelude) out.write(prelude);
@@ -107,11 +107,12 @@ class StreamBody<T> {
     const options = this.#options;
     try {
       for (;;) {
-        const { done, value } = await iterator.next();
+        let step: IteratorResult<T> | undefined = await iterator.next();
         if (this.#closed) return;
-        let over = done;
-        if (!done) {
-          const text = options.frame(value);
+        let over = step.done === true;
+        if (!over) {
+          const text = options.frame(step.value);
+          step = undefined; // not held by this frame while the next chunk is awaited
           over = options.stop?.() === true;
           if (over)
             await iterator.return?.(); // releases the upstream stream
