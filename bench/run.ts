@@ -165,6 +165,31 @@ async function manyStreams(url: string, probe: Probe): Promise<{ peakRssMb: numb
   };
 }
 
+/** BENCH_ONLY=streams: stream CPU per chunk and 1,000 open streams, floor and CLI only. */
+async function streamRows(floor: Child, cli: RunningCli, phase: (what: string) => void): Promise<Row[]> {
+  phase(`streaming CPU per chunk: floor and CLI x ${ROUNDS} rounds`);
+  const sc = await streamCpu({ floor: { url: floor.url, probe: floor }, cli: { url: cli.url, probe: cliProbe(cli) } });
+  const [sFloor, sCli] = [sc.floor!, sc.cli!];
+  const ratio = sCli.cpuUsPerChunk / sFloor.cpuUsPerChunk;
+  phase("1,000 concurrent streams (floor, CLI)");
+  const mFloor = await manyStreams(floor.url, floor);
+  const mCli = await manyStreams(cli.url, cliProbe(cli));
+  return [
+    {
+      name: "streaming CPU/chunk: CLI vs floor",
+      value: `${x(ratio)} (CLI ${sCli.cpuUsPerChunk.toFixed(2)} µs, floor ${sFloor.cpuUsPerChunk.toFixed(2)} µs; failed ${sCli.failed + sFloor.failed})`,
+      target: "<= 1.5× floor's",
+      ok: ratio <= 1.5 && sCli.failed === 0,
+    },
+    {
+      name: "1,000 concurrent streams: CLI",
+      value: `${mCli.peakRssMb.toFixed(0)} MB peak RSS, ${mCli.failed} errors (floor ${mFloor.peakRssMb.toFixed(0)} MB, ${mFloor.failed} errors)`,
+      target: "<= 150 MB, 0 errors",
+      ok: mCli.peakRssMb <= 150 && mCli.failed === 0,
+    },
+  ];
+}
+
 const x = (n: number) => `${n.toFixed(2)}×`;
 const pct = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(1)} %`;
 
@@ -188,6 +213,24 @@ async function main() {
   const direct = { authorization: `Bearer ${info.accessToken}` };
   const logs = mkdtempSync(join(tmpdir(), "gcp-bench-logs-"));
   const homes: CliHome[] = [];
+
+  // BENCH_ONLY=streams: the floor and the CLI alone, the stream CPU and 1,000-streams rows (about a
+  // minute), for streaming work; results.json untouched.
+  if (process.env.BENCH_ONLY === "streams") {
+    phase("starting the fake, the floor and the CLI");
+    const floorOnly = await startChild("./floor.mjs", floorEnv(info, KEY));
+    const home = prepareCliHome("oauth", info, KEY, { oauth: true });
+    const cliOnly = await startCli(home, {
+      path: "/v1/chat/completions",
+      headers: auth,
+      body: chatBody("gemini-2.5-flash"),
+    });
+    rows.push(...(await streamRows(floorOnly, cliOnly, phase)));
+    await Promise.all([stop(floorOnly.proc), cliOnly.stop(), stop(fake.proc)]);
+    home.cleanup();
+    rmSync(logs, { recursive: true, force: true });
+    return printRows(rows, results, started);
+  }
 
   phase("starting the fake, the floor, the library (quiet and defaults) and the CLI");
   // Every contender on the same fake, the same account (Code Assist), the same load.

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { parseSSE, parseSSEText } from "../src/gemini/sse.ts";
 
@@ -283,5 +284,78 @@ describe("stream lifecycle", () => {
       throw new Error("socket hang up");
     }
     await expect(collect(parseSSE(body()))).rejects.toThrow("socket hang up");
+  });
+});
+
+describe("parseSSE on a Node readable (undici's body)", () => {
+  /** A readable fed by hand: `push` bytes, then `end` or `fail`. */
+  function nodeBody() {
+    const body = new Readable({ read() {} });
+    return {
+      body,
+      push: (text: string) => body.push(Buffer.from(text)),
+      end: () => body.push(null),
+      fail: (error: Error) => body.destroy(error),
+    };
+  }
+
+  it("yields every event across chunk boundaries, in order, and the last unterminated one", async () => {
+    const { body, end } = nodeBody();
+    const bytes = Buffer.from(`data: ${JSON.stringify(hello)}\r\n\r\ndata: {"a":1}\n\ndata: {"a":2}`);
+    for (const cut of splitAt(bytes, [3, 17, 23, 24, 30, 40])) body.push(Buffer.from(cut)); // 17..30 split characters
+    end();
+    expect(await collect(parseSSE(body))).toEqual([hello, { a: 1 }, { a: 2 }]);
+  });
+
+  it("pauses the body once 64 KB of parsed events wait for the consumer, resumes when it asks", async () => {
+    const { body, push } = nodeBody();
+    const events = parseSSE(body);
+    const event = `data: {"a":"${"x".repeat(1000)}"}\n\n`;
+    push(event);
+    expect(await events.next()).toMatchObject({ done: false });
+    for (let i = 0; i < 40; i++) push(event + event); // 80 events, about 80 KB, nobody asking
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(body.isPaused()).toBe(true);
+    for (let i = 0; i < 80; i++) expect(await events.next()).toMatchObject({ done: false });
+    const more = events.next(); // nothing parsed is left: asking resumes the body
+    expect(body.isPaused()).toBe(false);
+    push(event);
+    expect(await more).toMatchObject({ done: false });
+    await events.return(undefined);
+  });
+
+  it("leaving early destroys the body (which aborts the upstream request)", async () => {
+    const { body, push } = nodeBody();
+    push('data: {"a":1}\n\n');
+    for await (const value of parseSSE(body)) {
+      expect(value).toEqual({ a: 1 });
+      break;
+    }
+    expect(body.destroyed).toBe(true);
+  });
+
+  it("a body error reaches the consumer after the earlier events, through wrapError", async () => {
+    const { body, push, fail } = nodeBody();
+    const events = parseSSE(body, { wrapError: (error) => new Error(`wrapped: ${(error as Error).message}`) });
+    push('data: {"a":1}\n\ndata: {"a":');
+    expect(await events.next()).toEqual({ done: false, value: { a: 1 } });
+    const pending = events.next();
+    fail(new Error("other side closed"));
+    await expect(pending).rejects.toThrow("wrapped: other side closed");
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("a body closed before its end is an error, not a quiet end", async () => {
+    const { body, push } = nodeBody();
+    push('data: {"a":1}\n\n');
+    const got: unknown[] = [];
+    const run = async () => {
+      for await (const value of parseSSE(body)) {
+        got.push(value);
+        body.destroy(); // closed without an error and without its end
+      }
+    };
+    await expect(run()).rejects.toMatchObject({ code: "ERR_STREAM_PREMATURE_CLOSE" });
+    expect(got).toEqual([{ a: 1 }]);
   });
 });

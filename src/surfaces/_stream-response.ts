@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import type { Writable } from "node:stream";
 import { FastResponse } from "srvx";
 
 // Turning an async iterable of upstream chunks into a streamed web Response, with back-pressure
@@ -23,84 +23,133 @@ export interface StreamResponseOptions<T> {
   onClose?: (outcome: "done" | "error" | "cancelled", error?: unknown) => Promise<void> | undefined | void;
 }
 
+type Outcome = "done" | "error" | "cancelled";
+
 /**
- * A Node readable (not a WHATWG stream) wrapped in srvx's FastResponse: on node:http it is piped
- * straight into the socket with Node's own back-pressure, and through `proxy.fetch` it still is a
- * standard web Response. Pull-based: the next upstream chunk is awaited only when the client has
- * drained the previous ones.
+ * The response body: an object with `pipe(destination)` (and no `on`), which srvx hands the Node
+ * response itself (`body.pipe(res)`), and which a web Response reads through one PassThrough. Frames
+ * are written straight into the destination: no Readable of ours, no `stream.pipeline` (its four
+ * end-of-stream watchers and their closures were held for the whole stream), no extra hop per chunk.
+ * Pull-based: the next upstream chunk is awaited only once the destination took the previous ones.
  */
-export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamResponseOptions<T>): Response {
-  const iterator = iterable[Symbol.asyncIterator]();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let closed = false;
-  let pumping = false;
-  const finish = (outcome: "done" | "error" | "cancelled", error?: unknown) => {
-    if (closed) return undefined;
-    closed = true;
-    if (timer) clearInterval(timer);
-    return options.onClose?.(outcome, error);
+class StreamBody<T> {
+  #iterator: AsyncIterator<T>;
+  #options: StreamResponseOptions<T>;
+  #out: Writable | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #pumping = false;
+  #waiting = false; // the destination is full: 'drain' resumes the pump
+
+  constructor(iterable: AsyncIterable<T>, options: StreamResponseOptions<T>) {
+    this.#iterator = iterable[Symbol.asyncIterator]();
+    this.#options = options;
+  }
+
+  pipe<W extends Writable>(out: W): W {
+    if (this.#out || this.#closed) return out;
+    this.#out = out;
+    out.on("drain", this.#drained);
+    out.on("close", this.#gone);
+    out.on("error", this.#gone); // a destination that failed is a client gone; never an unhandled 'error'
+    const { prelude, keepAlive, keepAliveMs } = this.#options;
+    if (prelude) out.write(prelude);
+    if (keepAlive && keepAliveMs) {
+      this.#timer = setInterval(() => this.#write(keepAlive), keepAliveMs);
+      this.#timer.unref?.();
+    }
+    void this.#pump();
+    return out;
+  }
+
+  /** Called (unbound) by srvx for a HEAD request or a response it gives up on, and when a web body is cancelled. */
+  destroy = (): void => this.#gone();
+  abort = (): void => this.#gone();
+
+  #drained = (): void => {
+    if (this.#waiting && !this.#pumping && !this.#closed) void this.#pump();
   };
 
-  const readable: Readable = new Readable({
-    read() {
-      if (!pumping && !closed) void pump();
-    },
-    destroy(error, callback) {
-      if (!closed) {
-        finish("cancelled");
-        // Releases the upstream connection (the SSE parser cancels its body).
-        Promise.resolve(iterator.return?.()).catch(() => {});
-      }
-      callback(error);
-    },
-  });
+  /** The client went away (or the destination failed) before the stream was over. */
+  #gone = (): void => {
+    if (this.#closed) return;
+    void this.#finish("cancelled");
+    // Releases the upstream connection (the SSE parser cancels its body).
+    Promise.resolve(this.#iterator.return?.()).catch(() => {});
+  };
 
-  async function pump(): Promise<void> {
-    pumping = true;
+  #finish(outcome: Outcome, error?: unknown) {
+    if (this.#closed) return undefined;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    return this.#options.onClose?.(outcome, error);
+  }
+
+  /** False when the destination is full (or gone). */
+  #write(text: string): boolean {
+    const out = this.#out;
+    if (this.#closed || !out || out.destroyed || out.writableEnded) return false;
+    return out.write(text);
+  }
+
+  #end(tail: string | undefined): void {
+    const out = this.#out!;
+    out.off("drain", this.#drained);
+    if (out.destroyed || out.writableEnded) return;
+    if (tail) out.end(tail);
+    else out.end();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    this.#waiting = false;
+    const iterator = this.#iterator;
+    const options = this.#options;
     try {
       for (;;) {
-        const { done, value } = await iterator.next();
-        if (closed) return;
-        let over = done;
-        if (!done) {
-          const text = options.frame(value);
+        let step: IteratorResult<T> | undefined = await iterator.next();
+        if (this.#closed) return;
+        let over = step.done === true;
+        if (!over) {
+          const text = options.frame(step.value);
+          step = undefined; // not held by this frame while the next chunk is awaited
           over = options.stop?.() === true;
           if (over)
             await iterator.return?.(); // releases the upstream stream
-          // Stop when the client's buffer is full: read() resumes us once it drained.
-          else if (text && !readable.push(text)) return;
-          if (over && text) readable.push(text);
+          // Stop when the client's buffer is full: 'drain' resumes us.
+          else if (text && !this.#write(text)) {
+            this.#waiting = true;
+            return;
+          }
+          if (over && text) this.#write(text);
         }
         if (over) {
           const tail = await options.epilogue?.();
-          if (closed) return;
-          await finish("done"); // the usage record is durable before the last event goes out
-          if (tail) readable.push(tail);
-          readable.push(null);
+          if (this.#closed) return;
+          await this.#finish("done"); // the usage record is durable before the last event goes out
+          this.#end(tail);
           return;
         }
       }
     } catch (error) {
       // A frame or epilogue that threw leaves the upstream open: release it (a no-op when it failed itself).
       Promise.resolve(iterator.return?.()).catch(() => {});
-      if (closed) return;
+      if (this.#closed) return;
       const text = options.onError(error);
-      await finish("error", error);
-      if (text) readable.push(text);
-      readable.push(null);
+      await this.#finish("error", error);
+      this.#end(text);
     } finally {
-      pumping = false;
+      this.#pumping = false;
     }
   }
+}
 
-  if (options.prelude) readable.push(options.prelude);
-  if (options.keepAlive && options.keepAliveMs) {
-    timer = setInterval(() => {
-      if (!closed) readable.push(options.keepAlive!);
-    }, options.keepAliveMs);
-    timer.unref?.();
-  }
-  return new FastResponse(readable as never, { status: 200, headers: options.headers });
+/**
+ * A streamed body in srvx's FastResponse: on node:http srvx pipes it straight into the Node response
+ * (Node's own back-pressure); through `proxy.fetch` it is still a standard web Response.
+ */
+export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamResponseOptions<T>): Response {
+  return new FastResponse(new StreamBody(iterable, options) as never, { status: 200, headers: options.headers });
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -67,10 +67,12 @@ export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<
  * response starts). Plain iterator functions: no generator of our own between Google and the client.
  */
 function upstreamChunks(upstream: Promise<Upstream>): AsyncIterable<GenerateContentResponse> {
+  let source: Promise<Upstream> | undefined = upstream; // dropped once open: the dispatch result is not held
   let inner: AsyncIterator<GenerateContentResponse> | undefined;
   let released = false;
   const open = async () => {
-    const it = (await upstream).value[Symbol.asyncIterator]();
+    const it = (await source!).value[Symbol.asyncIterator]();
+    source = undefined;
     if (released) await it.return?.(); // the client left while Google was still silent
     return (inner = it);
   };
@@ -87,18 +89,56 @@ function upstreamChunks(upstream: Promise<Upstream>): AsyncIterable<GenerateCont
 }
 
 export async function streamSurface(input: StreamInput): Promise<Response> {
-  const { ctx, record, writer } = input;
+  const { ctx, record } = input;
+  // One controller the client's signal is forwarded into (AbortSignal.any built a third signal and
+  // weak references per stream, held until the stream ended).
   const cancel = new AbortController();
-  const signal = AbortSignal.any([input.clientSignal, cancel.signal]);
+  const client = input.clientSignal;
+  const forward = () => cancel.abort(client.reason);
+  if (client.aborted) forward();
+  else client.addEventListener("abort", forward, { once: true });
+  const { signal } = cancel;
   const pending = ctx.dispatcher.stream(input.model, input.request, { signal, surface: input.surface, record });
   pending.catch(() => {}); // observed below (early) or inside the stream (late)
   const early = await settleWithin(pending, input.graceMs ?? ctx.options.openai.streamGraceMs);
-  if (early && !early.ok) throw early.error; // still time for a real HTTP status
-
+  if (early && !early.ok) {
+    client.removeEventListener("abort", forward);
+    throw early.error; // still time for a real HTTP status
+  }
   record.deferred = true;
-  const closed = streamClosed(ctx, record, errorClassOf);
-  const observe = observer(record);
-  return streamResponse(upstreamChunks(early ? Promise.resolve(early.value) : pending), {
+  return respond(upstreamChunks(early ? Promise.resolve(early.value) : pending), {
+    writer: input.writer,
+    early: early !== undefined,
+    beforeEnd: input.beforeEnd,
+    headers: input.headers,
+    keepAliveMs: ctx.options.openai.keepAliveMs,
+    closed: streamClosed(ctx, record, errorClassOf),
+    observe: observer(record),
+    release: (cancelled) => {
+      client.removeEventListener("abort", forward);
+      if (cancelled) cancel.abort(); // the client went away: stop the upstream call too
+    },
+  });
+}
+
+interface Responding {
+  writer: StreamWriter;
+  early: boolean;
+  beforeEnd: StreamInput["beforeEnd"];
+  headers: Record<string, string>;
+  keepAliveMs: number;
+  closed: ReturnType<typeof streamClosed>;
+  observe: ReturnType<typeof observer>;
+  release: (cancelled: boolean) => void;
+}
+
+/**
+ * The streamed response. Its own function so that the closures living as long as the stream hold
+ * only what they use, not the whole input (the Gemini request above all, large for a long conversation).
+ */
+function respond(chunks: AsyncIterable<GenerateContentResponse>, r: Responding): Response {
+  const { writer, observe, beforeEnd, closed, release } = r;
+  return streamResponse(chunks, {
     frame: (chunk) => {
       observe(chunk);
       return writer.push(chunk);
@@ -106,16 +146,16 @@ export async function streamSurface(input: StreamInput): Promise<Response> {
     stop: writer.stopped && (() => writer.stopped!()),
     epilogue: async () => {
       const tail = writer.finish(); // throws when the stream failed or never finished
-      await input.beforeEnd?.();
+      await beforeEnd?.();
       return tail;
     },
-    prelude: writer.prelude(early !== undefined),
+    prelude: writer.prelude(r.early),
     keepAlive: writer.keepAlive,
-    keepAliveMs: writer.keepAlive ? ctx.options.openai.keepAliveMs : 0,
+    keepAliveMs: writer.keepAlive ? r.keepAliveMs : 0,
     onError: (error) => writer.error(error),
-    headers: input.headers,
+    headers: r.headers,
     onClose: (outcome, error) => {
-      if (outcome === "cancelled") cancel.abort(); // the client went away: stop the upstream call too
+      release(outcome === "cancelled");
       // The record is journaled before the closing frames go out (see _stream-response.ts).
       return closed(outcome, error);
     },

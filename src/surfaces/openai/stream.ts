@@ -6,7 +6,7 @@
 // makes finish() throw (a ChatError the route turns into the in-band error).
 
 import type { GeminiUsageMetadata, GenerateContentResponse } from "../../gemini/types.ts";
-import { createBlockAssembler, type BlockEvent } from "../../chat/blocks.ts";
+import { createBlockAssembler, type Block, type BlockEvent } from "../../chat/blocks.ts";
 import { toAnnotations } from "./citations.ts";
 import { toOpenAIFinish } from "./finish-reason.ts";
 import { toOpenAILogprobs } from "./logprobs.ts";
@@ -26,6 +26,12 @@ export interface ChunkTranslator {
 type Delta = Record<string, unknown>;
 type Chunk = { choices: { index: number; delta: Delta; logprobs: unknown }[] };
 
+const answerText = (blocks: readonly Block[]): string => {
+  let text = "";
+  for (const b of blocks) if (b.kind === "text") text += b.text;
+  return text;
+};
+
 export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boolean }): ChunkTranslator {
   const assembler = createBlockAssembler({
     toolNames: ctx.toolNames,
@@ -36,7 +42,6 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
   let thinkOpen = false;
   let toolCalls = 0;
   let images = 0;
-  let text = ""; // visible answer text, for citation offsets
   let shift = 0; // length of <think> blocks before the answer text
   let done = false;
 
@@ -106,7 +111,6 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
           }
         } else {
           closeThink(out);
-          text += e.text;
           emitText(out, "content", e.text);
         }
       }
@@ -137,7 +141,9 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
       render(out, assembler.finish()); // throws for a stream without a finish reason or with a failed one
       closeThink(out);
       const s = assembler.summary();
-      const annotations = s.grounding ? toAnnotations(s.grounding, text, shift) : [];
+      // The visible answer text, for citation offsets, only when there are citations: the assembler's
+      // text blocks already hold it (a second copy built chunk by chunk stayed alive for the whole stream).
+      const annotations = s.grounding ? toAnnotations(s.grounding, answerText(s.blocks), shift) : [];
       if (annotations.length) emit(out, { annotations });
       if (!roleSent) emit(out, { content: "" });
       emit(out, {}, toOpenAIFinish(s.finish, ctx.legacyFunctions));
