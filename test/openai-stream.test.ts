@@ -4,6 +4,7 @@ import type { GenerateContentResponse } from "../src/gemini/types.ts";
 import { openAIErrorBody } from "../src/surfaces/openai/errors.ts";
 import type { ResponseContext } from "../src/surfaces/openai/response.ts";
 import { createChunkTranslator } from "../src/surfaces/openai/stream.ts";
+import { byteToIndex, createCitationText } from "../src/surfaces/openai/citations.ts";
 import { toOpenAIError } from "../src/surfaces/openai/failure.ts";
 
 const FIX = new URL("./fixtures/gemini-api-recorded/", import.meta.url).pathname;
@@ -214,6 +215,35 @@ describe("chunk translator: exact sequences", () => {
     ],
   ])("%s", (_name, chunks, extra, want) => {
     expect(run(chunks, extra).out).toEqual(want);
+  });
+
+  it("citation offsets of a streamed answer equal those of the whole text, ASCII or not", () => {
+    for (const pieces of [["Par", "is is ", "nice."], ["ab", "cé", "d😀e", "f"], ["é"], [], ["x", "", "日本語", "z"]]) {
+      const text = createCitationText();
+      for (const p of pieces) text.push(p);
+      const whole = pieces.join("");
+      for (const b of [-1, 0, 1, 2, 2.5, 3, 4, 5, 6, 7, 8, 9, 12, 100, Infinity, Number.NaN])
+        expect([pieces, b, text.index(b)]).toEqual([pieces, b, byteToIndex(whole, b)]);
+    }
+  });
+
+  it("grounding over an answer in several non-ASCII chunks: indices in the whole answer", () => {
+    const grounding = {
+      groundingChunks: [{ web: { uri: "https://p.test", title: "P" } }],
+      // "Café " is 6 bytes; "très bien" starts at byte 6, ends at byte 16
+      groundingSupports: [{ segment: { startIndex: 6, endIndex: 16 }, groundingChunkIndices: [0] }],
+    };
+    const { out } = run([
+      part([{ text: "Caf" }]),
+      part([{ text: "é tr" }]),
+      part([{ text: "ès bien" }], "STOP", { groundingMetadata: grounding }),
+    ]);
+    const annotations = out.flatMap(
+      (c) => (c as { choices: { delta: { annotations?: unknown[] } }[] }).choices[0]?.delta.annotations ?? [],
+    );
+    expect(annotations).toEqual([
+      { type: "url_citation", url_citation: { start_index: 5, end_index: 14, title: "P", url: "https://p.test" } },
+    ]);
   });
 
   it("start() sends the role chunk once, before anything else", () => {

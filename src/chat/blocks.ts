@@ -66,6 +66,11 @@ export interface BlockOptions {
   candidate?: number;
   /** Sequences the proxy cuts the answer text at itself (see stop-sequences.ts). */
   stopSequences?: readonly string[];
+  /**
+   * Keep the text of thinking and text blocks in the summary (default true). A stream whose
+   * renderer needs only the deltas sets false: the text then lived as long as the stream.
+   */
+  keepText?: boolean;
 }
 
 export interface BlockSummary {
@@ -100,6 +105,7 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
   const signatures: [string, string][] = [];
   const scanner = options.stopSequences?.length ? createStopScanner(options.stopSequences) : undefined;
   const candidateIndex = options.candidate ?? 0;
+  const keepText = options.keepText !== false;
   let open: { index: number; block: Block } | undefined;
   let loose: string | undefined; // a step signature no thinking block carries yet
   let stepSignature: string | undefined; // the latest signature before the step's first call
@@ -135,7 +141,7 @@ export function createBlockAssembler(options: BlockOptions): BlockAssembler {
     if (!text) return;
     const block =
       open?.block.kind === kind ? (open.block as ThinkingBlock | TextBlock) : begin(out, { kind, text: "" });
-    block.text += text;
+    if (keepText) block.text += text;
     out.push({ type: "delta", index: open!.index, text });
   };
   const flushHeld = (out: BlockEvent[]): void => {

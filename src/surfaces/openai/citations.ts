@@ -20,8 +20,44 @@ export function byteToIndex(text: string, byteOffset: number): number {
   return i;
 }
 
-/** Annotations for `text` (the visible answer); `shift` is added to every index (e.g. a <think> block before it). */
-export function toAnnotations(grounding: GeminiCandidate["groundingMetadata"], text: string, shift = 0): UrlCitation[] {
+/**
+ * The answer text as far as citation offsets need it, fed piece by piece while streaming: the length of
+ * its all-ASCII start (where a UTF-8 byte offset is the index itself) and the text only from the first
+ * other character on. An ASCII answer is not kept at all (a rope of one piece per chunk lived as long
+ * as the stream); `index` gives what `byteToIndex` gives on the whole text.
+ */
+export function createCitationText(): { push(piece: string): void; index(byteOffset: number): number } {
+  let ascii = 0;
+  let rest: string | undefined;
+  return {
+    push(piece) {
+      if (rest !== undefined) {
+        rest += piece;
+        return;
+      }
+      const at = piece.search(NON_ASCII);
+      if (at === -1) ascii += piece.length;
+      else {
+        ascii += at;
+        rest = piece.slice(at);
+      }
+    },
+    index(byteOffset) {
+      if (!(byteOffset > 0)) return 0;
+      if (byteOffset <= ascii) return Math.ceil(byteOffset);
+      return ascii + byteToIndex(rest ?? "", byteOffset - ascii);
+    },
+  };
+}
+const NON_ASCII = /[\u0080-\uffff]/; // any UTF-16 unit outside ASCII, surrogates included
+
+/** Annotations for `text` (the visible answer, or its byte → index map); `shift` is added to every index (e.g. a <think> block before it). */
+export function toAnnotations(
+  grounding: GeminiCandidate["groundingMetadata"],
+  text: string | ((byteOffset: number) => number),
+  shift = 0,
+): UrlCitation[] {
+  const toIndex = typeof text === "string" ? (b: number) => byteToIndex(text, b) : text;
   const chunks = grounding?.groundingChunks ?? [];
   const out: UrlCitation[] = [];
   const cited = new Set<number>();
@@ -35,8 +71,8 @@ export function toAnnotations(grounding: GeminiCandidate["groundingMetadata"], t
     });
   };
   for (const s of grounding?.groundingSupports ?? []) {
-    const start = byteToIndex(text, s.segment?.startIndex ?? 0) + shift;
-    const end = byteToIndex(text, s.segment?.endIndex ?? 0) + shift;
+    const start = toIndex(s.segment?.startIndex ?? 0) + shift;
+    const end = toIndex(s.segment?.endIndex ?? 0) + shift;
     for (const i of s.groundingChunkIndices ?? []) cite(i, start, end);
   }
   // Sources the model used but did not pin to a segment still belong in the list (indices 0, 0).

@@ -6,8 +6,8 @@
 // makes finish() throw (a ChatError the route turns into the in-band error).
 
 import type { GeminiUsageMetadata, GenerateContentResponse } from "../../gemini/types.ts";
-import { createBlockAssembler, type Block, type BlockEvent } from "../../chat/blocks.ts";
-import { toAnnotations } from "./citations.ts";
+import { createBlockAssembler, type BlockEvent } from "../../chat/blocks.ts";
+import { createCitationText, toAnnotations } from "./citations.ts";
 import { toOpenAIFinish } from "./finish-reason.ts";
 import { toOpenAILogprobs } from "./logprobs.ts";
 import { THINK_CLOSE, THINK_OPEN, toImage, toToolCall } from "./render.ts";
@@ -26,18 +26,14 @@ export interface ChunkTranslator {
 type Delta = Record<string, unknown>;
 type Chunk = { choices: { index: number; delta: Delta; logprobs: unknown }[] };
 
-const answerText = (blocks: readonly Block[]): string => {
-  let text = "";
-  for (const b of blocks) if (b.kind === "text") text += b.text;
-  return text;
-};
-
 export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boolean }): ChunkTranslator {
   const assembler = createBlockAssembler({
     toolNames: ctx.toolNames,
     newToolId: ctx.newToolCallId,
     signatureBlocks: false,
+    keepText: false, // rendered from the deltas; citations read `answer` below
   });
+  const answer = createCitationText();
   let roleSent = false;
   let thinkOpen = false;
   let toolCalls = 0;
@@ -111,6 +107,7 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
           }
         } else {
           closeThink(out);
+          answer.push(e.text);
           emitText(out, "content", e.text);
         }
       }
@@ -141,9 +138,7 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
       render(out, assembler.finish()); // throws for a stream without a finish reason or with a failed one
       closeThink(out);
       const s = assembler.summary();
-      // The visible answer text, for citation offsets, only when there are citations: the assembler's
-      // text blocks already hold it (a second copy built chunk by chunk stayed alive for the whole stream).
-      const annotations = s.grounding ? toAnnotations(s.grounding, answerText(s.blocks), shift) : [];
+      const annotations = s.grounding ? toAnnotations(s.grounding, answer.index, shift) : [];
       if (annotations.length) emit(out, { annotations });
       if (!roleSent) emit(out, { content: "" });
       emit(out, {}, toOpenAIFinish(s.finish, ctx.legacyFunctions));
