@@ -47,5 +47,7 @@ export function toGeminiRequest(chat: ChatRequest, ctx: GeminiMappingContext = {
   else if (ctx.defaultSafetySettings?.length) request.safetySettings = ctx.defaultSafetySettings.map((s) => ({ ...s }));
   if (chat.cachedContent !== undefined) request.cachedContent = chat.cachedContent;
   if (Object.keys(config).length > 0) request.generationConfig = config;
-  return { request: applyVariant(request, chat.model), toolNames: names.renamed };
+  // Most requests rename nothing: one shared empty map instead of one per request, held by the stream.
+  return { request: applyVariant(request, chat.model), toolNames: names.renamed.size ? names.renamed : NO_RENAMES };
 }
+const NO_RENAMES: ReadonlyMap<string, string> = new Map();

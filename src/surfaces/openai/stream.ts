@@ -78,12 +78,13 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
     shift += THINK_CLOSE.length;
     emitText(out, "content", THINK_CLOSE);
   };
-  const kinds = new Map<number, string>();
+  // Deltas only ever extend the block started last: its kind is all render needs (no map per stream).
+  let openKind: string | undefined;
 
   const render = (out: object[], events: BlockEvent[]): void => {
     for (const e of events) {
       if (e.type === "start") {
-        kinds.set(e.index, e.block.kind);
+        openKind = e.block.kind;
         const b = e.block;
         if (b.kind === "tool") {
           closeThink(out);
@@ -97,7 +98,7 @@ export function createChunkTranslator(ctx: ResponseContext & { includeUsage: boo
           emit(out, { images: [{ index: images++, ...toImage(b) }] });
         }
       } else if (e.type === "delta") {
-        if (kinds.get(e.index) === "thinking") {
+        if (openKind === "thinking") {
           if (ctx.reasoning === "reasoning_content") emitText(out, "reasoning_content", e.text);
           else if (ctx.reasoning === "think_tags") {
             const open = thinkOpen ? "" : THINK_OPEN;
