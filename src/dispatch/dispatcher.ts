@@ -111,6 +111,22 @@ async function primeStream<T>(
   };
 }
 
+/**
+ * A failure after the first chunk is reported in-band by the surface; the pool still learns of it.
+ * Made out here so the callback, which lives as long as the stream, does not keep the request (the
+ * whole conversation) in its scope.
+ */
+function lateErrorReport(
+  pool: CredentialPool,
+  lease: Lease,
+  info: AttemptInfo,
+  signal: ClientSignal | undefined,
+): (error: unknown) => void {
+  return (error) => {
+    if (!signal?.aborted && isUpstreamError(error)) pool.report(lease, { error }, { ...info, late: true });
+  };
+}
+
 /** Everything is cooling: answer with when the first credential frees up, and what Google said last. */
 function cooling(error: NoCredentialError, last: UpstreamError | undefined): Error {
   if (error.retryAfterMs === undefined) return last ?? error;
@@ -233,11 +249,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     stream: (model, request, options = {}) =>
       run(model, options, async (lease, info) => {
         const chunks = await transportOf(lease).stream(lease.auth, { model, request, signal: options.signal });
-        // A failure after the first chunk is reported in-band by the surface; the pool still learns of it.
-        return primeStream(chunks, (error) => {
-          if (!options.signal?.aborted && isUpstreamError(error))
-            pool.report(lease, { error }, { ...info, late: true });
-        });
+        return primeStream(chunks, lateErrorReport(pool, lease, info, options.signal));
       }),
     countTokens: (model, request, options = {}) =>
       run(model, options, (lease) =>
