@@ -209,3 +209,18 @@ export async function startCli(
     },
   };
 }
+
+/**
+ * Resolves once every process has used under `busyPct` % of a core over `windowMs` (at most
+ * `maxMs`): what a just-started CLI still does in the background (checking 1,000 imported keys with
+ * the fake, for one) would otherwise load the box during the first measured rounds. Returns the wait.
+ */
+export async function settled(pids: number[], windowMs = 500, busyPct = 5, maxMs = 30_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const before = pids.map(procCpuUs);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const busy = pids.some((pid, i) => ((procCpuUs(pid) - before[i]!) / (windowMs * 1000)) * 100 > busyPct);
+    if (!busy || Date.now() - started > maxMs) return Date.now() - started;
+  }
+}

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepareCliHome, startCli, type CliHome, type RunningCli } from "./_cli.ts";
+import { prepareCliHome, settled, startCli, type CliHome, type RunningCli } from "./_cli.ts";
 import { HAS_WRK, combineLoads, load, median, sequentialLatency, streamOnce, type LoadResult } from "./_client.ts";
 import { translationBench } from "./_translation.ts";
 import { floorEnv, startFake } from "./_fake-child.ts";
@@ -245,6 +245,7 @@ async function main() {
   homes.push(cliHome);
   const chatProbe = { path: "/v1/chat/completions", headers: auth, body: chatBody("gemini-2.5-flash") };
   const cli = await startCli(cliHome, chatProbe);
+  await settled([cli.proc.pid!, floor.proc.pid!, proxy.proc.pid!, libDefaults.proc.pid!, fake.proc.pid!]);
 
   phase(`non-streaming load: 5 targets x ${ROUNDS} rounds`);
   // 1. Non-streaming throughput, 16 connections, interleaved: the fake alone is the ceiling, the floor the reference.
@@ -479,6 +480,8 @@ async function main() {
     if (last) cli1000 = b;
     else await b.stop();
   }
+  const wait = await settled([cli1!.proc.pid!, cli1000!.proc.pid!, fake.proc.pid!]);
+  phase(`both CLIs and the fake idle after ${(wait / 1000).toFixed(1)} s; interleaved load`);
   const pool = await interleaved({
     one: chat(cli1!.url, cliProbe(cli1!)),
     thousand: chat(cli1000!.url, cliProbe(cli1000!)),
