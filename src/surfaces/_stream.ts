@@ -7,6 +7,7 @@
 import type { DispatchResult } from "../dispatch/dispatcher.ts";
 import type { GenerateContentRequest, GenerateContentResponse } from "../gemini/types.ts";
 import type { RequestRecord } from "../usage/record.ts";
+import type { ClientSignal } from "../upstream/transport.ts";
 import type { AppContext } from "../http/context.ts";
 import { streamResponse } from "./_stream-response.ts";
 import { observer, streamClosed } from "./_stream-record.ts";
@@ -33,7 +34,7 @@ export interface StreamInput {
   model: string;
   request: GenerateContentRequest;
   surface: string;
-  clientSignal: AbortSignal;
+  clientSignal: ClientSignal;
   writer: StreamWriter;
   /** Runs after Google's last chunk, before the closing frames (so a follow-up request finds what it stores). */
   beforeEnd?: () => Promise<void>;

@@ -79,7 +79,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
       model: chat.model.upstream,
       request,
       surface: "anthropic",
-      clientSignal: event.req.signal,
+      clientSignal: signal,
       writer: {
         prelude: (early) => (early ? undefined : writer.opening()),
         push: (chunk) => writer.push(chunk),

@@ -86,7 +86,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
     model: model.upstream,
     request,
     surface: "gemini",
-    clientSignal: event.req.signal,
+    clientSignal: clientSignalOf(event),
     writer: sse ? sseWriter() : arrayWriter(),
     headers: sse ? { ...SSE_HEADERS } : { "content-type": "application/json; charset=utf-8" },
     graceMs: Infinity,

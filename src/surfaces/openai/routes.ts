@@ -89,7 +89,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
       model: chat.model.upstream,
       request,
       surface: "openai",
-      clientSignal: event.req.signal,
+      clientSignal: signal,
       writer,
       // Stored before the client sees the end, so its next request (tool results) finds them.
       beforeEnd: () => ctx.signatures.save(writer.signatures()),

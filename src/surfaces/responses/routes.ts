@@ -85,7 +85,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
       model: model.upstream,
       request,
       surface: "responses",
-      clientSignal: event.req.signal,
+      clientSignal: signal,
       writer: {
         prelude: (early) => (early ? undefined : writer.opening()),
         push: (chunk) => writer.push(chunk),
