@@ -1,6 +1,6 @@
 // The client's abort for the calls a request makes upstream. On node it is read off the response
-// itself: a response that closes before it ended is the sure sign that the client left (the rule
-// client-abort.ts follows too). That costs one 'close' listener per upstream call, where
+// itself: a response that closes before it ended is the sure sign that the client left (client-abort.ts
+// builds `proxy.fetch`'s request signal from the same rule). That costs one 'close' listener per upstream call, where
 // `request.signal` builds an AbortController (and its EventTarget) for every request.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { H3Event } from "h3";
@@ -56,9 +56,15 @@ class ResponseCloseSignal implements ClientSignal {
   }
 }
 
+export type NodeRuntime = { req?: IncomingMessage; res?: ServerResponse } | undefined;
+
+/** The abort read off a Node response, when `node` (a host's `runtime.node`) has one. */
+export function responseSignal(node: NodeRuntime): ClientSignal | undefined {
+  const res = node?.res;
+  return res && typeof res.once === "function" ? new ResponseCloseSignal(node.req, res) : undefined;
+}
+
 /** The client's abort signal for `event`: tied to the Node response when the host gives one. */
 export function clientSignalOf(event: H3Event): ClientSignal {
-  const node = event.runtime?.node as { req?: IncomingMessage; res?: ServerResponse } | undefined;
-  const res = node?.res;
-  return res && typeof res.once === "function" ? new ResponseCloseSignal(node.req, res) : event.req.signal;
+  return responseSignal(event.runtime?.node as NodeRuntime) ?? event.req.signal;
 }
