@@ -102,15 +102,14 @@ export class ReadableEvents<T> implements AsyncGenerator<T> {
     if (!this.#ended) this.#onError(prematureClose());
   };
 
-  /** Hands a waiting consumer what the body's end or failure left. */
+  /** Hands a waiting consumer what the body's end or failure left (called once one of them is set). */
   #settle(): void {
     const waiter = this.#waiter;
     if (!waiter) return;
     this.#waiter = undefined;
     if (this.#head < this.#ready.length) waiter.resolve({ done: false, value: this.#take() });
     else if (this.#failure) waiter.reject(this.#fail());
-    else if (this.#ended) waiter.resolve(this.#finish());
-    else this.#waiter = waiter;
+    else waiter.resolve(this.#finish());
   }
 
   #fail(): unknown {

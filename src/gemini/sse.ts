@@ -50,7 +50,7 @@ export async function* parseSSEText<T = unknown>(
 }
 
 /** Each event's data → its JSON value (mapped) into `ready`; empty events, [DONE] and invalid JSON skipped. */
-export function eventHandler<T>(ready: T[], options?: SSEParseOptions<T>): (data: string) => void {
+function eventHandler<T>(ready: T[], options?: SSEParseOptions<T>): (data: string) => void {
   const map = options?.map;
   return (data) => {
     const text = data.trim();
