@@ -46,3 +46,30 @@ describe("the package's metadata", () => {
     expect(readme.replace(/\s+/g, " ")).toMatch(/npm 11 may print `npm warn install-scripts/);
   });
 });
+
+describe("the built code (dist/, as `npm test` builds it before the suites)", () => {
+  const chunks = async () => {
+    const { readdir } = await import("node:fs/promises");
+    const names = (await readdir(join(ROOT, "dist"))).filter((f) => f.endsWith(".mjs"));
+    return Promise.all(names.map(async (name) => ({ name, code: await readFile(join(ROOT, "dist", name), "utf8") })));
+  };
+
+  it("is Latin-1 only, so V8 keeps each module's source as a one-byte string", async () => {
+    const all = await chunks();
+    expect(all.length).toBeGreaterThan(3);
+    for (const { name, code } of all)
+      expect({ name, wide: code.match(/[^\0-\xff]/g) ?? [] }).toEqual({ name, wide: [] });
+    // The escapes keep the values: an API key's hint still starts with "…" (U+2026) in the built package.
+    const script =
+      'const { createGeminiProxy } = await import("./dist/index.mjs");' +
+      'const p = createGeminiProxy({ geminiApiKeys: ["AIzaSyLatin1Check0000000000000000000WXYZ"], logger: false });' +
+      "await p.ready(); console.log(JSON.stringify(p.pool.list()[0].keyHint)); await p.close();";
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT });
+    expect(JSON.parse(stdout)).toBe("\u2026WXYZ");
+  }, 30_000);
+
+  it("inlines the used part of valibot instead of loading its whole module", async () => {
+    for (const { name, code } of await chunks())
+      expect({ name, imports: /from\s*"valibot"/.test(code) }).toEqual({ name, imports: false });
+  });
+});
