@@ -142,7 +142,7 @@ export function createApp(ctx: AppContext): H3 {
     try {
       if (PROBE_PATHS.has(path))
         void ctx.ready().catch(() => {}); // answer now; /readyz says "starting"
-      else await ctx.ready();
+      else if (ctx.readiness?.().phase !== "started") await ctx.ready(); // once started, no await per request
       if (surface !== "other" && ctx.hooks.active) {
         // Host policy: a start hook may refuse the request before any upstream work.
         const refusal = await ctx.hooks.start({ record, request: event.req });

@@ -10,14 +10,26 @@ export class BodyError extends Error {
   }
 }
 
-/** The body as text, refused with a 413 past `maxBytes` before it is all buffered. */
-export async function readCapped(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes)
-    throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
-  // A declared length within the cap: HTTP framing guarantees no more bytes follow, so read it in
-  // one go (on node this skips building a web stream over the socket).
-  if (Number.isFinite(declared)) return request.text();
+/**
+ * The body as text, refused with a 413 past `maxBytes` before it is all buffered. Not async (it runs
+ * for every request), but it never throws: every failure is the promise's.
+ */
+export function readCapped(request: Request, maxBytes: number): Promise<string> {
+  try {
+    const declared = Number(request.headers.get("content-length") ?? NaN);
+    if (declared > maxBytes)
+      throw new BodyError(413, `Request body is too large (${declared} bytes; the limit is ${maxBytes})`);
+    // A declared length within the cap: HTTP framing guarantees no more bytes follow, so read it in
+    // one go (on node this skips building a web stream over the socket).
+    if (Number.isFinite(declared)) return request.text();
+    return readChunked(request, maxBytes);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A body without a declared length, counted as it arrives. */
+async function readChunked(request: Request, maxBytes: number): Promise<string> {
   if (!request.body) return "";
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
@@ -57,14 +69,14 @@ export function jsonDepthExceeds(value: unknown, limit: number, depth = 1): bool
 }
 
 /** The parsed JSON body; `{}`-less bodies and non-objects are the caller's to judge. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readCapped(request, maxBytes);
-  } catch (error) {
-    if (error instanceof BodyError) throw error;
-    throw new BodyError(400, "Could not read the request body");
-  }
+export function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  // Chained rather than async: this runs for every request.
+  return readCapped(request, maxBytes).then(parseJsonBody, (error: unknown) => {
+    throw error instanceof BodyError ? error : new BodyError(400, "Could not read the request body");
+  });
+}
+
+function parseJsonBody(text: string): unknown {
   if (!text.trim()) throw new BodyError(400, "The request body is empty: a JSON object is required");
   let value: unknown;
   try {

@@ -47,8 +47,9 @@ export function defineSurfaceRoute(
 const isBodyLimit = (error: unknown) => error instanceof BodyError && error.status === 413;
 
 /** The request body, which must be a JSON object (BodyError for unreadable or oversized ones). */
-export async function readJsonObject(event: H3Event, ctx: AppContext): Promise<JsonObject> {
-  const body = await readJsonBody(event.req, ctx.options.maxBodySize);
-  if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
-  return body;
+export function readJsonObject(event: H3Event, ctx: AppContext): Promise<JsonObject> {
+  return readJsonBody(event.req, ctx.options.maxBodySize).then((body) => {
+    if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
+    return body;
+  });
 }

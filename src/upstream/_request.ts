@@ -37,7 +37,8 @@ export function jsonBody(value: unknown): string {
   }
 }
 
-export async function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
+/** Not async: a value that cannot be serialized throws here, inside the transport's own async call. */
+export function postJson(http: HttpClient, url: string, init: PostInit): Promise<UpstreamResponse> {
   const body = jsonBody(init.body);
   return send(http, url, {
     method: "POST",
@@ -81,20 +82,25 @@ export async function send(http: HttpClient, url: string, init: SendInit): Promi
   return res;
 }
 
-export async function readJson<T>(res: UpstreamResponse): Promise<T> {
-  const text = await res.body.text().catch((error: unknown) => {
-    throw networkError(error, "upstream response");
-  });
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new UpstreamError({
-      kind: "upstream_unavailable",
-      status: res.statusCode,
-      message: "Upstream returned invalid JSON",
-      cause: error,
-    });
-  }
+/** The 2xx body as JSON (one promise on top of undici's own, this is every answer's path). */
+export function readJson<T>(res: UpstreamResponse): Promise<T> {
+  return res.body.text().then(
+    (text) => {
+      try {
+        return JSON.parse(text) as T;
+      } catch (error) {
+        throw new UpstreamError({
+          kind: "upstream_unavailable",
+          status: res.statusCode,
+          message: "Upstream returned invalid JSON",
+          cause: error,
+        });
+      }
+    },
+    (error: unknown) => {
+      throw networkError(error, "upstream response");
+    },
+  );
 }
 
 /** Parsed SSE chunks of a 2xx response, mapped by `map`; body failures become `network` errors. */

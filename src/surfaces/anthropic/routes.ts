@@ -99,7 +99,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   const result = await ctx.dispatcher.generate(chat.model.upstream, request, { signal, surface: "anthropic", record });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
-  await ctx.signatures.save(summary.signatures);
+  if (summary.signatures.length > 0) await ctx.signatures.save(summary.signatures);
   return json(toAnthropicMessage(summary, reply));
 }
 

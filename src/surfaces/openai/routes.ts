@@ -104,7 +104,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   });
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const { completion, signatures: issued } = toChatCompletion(result.value, response);
-  await ctx.signatures.save(issued);
+  if (issued.length > 0) await ctx.signatures.save(issued);
   return FastResponse.json(completion); // x-request-id and CORS: added by the app (http/app.ts)
 }
 
