@@ -34,7 +34,9 @@ const PREFIX = "usage";
 const MARKS = "#journal";
 
 export function addFields(into: UsageFields, fields: UsageFields): void {
-  for (const [name, value] of Object.entries(fields)) {
+  // for…in, not Object.entries: twice per counted request, and no pair arrays to collect.
+  for (const name in fields) {
+    const value = fields[name];
     if (typeof value === "number" && Number.isFinite(value) && value !== 0) into[name] = (into[name] ?? 0) + value;
   }
 }
