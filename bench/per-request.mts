@@ -20,7 +20,7 @@ if (floor) {
   const ready = new Promise<{ url: string }>((resolve) => {
     (process as { send?: unknown }).send = (m: { type: string; url: string }) => m.type === "ready" && resolve(m);
   });
-  await import("./floor.mjs");
+  await import(new URL("./floor.mjs", import.meta.url).href); // a script: it starts its server on import
   port = Number(new URL((await ready).url).port);
   close = async () => fake.send("exit");
 } else {
