@@ -166,7 +166,9 @@ export function createApp(ctx: AppContext): H3 {
       event.res.headers.set("x-request-id", requestId); // the error response is built from these
       throw error;
     } finally {
-      if (!record.deferred) await ctx.finish(record, status); // journaled before the body goes out
+      // Journaled before the body goes out; nothing to wait for without a journal (no await then).
+      const journaled = record.deferred ? undefined : ctx.finish(record, status);
+      if (journaled) await journaled;
     }
   });
 
