@@ -4,14 +4,16 @@
 // and memory storage (from dist/, as users run it) or, with TARGET=floor, for bench/floor.mjs. The
 // client runs in the same process; its own promise and the allocations of node's HTTP client are
 // left out. TOP=n lists the n functions of the proxy that allocate the most (nearest frame of
-// dist/ or the floor, else node's).
+// dist/ or the floor, else node's). KEYS=n: the library pools n Gemini API keys instead of the one
+// Code Assist account.
 import http from "node:http";
 import { createHook } from "node:async_hooks";
 import { Session } from "node:inspector/promises";
 import { fileURLToPath } from "node:url";
 import { floorEnv, startFake } from "./_fake-child.ts";
 
-const { info, proc: fake } = await startFake(1);
+const keys = Number(process.env.KEYS ?? 0);
+const { info, proc: fake } = await startFake(Math.max(keys, 1));
 const floor = process.env.TARGET === "floor";
 let port: number;
 let close: () => Promise<unknown>;
@@ -28,7 +30,7 @@ if (floor) {
   const proxy = createGeminiProxy({
     authKeys: ["k"],
     endpoints: info.endpoints,
-    credentials: [info.credential],
+    ...(keys ? { geminiApiKeys: info.apiKeys.slice(0, keys) } : { credentials: [info.credential] }),
     logger: false,
   });
   await proxy.ready();
@@ -115,7 +117,7 @@ const walk = (node: SampleNode, client: boolean, nearest: string) => {
 walk(profile.head, false, "(node and libraries, no frame of the proxy)");
 
 console.log(
-  `${floor ? "floor (bench/floor.mjs)" : "library (logger off, memory storage)"}: ` +
+  `${floor ? "floor (bench/floor.mjs)" : `library (logger off, memory storage${keys ? `, ${keys} API keys` : ""})`}: ` +
     `${((promises - P) / P).toFixed(1)} promises and ${(proxyBytes / N / 1024).toFixed(1)} KB allocated per request ` +
     `(client's own ${(clientBytes / N / 1024).toFixed(1)} KB left out)`,
 );
