@@ -15,10 +15,11 @@ import { floorEnv, startFake } from "./_fake-child.ts";
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const KEY = "bench-key";
 const PREDECESSOR_RPS = 320; // Python predecessor in front of a Node fake, same machine kind (issue figures)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 24);
 // Throughput comparisons run in interleaved rounds (A B C A B C ...) of SECONDS / ROUNDS each, so drift
-// on a shared box hits every contender alike.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+// on a shared box hits every contender alike. Twelve rounds of 2 s: with four, the ratios of one run
+// moved by ±0.07 from run to run on the 2-core VM; with twelve, by about ±0.02.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 /** Seconds of unmeasured load per target before the measured rounds (BENCH_WARMUP). */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const STARTS = 3; // CLI start-ups per pool size (median)
