@@ -5,10 +5,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createStorage } from "unstorage";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createGeminiProxy, type StorageLike } from "../src/index.ts";
 import { atomicFsDriver } from "../src/storage/atomic-fs.ts";
-import type { CredentialState } from "../src/pool/credential.ts";
+import { initialState, type Credential, type CredentialState } from "../src/pool/credential.ts";
+import type { Entry } from "../src/pool/entry.ts";
+import { createPoolEvents } from "../src/pool/events.ts";
+import { COUNTER_FLUSH_MS, COUNTER_WRITES_PER_TICK, createStateKeeper } from "../src/pool/persistence.ts";
+import type { CredentialStore } from "../src/pool/store.ts";
 import { proxyOptionsFor } from "./_setup.ts";
 import { createFakeGoogle, type FakeGoogle } from "./fake-google/index.ts";
 import { nativeRequest } from "./pool-setup.ts";
@@ -83,5 +87,42 @@ describe("atomic-fs keys", () => {
     expect(await driver.getKeys("", {})).toHaveLength(2);
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) });
     expect(await storage.getKeys("credentials")).toEqual(expect.arrayContaining(["credentials:a", "credentials:b"]));
+  });
+});
+
+describe("counter-only writes of many credentials", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it("are capped per tick, longest waiting first, the rest on the next ticks", async () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const store = {
+      put: async () => {},
+      putState: async (id: string) => void written.push(id),
+      remove: async () => {},
+    } as unknown as CredentialStore;
+    const keeper = createStateKeeper(
+      store,
+      createPoolEvents(() => {}),
+      () => {},
+    );
+    const total = COUNTER_WRITES_PER_TICK + 10;
+    const entries: Entry[] = Array.from({ length: total }, (_, i) => {
+      const credential = { id: `c${i}`, kind: "api_key", apiKey: `key-${i}`, createdAt: i } as Credential;
+      const state = initialState();
+      return { credential, state, pending: 0, stored: { credential, state } };
+    });
+    // One request on each: uses and last use change, nothing another instance steers by.
+    for (const entry of entries) keeper.commit(entry, { ...entry.state, usageCount: 1, lastUsedAt: Date.now() });
+    expect(written).toEqual([]); // no write per request
+
+    await vi.advanceTimersByTimeAsync(COUNTER_FLUSH_MS);
+    expect(written).toEqual(entries.slice(0, COUNTER_WRITES_PER_TICK).map((e) => e.credential.id));
+    await vi.advanceTimersByTimeAsync(COUNTER_FLUSH_MS);
+    expect(written.slice(COUNTER_WRITES_PER_TICK)).toEqual(
+      entries.slice(COUNTER_WRITES_PER_TICK).map((e) => e.credential.id),
+    );
+    await vi.advanceTimersByTimeAsync(COUNTER_FLUSH_MS);
+    expect(written).toHaveLength(total); // nothing written twice
   });
 });
