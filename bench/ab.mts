@@ -1,0 +1,98 @@
+// `npx tsx bench/ab.mts name=path/to/bin.mjs [name2=path2 ...]`: several CLIs (builds of different
+// commits, or one build with different flags) side by side in one interleaved run, against the same
+// fake: each started once, then loaded in turn for ROUNDS rounds of SECONDS (16 connections, the
+// bench's small chat request), CPU per request from /proc; prints the medians and every round. On a
+// shared box a change of a few µs per request is only visible this way, next to its base and in the
+// same minutes (see bench/README.md for a base built in a git worktree).
+//   FLOOR=1      adds bench/floor.mjs          LIBRARY=1   adds the quiet library (bench/_proxy.mjs)
+//   KEYS_<name>  n Gemini API keys in that CLI's fs storage (default: the one Code Assist account)
+//   FLAGS_<name> extra `run` flags for that CLI, e.g. "--logLevel warn"
+//   ROUNDS (default 10), SECONDS per round (default 4)
+import { fork, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, prepareCliHome, procCpuUs, settled } from "./_cli.ts";
+import { load } from "./_client.ts";
+import { floorEnv, startFake } from "./_fake-child.ts";
+
+const clis = process.argv.slice(2).map((arg) => {
+  const at = arg.indexOf("=");
+  if (at <= 0) throw new Error(`expected name=path/to/bin.mjs, got ${arg}`);
+  return {
+    name: arg.slice(0, at),
+    bin: resolve(arg.slice(at + 1)),
+    keys: Number(process.env[`KEYS_${arg.slice(0, at)}`] ?? 0),
+  };
+});
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const SECONDS = Number(process.env.SECONDS ?? 4);
+const chat = {
+  path: "/v1/chat/completions",
+  headers: { authorization: "Bearer k" },
+  body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }),
+};
+
+const { info, proc: fake } = await startFake(Math.max(1, ...clis.map((c) => c.keys)));
+const targets: { name: string; url: string; pid: number; stop: () => void }[] = [];
+const forked = async (name: string, file: string, env: Record<string, string>) => {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
+    execArgv: [],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await new Promise<{ url: string }>((resolve) => child.once("message", resolve));
+  targets.push({ name, url: ready.url, pid: child.pid!, stop: () => child.kill() });
+};
+if (process.env.FLOOR) await forked("floor", "./floor.mjs", floorEnv(info, "k"));
+if (process.env.LIBRARY) {
+  const config = { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
+  await forked("library", "./_proxy.mjs", { BENCH_PROXY: JSON.stringify(config), BENCH_DEFAULTS: "" });
+}
+for (const cli of clis) {
+  const home = prepareCliHome(`ab-${cli.name}`, info, "k", cli.keys ? { apiKeys: cli.keys } : { oauth: true });
+  const port = await freePort();
+  const flags = (process.env[`FLAGS_${cli.name}`] ?? "").split(" ").filter(Boolean);
+  const log = openSync(home.log, "a");
+  const child = spawn(process.execPath, [cli.bin, "run", "-c", home.config, "--port", String(port), ...flags], {
+    cwd: home.dir,
+    env: home.env,
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    const status = await fetch(url + chat.path, {
+      method: "POST",
+      headers: { ...chat.headers, "content-type": "application/json" },
+      body: chat.body,
+    }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (tries > 600) throw new Error(`${cli.name} does not answer; log ${home.log}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  targets.push({ name: cli.name, url, pid: child.pid!, stop: () => (child.kill(), home.cleanup()) });
+}
+
+await settled(targets.map((t) => t.pid)); // a just-started CLI may still be checking its keys
+for (const t of targets) await load(t.url, { ...chat, connections: 16, seconds: 1 }); // warm-up
+const results = new Map(targets.map((t) => [t.name, { rps: [] as number[], cpu: [] as number[] }]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const t of round % 2 ? [...targets].reverse() : targets) {
+    const before = procCpuUs(t.pid);
+    const run = await load(t.url, { ...chat, connections: 16, seconds: SECONDS });
+    results.get(t.name)!.rps.push(run.rps);
+    results.get(t.name)!.cpu.push((procCpuUs(t.pid) - before) / run.requests);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const [name, r] of results)
+  console.log(
+    `${name.padEnd(12)} ${median(r.rps).toFixed(0).padStart(6)} req/s  ${median(r.cpu).toFixed(0).padStart(4)} µs CPU/req` +
+      `   rounds: ${r.cpu.map((x) => x.toFixed(0)).join(" ")}`,
+  );
+for (const t of targets) t.stop();
+fake.send("exit");
