@@ -164,17 +164,22 @@ function tryOnce(url: string, path: string, headers: Record<string, string>, bod
   });
 }
 
-/** `gemini-cli-proxy run -c config.json --port N`; resolves once a chat request has been answered 200. */
+/**
+ * `gemini-cli-proxy run -c config.json --port N`; resolves once a chat request has been answered 200.
+ * `cli.bin` runs another build (bench/ab.mts), `cli.args` adds `run` flags.
+ */
 export async function startCli(
   home: CliHome,
   probeRequest: { path: string; headers: Record<string, string>; body: string },
   execArgv: string[] = [],
+  cli: { bin?: string; args?: string[] } = {},
 ): Promise<RunningCli> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const fd = openSync(home.log, "a");
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...execArgv, BIN, "run", "-c", home.config, "--port", String(port)], {
+  const args = [...execArgv, cli.bin ?? BIN, "run", "-c", home.config, "--port", String(port), ...(cli.args ?? [])];
+  const proc = spawn(process.execPath, args, {
     cwd: home.dir,
     env: home.env,
     stdio: ["ignore", fd, fd],

@@ -8,11 +8,10 @@
 //   KEYS_<name>  n Gemini API keys in that CLI's fs storage (default: the one Code Assist account)
 //   FLAGS_<name> extra `run` flags for that CLI, e.g. "--logLevel warn"
 //   ROUNDS (default 10), SECONDS per round (default 4)
-import { fork, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { fork } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, prepareCliHome, procCpuUs, settled } from "./_cli.ts";
+import { prepareCliHome, procCpuUs, settled, startCli } from "./_cli.ts";
 import { load } from "./_client.ts";
 import { floorEnv, startFake } from "./_fake-child.ts";
 
@@ -34,7 +33,7 @@ const chat = {
 };
 
 const { info, proc: fake } = await startFake(Math.max(1, ...clis.map((c) => c.keys)));
-const targets: { name: string; url: string; pid: number; stop: () => void }[] = [];
+const targets: { name: string; url: string; pid: number; stop: () => unknown }[] = [];
 const forked = async (name: string, file: string, env: Record<string, string>) => {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
     execArgv: [],
@@ -51,30 +50,14 @@ if (process.env.LIBRARY) {
 }
 for (const cli of clis) {
   const home = prepareCliHome(`ab-${cli.name}`, info, "k", cli.keys ? { apiKeys: cli.keys } : { oauth: true });
-  const port = await freePort();
   const flags = (process.env[`FLAGS_${cli.name}`] ?? "").split(" ").filter(Boolean);
-  const log = openSync(home.log, "a");
-  const child = spawn(process.execPath, [cli.bin, "run", "-c", home.config, "--port", String(port), ...flags], {
-    cwd: home.dir,
-    env: home.env,
-    stdio: ["ignore", log, log],
+  const running = await startCli(home, chat, [], { bin: cli.bin, args: flags });
+  targets.push({
+    name: cli.name,
+    url: running.url,
+    pid: running.proc.pid!,
+    stop: () => running.stop().then(home.cleanup),
   });
-  closeSync(log);
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    const status = await fetch(url + chat.path, {
-      method: "POST",
-      headers: { ...chat.headers, "content-type": "application/json" },
-      body: chat.body,
-    }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) break;
-    if (tries > 600) throw new Error(`${cli.name} does not answer; log ${home.log}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  targets.push({ name: cli.name, url, pid: child.pid!, stop: () => (child.kill(), home.cleanup()) });
 }
 
 await settled(targets.map((t) => t.pid)); // a just-started CLI may still be checking its keys
@@ -94,5 +77,5 @@ for (const [name, r] of results)
     `${name.padEnd(12)} ${median(r.rps).toFixed(0).padStart(6)} req/s  ${median(r.cpu).toFixed(0).padStart(4)} µs CPU/req` +
       `   rounds: ${r.cpu.map((x) => x.toFixed(0)).join(" ")}`,
   );
-for (const t of targets) t.stop();
+await Promise.all(targets.map((t) => t.stop()));
 fake.send("exit");
