@@ -2,7 +2,7 @@
 // level, fields, mask), and consola's level still decides what is written.
 import { createConsola, LogLevels } from "consola";
 import { describe, expect, it } from "vitest";
-import { createLineReporter, type LineFormat } from "../src/logging/line-reporter.ts";
+import { createLineReporter, isoNow, type LineFormat } from "../src/logging/line-reporter.ts";
 import { logEvent } from "../src/usage/log-event.ts";
 
 const sinkInto = (lines: string[]) => ({ write: (line: string) => void lines.push(line), flush() {}, take: () => "" });
@@ -23,6 +23,18 @@ function capture(format: LineFormat, level = LogLevels.info) {
 }
 
 describe("log lines", () => {
+  it("the line's time is toISOString's, across millisecond, second, day and year boundaries", () => {
+    const times = [0, 7, 42, 999, 1000, 1001, Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1)];
+    for (const base of [Date.UTC(2026, 11, 6, 16, 30), ...times]) {
+      for (const t of [base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000]) {
+        expect(isoNow(t)).toBe(new Date(t).toISOString());
+      }
+    }
+    // going back in time (a clock step) makes the prefix again
+    expect(isoNow(Date.UTC(2026, 0, 1, 0, 0, 5, 3))).toBe("2026-01-01T00:00:05.003Z");
+    expect(isoNow(Date.UTC(2025, 5, 1, 12, 0, 0, 40))).toBe("2025-06-01T12:00:00.040Z");
+  });
+
   it("pretty: an event through logEvent reads like one through consola, tagged and masked", () => {
     const { logger, out } = capture("pretty");
     const http = logger.withTag("http");

@@ -30,6 +30,11 @@ export function isUpstreamCallId(id: string | undefined): id is string {
   return typeof id === "string" && id.length > 0 && !id.startsWith("call_") && !id.startsWith("toolu_");
 }
 
+/** `fields` with Gemini's own call id first when there is one (not `{ ...(id ? { id } : {}), … }`: slow in V8). */
+function withUpstreamId<T extends object>(id: string | undefined, fields: T): T & { id?: string } {
+  return Object.assign(isUpstreamCallId(id) ? { id } : {}, fields);
+}
+
 /**
  * A system message in the middle of the conversation (Claude Code's environment notes, LangChain's
  * later SystemMessages): kept at its position as user text, marked so the model reads it as an
@@ -73,11 +78,7 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
     const parts: GeminiPart[] = (group ?? []).map(
       (c) =>
         c.result ?? {
-          functionResponse: {
-            ...(isUpstreamCallId(c.id) ? { id: c.id } : {}),
-            name: c.name,
-            response: { error: "no result" },
-          },
+          functionResponse: withUpstreamId(c.id, { name: c.name, response: { error: "no result" } }),
         },
     );
     parts.push(...orphans);
@@ -102,11 +103,7 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
     }
     if (call) {
       call.result = {
-        functionResponse: {
-          ...(isUpstreamCallId(call.id) ? { id: call.id } : {}),
-          name: call.name,
-          response: toolResponse(result),
-        },
+        functionResponse: withUpstreamId(call.id, { name: call.name, response: toolResponse(result) }),
       };
       return;
     }
@@ -117,7 +114,7 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
 
   const callPart = (b: ToolCallBlock, thinkingSignature: string | undefined): GeminiPart => {
     const name = ctx.names.toGemini(b.name);
-    const part: GeminiPart = { functionCall: { ...(isUpstreamCallId(b.id) ? { id: b.id } : {}), name, args: b.args } };
+    const part: GeminiPart = { functionCall: withUpstreamId(b.id, { name, args: b.args }) };
     const sig = b.signature ?? thinkingSignature ?? (b.id !== undefined ? ctx.signatures?.get(b.id) : undefined);
     if (sig) part.thoughtSignature = sig;
     return part;

@@ -80,7 +80,9 @@ function convert(input: unknown, root: Schema, seen: Set<string>, depth: number)
     const next = new Set(seen).add(target.name);
     const { $ref: _ignored, ...siblings } = node;
     const resolved = convert(target.schema, root, next, depth + 1);
-    return { ...resolved, ...(typeof siblings.description === "string" ? { description: siblings.description } : {}) };
+    return typeof siblings.description === "string"
+      ? Object.assign({}, resolved, { description: siblings.description })
+      : resolved;
   }
   node = mergeAllOf(node);
   const out: Schema = {};

@@ -80,7 +80,7 @@ export function feedCall(
       emit(call, signature);
       return undefined;
     }
-    const open: PendingCall = { ...call, signature };
+    const open: PendingCall = { name: call.name, id: call.id, args: call.args, signature };
     applyPartialArgs(open.args, fc.partialArgs);
     return open;
   }

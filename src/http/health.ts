@@ -19,7 +19,7 @@ export function healthOf(ctx: AppContext) {
   const storageView = storage && {
     backend: storage.backend,
     degraded: storage.degraded,
-    ...(storage.since ? { since: new Date(storage.since).toISOString() } : {}),
+    since: storage.since ? new Date(storage.since).toISOString() : undefined,
     queued_writes: storage.queuedWrites,
   };
   return {

@@ -37,6 +37,22 @@ function messageOf(obj: LogObject): string {
   return parts.join(" ");
 }
 
+let second = -1;
+let secondText = "";
+/**
+ * `new Date().toISOString()` for now, its first 20 characters made once per second: a request's
+ * line needs the time, and building it from a Date took longer than the rest of the line.
+ */
+export function isoNow(now = Date.now()): string {
+  const s = Math.floor(now / 1000);
+  if (s !== second) {
+    second = s;
+    secondText = new Date(s * 1000).toISOString().slice(0, 20); // "2026-12-06T16:30:00."
+  }
+  const ms = now - s * 1000;
+  return `${secondText}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
+}
+
 /** A line reporter also takes events straight from `logEvent`, without consola's log object. */
 export interface LineReporter extends ConsolaReporter {
   event(type: string, tag: string | undefined, message: string, fields: Record<string, unknown>): void;
@@ -46,7 +62,7 @@ export function createLineReporter(options: LineReporterOptions): LineReporter {
   const { mask } = options;
   const json = options.format === "json";
   const write = (type: string, tag: string | undefined, msg: string, fields: Record<string, unknown> | undefined) => {
-    const time = new Date().toISOString();
+    const time = isoNow();
     const line = json
       ? `${JSON.stringify({ time, level: type, tag: tag || undefined, msg, ...fields })}\n`
       : `${time} ${type.toUpperCase().padEnd(5)} ${tag ? `[${tag}] ` : ""}${msg}\n`;

@@ -95,7 +95,9 @@ export function createCredentialPool(
     const states = await mapBounded(credentials, (credential) => store.getState(credential.id));
     for (const [index, credential] of credentials.entries()) {
       const saved = states[index];
-      const state: CredentialState = { ...initialState(), ...saved, cooldowns: { ...saved?.cooldowns } };
+      const state: CredentialState = Object.assign(initialState(), saved, {
+        cooldowns: Object.assign({}, saved?.cooldowns),
+      });
       if (state.status === "refreshing") state.status = "expired"; // stopped mid-refresh
       entries.set(credential.id, {
         credential,
@@ -113,7 +115,7 @@ export function createCredentialPool(
       const merged = mergeDuplicates(group, Date.now());
       const id = merged.credential.id;
       for (const copy of group) if (copy.credential.id !== id) entries.delete(copy.credential.id);
-      entries.set(id, { ...merged, pending: 0, stored: merged });
+      entries.set(id, Object.assign({}, merged, { pending: 0, stored: merged }));
       await store.put(merged.credential);
       await store.putState(id, merged.state);
       for (const copy of group) if (copy.credential.id !== id) await store.remove(copy.credential.id);
@@ -132,7 +134,7 @@ export function createCredentialPool(
     logger.warn(
       `${who}: Google refused its token right after a refresh (401); no refresh and no requests for it until ${again}, then it tries again`,
     );
-    return { ...next, reason: `Google refused the refreshed token (401); next refresh at ${again}` };
+    return Object.assign({}, next, { reason: `Google refused the refreshed token (401); next refresh at ${again}` });
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -201,13 +203,15 @@ export function createCredentialPool(
       return true;
     },
     disable: (id) =>
-      withEntry(id, (e) => ({ ...e.state, status: "disabled", reason: "disabled by an operator", link: undefined })),
+      withEntry(id, (e) =>
+        Object.assign({}, e.state, { status: "disabled" as const, reason: "disabled by an operator", link: undefined }),
+      ),
     async setLabel(id, label) {
       await pool.ready();
       await sync?.reload(id);
       const entry = entries.get(id);
       if (!entry) return false;
-      entry.credential = { ...entry.credential, label: label || undefined };
+      entry.credential = Object.assign({}, entry.credential, { label: label || undefined });
       commit(entry, entry.state, { record: true });
       return true;
     },
@@ -312,7 +316,9 @@ export function createCredentialPool(
         next = backOffRefresh(entry, next, now);
       commit(
         entry,
-        entry.state.status === "disabled" ? { ...next, status: "disabled", reason: entry.state.reason } : next,
+        entry.state.status === "disabled"
+          ? Object.assign({}, next, { status: "disabled" as const, reason: entry.state.reason })
+          : next,
       );
       if (error.kind === "quota_exhausted" && cred.kind === "oauth" && background.running)
         background.track(checks.refreshQuota(entry));

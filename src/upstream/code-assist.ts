@@ -44,10 +44,14 @@ function oauthOf(auth: UpstreamAuth): { accessToken: string; project?: string } 
 
 export function createCodeAssistClient(options: CodeAssistOptions) {
   const base = joinURL(options.baseUrl, CODE_ASSIST_VERSION);
-  const headersFor = (token: string): Record<string, string> => ({
-    authorization: `Bearer ${token}`,
-    "user-agent": options.userAgent ?? "GeminiCLI/0.56.0 (linux; x64; gemini-cli-proxy)",
-  });
+  const headersFor = (token: string, accept?: string): Record<string, string> => {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      "user-agent": options.userAgent ?? "GeminiCLI/0.56.0 (linux; x64; gemini-cli-proxy)",
+    };
+    if (accept) headers.accept = accept;
+    return headers;
+  };
 
   /** Any `v1internal:method` call with a JSON body (loadCodeAssist, onboardUser, retrieveUserQuota...). */
   const failure = (status: number, bodyText: string, headers: Headers) =>
@@ -98,7 +102,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
     },
     async stream(auth, c) {
       const res = await postJson(options.http, withQuery(`${base}:streamGenerateContent`, { alt: "sse" }), {
-        headers: { ...headersFor(oauthOf(auth).accessToken), accept: "text/event-stream" },
+        headers: headersFor(oauthOf(auth).accessToken, "text/event-stream"),
         body: wrap(auth, c),
         signal: c.signal,
         model: c.model,
@@ -112,7 +116,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
         "countTokens",
         { request: { model: `models/${wireModel(c.model)}`, contents } },
         c.signal && toAbortSignal(c.signal),
-      ).then((r) => ({ ...r, totalTokens: r.totalTokens ?? 0 }));
+      ).then((r) => Object.assign(r, { totalTokens: r.totalTokens ?? 0 }));
     },
   };
 

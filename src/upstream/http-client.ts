@@ -61,7 +61,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher(options);
   return {
     // undici only reads `aborted`, `reason` and adds/removes an "abort" listener: any ClientSignal does.
-    request: (url, init) => undiciRequest(url, { ...init, signal: init.signal as AbortSignal | undefined, dispatcher }),
+    // Written out, not `{ ...init, dispatcher }`: a literal adding properties after a spread is slow in V8 (Node 20).
+    request: (url, init) =>
+      undiciRequest(url, {
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        signal: init.signal as AbortSignal | undefined,
+        dispatcher,
+      }),
     // ofetch hands `dispatcher` to Node's fetch: the small calls share the pooled connections,
     // timeouts and outbound proxy of the hot path.
     json: ofetch.create({ dispatcher, retry: 0 }),

@@ -224,7 +224,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
         const start = bucketStart(bucket);
         if (bucketPeriod(bucket) !== period || !(start >= from && start <= to)) continue;
         for (const [dimension, fields] of Object.entries(await store.read(bucket)))
-          rows.push({ period, start, ...parseDimension(dimension), fields });
+          rows.push(Object.assign({ period, start }, parseDimension(dimension), { fields }));
       }
       return rows.sort((a, b) => a.start - b.start);
     },

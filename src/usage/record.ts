@@ -80,8 +80,16 @@ export function createRequestRecord(init: {
   surface: RequestSurface;
   clientKey?: string;
 }): RequestRecord {
-  const { id = newRequestId(), ...rest } = init;
-  return { id, startedAt: Date.now(), stream: false, attempts: [], ...rest };
+  return {
+    id: init.id ?? newRequestId(),
+    startedAt: Date.now(),
+    method: init.method,
+    path: init.path,
+    surface: init.surface,
+    clientKey: init.clientKey,
+    stream: false,
+    attempts: [],
+  };
 }
 
 /** Gemini usageMetadata → token counts. */

@@ -121,7 +121,7 @@ export function toAnthropicWire(error: unknown, model?: string): AnthropicWireEr
 export function anthropicResponse(wire: AnthropicWireError, requestId: string): Response {
   return Response.json(wire.body, {
     status: wire.status,
-    headers: { ...wire.headers, "x-request-id": requestId, "request-id": requestId },
+    headers: Object.assign({}, wire.headers, { "x-request-id": requestId, "request-id": requestId }),
   });
 }
 

@@ -17,7 +17,7 @@ import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { anthropicFailure, toAnthropicWire } from "./failure.ts";
-import { SSE_HEADERS } from "../_stream-response.ts";
+import { sseHeaders } from "../_stream-response.ts";
 import { streamSurface } from "../_stream.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
@@ -28,7 +28,7 @@ export function countableContents(request: GenerateContentRequest): CountTokensR
   for (const p of request.systemInstruction?.parts ?? []) if (typeof p.text === "string") extra.push(p.text);
   const decls = (request.tools ?? []).flatMap((t) => t.functionDeclarations ?? []);
   if (decls.length) extra.push(JSON.stringify(decls));
-  const contents = request.contents.map((c) => ({ ...c, parts: [...c.parts] }));
+  const contents = request.contents.map((c) => Object.assign({}, c, { parts: [...c.parts] }));
   if (extra.length && contents[0]) contents[0].parts.unshift({ text: extra.join("\n\n") });
   return { contents };
 }
@@ -72,7 +72,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   };
   const reply = { id: newId("msg_"), model: body.model };
   if (chat.stream) {
-    const writer = createAnthropicStream({ ...reply, blocks });
+    const writer = createAnthropicStream({ id: reply.id, model: reply.model, blocks });
     return streamSurface({
       ctx,
       record,
@@ -93,7 +93,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
         keepAlive: PING,
       },
       beforeEnd: () => ctx.signatures.save(writer.signatures()),
-      headers: { ...SSE_HEADERS, ...headers },
+      headers: sseHeaders(headers),
     });
   }
   const result = await ctx.dispatcher.generate(chat.model.upstream, request, { signal, surface: "anthropic", record });

@@ -11,7 +11,7 @@ import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../../http/request-record.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import type { AppContext } from "../../http/context.ts";
-import { SSE_HEADERS } from "../_stream-response.ts";
+import { sseHeaders } from "../_stream-response.ts";
 import { streamSurface, type StreamWriter } from "../_stream.ts";
 import { NativeError } from "./failure.ts";
 import { validateNativeGenerate } from "./validate.ts";
@@ -88,7 +88,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
     surface: "gemini",
     clientSignal: clientSignalOf(event),
     writer: sse ? sseWriter() : arrayWriter(),
-    headers: sse ? { ...SSE_HEADERS } : { "content-type": "application/json; charset=utf-8" },
+    headers: sse ? sseHeaders({}) : { "content-type": "application/json; charset=utf-8" },
     graceMs: Infinity,
   });
 }

@@ -34,7 +34,7 @@ export function googleError(status: number, message: string, details?: unknown[]
     message,
     status: STATUS_NAMES[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION"),
   };
-  return { status, body: { error: details?.length ? { ...error, details } : error }, headers: {} };
+  return { status, body: { error: details?.length ? Object.assign(error, { details }) : error }, headers: {} };
 }
 
 function retryHeaders(ms: number | undefined): Record<string, string> {
@@ -65,7 +65,7 @@ function fromUpstream(error: UpstreamError): WireError {
   const forward = (status: number): WireError => {
     const body = error.body;
     const out = googleError(status, error.message, body?.details);
-    return { ...out, headers: retryHeaders(error.retryAfterMs) };
+    return Object.assign(out, { headers: retryHeaders(error.retryAfterMs) });
   };
   switch (error.kind) {
     case "invalid_request":
@@ -87,20 +87,19 @@ function fromUpstream(error: UpstreamError): WireError {
     default:
       // The proxy's own credentials were refused: not the client's fault, and not its business
       // which account failed.
-      return {
-        ...googleError(503, `No usable upstream credential: ${error.message}`),
+      return Object.assign(googleError(503, `No usable upstream credential: ${error.message}`), {
         headers: retryHeaders(error.retryAfterMs),
-      };
+      });
   }
 }
 
 export function toGoogleWireError(error: unknown): WireError {
   if (isUpstreamError(error)) return fromUpstream(error);
   if (error instanceof ClientRequestError)
-    return { ...googleError(error.status, error.message), headers: error.headers };
+    return Object.assign(googleError(error.status, error.message), { headers: error.headers });
   if (error instanceof NoCredentialError) {
     if (error.retryAfterMs !== undefined)
-      return { ...googleError(429, error.message), headers: retryHeaders(error.retryAfterMs) };
+      return Object.assign(googleError(429, error.message), { headers: retryHeaders(error.retryAfterMs) });
     const access = accessProblemOf(error);
     return access ? accessError(access, error.message) : googleError(503, error.message);
   }

@@ -26,7 +26,7 @@ export function toOpenAILogprobs(
     if (!e) return [];
     const alts = top[i];
     const list = isRecord(alts) && Array.isArray(alts.candidates) ? alts.candidates : [];
-    return [{ ...e, top_logprobs: list.flatMap((a) => entry(a) ?? []) }];
+    return [Object.assign({}, e, { top_logprobs: list.flatMap((a) => entry(a) ?? []) })];
   });
   return { content, refusal: null };
 }

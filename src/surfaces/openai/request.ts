@@ -105,7 +105,7 @@ export function parseChatRequest(
 ): ChatPlan {
   const { chat, ...rest } = parseOpenAIChat(body, ctx.catalogue, ctx);
   const { request, toolNames } = toGeminiRequest(chat, ctx);
-  return { ...rest, model: chat.model, request, stream: chat.stream, toolNames };
+  return Object.assign({}, rest, { model: chat.model, request, stream: chat.stream, toolNames });
 }
 
 export type { JsonObject };

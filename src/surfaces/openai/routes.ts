@@ -17,7 +17,7 @@ import { clientSignalOf } from "../../http/client-signal.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { openAIFailure, toOpenAIError } from "./failure.ts";
 import { openAIErrorBody } from "./errors.ts";
-import { SSE_HEADERS } from "../_stream-response.ts";
+import { sseHeaders } from "../_stream-response.ts";
 import { streamSurface, type StreamWriter } from "../_stream.ts";
 import { defineSurfaceRoute, readJsonObject } from "../_route.ts";
 import { chatModelsOf, googleModels, idOfGoogleModel } from "../_google-models.ts";
@@ -40,7 +40,7 @@ function chatWriter(
   response: ResponseContext,
   includeUsage: boolean,
 ): StreamWriter & { signatures(): [string, string][] } {
-  const t = createChunkTranslator({ ...response, includeUsage });
+  const t = createChunkTranslator(Object.assign({}, response, { includeUsage }));
   return {
     prelude: () => `: ok\n\n${data(t.start())}`,
     push: (chunk) => data(t.push(chunk)),
@@ -93,7 +93,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
       writer,
       // Stored before the client sees the end, so its next request (tool results) finds them.
       beforeEnd: () => ctx.signatures.save(writer.signatures()),
-      headers: { ...SSE_HEADERS, "x-request-id": record.id },
+      headers: sseHeaders({ "x-request-id": record.id }),
     });
   }
 

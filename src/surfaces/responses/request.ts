@@ -170,11 +170,10 @@ export function parseResponsesRequest(body: JsonObject): ResponsesRequest {
     throw invalidParam("include", "Invalid type for 'include': expected an array.", "invalid_type");
 
   const declared = tools(body.tools);
-  const settings: ResponsesSettings = {
-    ...declared,
+  const settings: ResponsesSettings = Object.assign({}, declared, {
     generation: {},
     reasoning: reasoning(optRecord(body.reasoning, "reasoning")),
-  };
+  });
   const choice = toolChoice(body.tool_choice, declared.tools);
   if (choice) settings.toolChoice = choice;
   const max = optInt(body.max_output_tokens, "max_output_tokens", 1);

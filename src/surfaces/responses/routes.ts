@@ -17,7 +17,7 @@ import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { OpenAIError } from "../openai/errors.ts";
-import { SSE_HEADERS } from "../_stream-response.ts";
+import { sseHeaders } from "../_stream-response.ts";
 import { streamSurface } from "../_stream.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { failedResponseError, responsesFailure } from "./failure.ts";
@@ -98,7 +98,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
         keepAlive: ": keep-alive\n\n",
       },
       beforeEnd: () => remember(writer.blocks(), writer.signatures()),
-      headers: { ...SSE_HEADERS, "x-request-id": record.id },
+      headers: sseHeaders({ "x-request-id": record.id }),
     });
   }
   const result = await ctx.dispatcher.generate(model.upstream, request, { signal, surface: "responses", record });

@@ -61,7 +61,7 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
     const outputIndex = output.length;
     const id = itemId(b.kind, base.id, index);
     items.set(index, { kind: b.kind, outputIndex, id, summaryPart: false });
-    const ref = { output_index: outputIndex, item_id: id };
+    const ref = (fields: JsonObject) => ({ output_index: outputIndex, item_id: id, ...fields });
     if (b.kind === "thinking") {
       const item = reasoningItem(id, { kind: "thinking", text: "" }, false);
       output.push(item);
@@ -72,57 +72,56 @@ export function createResponsesStream(base: ResponseBase, blockOptions: BlockOpt
       output.push(item);
       return (
         ev("response.output_item.added", { output_index: outputIndex, item }) +
-        ev("response.content_part.added", { ...ref, content_index: 0, part: outputText("") })
+        ev("response.content_part.added", ref({ content_index: 0, part: outputText("") }))
       );
     }
     const item = functionCallItem(id, b, "in_progress");
     output.push(item);
     return (
       ev("response.output_item.added", { output_index: outputIndex, item }) +
-      ev("response.function_call_arguments.delta", { ...ref, delta: JSON.stringify(b.args) })
+      ev("response.function_call_arguments.delta", ref({ delta: JSON.stringify(b.args) }))
     );
   };
 
   const onDelta = (index: number, text: string): string => {
     const it = items.get(index);
     if (!it) return "";
-    const ref = { output_index: it.outputIndex, item_id: it.id };
+    const ref = (fields: JsonObject) => ({ output_index: it.outputIndex, item_id: it.id, ...fields });
     if (it.kind === "text")
-      return ev("response.output_text.delta", { ...ref, content_index: 0, delta: text, logprobs: [] });
+      return ev("response.output_text.delta", ref({ content_index: 0, delta: text, logprobs: [] }));
     let head = "";
     if (!it.summaryPart) {
       it.summaryPart = true;
-      head = ev("response.reasoning_summary_part.added", {
-        ...ref,
-        summary_index: 0,
-        part: { type: "summary_text", text: "" },
-      });
+      head = ev(
+        "response.reasoning_summary_part.added",
+        ref({ summary_index: 0, part: { type: "summary_text", text: "" } }),
+      );
     }
-    return head + ev("response.reasoning_summary_text.delta", { ...ref, summary_index: 0, delta: text });
+    return head + ev("response.reasoning_summary_text.delta", ref({ summary_index: 0, delta: text }));
   };
 
   const onStop = (index: number, b: Block): string => {
     const it = items.get(index);
     if (!it || b.kind === "image") return "";
-    const ref = { output_index: it.outputIndex, item_id: it.id };
+    const ref = (fields: JsonObject) => ({ output_index: it.outputIndex, item_id: it.id, ...fields });
     let text = "";
     let item: JsonObject;
     if (b.kind === "thinking") {
       if (it.summaryPart) {
         const part = { type: "summary_text", text: b.text };
         text +=
-          ev("response.reasoning_summary_text.done", { ...ref, summary_index: 0, text: b.text }) +
-          ev("response.reasoning_summary_part.done", { ...ref, summary_index: 0, part });
+          ev("response.reasoning_summary_text.done", ref({ summary_index: 0, text: b.text })) +
+          ev("response.reasoning_summary_part.done", ref({ summary_index: 0, part }));
       }
       item = reasoningItem(it.id, b, base.encryptedReasoning);
     } else if (b.kind === "text") {
       text +=
-        ev("response.output_text.done", { ...ref, content_index: 0, text: b.text, logprobs: [] }) +
-        ev("response.content_part.done", { ...ref, content_index: 0, part: outputText(b.text) });
+        ev("response.output_text.done", ref({ content_index: 0, text: b.text, logprobs: [] })) +
+        ev("response.content_part.done", ref({ content_index: 0, part: outputText(b.text) }));
       item = messageItem(it.id, b.text, "completed");
     } else {
       item = functionCallItem(it.id, b, "completed");
-      text += ev("response.function_call_arguments.done", { ...ref, name: b.name, arguments: item.arguments });
+      text += ev("response.function_call_arguments.done", ref({ name: b.name, arguments: item.arguments }));
     }
     output[it.outputIndex] = item;
     return text + ev("response.output_item.done", { output_index: it.outputIndex, item });
