@@ -5,6 +5,7 @@
 // shared box a change of a few µs per request is only visible this way, next to its base and in the
 // same minutes (see bench/README.md for a base built in a git worktree).
 //   FLOOR=1      adds bench/floor.mjs          LIBRARY=1   adds the quiet library (bench/_proxy.mjs)
+//   FLOORS="h3 h3+journal h3+journal+log"  adds the floor with those layers (see bench/floor.mjs)
 //   KEYS_<name>  n Gemini API keys in that CLI's fs storage (default: the one Code Assist account)
 //   FLAGS_<name> extra `run` flags for that CLI, e.g. "--logLevel warn"
 //   ROUNDS (default 10), SECONDS per round (default 4)
@@ -44,6 +45,10 @@ const forked = async (name: string, file: string, env: Record<string, string>) =
   targets.push({ name, url: ready.url, pid: child.pid!, stop: () => child.kill() });
 };
 if (process.env.FLOOR) await forked("floor", "./floor.mjs", floorEnv(info, "k"));
+for (const set of (process.env.FLOORS ?? "").split(" ").filter(Boolean)) {
+  const settings = JSON.parse(floorEnv(info, "k").BENCH_FLOOR);
+  await forked(`floor+${set}`, "./floor.mjs", { BENCH_FLOOR: JSON.stringify({ ...settings, layers: set.split("+") }) });
+}
 if (process.env.LIBRARY) {
   const config = { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
   await forked("library", "./_proxy.mjs", { BENCH_PROXY: JSON.stringify(config), BENCH_DEFAULTS: "" });
@@ -62,20 +67,21 @@ for (const cli of clis) {
 
 await settled(targets.map((t) => t.pid)); // a just-started CLI may still be checking its keys
 for (const t of targets) await load(t.url, { ...chat, connections: 16, seconds: 1 }); // warm-up
-const results = new Map(targets.map((t) => [t.name, { rps: [] as number[], cpu: [] as number[] }]));
+const results = new Map(targets.map((t) => [t.name, { rps: [] as number[], cpu: [] as number[], failed: 0 }]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of round % 2 ? [...targets].reverse() : targets) {
     const before = procCpuUs(t.pid);
     const run = await load(t.url, { ...chat, connections: 16, seconds: SECONDS });
     results.get(t.name)!.rps.push(run.rps);
+    results.get(t.name)!.failed += run.errors + run.non2xx;
     results.get(t.name)!.cpu.push((procCpuUs(t.pid) - before) / run.requests);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const [name, r] of results)
   console.log(
-    `${name.padEnd(12)} ${median(r.rps).toFixed(0).padStart(6)} req/s  ${median(r.cpu).toFixed(0).padStart(4)} µs CPU/req` +
-      `   rounds: ${r.cpu.map((x) => x.toFixed(0)).join(" ")}`,
+    `${name.padEnd(22)} ${median(r.rps).toFixed(0).padStart(6)} req/s  ${median(r.cpu).toFixed(0).padStart(4)} µs CPU/req` +
+      `   rounds: ${r.cpu.map((x) => x.toFixed(0)).join(" ")}${r.failed ? `   FAILED: ${r.failed}` : ""}`,
   );
 await Promise.all(targets.map((t) => t.stop()));
 fake.send("exit");

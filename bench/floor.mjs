@@ -4,11 +4,20 @@
 // chat.completion JSON), a hand-rolled SSE split that writes one OpenAI chunk per upstream event. No
 // pool, no retries, no logging, no usage, no validation beyond a client key compare.
 // Started by bench/run.ts (forked, BENCH_FLOOR = {upstream, accessToken, project, authKey}).
+// `layers` in BENCH_FLOOR adds, one by one, the least of what the issue and the stack require of the
+// proxy, to price each against the bare floor (`FLOORS` in bench/ab.mts): "h3" serves the same
+// handler through h3 v2 + srvx (the decided web stack: toNodeHandler, the body from the web request,
+// the answer as a FastResponse); "journal" appends a usage line per answered request to a file in
+// one write per event-loop turn before the answer ends (issue 17's crash guarantee); "log" adds a
+// request log line per request, gathered and written every 50 ms (the CLI's default info log).
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Agent, request } from "undici";
 import { serveReports } from "./_child.mjs";
 
-const { upstream, accessToken, project, authKey } = JSON.parse(process.env.BENCH_FLOOR ?? "{}");
+const { upstream, accessToken, project, authKey, layers = [] } = JSON.parse(process.env.BENCH_FLOOR ?? "{}");
 // The same Agent settings as the proxy's upstream client (src/upstream/http-client.ts).
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 1024 });
 const upstreamHeaders = { "content-type": "application/json", authorization: `Bearer ${accessToken}` };
@@ -43,7 +52,7 @@ function fail(res, status, message) {
   res.end(JSON.stringify({ error: { message } }));
 }
 
-async function complete(chat, res) {
+async function completion(chat) {
   const up = await request(`${upstream}/v1internal:generateContent`, {
     method: "POST",
     headers: upstreamHeaders,
@@ -51,31 +60,35 @@ async function complete(chat, res) {
     dispatcher: agent,
   });
   const answer = await up.body.json();
-  if (up.statusCode !== 200) return fail(res, 502, `upstream ${up.statusCode}`);
+  if (up.statusCode !== 200) return undefined;
   const r = answer.response;
   const c = r.candidates?.[0];
   const u = r.usageMetadata ?? {};
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(
-    JSON.stringify({
-      id: `chatcmpl-${++seq}`,
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model: chat.model,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: textOf(c) },
-          finish_reason: FINISH[c?.finishReason] ?? "stop",
-        },
-      ],
-      usage: {
-        prompt_tokens: u.promptTokenCount ?? 0,
-        completion_tokens: u.candidatesTokenCount ?? 0,
-        total_tokens: u.totalTokenCount ?? 0,
+  return {
+    id: `chatcmpl-${++seq}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: chat.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: textOf(c) },
+        finish_reason: FINISH[c?.finishReason] ?? "stop",
       },
-    }),
-  );
+    ],
+    usage: {
+      prompt_tokens: u.promptTokenCount ?? 0,
+      completion_tokens: u.candidatesTokenCount ?? 0,
+      total_tokens: u.totalTokenCount ?? 0,
+    },
+  };
+}
+
+async function complete(chat, res) {
+  const body = await completion(chat);
+  if (!body) return fail(res, 502, "upstream failed");
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
 }
 
 async function stream(chat, res) {
@@ -122,22 +135,84 @@ async function stream(chat, res) {
   res.end("data: [DONE]\n\n");
 }
 
-const server = http.createServer(async (req, res) => {
+// The layers (see the top of this file): the least a proxy can do for each requirement.
+const dir = layers.length ? mkdtempSync(join(tmpdir(), "gcp-floor-")) : "";
+let journalFd;
+let lines = [];
+let batch;
+const journal = (line) => {
+  lines.push(line);
+  batch ??= new Promise((resolve) =>
+    setImmediate(() => {
+      journalFd ??= openSync(join(dir, "usage.jsonl"), "a");
+      writeSync(journalFd, lines.join(""));
+      lines = [];
+      batch = undefined;
+      resolve();
+    }),
+  );
+  return batch;
+};
+let logFd;
+let logText = "";
+const log = (line) => {
+  if (!logText)
+    setTimeout(() => (writeSync((logFd ??= openSync(join(dir, "floor.log"), "a")), logText), (logText = "")), 50);
+  logText += line;
+};
+
+async function layered(chat) {
+  const t0 = Date.now();
+  const body = await completion(chat);
+  if (body && layers.includes("journal"))
+    await journal(`${JSON.stringify({ i: body.id, t: t0, m: chat.model, u: body.usage })}\n`);
+  if (layers.includes("log"))
+    log(
+      `${new Date().toISOString()} INFO  [http] POST /v1/chat/completions ${chat.model} ${body ? 200 : 502} ${Date.now() - t0}ms\n`,
+    );
+  return body;
+}
+
+async function handle(req, res) {
   try {
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") return fail(res, 404, "not found");
     if (req.headers.authorization !== `Bearer ${authKey}`) return fail(res, 401, "bad key");
     const chat = JSON.parse(await readBody(req));
-    await (chat.stream ? stream(chat, res) : complete(chat, res));
+    if (chat.stream) return await stream(chat, res);
+    if (!layers.length) return await complete(chat, res);
+    const body = await layered(chat);
+    if (!body) return fail(res, 502, "upstream failed");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
   } catch (error) {
     if (!res.headersSent) fail(res, 500, String(error));
     else res.destroy();
   }
-});
+}
+
+async function h3Handler() {
+  const { H3, toNodeHandler } = await import("h3");
+  const { FastResponse } = await import("srvx");
+  const app = new H3();
+  app.post("/v1/chat/completions", async (event) => {
+    if (event.req.headers.get("authorization") !== `Bearer ${authKey}`)
+      return FastResponse.json({ error: { message: "bad key" } }, { status: 401 });
+    const body = await layered(JSON.parse(await event.req.text()));
+    return body
+      ? FastResponse.json(body)
+      : FastResponse.json({ error: { message: "upstream failed" } }, { status: 502 });
+  });
+  return toNodeHandler(app);
+}
+
+const server = http.createServer(layers.includes("h3") ? await h3Handler() : handle);
 server.listen(0, "127.0.0.1", () =>
   process.send?.({ type: "ready", url: `http://127.0.0.1:${server.address().port}` }),
 );
 serveReports(() => {
   server.closeAllConnections();
   server.close();
+  for (const fd of [journalFd, logFd]) if (fd !== undefined) closeSync(fd);
+  if (dir) rmSync(dir, { recursive: true, force: true });
   return agent.close();
 });
