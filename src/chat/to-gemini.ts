@@ -47,7 +47,5 @@ export function toGeminiRequest(chat: ChatRequest, ctx: GeminiMappingContext = {
   else if (ctx.defaultSafetySettings?.length) request.safetySettings = ctx.defaultSafetySettings.map((s) => ({ ...s }));
   if (chat.cachedContent !== undefined) request.cachedContent = chat.cachedContent;
   if (Object.keys(config).length > 0) request.generationConfig = config;
-  // Most requests rename nothing: one shared empty map instead of one per request, held by the stream.
-  return { request: applyVariant(request, chat.model), toolNames: names.renamed.size ? names.renamed : NO_RENAMES };
+  return { request: applyVariant(request, chat.model), toolNames: names.renamed };
 }
-const NO_RENAMES: ReadonlyMap<string, string> = new Map();

@@ -21,15 +21,23 @@ export interface ToolNameMap {
   readonly renamed: ReadonlyMap<string, string>;
 }
 
+/** Most requests rename nothing: one shared empty map, not one per request (a stream holds it). */
+const NO_RENAMES: ReadonlyMap<string, string> = new Map();
+
+/** Its maps are made at the first name: a request without tools allocates none. */
 export function createToolNameMap(): ToolNameMap {
-  const forward = new Map<string, string>();
-  const used = new Set<string>();
-  const renamed = new Map<string, string>();
+  let forward: Map<string, string> | undefined;
+  let used: Set<string> | undefined;
+  let renamed: Map<string, string> | undefined;
   return {
-    renamed,
+    get renamed() {
+      return renamed ?? NO_RENAMES;
+    },
     toGemini(original: string): string {
-      const known = forward.get(original);
+      const known = forward?.get(original);
       if (known !== undefined) return known;
+      forward ??= new Map();
+      used ??= new Set();
       let name = isValidGeminiName(original) ? original : sanitizeToolName(original);
       if (used.has(name)) {
         const stem = name.slice(0, 124);
@@ -37,7 +45,7 @@ export function createToolNameMap(): ToolNameMap {
       }
       forward.set(original, name);
       used.add(name);
-      if (name !== original) renamed.set(name, original);
+      if (name !== original) (renamed ??= new Map()).set(name, original);
       return name;
     },
   };
