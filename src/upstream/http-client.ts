@@ -1,7 +1,7 @@
 // One outbound HTTP client per proxy: a keep-alive undici Agent (connection pooling to Google), the
 // configured connect/read timeouts, and the outbound proxy (config `http_proxy` or HTTPS_PROXY).
 import { ofetch, type $Fetch } from "ofetch";
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from "undici";
 import type { ClientSignal } from "./transport.ts";
 
 export interface RequestTimeouts {
@@ -57,19 +57,47 @@ function createDispatcher(options: HttpClientOptions): Dispatcher {
   return new Agent(common);
 }
 
+/** A URL's origin and path (with its query), for undici's dispatcher. */
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/**
+ * Parsed once per URL: the proxy calls a handful (one per upstream method and model), and undici's
+ * `request(url)` parsed the URL and copied its options (a spread, slow in V8) on every call.
+ */
+function createTargets(): (url: string) => Target {
+  const known = new Map<string, Target>();
+  return (url) => {
+    let target = known.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (known.size >= 1024) known.clear(); // URLs with ids (operation polls) must not grow it forever
+      known.set(url, target);
+    }
+    return target;
+  };
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher(options);
+  const targetOf = createTargets();
   return {
+    // The dispatcher's own `request`: what undici's top-level `request(url, …)` calls after parsing.
     // undici only reads `aborted`, `reason` and adds/removes an "abort" listener: any ClientSignal does.
-    // Written out, not `{ ...init, dispatcher }`: a literal adding properties after a spread is slow in V8 (Node 20).
-    request: (url, init) =>
-      undiciRequest(url, {
+    request: (url, init) => {
+      const { origin, path } = targetOf(url);
+      return dispatcher.request({
+        origin,
+        path,
         method: init.method,
         headers: init.headers,
         body: init.body,
         signal: init.signal as AbortSignal | undefined,
-        dispatcher,
-      }),
+      });
+    },
     // ofetch hands `dispatcher` to Node's fetch: the small calls share the pooled connections,
     // timeouts and outbound proxy of the hot path.
     json: ofetch.create({ dispatcher, retry: 0 }),
