@@ -52,15 +52,15 @@ function fail(res, status, message) {
   res.end(JSON.stringify({ error: { message } }));
 }
 
-async function completion(chat) {
-  const up = await request(`${upstream}/v1internal:generateContent`, {
+const upstreamCall = (chat, action) =>
+  request(`${upstream}/v1internal:${action}`, {
     method: "POST",
     headers: upstreamHeaders,
     body: toCodeAssist(chat),
     dispatcher: agent,
   });
-  const answer = await up.body.json();
-  if (up.statusCode !== 200) return undefined;
+
+function toCompletion(chat, answer) {
   const r = answer.response;
   const c = r.candidates?.[0];
   const u = r.usageMetadata ?? {};
@@ -85,19 +85,15 @@ async function completion(chat) {
 }
 
 async function complete(chat, res) {
-  const body = await completion(chat);
-  if (!body) return fail(res, 502, "upstream failed");
+  const up = await upstreamCall(chat, "generateContent");
+  const answer = await up.body.json();
+  if (up.statusCode !== 200) return fail(res, 502, `upstream ${up.statusCode}`);
   res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  res.end(JSON.stringify(toCompletion(chat, answer)));
 }
 
 async function stream(chat, res) {
-  const up = await request(`${upstream}/v1internal:streamGenerateContent?alt=sse`, {
-    method: "POST",
-    headers: upstreamHeaders,
-    body: toCodeAssist(chat),
-    dispatcher: agent,
-  });
+  const up = await upstreamCall(chat, "streamGenerateContent?alt=sse");
   if (up.statusCode !== 200) {
     await up.body.dump();
     return fail(res, 502, `upstream ${up.statusCode}`);
@@ -163,7 +159,9 @@ const log = (line) => {
 
 async function layered(chat) {
   const t0 = Date.now();
-  const body = await completion(chat);
+  const up = await upstreamCall(chat, "generateContent");
+  const answer = await up.body.json();
+  const body = up.statusCode === 200 ? toCompletion(chat, answer) : undefined;
   if (body && layers.includes("journal"))
     await journal(`${JSON.stringify({ i: body.id, t: t0, m: chat.model, u: body.usage })}\n`);
   if (layers.includes("log"))
