@@ -4,7 +4,8 @@
 // bench's small chat request), CPU per request from /proc; prints the medians and every round. On a
 // shared box a change of a few µs per request is only visible this way, next to its base and in the
 // same minutes (see bench/README.md for a base built in a git worktree).
-//   FLOOR=1      adds bench/floor.mjs          LIBRARY=1   adds the quiet library (bench/_proxy.mjs)
+//   FLOOR=1      adds bench/floor.mjs          LIBRARY=1   adds the quiet library (bench/_proxy.mjs);
+//                LIBRARY="1 defaults" also the library with its defaults (its log on this stdout)
 //   FLOORS="h3 h3+journal h3+journal+log"  adds the floor with those layers (see bench/floor.mjs)
 //   KEYS_<name>  n Gemini API keys in that CLI's fs storage (default: the one Code Assist account)
 //   FLAGS_<name> extra `run` flags for that CLI, e.g. "--logLevel warn"
@@ -49,9 +50,13 @@ for (const set of (process.env.FLOORS ?? "").split(" ").filter(Boolean)) {
   const settings = JSON.parse(floorEnv(info, "k").BENCH_FLOOR);
   await forked(`floor+${set}`, "./floor.mjs", { BENCH_FLOOR: JSON.stringify({ ...settings, layers: set.split("+") }) });
 }
-if (process.env.LIBRARY) {
+for (const kind of (process.env.LIBRARY ?? "").split(" ").filter(Boolean)) {
   const config = { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
-  await forked("library", "./_proxy.mjs", { BENCH_PROXY: JSON.stringify(config), BENCH_DEFAULTS: "" });
+  const defaults = kind === "defaults";
+  await forked(defaults ? "library-defaults" : "library", "./_proxy.mjs", {
+    BENCH_PROXY: JSON.stringify(config),
+    BENCH_DEFAULTS: defaults ? "1" : "",
+  });
 }
 for (const cli of clis) {
   const home = prepareCliHome(`ab-${cli.name}`, info, "k", cli.keys ? { apiKeys: cli.keys } : { oauth: true });

@@ -84,6 +84,8 @@ export function createStateKeeper(
         at: now,
       });
     }
+    // Most commits (a success) keep the same cooldowns object: nothing to compare then.
+    if (before.cooldowns === after.cooldowns) return;
     const models = new Set([...Object.keys(before.cooldowns), ...Object.keys(after.cooldowns)]);
     for (const model of models) {
       const a = before.cooldowns[model];

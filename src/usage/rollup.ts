@@ -14,7 +14,8 @@ export const TOKEN_FIELDS = ["prompt", "candidates", "thoughts", "cached", "tota
 /** Error counters are stored as `err:<class>`. */
 export const ERROR_PREFIX = "err:";
 
-const part = (value: string | undefined) => (value ? value.replace(/\|/g, "_") : "-");
+// `|` separates the parts of a dimension key; most values have none (no regular expression run then).
+const part = (value: string | undefined) => (!value ? "-" : value.includes("|") ? value.replaceAll("|", "_") : value);
 
 export function dimensionOf(record: RequestRecord): string {
   return `${part(record.clientKey)}|${part(record.credentialId)}|${part(record.model)}`;
