@@ -98,8 +98,11 @@ async function interleaved(
   // first round of each target its slowest by up to 40 % (more code, later steady state).
   for (const t of Object.values(targets))
     await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds: WARMUP_SECONDS });
+  const order = Object.entries(targets);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, t] of Object.entries(targets)) {
+    // Every other round in reverse: a target never always follows the same one (the one before
+    // leaves the box, and the fake, in its own state: garbage to collect, timers due).
+    for (const [name, t] of round % 2 ? [...order].reverse() : order) {
       await t.probe?.reset();
       const r = await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds });
       const rep = await t.probe?.report();
@@ -127,8 +130,9 @@ async function streamCpu(
   const cpu: Record<string, number> = {};
   const failed: Record<string, number> = {};
   const perRound = Math.ceil(streams / ROUNDS / 8) * 8;
+  const order = Object.entries(targets);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, t] of Object.entries(targets)) {
+    for (const [name, t] of round % 2 ? [...order].reverse() : order) {
       await t.probe.reset();
       for (let i = 0; i < perRound; i += 8) {
         const done = await Promise.all(
