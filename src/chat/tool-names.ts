@@ -45,7 +45,10 @@ export function createToolNameMap(): ToolNameMap {
       }
       forward.set(original, name);
       used.add(name);
-      if (name !== original) names.renamed = (renamed ??= new Map()).set(name, original);
+      if (name !== original) {
+        if (!renamed) names.renamed = renamed = new Map();
+        renamed.set(name, original);
+      }
       return name;
     },
   };

@@ -11,7 +11,7 @@ import { createPoolEvents } from "./events.ts";
 import { applyCheck, chooseChecker, runChecker } from "./health.ts";
 import { createStateKeeper } from "./persistence.ts";
 import { createPoolLoops } from "./loops.ts";
-import { applyError, applySuccess, withoutCooldown } from "./reactions.ts";
+import { applyError, applySuccess, changed, withoutCooldown } from "./reactions.ts";
 import { createRefresher, tokenReady } from "./refresher.ts";
 import { nextBackoff } from "./refresh-backoff.ts";
 import { maskEmail } from "./mask.ts";
@@ -134,7 +134,7 @@ export function createCredentialPool(
     logger.warn(
       `${who}: Google refused its token right after a refresh (401); no refresh and no requests for it until ${again}, then it tries again`,
     );
-    return Object.assign({}, next, { reason: `Google refused the refreshed token (401); next refresh at ${again}` });
+    return changed(next, { reason: `Google refused the refreshed token (401); next refresh at ${again}` });
   }
 
   const checks = createChecks(services, refresher, commit);
@@ -204,7 +204,7 @@ export function createCredentialPool(
     },
     disable: (id) =>
       withEntry(id, (e) =>
-        Object.assign({}, e.state, { status: "disabled" as const, reason: "disabled by an operator", link: undefined }),
+        changed(e.state, { status: "disabled", reason: "disabled by an operator", link: undefined }),
       ),
     async setLabel(id, label) {
       await pool.ready();
@@ -316,9 +316,7 @@ export function createCredentialPool(
         next = backOffRefresh(entry, next, now);
       commit(
         entry,
-        entry.state.status === "disabled"
-          ? Object.assign({}, next, { status: "disabled" as const, reason: entry.state.reason })
-          : next,
+        entry.state.status === "disabled" ? changed(next, { status: "disabled", reason: entry.state.reason }) : next,
       );
       if (error.kind === "quota_exhausted" && cred.kind === "oauth" && background.running)
         background.track(checks.refreshQuota(entry));

@@ -8,7 +8,7 @@ import type { CredentialState, ModelCooldown } from "./credential.ts";
  * object literal that adds properties after a spread on a slow path (about 1 µs, 20× Object.assign),
  * and one of these runs on every request.
  */
-const changed = (state: CredentialState, fields: Partial<CredentialState>): CredentialState =>
+export const changed = (state: CredentialState, fields: Partial<CredentialState>): CredentialState =>
   Object.assign({}, state, fields);
 
 /** Consecutive transient failures (5xx, network) before a credential is marked suspected. */

@@ -165,7 +165,7 @@ export function streamResponse<T>(iterable: AsyncIterable<T>, options: StreamRes
   return new FastResponse(new StreamBody(iterable, options) as never, { status: 200, headers: options.headers });
 }
 
-export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
   connection: "keep-alive",

@@ -83,10 +83,8 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
   function wrap(auth: UpstreamAuth, c: GenerateCall): unknown {
     const { project } = oauthOf(auth);
     const sessionId = c.sessionId ?? randomUUID();
-    // Copied, then the field added: building `{ ...x, extra }` and serializing it takes V8 about twice
-    // as long (3.1 vs 1.6 µs for a one-message request on Node 20), on every Code Assist request.
-    const request: Record<string, unknown> = Object.assign({}, c.request);
-    request.session_id = sessionId;
+    // Not `{ ...c.request, session_id }`: V8 builds and serializes that form about twice as slowly.
+    const request = Object.assign({}, c.request, { session_id: sessionId });
     return { model: wireModel(c.model), project, user_prompt_id: c.promptId ?? `${sessionId}########0`, request };
   }
 
