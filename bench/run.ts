@@ -22,6 +22,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 24);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 /** Seconds of unmeasured load per target before the measured rounds (BENCH_WARMUP). */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
+/**
+ * Seconds of unmeasured load at the start of every round (BENCH_ROUND_WARMUP): a contender has been
+ * idle for the other contenders' rounds, and its first second back under load is not its steady
+ * state (see bench/README.md, "Rounds").
+ */
+const ROUND_WARMUP_SECONDS = Number(process.env.BENCH_ROUND_WARMUP ?? 1);
 const STARTS = 3; // CLI start-ups per pool size (median)
 
 /** CPU time since reset() and peak RSS, of one measured process. */
@@ -96,15 +102,17 @@ async function interleaved(
   const seconds = Math.max(1, Math.round(SECONDS / ROUNDS));
   // Unmeasured warm-up: a process that just started is still compiling its hot path, which made the
   // first round of each target its slowest by up to 40 % (more code, later steady state).
-  for (const t of Object.values(targets))
-    await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds: WARMUP_SECONDS });
+  const loadOf = (t: (typeof targets)[string], seconds: number) =>
+    load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds });
+  for (const t of Object.values(targets)) await loadOf(t, WARMUP_SECONDS);
   const order = Object.entries(targets);
   for (let round = 0; round < ROUNDS; round++) {
     // Every other round in reverse: a target never always follows the same one (the one before
     // leaves the box, and the fake, in its own state: garbage to collect, timers due).
     for (const [name, t] of round % 2 ? [...order].reverse() : order) {
+      if (ROUND_WARMUP_SECONDS > 0) await loadOf(t, ROUND_WARMUP_SECONDS);
       await t.probe?.reset();
-      const r = await load(t.url, { path: t.path, body: t.body, headers: t.headers, connections: 16, seconds });
+      const r = await loadOf(t, seconds);
       const rep = await t.probe?.report();
       (runs[name] ??= []).push(r);
       cpu[name] = (cpu[name] ?? 0) + (rep?.cpuUs ?? NaN);
@@ -331,7 +339,7 @@ async function main() {
     ok: null,
   });
 
-  // BENCH_ONLY=chat: the non-streaming rows alone (about 45 s), for profiling work; results.json untouched.
+  // BENCH_ONLY=chat: the non-streaming rows alone (about 3 minutes), for profiling work; results.json untouched.
   if (process.env.BENCH_ONLY === "chat") {
     await Promise.all([stop(proxy.proc), stop(floor.proc), stop(libDefaults.proc), cli.stop(), stop(fake.proc)]);
     for (const h of homes) h.cleanup();
