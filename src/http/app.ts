@@ -121,7 +121,8 @@ export function createApp(ctx: AppContext): H3 {
     const key = extractClientKey(event.req, event.url);
     const requestId = requestIdOf(event.req);
     // Client keys guard the API surfaces; admin, login, UI and health have their own rules.
-    const admission = surface === "other" ? undefined : await admitClient(ctx, surface, key, path);
+    const admitted = surface === "other" ? undefined : admitClient(ctx, surface, key, path);
+    const admission = admitted instanceof Promise ? await admitted : admitted; // no await when it is settled
     if (admission?.response) {
       if (admission.response.status === 401)
         authFailures.refused(getRequestIP(event) ?? "unknown", key ? "invalid" : "missing", path, requestId);

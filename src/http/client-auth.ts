@@ -26,10 +26,11 @@ export function extractClientKey(request: Request, url: URL): string | undefined
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-export type KeyChecker = (key: string | undefined) => Promise<boolean>;
+/** Synchronous for the built-in checks (no promise per request); a host's function may be async. */
+export type KeyChecker = (key: string | undefined) => boolean | Promise<boolean>;
 
 export function createKeyChecker(option: AuthKeysOption | undefined): KeyChecker {
-  if (option === false) return async () => true;
+  if (option === false) return () => true;
   if (typeof option === "function") {
     return async (key) => {
       if (!key) return false;
@@ -45,7 +46,7 @@ export function createKeyChecker(option: AuthKeysOption | undefined): KeyChecker
   // accepted ones: a stream of wrong guesses cannot grow it, and it tells a guesser nothing the
   // answer does not.
   const accepted = new Set<string>();
-  return async (key) => {
+  return (key) => {
     if (!key) return false;
     if (accepted.has(key)) return true;
     const candidate = digest(key);

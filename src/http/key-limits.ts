@@ -45,26 +45,46 @@ function refuse(surface: Surface, error: ClientRequestError): Admission {
   return { response: surfaceError(surface, error.status, error.message, error.code, error.headers) };
 }
 
-export async function admitClient(
+/**
+ * The door's verdict. Synchronous when nothing has to be waited for (keys loaded, a static key or a
+ * managed key whose counters are warm): that is every request after the first, and a promise per
+ * request costs more than the check itself.
+ */
+export function admitClient(
   ctx: AppContext,
   surface: Surface,
   key: string | undefined,
   path: string,
-): Promise<Admission> {
+): Admission | Promise<Admission> {
+  if (key && !ctx.keys.loaded)
+    return ctx.keys.ready().then(
+      () => admitLoaded(ctx, surface, key, path),
+      (error: unknown) => {
+        ctx.logger.warn(`client keys could not be loaded: ${(error as Error).message}`);
+        return admitLoaded(ctx, surface, key, path);
+      },
+    );
+  return admitLoaded(ctx, surface, key, path);
+}
+
+function staticAdmission(surface: Surface, key: string | undefined, accepted: boolean): Admission {
+  if (accepted) return { label: keyLabel(key) };
+  return { response: surfaceError(surface, 401, key ? "Invalid API key" : MISSING, "invalid_api_key") };
+}
+
+function admitLoaded(
+  ctx: AppContext,
+  surface: Surface,
+  key: string | undefined,
+  path: string,
+): Admission | Promise<Admission> {
   const keys = ctx.keys;
-  if (key && !keys.loaded) {
-    try {
-      await keys.ready();
-    } catch (error) {
-      ctx.logger.warn(`client keys could not be loaded: ${(error as Error).message}`);
-    }
-  }
   const found = key && keys.any ? keys.lookup(key) : undefined;
   if (!found) {
-    if (await ctx.checkKey(key)) return { label: keyLabel(key) };
-    return {
-      response: surfaceError(surface, 401, key ? "Invalid API key" : MISSING, "invalid_api_key"),
-    };
+    const accepted = ctx.checkKey(key);
+    return typeof accepted === "boolean"
+      ? staticAdmission(surface, key, accepted)
+      : accepted.then((ok) => staticAdmission(surface, key, ok));
   }
   const { record } = found;
   const now = Date.now();
@@ -76,14 +96,21 @@ export async function admitClient(
   if (model !== undefined && !found.allows(model)) return refuse(surface, modelRefusal(model));
   // First use on this instance (or after two idle minutes): start from every instance's totals.
   const warming = keys.counters.warm(record.id);
-  if (warming) await warming;
-  const limited = keys.counters.admit(record, now);
+  if (warming) return warming.then(() => admitCounted(ctx, surface, found, restricted, Date.now()));
+  return admitCounted(ctx, surface, found, restricted, now);
+}
+
+type Found = NonNullable<ReturnType<AppContext["keys"]["lookup"]>>;
+
+function admitCounted(ctx: AppContext, surface: Surface, found: Found, restricted: boolean, now: number): Admission {
+  const { record } = found;
+  const limited = ctx.keys.counters.admit(record, now);
   if (limited)
     return refuse(
       surface,
       new ClientRequestError(429, limited.message, limited.code, retryHeaders(limited.retryAfterMs)),
     );
-  keys.touch(record.id, now);
+  ctx.keys.touch(record.id, now);
   return { label: record.name, grant: { id: record.id, name: record.name, allows: found.allows, restricted } };
 }
 

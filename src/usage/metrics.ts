@@ -98,22 +98,23 @@ function seriesOf<T>(
   return series;
 }
 
+// Made once: a closure written at the call site would be allocated on every count.
+const zero = () => 0;
+const emptyHistogram = (): Histogram => ({ counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+
 export function createMetrics(): MetricsRegistry {
   const perCredential: PerCredential = { requests: new Map(), errors: new Map() };
   const counters = new Map<string, Map<string, Series<number>>>();
   const histograms = new Map<string, Map<string, Series<Histogram>>>();
   const inc = (name: string, names: readonly string[], values: readonly string[], by = 1) => {
-    seriesOf(counters, name, names, values, () => 0).value += by;
+    seriesOf(counters, name, names, values, zero).value += by;
   };
   // Counts per bucket (not cumulative): render() adds them up.
   const observe = (name: string, names: readonly string[], values: readonly string[], seconds: number) => {
-    const h = seriesOf(histograms, name, names, values, () => ({
-      counts: BUCKETS.map(() => 0),
-      sum: 0,
-      count: 0,
-    })).value;
-    const i = BUCKETS.findIndex((le) => seconds <= le);
-    if (i >= 0) h.counts[i]!++;
+    const h = seriesOf(histograms, name, names, values, emptyHistogram).value;
+    let i = 0;
+    while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
+    if (i < BUCKETS.length) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
   };

@@ -49,7 +49,8 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   record.model = mapping.model.id;
   const { chat, thinking, stopSequences } = parseAnthropicRequest(body, mapping.model, { countOnly });
   record.stream = chat.stream;
-  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
+  const prepared = prepareGemini(ctx, chat, signal);
+  const { request, toolNames } = prepared instanceof Promise ? await prepared : prepared; // sync without media
   const headers = { "x-request-id": record.id, "request-id": record.id };
   // Plain header objects: FastResponse.json with headers would build a Headers object per answer.
   const json = (body: unknown) =>

@@ -71,7 +71,8 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   });
   const { chat } = parsed;
   const signal = clientSignalOf(event);
-  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
+  const prepared = prepareGemini(ctx, chat, signal);
+  const { request, toolNames } = prepared instanceof Promise ? await prepared : prepared; // sync without media
   const response: ResponseContext = {
     id: newCompletionId(),
     created: Math.floor(Date.now() / 1000),

@@ -55,7 +55,8 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   if (!model) throw modelNotFound(req.model);
   const past = req.previousResponseId ? await history(store, req.previousResponseId) : [];
   const chat = toChat(req, model, past);
-  const { request, toolNames } = await prepareGemini(ctx, chat, signal);
+  const prepared = prepareGemini(ctx, chat, signal);
+  const { request, toolNames } = prepared instanceof Promise ? await prepared : prepared; // sync without media
 
   const base: ResponseBase = {
     id: newId("resp_"),
