@@ -70,9 +70,10 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
   let group: OpenCall[] | undefined;
   let orphans: GeminiPart[] = [];
   let seenConversation = false;
-  const knownIds = new Set<string>();
+  let knownIds: Set<string> | undefined; // ids of the request's tool calls (none in most requests)
   for (const t of turns)
-    for (const b of t.blocks) if (t.role === "assistant" && b.type === "tool_call" && b.id) knownIds.add(b.id);
+    if (t.role === "assistant")
+      for (const b of t.blocks) if (b.type === "tool_call" && b.id) (knownIds ??= new Set()).add(b.id);
 
   const flush = (): void => {
     const parts: GeminiPart[] = (group ?? []).map(
@@ -95,7 +96,7 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
       call = group?.find((c) => c.id === id && !c.result);
       // Positional fallback for clients that rewrite ids (an id no assistant turn in the request
       // carries): prefer an open call with the result's `name`, else the first open call.
-      if (!call && !knownIds.has(id))
+      if (!call && !knownIds?.has(id))
         call = open.find((c) => result.name !== undefined && c.name === ctx.names.toGemini(result.name)) ?? open[0];
     } else if (result.name !== undefined) {
       const name = ctx.names.toGemini(result.name);
@@ -122,17 +123,23 @@ export function toContents(turns: readonly ChatTurn[], ctx: ContentsContext): Co
 
   for (const turn of turns) {
     if (turn.role === "user") {
-      for (const b of turn.blocks) if (b.type === "tool_result") answer(b);
-      const rest = turn.blocks.filter((b) => b.type !== "tool_result");
+      let others = 0;
+      for (const b of turn.blocks)
+        if (b.type === "tool_result") answer(b);
+        else others++;
       seenConversation = true;
-      if (rest.length === 0 && rest.length !== turn.blocks.length) continue; // only results: the group stays open
+      if (others === 0 && turn.blocks.length > 0) continue; // only results: the group stays open
       if (group || orphans.length) flush();
-      const parts: GeminiPart[] = rest.flatMap((b): GeminiPart[] => {
-        if (b.type === "text") return b.text ? [{ text: b.text }] : [];
-        if (b.type === "media") return [mediaPart(b.source, b.param, ctx.media)];
-        return [];
-      });
-      if (parts.length && parts.every((x) => x.text === undefined)) parts.push({ text: "" });
+      // One pass, no intermediate arrays: every request has at least one user turn.
+      const parts: GeminiPart[] = [];
+      let hasText = false;
+      for (const b of turn.blocks) {
+        if (b.type === "text" && b.text) {
+          parts.push({ text: b.text });
+          hasText = true;
+        } else if (b.type === "media") parts.push(mediaPart(b.source, b.param, ctx.media));
+      }
+      if (parts.length && !hasText) parts.push({ text: "" }); // media alone: Gemini wants a text part too
       if (parts.length) out.push({ role: "user", parts });
       continue;
     }

@@ -158,8 +158,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // A 404 from one kind of credential: the other kind was tried next; its failure to serve returns this.
     let notFound: UpstreamError | undefined;
     const deadline = Date.now() + budgetMs;
-    const tried = new Set<string>(); // broken for this request: never looped on
-    const refreshed = new Set<string>();
+    // Made at the first failure: most requests are served by their first credential.
+    let tried: Set<string> | undefined; // broken for this request: never looped on
+    let refreshed: Set<string> | undefined;
     let lastError: UpstreamError | undefined;
     let attempts = 0;
     let waits = 0;
@@ -218,8 +219,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           }
         }
         if (FINAL_KINDS.has(error.kind)) throw error;
-        if (error.kind === "auth_expired" && !refreshed.has(lease.id)) {
-          refreshed.add(lease.id);
+        if (error.kind === "auth_expired" && !refreshed?.has(lease.id)) {
+          (refreshed ??= new Set()).add(lease.id);
           if (await pool.refresh(lease.id, lease)) {
             prefer = lease.id; // same credential, new token
             continue;
@@ -232,7 +233,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           await sleep(delay, signal);
           continue;
         }
-        if (!COOLDOWN_KINDS.has(error.kind)) tried.add(lease.id);
+        if (!COOLDOWN_KINDS.has(error.kind)) (tried ??= new Set()).add(lease.id);
       }
     }
     if (lastError && COOLDOWN_KINDS.has(lastError.kind)) {

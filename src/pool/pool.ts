@@ -249,11 +249,11 @@ export function createCredentialPool(
     async lease(model, exclude, kinds, prefer) {
       if (!isLoaded) await pool.ready(); // once loaded, no await per request
       // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
-      const failed = new Set<string>();
+      let failed: Set<string> | undefined; // made at the first failed refresh
       const skip = (e: Entry) =>
         (kinds !== undefined && !kinds.includes(e.credential.kind)) ||
         exclude?.has(e.credential.id) === true ||
-        failed.has(e.credential.id);
+        failed?.has(e.credential.id) === true;
       const preferred = prefer ? entries.get(prefer) : undefined;
       let entry =
         preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now())
@@ -268,7 +268,7 @@ export function createCredentialPool(
             () => false,
           );
           if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) {
-            failed.add(entry.credential.id);
+            (failed ??= new Set()).add(entry.credential.id);
             continue;
           }
         }
