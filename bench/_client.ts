@@ -174,3 +174,10 @@ export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 };
+
+/**
+ * The order of round `round` of an interleaved run: every other round reversed, so no contender
+ * always follows the same one (the one before leaves the box, and the fake, in its own state).
+ */
+export const roundOrder = <T>(items: readonly T[], round: number): readonly T[] =>
+  round % 2 ? [...items].reverse() : items;

@@ -14,7 +14,7 @@ import { fork } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareCliHome, procCpuUs, settled, startCli } from "./_cli.ts";
-import { load } from "./_client.ts";
+import { load, roundOrder } from "./_client.ts";
 import { floorEnv, startFake } from "./_fake-child.ts";
 
 const clis = process.argv.slice(2).map((arg) => {
@@ -74,7 +74,7 @@ await settled(targets.map((t) => t.pid)); // a just-started CLI may still be che
 for (const t of targets) await load(t.url, { ...chat, connections: 16, seconds: 1 }); // warm-up
 const results = new Map(targets.map((t) => [t.name, { rps: [] as number[], cpu: [] as number[], failed: 0 }]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const t of round % 2 ? [...targets].reverse() : targets) {
+  for (const t of roundOrder(targets, round)) {
     const before = procCpuUs(t.pid);
     const run = await load(t.url, { ...chat, connections: 16, seconds: SECONDS });
     results.get(t.name)!.rps.push(run.rps);

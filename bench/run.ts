@@ -8,7 +8,16 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareCliHome, settled, startCli, type CliHome, type RunningCli } from "./_cli.ts";
-import { HAS_WRK, combineLoads, load, median, sequentialLatency, streamOnce, type LoadResult } from "./_client.ts";
+import {
+  HAS_WRK,
+  combineLoads,
+  load,
+  median,
+  roundOrder,
+  sequentialLatency,
+  streamOnce,
+  type LoadResult,
+} from "./_client.ts";
 import { translationBench } from "./_translation.ts";
 import { floorEnv, startFake } from "./_fake-child.ts";
 
@@ -107,9 +116,7 @@ async function interleaved(
   for (const t of Object.values(targets)) await loadOf(t, WARMUP_SECONDS);
   const order = Object.entries(targets);
   for (let round = 0; round < ROUNDS; round++) {
-    // Every other round in reverse: a target never always follows the same one (the one before
-    // leaves the box, and the fake, in its own state: garbage to collect, timers due).
-    for (const [name, t] of round % 2 ? [...order].reverse() : order) {
+    for (const [name, t] of roundOrder(order, round)) {
       if (ROUND_WARMUP_SECONDS > 0) await loadOf(t, ROUND_WARMUP_SECONDS);
       await t.probe?.reset();
       const r = await loadOf(t, seconds);
@@ -140,7 +147,7 @@ async function streamCpu(
   const perRound = Math.ceil(streams / ROUNDS / 8) * 8;
   const order = Object.entries(targets);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, t] of round % 2 ? [...order].reverse() : order) {
+    for (const [name, t] of roundOrder(order, round)) {
       await t.probe.reset();
       for (let i = 0; i < perRound; i += 8) {
         const done = await Promise.all(

@@ -10,8 +10,8 @@ describe("newId", () => {
   });
 
   it("spreads its characters evenly: no byte of the pool reused, none left unfilled", () => {
-    // 10,000 ids run through the 128-id pool 78 times; a slice reused or never filled would show
-    // as repeated ids above or as a skewed count of hex digits here.
+    // 4,096 ids refill the 128-id pool 32 times; a slice reused or never filled would show as
+    // repeated ids above or as a skewed count of hex digits here.
     const counts = new Map<string, number>();
     for (let i = 0; i < 4096; i++) for (const c of newId("")) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(16);

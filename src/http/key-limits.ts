@@ -4,6 +4,7 @@
 // in the surface's own error shape. Models named in the body are checked in dispatch (keys/access.ts).
 import { ClientRequestError, grantOf, modelRefusal, type KeyGrant } from "../keys/access.ts";
 import type { ClientKeyService } from "../keys/service.ts";
+import type { CachedKey } from "../keys/store.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import type { AppContext } from "./context.ts";
 import { keyLabel } from "./request-record.ts";
@@ -57,13 +58,10 @@ export function admitClient(
   path: string,
 ): Admission | Promise<Admission> {
   if (key && !ctx.keys.loaded)
-    return ctx.keys.ready().then(
-      () => admitLoaded(ctx, surface, key, path),
-      (error: unknown) => {
-        ctx.logger.warn(`client keys could not be loaded: ${(error as Error).message}`);
-        return admitLoaded(ctx, surface, key, path);
-      },
-    );
+    return ctx.keys
+      .ready()
+      .catch((error: unknown) => ctx.logger.warn(`client keys could not be loaded: ${(error as Error).message}`))
+      .then(() => admitLoaded(ctx, surface, key, path));
   return admitLoaded(ctx, surface, key, path);
 }
 
@@ -96,13 +94,17 @@ function admitLoaded(
   if (model !== undefined && !found.allows(model)) return refuse(surface, modelRefusal(model));
   // First use on this instance (or after two idle minutes): start from every instance's totals.
   const warming = keys.counters.warm(record.id);
-  if (warming) return warming.then(() => admitCounted(ctx, surface, found, restricted, Date.now()));
+  if (warming) return warming.then(() => admitCounted(ctx, surface, found, restricted, now));
   return admitCounted(ctx, surface, found, restricted, now);
 }
 
-type Found = NonNullable<ReturnType<AppContext["keys"]["lookup"]>>;
-
-function admitCounted(ctx: AppContext, surface: Surface, found: Found, restricted: boolean, now: number): Admission {
+function admitCounted(
+  ctx: AppContext,
+  surface: Surface,
+  found: CachedKey,
+  restricted: boolean,
+  now: number,
+): Admission {
   const { record } = found;
   const limited = ctx.keys.counters.admit(record, now);
   if (limited)
