@@ -23,6 +23,34 @@ describeMatrix(
       post("/v1/messages", { model, max_tokens: 64, messages: [{ role: "user", content: "hi" }], ...extra });
     const responses = (extra = {}) => post("/v1/responses", { model, input: "hi", ...extra });
 
+    it("every surface's answer carries the request id, CORS and its JSON type, once each", async () => {
+      const send = (path: string, body: unknown, id: string) =>
+        h.request(path, {
+          method: "POST",
+          headers: authHeaders({ "x-request-id": id }),
+          body: JSON.stringify(body),
+        });
+      const answers = await Promise.all([
+        send("/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }] }, "id-chat"),
+        send("/v1/messages", { model, max_tokens: 64, messages: [{ role: "user", content: "hi" }] }, "id-messages"),
+        send("/v1/responses", { model, input: "hi" }, "id-responses"),
+        send(`/v1beta/models/${model}:generateContent`, { contents: [{ parts: [{ text: "hi" }] }] }, "id-native"),
+      ]);
+      for (const [res, id] of answers.map(
+        (r, i) => [r, ["id-chat", "id-messages", "id-responses", "id-native"][i]] as const,
+      )) {
+        expect(res.status).toBe(200);
+        expect(res.headers.get("x-request-id")).toBe(id);
+        expect(res.headers.get("access-control-allow-origin")).toBe("*");
+        expect(res.headers.get("access-control-expose-headers")).toBe("*");
+        expect(res.headers.get("content-type")).toBe("application/json");
+        const length = res.headers.get("content-length"); // node:http sets it; a web Response has none
+        if (length !== null) expect(Number(length)).toBe(Buffer.byteLength(await res.text()));
+        else expect(h.kind).toBe("fetch");
+      }
+      expect(answers[1]!.headers.get("request-id")).toBe("id-messages"); // Anthropic's own name for it
+    });
+
     it("a whole (unary) reply without a finish reason is a normal end everywhere", async () => {
       h.fake.inject({ stream: { finishReason: null }, times: 3 });
       const c = await chat();

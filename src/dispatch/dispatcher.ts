@@ -170,7 +170,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (lastError && Date.now() >= deadline) break;
       let lease: Lease;
       try {
-        lease = await pool.lease(model, tried, scope, prefer);
+        const leased = pool.acquire(model, tried, scope, prefer);
+        lease = leased instanceof Promise ? await leased : leased; // no await when one was free
       } catch (error) {
         if (!(error instanceof NoCredentialError)) throw error;
         if (notFound) throw notFound;

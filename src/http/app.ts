@@ -1,7 +1,7 @@
 // The h3 app: client auth, in-flight counter and start-up gate as middleware, then the surfaces.
 // Routes are defined without a prefix; `basePath` mounts them under one.
 import type { IncomingMessage } from "node:http";
-import { H3, getRequestIP, handleCors, isPreflightRequest, onError, type H3Event } from "h3";
+import { H3, HTTPError, getRequestIP, handleCors, isPreflightRequest, type H3Event } from "h3";
 import { createRequestRecord } from "../usage/record.ts";
 import type { AppContext } from "./context.ts";
 import { extractClientKey } from "./client-auth.ts";
@@ -17,6 +17,7 @@ import { registerEmbeddingsRoutes } from "../surfaces/embeddings/routes.ts";
 import { registerUiRoutes } from "../admin/page-routes.ts";
 import { registerHealthRoutes } from "./health.ts";
 import { surfaceError, surfaceOf } from "./surface-errors.ts";
+import { CORS_HEADERS, hasApiHeaders } from "./api-answer.ts";
 import { lingerOnClose } from "./node-close.ts";
 
 function decodes(pathname: string): boolean {
@@ -48,19 +49,16 @@ import { PROBE_PATHS } from "./probes.ts";
  * make h3 rebuild the response around its body as a web stream, the slow way to node).
  */
 function finalHeaders(event: H3Event, response: unknown, cors: boolean, requestId: string): void {
+  if (hasApiHeaders(response)) return;
   const nodeRes = event.runtime?.node?.res;
   if (nodeRes && !nodeRes.headersSent) {
     nodeRes.setHeader("x-request-id", requestId);
-    if (cors) {
-      nodeRes.setHeader("access-control-allow-origin", "*");
-      nodeRes.setHeader("access-control-expose-headers", "*");
-    }
+    if (cors) for (const [name, value] of Object.entries(CORS_HEADERS)) nodeRes.setHeader(name, value);
     return;
   }
   if (cors) {
     const headers = response instanceof Response ? response.headers : event.res.headers;
-    headers.set("access-control-allow-origin", "*");
-    headers.set("access-control-expose-headers", "*");
+    for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
   }
   withRequestId(response, event.res.headers, requestId);
 }
@@ -79,29 +77,34 @@ export function createApp(ctx: AppContext): H3 {
   const base = ctx.options.basePath;
   const localPath = (pathname: string) =>
     base && pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;
-  // h3 refuses a path that does not decode before any middleware runs; shape that 400 here.
+  const logger = ctx.logger;
+  /**
+   * A failure nobody answered, in the path's surface shape: a client's (4xx) keeps its status and
+   * message, anything else is our bug, logged, and a bare 500.
+   */
+  const failureResponse = (raw: unknown, event: H3Event, path: string): Response => {
+    const error = HTTPError.isError(raw) ? raw : new HTTPError(raw as Error);
+    const status = error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error("unhandled error on", path, error.cause ?? error);
+    const response = surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
+    if (status === 413) closeConnection(event, response);
+    return response;
+  };
+  // Failures inside the API middleware are answered there (no error middleware: one layer less per
+  // request); this catches the rest, e.g. a path h3 refuses because it does not decode.
   const config = {
     silent: true,
-    onError: (error: { status?: number }, event: H3Event) => {
-      if (error.status === 400 && !decodes(event.url.pathname))
-        return malformedPathError(localPath(event.url.pathname));
+    onError: (error: unknown, event: H3Event) => {
+      const path = localPath(event.url.pathname);
+      if ((error as { status?: number }).status === 400 && !decodes(event.url.pathname))
+        return malformedPathError(path);
+      return failureResponse(error, event, path);
     },
   };
   const api = new H3(config);
   const authFailures = createAuthFailureLog(
     (ctx.logger.withTag?.("http") ?? ctx.logger) as typeof ctx.logger,
     (reason) => ctx.usage.metrics.authFailure(reason),
-  );
-
-  api.use(
-    onError((error, event) => {
-      const path = localPath(event.url.pathname);
-      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-      if (status === 500) ctx.logger.error("unhandled error on", path, error.cause ?? error);
-      const response = surfaceError(surfaceOf(path), status, status === 500 ? "Internal error" : error.message);
-      if (status === 413) closeConnection(event, response);
-      return response;
-    }),
   );
 
   api.use(async (event, next) => {
@@ -163,9 +166,10 @@ export function createApp(ctx: AppContext): H3 {
       finalHeaders(event, response, surface !== "other", requestId);
       return response;
     } catch (error) {
-      status = (error as { status?: number }).status ?? 500;
-      event.res.headers.set("x-request-id", requestId); // the error response is built from these
-      throw error;
+      const response = failureResponse(error, event, path);
+      status = response.status;
+      finalHeaders(event, response, surface !== "other", requestId);
+      return response;
     } finally {
       // Journaled before the body goes out; nothing to wait for without a journal (no await then).
       const journaled = record.deferred ? undefined : ctx.finish(record, status);

@@ -53,23 +53,26 @@ export function isoNow(now = Date.now()): string {
   return `${secondText}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
 }
 
+type Fields = Record<string, unknown>;
+
 /** A line reporter also takes events straight from `logEvent`, without consola's log object. */
 export interface LineReporter extends ConsolaReporter {
-  event(type: string, tag: string | undefined, message: string, fields: Record<string, unknown>): void;
+  /** `fields` may be a function: called only for a JSON line. */
+  event(type: string, tag: string | undefined, message: string, fields: Fields | (() => Fields)): void;
 }
 
 export function createLineReporter(options: LineReporterOptions): LineReporter {
   const { mask } = options;
   const json = options.format === "json";
-  const write = (type: string, tag: string | undefined, msg: string, fields: Record<string, unknown> | undefined) => {
+  const write = (type: string, tag: string | undefined, msg: string, fields: Fields | (() => Fields) | undefined) => {
     const time = isoNow();
     const line = json
-      ? `${JSON.stringify({ time, level: type, tag: tag || undefined, msg, ...fields })}\n`
+      ? `${JSON.stringify({ time, level: type, tag: tag || undefined, msg, ...(typeof fields === "function" ? fields() : fields) })}\n`
       : `${time} ${type.toUpperCase().padEnd(5)} ${tag ? `[${tag}] ` : ""}${msg}\n`;
     (!json && ERRORS.has(type) ? options.err : options.out).write(mask ? mask(line) : line);
   };
   return {
-    log: (obj) => write(obj.type, obj.tag, messageOf(obj), (obj as { fields?: Record<string, unknown> }).fields),
+    log: (obj) => write(obj.type, obj.tag, messageOf(obj), (obj as { fields?: Fields }).fields),
     event: write,
   };
 }

@@ -5,7 +5,7 @@ import type { CredentialStore } from "./store.ts";
 import type { AccountServices } from "./accounts.ts";
 import { prepareCredential } from "./add.ts";
 import { createChecks } from "./checks.ts";
-import { USABLE_STATUSES, initialState, type CredentialState } from "./credential.ts";
+import { USABLE_STATUSES, initialState, type Credential, type CredentialState } from "./credential.ts";
 import { leaseOf, viewOf, type Entry } from "./entry.ts";
 import { createPoolEvents } from "./events.ts";
 import { applyCheck, chooseChecker, runChecker } from "./health.ts";
@@ -159,6 +159,21 @@ export function createCredentialPool(
     return true;
   };
 
+  /** Which entries a lease passes over: other kinds, ids already tried, and any `also` names. */
+  const skipper =
+    (exclude?: ReadonlySet<string>, kinds?: readonly Credential["kind"][], also?: (id: string) => boolean) =>
+    (e: Entry) =>
+      (kinds !== undefined && !kinds.includes(e.credential.kind)) ||
+      exclude?.has(e.credential.id) === true ||
+      also?.(e.credential.id) === true;
+  /** The credential a lease tries first: the preferred one when it can serve, else the selector's. */
+  const firstPick = (model: string, skip: (e: Entry) => boolean, prefer?: string): Entry | undefined => {
+    const preferred = prefer ? entries.get(prefer) : undefined;
+    return preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now())
+      ? preferred
+      : selector.pick(model, Date.now(), skip);
+  };
+
   const pool: CredentialPool = {
     ready: () => (loaded ??= load().then(() => void (isLoaded = true))),
     list: () => [...entries.values()].map((e) => viewOf(e)),
@@ -246,19 +261,23 @@ export function createCredentialPool(
         model ? isUsableFor(e.state, model, now) : USABLE_STATUSES.has(e.state.status),
       ).length;
     },
+    acquire(model, exclude, kinds, prefer) {
+      // The common case without a promise: loaded, and the first pick needs no token refresh.
+      if (isLoaded) {
+        const entry = firstPick(model, skipper(exclude, kinds), prefer);
+        if (entry && (entry.credential.kind !== "oauth" || tokenReady(entry))) {
+          entry.pending++;
+          return leaseOf(entry, model);
+        }
+      }
+      return pool.lease(model, exclude, kinds, prefer);
+    },
     async lease(model, exclude, kinds, prefer) {
       if (!isLoaded) await pool.ready(); // once loaded, no await per request
       // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
       let failed: Set<string> | undefined; // made at the first failed refresh
-      const skip = (e: Entry) =>
-        (kinds !== undefined && !kinds.includes(e.credential.kind)) ||
-        exclude?.has(e.credential.id) === true ||
-        failed?.has(e.credential.id) === true;
-      const preferred = prefer ? entries.get(prefer) : undefined;
-      let entry =
-        preferred && !skip(preferred) && isUsableFor(preferred.state, model, Date.now())
-          ? preferred
-          : selector.pick(model, Date.now(), skip);
+      const skip = skipper(exclude, kinds, (id) => failed?.has(id) === true);
+      let entry = firstPick(model, skip, prefer);
       for (; entry; entry = selector.pick(model, Date.now(), skip)) {
         // A token that is fresh, with no refresh running, is used as is (no await on the hot path).
         if (entry.credential.kind === "oauth" && !tokenReady(entry)) {

@@ -82,6 +82,13 @@ export interface CredentialPool extends PoolApi {
     kinds?: readonly Credential["kind"][],
     prefer?: string,
   ): Promise<Lease>;
+  /** `lease`, without a promise when nothing has to be waited for (the request path: most requests). */
+  acquire(
+    model: string,
+    exclude?: ReadonlySet<string>,
+    kinds?: readonly Credential["kind"][],
+    prefer?: string,
+  ): Lease | Promise<Lease>;
   report(lease: Lease, outcome: AttemptOutcome, info?: AttemptInfo): void;
   /** Refresh after a 401 on `lease` (skipped when its token was already replaced). False when the credential is dead. */
   refresh(id: string, lease?: Lease): Promise<boolean>;

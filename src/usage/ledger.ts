@@ -71,10 +71,16 @@ export interface LedgerOptions {
   journal?: UsageJournal;
 }
 
+/**
+ * Sums per bucket, then per dimension. Maps, not objects: with a thousand credentials in rotation a
+ * bucket holds a thousand dimensions, and an object that large is a slow dictionary to V8.
+ */
+type Sums = Map<string, Map<string, UsageFields>>;
+
 /** Sums waiting for the store, with the journal segment holding the same records (if any). */
 interface Batch {
   segment?: SealedSegment;
-  buckets: Map<string, UsageBucket>;
+  buckets: Sums;
 }
 
 /** One journal line: request id, start time, dimension, counters. */
@@ -92,7 +98,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
   const { store, logger } = options;
   const journal = store.incrementOnce ? options.journal : undefined;
   const now = options.now ?? Date.now;
-  let pending = new Map<string, UsageBucket>();
+  let pending: Sums = new Map();
   let waiting: Batch[] = [];
   const recent: RecentError[] = [];
   let version = 0;
@@ -100,10 +106,12 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
   let timer: ReturnType<typeof setInterval> | undefined;
   let lastPrune = 0;
 
-  const add = (into: Map<string, UsageBucket>, bucket: string, dimension: string, fields: UsageFields) => {
+  const add = (into: Sums, bucket: string, dimension: string, fields: UsageFields) => {
     let dims = into.get(bucket);
-    if (!dims) into.set(bucket, (dims = {}));
-    addFields((dims[dimension] ??= {}), fields);
+    if (!dims) into.set(bucket, (dims = new Map()));
+    let sum = dims.get(dimension);
+    if (!sum) dims.set(dimension, (sum = {}));
+    addFields(sum, fields);
   };
 
   // Runs storage work one at a time (flushes, resets, prunes never overlap).
@@ -122,12 +130,18 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
     }
   };
 
-  const addLine = (into: Map<string, UsageBucket>, line: JournalLine) => {
+  const addLine = (into: Sums, line: JournalLine) => {
     add(into, hourBucket(line.t), line.d, line.f);
     add(into, dayBucket(line.t), line.d, line.f);
   };
 
-  const write = (bucket: string, dims: UsageBucket, segment: SealedSegment | undefined, keep: Set<string>) => {
+  const write = (
+    bucket: string,
+    sums: Map<string, UsageFields>,
+    segment: SealedSegment | undefined,
+    keep: Set<string>,
+  ) => {
+    const dims: UsageBucket = Object.fromEntries(sums);
     if (segment) return store.incrementOnce!(bucket, dims, segment.id, (id) => keep.has(id));
     if (store.incrementMany) return store.incrementMany(bucket, dims);
     return (async () => {
@@ -141,7 +155,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
     const unjournaled = waiting.find((batch) => !batch.segment);
     if (pending.size && !segment && unjournaled)
       for (const [bucket, dims] of pending)
-        for (const [dimension, fields] of Object.entries(dims)) add(unjournaled.buckets, bucket, dimension, fields);
+        for (const [dimension, fields] of dims) add(unjournaled.buckets, bucket, dimension, fields);
     else if (pending.size) waiting.push({ segment, buckets: pending });
     else if (segment) await journal!.remove(segment);
     pending = new Map();
@@ -176,7 +190,7 @@ export function createUsageLedger(options: LedgerOptions): UsageLedger {
     if (!journal) return;
     let lines = 0;
     for (const segment of await journal.orphans()) {
-      const buckets = new Map<string, UsageBucket>();
+      const buckets: Sums = new Map();
       for (const line of await journal.read(segment)) {
         const l = line as JournalLine;
         if (typeof l?.t !== "number" || typeof l.d !== "string" || typeof l.f !== "object" || !l.f) continue;

@@ -8,6 +8,8 @@ import type { LineReporter } from "../logging/line-reporter.ts";
 import type { Logger } from "../types.ts";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
+/** Fields, or a function that makes them: a line that nobody writes as JSON never builds them. */
+export type LazyLogFields = LogFields | (() => LogFields);
 export type LogLevelName = "error" | "warn" | "info" | "debug";
 
 interface ConsolaShape {
@@ -26,10 +28,10 @@ function lineReporterOf(consola: ConsolaShape): LineReporter | undefined {
   return others.length === 0 && typeof reporter?.event === "function" ? (reporter as LineReporter) : undefined;
 }
 
-export function logEvent(logger: Logger, level: LogLevelName, message: string, fields: LogFields): void {
+export function logEvent(logger: Logger, level: LogLevelName, message: string, fields: LazyLogFields): void {
   const consola = consolaOf(logger);
   if (!consola) return logger[level](message);
   const direct = lineReporterOf(consola);
-  if (!direct) return void logger[level]({ message, fields });
+  if (!direct) return void logger[level]({ message, fields: typeof fields === "function" ? fields() : fields });
   if (LogLevels[level] <= consola.level) direct.event(level, consola.options.defaults?.tag, message, fields);
 }

@@ -28,7 +28,7 @@ export function createRequestLog(logger: Logger, pool: Pick<CredentialPool, "get
     const duration = (record.endedAt ?? Date.now()) - record.startedAt;
     const credential = record.credentialId;
     const message = `${record.method} ${record.path}${record.model ? ` ${record.model}` : ""} ${record.status}${credential ? ` ${credential}` : ""} ${duration}ms${record.errorClass ? ` ${record.errorClass}` : ""}`;
-    const fields: LogFields = {
+    const fields = (): LogFields => ({
       event: "request",
       request_id: record.id,
       method: record.method,
@@ -46,7 +46,7 @@ export function createRequestLog(logger: Logger, pool: Pick<CredentialPool, "get
       error_class: record.outcome === "success" ? undefined : errorClassOf(record),
       ttfb_ms: record.firstByteAt ? record.firstByteAt - record.startedAt : undefined,
       tokens: record.usage?.total,
-    };
+    });
     logEvent(logger, PROBES.has(record.path) ? "debug" : "info", message, fields);
   };
 }

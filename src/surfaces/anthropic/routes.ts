@@ -2,7 +2,6 @@
 // Claude Code calls them), with or without the /v1 prefix. The body is read straight into the neutral
 // chat request (request.ts, content.ts), mapped to Gemini by the core, dispatched, and the answer
 // rendered from the core's blocks as Anthropic JSON (response.ts) or events (stream.ts, one driver).
-import { FastResponse } from "srvx";
 import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { mapAnthropicModel } from "./models.ts";
@@ -15,6 +14,7 @@ import { collectBlocks, type BlockOptions } from "../../chat/blocks.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { apiJson } from "../../http/api-answer.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { anthropicFailure, toAnthropicWire } from "./failure.ts";
 import { sseHeaders } from "../_stream-response.ts";
@@ -52,9 +52,7 @@ async function messages(event: H3Event, ctx: AppContext, countOnly: boolean): Pr
   const prepared = prepareGemini(ctx, chat, signal);
   const { request, toolNames } = prepared instanceof Promise ? await prepared : prepared; // sync without media
   const headers = { "x-request-id": record.id, "request-id": record.id };
-  // Plain header objects: FastResponse.json with headers would build a Headers object per answer.
-  const json = (body: unknown) =>
-    new FastResponse(JSON.stringify(body), { headers: { "content-type": "application/json", ...headers } });
+  const json = (body: unknown) => apiJson(body, record.id, { "request-id": record.id });
 
   if (countOnly) {
     const result = await ctx.dispatcher.countTokens(chat.model.upstream, countableContents(request), {

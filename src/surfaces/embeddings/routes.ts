@@ -1,7 +1,6 @@
 // OpenAI embeddings: POST /v1/embeddings (and without /v1) → Gemini batchEmbedContents on a pooled
 // Gemini API key, through the dispatcher (lease, fail-over, cooldowns, request record). Code Assist
 // has no embedding method, so a pool with only OAuth accounts answers 501 saying so.
-import { FastResponse } from "srvx";
 import type { H3, H3Event } from "h3";
 import { OpenAIError } from "../openai/errors.ts";
 import { parseEmbeddingsRequest, toBatchRequests } from "./request.ts";
@@ -9,6 +8,7 @@ import { estimateTokens, toEmbeddingsResponse, vectorsOf } from "./response.ts";
 import { readJsonBody } from "../../http/body.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { apiJson } from "../../http/api-answer.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { openAIFailure } from "../openai/failure.ts";
 import { defineSurfaceRoute } from "../_route.ts";
@@ -39,7 +39,7 @@ async function embeddings(event: H3Event, ctx: AppContext): Promise<Response> {
   const tokens = estimateTokens(plan.inputs);
   record.usage = { prompt: tokens, candidates: 0, thoughts: 0, cached: 0, total: tokens };
   const model = (body as { model: string }).model; // echoed as the client wrote it
-  return FastResponse.json(toEmbeddingsResponse(result.value, plan, model, tokens)); // x-request-id: added by the app
+  return apiJson(toEmbeddingsResponse(result.value, plan, model, tokens), record.id);
 }
 
 export function registerEmbeddingsRoutes(app: H3, ctx: AppContext): void {

@@ -9,6 +9,7 @@ import { BodyError, readJsonBody } from "../../http/body.ts";
 import { errorClassOf as sharedErrorClass, errorMessageOf } from "../_failure.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { apiJson } from "../../http/api-answer.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import type { AppContext } from "../../http/context.ts";
 import { sseHeaders } from "../_stream-response.ts";
@@ -75,7 +76,7 @@ async function generate(event: H3Event, ctx: AppContext, model: ResolvedModel, s
       record,
     });
     record.usage = tokenUsageOf(result.value.usageMetadata);
-    return FastResponse.json(result.value);
+    return apiJson(result.value, record.id);
   }
   // Native clients wait for Google's first chunk however long it takes: every failure before it
   // keeps its HTTP status (graceMs: Infinity), and nothing is written before it.

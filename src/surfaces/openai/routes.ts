@@ -13,6 +13,7 @@ import { createChunkTranslator } from "./stream.ts";
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { apiJson } from "../../http/api-answer.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { prepareGemini } from "../_prepare.ts";
 import { openAIFailure, toOpenAIError } from "./failure.ts";
@@ -106,7 +107,7 @@ async function chatCompletions(event: H3Event, ctx: AppContext): Promise<Respons
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const { completion, signatures: issued } = toChatCompletion(result.value, response);
   if (issued.length > 0) await ctx.signatures.save(issued);
-  return FastResponse.json(completion); // x-request-id and CORS: added by the app (http/app.ts)
+  return apiJson(completion, record.id);
 }
 
 async function listModels(ctx: AppContext): Promise<Response> {

@@ -2,7 +2,6 @@
 // into neutral turns and settings (input.ts, request.ts), mapped to Gemini by the core, dispatched,
 // and the answer rendered from the core's blocks as output items. previous_response_id reads the
 // stored conversation (store.ts); store:false answers without keeping anything.
-import { FastResponse } from "srvx";
 import { newId } from "../_ids.ts";
 import type { H3, H3Event } from "h3";
 import { ChatError, modelNotFound } from "../../chat/errors.ts";
@@ -15,6 +14,7 @@ import { collectBlocks, type Block, type BlockOptions } from "../../chat/blocks.
 import { tokenUsageOf } from "../../usage/record.ts";
 import type { AppContext } from "../../http/context.ts";
 import { recordOf } from "../../http/request-record.ts";
+import { apiJson } from "../../http/api-answer.ts";
 import { clientSignalOf } from "../../http/client-signal.ts";
 import { OpenAIError } from "../openai/errors.ts";
 import { sseHeaders } from "../_stream-response.ts";
@@ -106,7 +106,7 @@ async function create(event: H3Event, ctx: AppContext, store: ResponseStore): Pr
   record.usage = tokenUsageOf(result.value.usageMetadata);
   const summary = collectBlocks(result.value, blocks);
   await remember(summary.blocks, summary.signatures);
-  return FastResponse.json(toResponse(summary, base)); // x-request-id and CORS: added by the app (http/app.ts)
+  return apiJson(toResponse(summary, base), record.id);
 }
 
 export function registerResponsesRoutes(app: H3, ctx: AppContext): void {
