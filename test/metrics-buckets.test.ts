@@ -27,3 +27,49 @@ describe("metrics histograms", () => {
     expect(b.get("+Inf")).toBe(6); // + 120.001 s: past every bound
   });
 });
+
+describe("metrics series", () => {
+  it("counts requests with alternating and repeated labels each in their own series", () => {
+    const metrics = createMetrics();
+    const record = (model: string, outcome: "success" | "error", stream = false) =>
+      metrics.observe({
+        id: "r",
+        startedAt: 0,
+        endedAt: 10,
+        method: "POST",
+        path: "/v1/chat/completions",
+        surface: "openai",
+        model,
+        stream,
+        attempts: [],
+        outcome,
+        status: outcome === "success" ? 200 : 500,
+      });
+    // Runs of the same labels, alternations, and a label set that differs only in its last value.
+    for (const [model, outcome, stream] of [
+      ["a", "success", false],
+      ["a", "success", false],
+      ["b", "success", false],
+      ["a", "success", false],
+      ["a", "success", true],
+      ["a", "error", false],
+      ["a", "success", true],
+      ["b", "success", false],
+    ] as const)
+      record(model, outcome, stream);
+    const counts = new Map<string, number>();
+    for (const line of metrics.render([], 0).split("\n")) {
+      const m =
+        /^gemini_proxy_requests_total\{surface="openai",model="(\w)",outcome="(\w+)",stream="(\w+)"\} (\d+)$/.exec(
+          line,
+        );
+      if (m) counts.set(`${m[1]} ${m[2]} ${m[3]}`, Number(m[4]));
+    }
+    expect(Object.fromEntries(counts)).toEqual({
+      "a success false": 3,
+      "b success false": 2,
+      "a error false": 1,
+      "a success true": 2,
+    });
+  });
+});

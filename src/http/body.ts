@@ -68,12 +68,22 @@ export function jsonDepthExceeds(value: unknown, limit: number, depth = 1): bool
   return false;
 }
 
-/** The parsed JSON body; `{}`-less bodies and non-objects are the caller's to judge. */
-export function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+/**
+ * The parsed JSON body; `{}`-less bodies and non-objects are the caller's to judge, or `check`'s:
+ * it runs in the same step (one promise less than a `.then` of the caller's own, on every request).
+ */
+export function readJsonBody<T = unknown>(
+  request: Request,
+  maxBytes: number,
+  check?: (value: unknown) => T,
+): Promise<T> {
   // Chained rather than async: this runs for every request.
-  return readCapped(request, maxBytes).then(parseJsonBody, (error: unknown) => {
-    throw error instanceof BodyError ? error : new BodyError(400, "Could not read the request body");
-  });
+  return readCapped(request, maxBytes).then(
+    check ? (text) => check(parseJsonBody(text)) : (parseJsonBody as (text: string) => T),
+    (error: unknown) => {
+      throw error instanceof BodyError ? error : new BodyError(400, "Could not read the request body");
+    },
+  );
 }
 
 function parseJsonBody(text: string): unknown {

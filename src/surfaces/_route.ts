@@ -46,10 +46,12 @@ export function defineSurfaceRoute(
 
 const isBodyLimit = (error: unknown) => error instanceof BodyError && error.status === 413;
 
+const jsonObject = (body: unknown): JsonObject => {
+  if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
+  return body;
+};
+
 /** The request body, which must be a JSON object (BodyError for unreadable or oversized ones). */
 export function readJsonObject(event: H3Event, ctx: AppContext): Promise<JsonObject> {
-  return readJsonBody(event.req, ctx.options.maxBodySize).then((body) => {
-    if (!isRecord(body)) throw invalidParam(null, "The request body must be a JSON object.", "invalid_json");
-    return body;
-  });
+  return readJsonBody(event.req, ctx.options.maxBodySize, jsonObject);
 }

@@ -44,6 +44,7 @@ function oauthOf(auth: UpstreamAuth): { accessToken: string; project?: string } 
 
 export function createCodeAssistClient(options: CodeAssistOptions) {
   const base = joinURL(options.baseUrl, CODE_ASSIST_VERSION);
+  const streamUrl = withQuery(`${base}:streamGenerateContent`, { alt: "sse" });
   const headersFor = (token: string, accept?: string): Record<string, string> => {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
@@ -99,7 +100,7 @@ export function createCodeAssistClient(options: CodeAssistOptions) {
       return unwrapCodeAssist(await readJson<Wrapped>(res)) ?? { candidates: [] };
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, withQuery(`${base}:streamGenerateContent`, { alt: "sse" }), {
+      const res = await postJson(options.http, streamUrl, {
         headers: headersFor(oauthOf(auth).accessToken, "text/event-stream"),
         body: wrap(auth, c),
         signal: c.signal,

@@ -40,8 +40,20 @@ const asChunk = (value: unknown): GenerateContentResponse | undefined =>
   value && typeof value === "object" ? (value as GenerateContentResponse) : undefined;
 
 export function createGeminiApiClient(options: GeminiApiOptions) {
-  const modelUrl = (model: string, action: string) =>
-    joinURL(options.baseUrl, "v1beta/models", `${encodeURIComponent(model)}:${action}`);
+  // Made once per model and action: joinURL, and withQuery for streams, parse and rebuild the URL,
+  // which cost more than the rest of the request's own work on the key path.
+  const urls = new Map<string, string>();
+  const modelUrl = (model: string, action: string, sse = false) => {
+    const known = `${model}\n${action}\n${sse}`;
+    let url = urls.get(known);
+    if (url === undefined) {
+      url = joinURL(options.baseUrl, "v1beta/models", `${encodeURIComponent(model)}:${action}`);
+      if (sse) url = withQuery(url, { alt: "sse" });
+      if (urls.size >= 1024) urls.clear(); // model names come from clients: bounded
+      urls.set(known, url);
+    }
+    return url;
+  };
 
   /** Any `models/{model}:{action}` POST (embedContent, batchEmbedContents, ...): used for pass-through. */
   async function call<T>(
@@ -65,7 +77,7 @@ export function createGeminiApiClient(options: GeminiApiOptions) {
       return call<GenerateContentResponse>(keyOf(auth), c.model, "generateContent", c.request, c.signal);
     },
     async stream(auth, c) {
-      const res = await postJson(options.http, withQuery(modelUrl(c.model, "streamGenerateContent"), { alt: "sse" }), {
+      const res = await postJson(options.http, modelUrl(c.model, "streamGenerateContent", true), {
         headers: { "x-goog-api-key": keyOf(auth), accept: "text/event-stream" },
         body: c.request,
         signal: c.signal,

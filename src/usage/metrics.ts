@@ -78,23 +78,42 @@ interface Series<T> {
   value: T;
 }
 
-/** Series by their label values; the label string is built on a series' first sight only. */
+/** One metric's series by their label values, and the one counted last. */
+interface Family<T> {
+  series: Map<string, Series<T>>;
+  lastValues?: readonly string[];
+  last?: Series<T>;
+}
+
+const sameValues = (a: readonly string[], b: readonly string[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return a.length === b.length;
+};
+
+/**
+ * Series by their label values; the label string is built on a series' first sight only. Traffic
+ * repeats itself (same surface, model and outcome request after request): the series counted last
+ * is checked first, which spares joining the values into a key.
+ */
 function seriesOf<T>(
-  families: Map<string, Map<string, Series<T>>>,
+  families: Map<string, Family<T>>,
   name: string,
   names: readonly string[],
   values: readonly string[],
   init: () => T,
 ): Series<T> {
   let family = families.get(name);
-  if (!family) families.set(name, (family = new Map()));
+  if (!family) families.set(name, (family = { series: new Map() }));
+  if (family.last && sameValues(family.lastValues!, values)) return family.last;
   const key = values.length === 1 ? values[0]! : values.join("\u0001");
-  let series = family.get(key);
+  let series = family.series.get(key);
   if (!series) {
     const pairs: Record<string, string> = {};
     names.forEach((label, i) => (pairs[label] = values[i]!));
-    family.set(key, (series = { labels: labels(pairs), value: init() }));
+    family.series.set(key, (series = { labels: labels(pairs), value: init() }));
   }
+  family.lastValues = values;
+  family.last = series;
   return series;
 }
 
@@ -104,8 +123,8 @@ const emptyHistogram = (): Histogram => ({ counts: BUCKETS.map(() => 0), sum: 0,
 
 export function createMetrics(): MetricsRegistry {
   const perCredential: PerCredential = { requests: new Map(), errors: new Map() };
-  const counters = new Map<string, Map<string, Series<number>>>();
-  const histograms = new Map<string, Map<string, Series<Histogram>>>();
+  const counters = new Map<string, Family<number>>();
+  const histograms = new Map<string, Family<Histogram>>();
   const inc = (name: string, names: readonly string[], values: readonly string[], by = 1) => {
     seriesOf(counters, name, names, values, zero).value += by;
   };
@@ -185,7 +204,8 @@ export function createMetrics(): MetricsRegistry {
       };
       for (const [name, text] of Object.entries(help)) {
         head(name, "counter", text);
-        for (const { labels: key, value } of counters.get(name)?.values() ?? []) out.push(`${name}${key} ${value}`);
+        for (const { labels: key, value } of counters.get(name)?.series.values() ?? [])
+          out.push(`${name}${key} ${value}`);
       }
       const hHelp: Record<string, string> = {
         gemini_proxy_request_duration_seconds: "Time from request to end of response.",
@@ -194,7 +214,7 @@ export function createMetrics(): MetricsRegistry {
       };
       for (const [name, text] of Object.entries(hHelp)) {
         head(name, "histogram", text);
-        for (const { labels: key, value: h } of histograms.get(name)?.values() ?? []) {
+        for (const { labels: key, value: h } of histograms.get(name)?.series.values() ?? []) {
           const inner = key.slice(1, -1);
           const withLe = (le: string) => `{${inner ? `${inner},` : ""}le="${le}"}`;
           let cumulative = 0;
