@@ -3,7 +3,8 @@
 //   TARGET=library (default): bench/_proxy.mjs (logger off, memory storage; DEFAULTS=1 for the library's
 //     defaults, its log discarded); KEYS=1000 for an API-key pool; SECONDS of load (default 10, wrk when
 //     installed, 16 connections), or N requests from autocannon (8 connections) as before.
-//   TARGET=floor: bench/floor.mjs, the minimal Node proxy, under the same load.
+//   TARGET=floor: bench/floor.mjs, the minimal Node proxy, under the same load; LAYERS="h3+journal+log"
+//     (any of them) adds those layers (see bench/floor.mjs).
 //   TARGET=cli: `gemini-cli-proxy run` as `npm run bench` runs it (fs storage, ledger, info log to a
 //     file); KEYS=N API keys in its fs storage (default: the one Code Assist account); SECONDS of wrk
 //     load (default 10, 16 connections); STREAM=1 for streaming chat; START_ONLY=1 profiles the start-up
@@ -57,8 +58,12 @@ if (process.env.TARGET === "cli") {
   const cfg = keys
     ? { authKeys: ["k"], endpoints: info.endpoints, geminiApiKeys: info.apiKeys }
     : { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
+  const floorWith = (layers: string[]) => {
+    const { BENCH_FLOOR } = floorEnv(info, "k");
+    return { BENCH_FLOOR: JSON.stringify({ ...JSON.parse(BENCH_FLOOR), layers }) };
+  };
   const env = floor
-    ? floorEnv(info, "k")
+    ? floorWith(process.env.LAYERS ? process.env.LAYERS.split("+") : [])
     : { BENCH_PROXY: JSON.stringify(cfg), BENCH_DEFAULTS: process.env.DEFAULTS ?? "" };
   const proxy = fork(new URL(floor ? "./floor.mjs" : "./_proxy.mjs", import.meta.url).pathname, {
     execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
