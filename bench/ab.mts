@@ -71,7 +71,8 @@ for (const cli of clis) {
 }
 
 await settled(targets.map((t) => t.pid)); // a just-started CLI may still be checking its keys
-for (const t of targets) await load(t.url, { ...chat, connections: 16, seconds: 1 }); // warm-up
+// Warm-up: a just-started process needs 3-5 s of load to reach its steady state (bench/warmup.mts).
+for (const t of targets) await load(t.url, { ...chat, connections: 16, seconds: 5 });
 const results = new Map(targets.map((t) => [t.name, { rps: [] as number[], cpu: [] as number[], failed: 0 }]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of roundOrder(targets, round)) {

@@ -29,8 +29,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 24);
 // on a shared box hits every contender alike. Twelve rounds of 2 s: with four, the ratios of one run
 // moved by ±0.07 from run to run on the 2-core VM; with twelve, by about ±0.02.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
-/** Seconds of unmeasured load per target before the measured rounds (BENCH_WARMUP). */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
+/**
+ * Seconds of unmeasured load per target before the measured rounds (BENCH_WARMUP). A freshly started
+ * proxy (or floor) needs 3-5 s of load to reach its steady state, one key or a thousand alike
+ * (bench/warmup.mts); with 1 s, the first measured round of a just-started contender ran at 0.2-0.6x
+ * its later ones and decided the 1 vs 1,000 credentials rows.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
 /**
  * Seconds of unmeasured load at the start of every round (BENCH_ROUND_WARMUP): a contender has been
  * idle for the other contenders' rounds, and its first second back under load is not its steady
