@@ -58,6 +58,35 @@ describe("single-flight refresh", () => {
     expect(proxy.pool.get(record!.id)!.state).toMatchObject({ status: "active", usageCount: 50 });
     await proxy.close();
   });
+
+  it("a credential whose stored token is past its expiry keeps its round-robin turn: refreshed, then used", async () => {
+    fake.addAccount({ email: "turn-a@example.com" });
+    fake.addAccount({ email: "turn-b@example.com" });
+    const storage = createStorage() as unknown as StorageLike;
+    const options = { storage, pool: { healthCheck: { enabled: false }, selection: "round-robin" as const } };
+    const first = createGeminiProxy(
+      proxyOptionsFor(fake, {
+        ...options,
+        credentials: ["turn-a@example.com", "turn-b@example.com"].map((e) => fake.simpleCredential(e)),
+      }),
+    );
+    await first.ready();
+    await first.close();
+    const store = createCredentialStore(storage);
+    const records = await store.list();
+    const stale = records.find((r) => (r as { email?: string }).email === "turn-a@example.com")!;
+    await store.put({ ...stale, expiresAt: Date.now() - 3_600_000 } as typeof stale);
+
+    const proxy = createGeminiProxy(proxyOptionsFor(fake, options));
+    await proxy.ready();
+    const served = (email: string) => fake.find({ action: "generateContent", email }).length;
+    const before = { a: served("turn-a@example.com"), b: served("turn-b@example.com") };
+    for (let i = 0; i < 4; i++) expect((await nativeRequest(proxy, FLASH)).status).toBe(200);
+    // One after the other: each takes its turn, the one that needed a refresh included.
+    expect(served("turn-a@example.com") - before.a).toBe(2);
+    expect(served("turn-b@example.com") - before.b).toBe(2);
+    await proxy.close();
+  });
 });
 
 describe("background refresh loop", () => {

@@ -6,7 +6,7 @@ import type { AccountServices } from "./accounts.ts";
 import { prepareCredential } from "./add.ts";
 import { createChecks } from "./checks.ts";
 import { USABLE_STATUSES, initialState, type Credential, type CredentialState } from "./credential.ts";
-import { leaseOf, viewOf, type Entry } from "./entry.ts";
+import { leaseOf, viewOf, type Entry, type Lease } from "./entry.ts";
 import { createPoolEvents } from "./events.ts";
 import { applyCheck, chooseChecker, runChecker } from "./health.ts";
 import { createStateKeeper } from "./persistence.ts";
@@ -174,6 +174,35 @@ export function createCredentialPool(
       : selector.pick(model, Date.now(), skip);
   };
 
+  /** A lease starting at `first`: tokens refreshed as needed, credentials whose refresh fails skipped. */
+  async function leaseFrom(
+    first: Entry | undefined,
+    model: string,
+    exclude?: ReadonlySet<string>,
+    kinds?: readonly Credential["kind"][],
+  ): Promise<Lease> {
+    let failed: Set<string> | undefined; // made at the first failed refresh
+    const skip = skipper(exclude, kinds, (id) => failed?.has(id) === true);
+    for (let entry = first; entry; entry = selector.pick(model, Date.now(), skip)) {
+      // A token that is fresh, with no refresh running, is used as is (no await on the hot path).
+      if (entry.credential.kind === "oauth" && !tokenReady(entry)) {
+        // Single-flight: concurrent requests on an expiring token share one refresh.
+        const ok = await refresher.refresh(entry, entry.state.status === "expired").then(
+          () => true,
+          () => false,
+        );
+        if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) {
+          (failed ??= new Set()).add(entry.credential.id);
+          continue;
+        }
+      }
+      entry.pending++;
+      return leaseOf(entry, model);
+    }
+    const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
+    throw noCredentialError(model, scope, entries.size, exclude, kinds, Date.now());
+  }
+
   const pool: CredentialPool = {
     ready: () => (loaded ??= load().then(() => void (isLoaded = true))),
     list: () => [...entries.values()].map((e) => viewOf(e)),
@@ -262,40 +291,18 @@ export function createCredentialPool(
       ).length;
     },
     acquire(model, exclude, kinds, prefer) {
-      // The common case without a promise: loaded, and the first pick needs no token refresh.
-      if (isLoaded) {
-        const entry = firstPick(model, skipper(exclude, kinds), prefer);
-        if (entry && (entry.credential.kind !== "oauth" || tokenReady(entry))) {
-          entry.pending++;
-          return leaseOf(entry, model);
-        }
-      }
-      return pool.lease(model, exclude, kinds, prefer);
-    },
-    async lease(model, exclude, kinds, prefer) {
-      if (!isLoaded) await pool.ready(); // once loaded, no await per request
-      // Skipped in this call: other kinds, ids already tried, and credentials whose refresh failed.
-      let failed: Set<string> | undefined; // made at the first failed refresh
-      const skip = skipper(exclude, kinds, (id) => failed?.has(id) === true);
-      let entry = firstPick(model, skip, prefer);
-      for (; entry; entry = selector.pick(model, Date.now(), skip)) {
-        // A token that is fresh, with no refresh running, is used as is (no await on the hot path).
-        if (entry.credential.kind === "oauth" && !tokenReady(entry)) {
-          // Single-flight: concurrent requests on an expiring token share one refresh.
-          const ok = await refresher.refresh(entry, entry.state.status === "expired").then(
-            () => true,
-            () => false,
-          );
-          if (!ok || entries.get(entry.credential.id) !== entry || !isUsableFor(entry.state, model, Date.now())) {
-            (failed ??= new Set()).add(entry.credential.id);
-            continue;
-          }
-        }
+      if (!isLoaded) return pool.lease(model, exclude, kinds, prefer);
+      // The common case without a promise: the first pick needs no token refresh.
+      const entry = firstPick(model, skipper(exclude, kinds), prefer);
+      if (entry && (entry.credential.kind !== "oauth" || tokenReady(entry))) {
         entry.pending++;
         return leaseOf(entry, model);
       }
-      const scope = [...entries.values()].filter((e) => !kinds || kinds.includes(e.credential.kind));
-      throw noCredentialError(model, scope, entries.size, exclude, kinds, Date.now());
+      return leaseFrom(entry, model, exclude, kinds); // that pick, not a second one (round-robin moves on each)
+    },
+    async lease(model, exclude, kinds, prefer) {
+      if (!isLoaded) await pool.ready(); // once loaded, no await per request
+      return leaseFrom(firstPick(model, skipper(exclude, kinds), prefer), model, exclude, kinds);
     },
     report(lease, outcome, info = {}) {
       const entry = entries.get(lease.id);
