@@ -25,11 +25,13 @@ export async function startFake(apiKeys?: number): Promise<{ info: FakeInfo; pro
 }
 
 /** BENCH_FLOOR for bench/floor.mjs: the fake's Code Assist account, and the client key it accepts. */
-export const floorEnv = (info: FakeInfo, authKey: string): { BENCH_FLOOR: string } => ({
+/** bench/floor.mjs's settings; `layers` adds those of its layers (h3, journal, log). */
+export const floorEnv = (info: FakeInfo, authKey: string, layers: string[] = []): { BENCH_FLOOR: string } => ({
   BENCH_FLOOR: JSON.stringify({
     upstream: info.endpoints.codeAssist,
     accessToken: info.accessToken,
     project: info.project,
     authKey,
+    layers,
   }),
 });

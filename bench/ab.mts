@@ -47,8 +47,7 @@ const forked = async (name: string, file: string, env: Record<string, string>) =
 };
 if (process.env.FLOOR) await forked("floor", "./floor.mjs", floorEnv(info, "k"));
 for (const set of (process.env.FLOORS ?? "").split(" ").filter(Boolean)) {
-  const settings = JSON.parse(floorEnv(info, "k").BENCH_FLOOR);
-  await forked(`floor+${set}`, "./floor.mjs", { BENCH_FLOOR: JSON.stringify({ ...settings, layers: set.split("+") }) });
+  await forked(`floor+${set}`, "./floor.mjs", floorEnv(info, "k", set.split("+")));
 }
 for (const kind of (process.env.LIBRARY ?? "").split(" ").filter(Boolean)) {
   const config = { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };

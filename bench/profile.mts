@@ -58,12 +58,8 @@ if (process.env.TARGET === "cli") {
   const cfg = keys
     ? { authKeys: ["k"], endpoints: info.endpoints, geminiApiKeys: info.apiKeys }
     : { authKeys: ["k"], endpoints: info.endpoints, credentials: [info.credential] };
-  const floorWith = (layers: string[]) => {
-    const { BENCH_FLOOR } = floorEnv(info, "k");
-    return { BENCH_FLOOR: JSON.stringify({ ...JSON.parse(BENCH_FLOOR), layers }) };
-  };
   const env = floor
-    ? floorWith(process.env.LAYERS ? process.env.LAYERS.split("+") : [])
+    ? floorEnv(info, "k", process.env.LAYERS ? process.env.LAYERS.split("+") : [])
     : { BENCH_PROXY: JSON.stringify(cfg), BENCH_DEFAULTS: process.env.DEFAULTS ?? "" };
   const proxy = fork(new URL(floor ? "./floor.mjs" : "./_proxy.mjs", import.meta.url).pathname, {
     execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`],

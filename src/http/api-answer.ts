@@ -14,11 +14,11 @@ const COMPLETE = Symbol("gemini-cli-proxy.apiHeaders");
 
 /** A 200 JSON answer of an API surface, with its request id, CORS and any `extra` headers. */
 export function apiJson(body: unknown, requestId: string, extra?: Record<string, string>): Response {
+  // The spread last: V8 copies a constant object's fields there cheaply (docs/architecture.md).
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "x-request-id": requestId,
-    "access-control-allow-origin": CORS_HEADERS["access-control-allow-origin"],
-    "access-control-expose-headers": CORS_HEADERS["access-control-expose-headers"],
+    ...CORS_HEADERS,
   };
   if (extra) Object.assign(headers, extra);
   const response = new FastResponse(JSON.stringify(body), { headers });
