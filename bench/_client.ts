@@ -176,6 +176,17 @@ export const median = (xs: number[]): number => {
 };
 
 /**
+ * The median over rounds of `a`'s req/s divided by `b`'s in the same round (both of an interleaved
+ * run): each ratio compares two contenders measured seconds apart, so a slow spell of the box that
+ * falls on one round moves one ratio, not the whole sum. Reported beside the sums, not instead.
+ */
+export function pairedMedianRatio(a: { runs: LoadResult[] }, b: { runs: LoadResult[] }): number {
+  const ratios = a.runs.map((r, i) => r.rps / b.runs[i]!.rps).sort((x, y) => x - y);
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+}
+
+/**
  * The order of round `round` of an interleaved run: every other round reversed, so no contender
  * always follows the same one (the one before leaves the box, and the fake, in its own state).
  */

@@ -13,6 +13,7 @@ import {
   combineLoads,
   load,
   median,
+  pairedMedianRatio,
   roundOrder,
   sequentialLatency,
   streamOnce,
@@ -104,7 +105,7 @@ const cliProbe = (cli: RunningCli): Probe => ({ reset: () => cli.probe.reset(), 
 interface Measured {
   rps: number;
   cpuUsPerRequest: number;
-  load: LoadResult;
+  load: LoadResult & { runs: LoadResult[] };
 }
 
 /** The same load on each target, in ROUNDS interleaved rounds of SECONDS / ROUNDS each. */
@@ -265,14 +266,23 @@ async function main() {
   const oauth = { authKeys: [KEY], endpoints: info.endpoints, credentials: [info.credential] };
   const proxy = await startProxy(oauth); // logger: false, memory storage (the historical rows)
   const floor = await startChild("./floor.mjs", floorEnv(info, KEY));
+  // The same floor again: its ratio to the first is what this run's noise makes of two equal contenders.
+  const floorAgain = await startChild("./floor.mjs", floorEnv(info, KEY));
   const libDefaults = await startProxy(oauth, { defaults: true, log: join(logs, "library-defaults.log") });
   const cliHome = prepareCliHome("oauth", info, KEY, { oauth: true });
   homes.push(cliHome);
   const chatProbe = { path: "/v1/chat/completions", headers: auth, body: chatBody("gemini-2.5-flash") };
   const cli = await startCli(cliHome, chatProbe);
-  await settled([cli.proc.pid!, floor.proc.pid!, proxy.proc.pid!, libDefaults.proc.pid!, fake.proc.pid!]);
+  await settled([
+    cli.proc.pid!,
+    floor.proc.pid!,
+    floorAgain.proc.pid!,
+    proxy.proc.pid!,
+    libDefaults.proc.pid!,
+    fake.proc.pid!,
+  ]);
 
-  phase(`non-streaming load: 5 targets x ${ROUNDS} rounds`);
+  phase(`non-streaming load: 6 targets x ${ROUNDS} rounds`);
   // 1. Non-streaming throughput, 16 connections, interleaved: the fake alone is the ceiling, the floor the reference.
   const chat = (url: string, probe?: Probe) => ({ url, ...chatProbe, probe });
   const tp = await interleaved({
@@ -286,12 +296,15 @@ async function main() {
     cli: chat(cli.url, cliProbe(cli)),
     libraryDefaults: chat(libDefaults.url, libDefaults),
     library: chat(proxy.url, proxy),
+    floorAgain: chat(floorAgain.url, floorAgain),
   });
+  await stop(floorAgain.proc);
   const ceiling = tp.ceiling!.load;
   const through = tp.library!.load;
   const cpuPerRequest = tp.library!.cpuUsPerRequest;
   const ratio = (name: string) => tp[name]!.rps / tp.floor!.rps;
   const cpuRatio = (name: string) => tp[name]!.cpuUsPerRequest / tp.floor!.cpuUsPerRequest;
+  const paired = (name: string) => pairedMedianRatio(tp[name]!.load, tp.floor!.load);
   const errs = (name: string) => tp[name]!.load.errors + tp[name]!.load.non2xx;
   results.throughput = {
     generator: HAS_WRK ? "wrk" : "autocannon",
@@ -299,13 +312,24 @@ async function main() {
     proxy: through,
     proxyCpuUsPerRequest: cpuPerRequest,
     floor: { ...tp.floor, ratioToFloor: 1 },
-    cli: { ...tp.cli, ratioToFloor: ratio("cli"), cpuRatioToFloor: cpuRatio("cli") },
+    floorAgain: {
+      ...tp.floorAgain,
+      ratioToFloor: ratio("floorAgain"),
+      cpuRatioToFloor: cpuRatio("floorAgain"),
+      pairedMedianRatio: paired("floorAgain"),
+    },
+    cli: { ...tp.cli, ratioToFloor: ratio("cli"), cpuRatioToFloor: cpuRatio("cli"), pairedMedianRatio: paired("cli") },
     libraryDefaults: {
       ...tp.libraryDefaults,
       ratioToFloor: ratio("libraryDefaults"),
       cpuRatioToFloor: cpuRatio("libraryDefaults"),
+      pairedMedianRatio: paired("libraryDefaults"),
     },
-    libraryQuiet: { ratioToFloor: ratio("library"), cpuRatioToFloor: cpuRatio("library") },
+    libraryQuiet: {
+      ratioToFloor: ratio("library"),
+      cpuRatioToFloor: cpuRatio("library"),
+      pairedMedianRatio: paired("library"),
+    },
   };
   rows.push({
     name: "floor: minimal node:http + undici (16 conn)",
@@ -314,20 +338,26 @@ async function main() {
     ok: null,
   });
   rows.push({
+    name: "  noise: the same floor, second process",
+    value: `${x(ratio("floorAgain"))} floor (paired median ${x(paired("floorAgain"))}; CPU/req ${x(cpuRatio("floorAgain"))})`,
+    target: "(1.00× on a quiet box)",
+    ok: null,
+  });
+  rows.push({
     name: "CLI as run (fs, ledger, info log to file)",
-    value: `${x(ratio("cli"))} floor (${tp.cli!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("cli"))}, ${tp.cli!.cpuUsPerRequest.toFixed(0)} µs)`,
+    value: `${x(ratio("cli"))} floor (${tp.cli!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("cli"))}, ${tp.cli!.cpuUsPerRequest.toFixed(0)} µs; paired median ${x(paired("cli"))})`,
     target: ">= 0.85× floor",
     ok: ratio("cli") >= 0.85 && errs("cli") === 0,
   });
   rows.push({
     name: "library defaults in node:http",
-    value: `${x(ratio("libraryDefaults"))} floor (${tp.libraryDefaults!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("libraryDefaults"))}, ${tp.libraryDefaults!.cpuUsPerRequest.toFixed(0)} µs)`,
+    value: `${x(ratio("libraryDefaults"))} floor (${tp.libraryDefaults!.rps.toFixed(0)} req/s; CPU/req ${x(cpuRatio("libraryDefaults"))}, ${tp.libraryDefaults!.cpuUsPerRequest.toFixed(0)} µs; paired median ${x(paired("libraryDefaults"))})`,
     target: ">= 0.90× floor",
     ok: ratio("libraryDefaults") >= 0.9 && errs("libraryDefaults") === 0,
   });
   rows.push({
     name: "library, logger off, memory storage",
-    value: `${x(ratio("library"))} floor (CPU/req ${x(cpuRatio("library"))})`,
+    value: `${x(ratio("library"))} floor (CPU/req ${x(cpuRatio("library"))}; paired median ${x(paired("library"))})`,
     target: "(as the rows below)",
     ok: null,
   });
@@ -513,9 +543,15 @@ async function main() {
   });
   await Promise.all([cli1!.stop(), cli1000!.stop()]);
   const cliDelta = (100 * (pool.thousand!.rps - pool.one!.rps)) / pool.one!.rps;
+  const cliPairedDelta = 100 * (pairedMedianRatio(pool.thousand!.load, pool.one!.load) - 1);
   const s1 = median(startups.one);
   const s1000 = median(startups.thousand);
-  results.cliPoolSize = { one: pool.one, thousand: pool.thousand, deltaPct: cliDelta };
+  results.cliPoolSize = {
+    one: pool.one,
+    thousand: pool.thousand,
+    deltaPct: cliDelta,
+    pairedMedianDeltaPct: cliPairedDelta,
+  };
   results.cliStartup = {
     oneMs: startups.one,
     thousandMs: startups.thousand,
@@ -525,7 +561,7 @@ async function main() {
   };
   rows.push({
     name: "CLI 1 vs 1,000 credentials req/s",
-    value: `${pool.one!.rps.toFixed(0)} vs ${pool.thousand!.rps.toFixed(0)} (${pct(cliDelta)}; CPU/req ${pool.one!.cpuUsPerRequest.toFixed(0)} vs ${pool.thousand!.cpuUsPerRequest.toFixed(0)} µs)`,
+    value: `${pool.one!.rps.toFixed(0)} vs ${pool.thousand!.rps.toFixed(0)} (${pct(cliDelta)}; CPU/req ${pool.one!.cpuUsPerRequest.toFixed(0)} vs ${pool.thousand!.cpuUsPerRequest.toFixed(0)} µs; paired median ${pct(cliPairedDelta)})`,
     target: "within 5 %",
     ok: Math.abs(cliDelta) <= 5,
   });
