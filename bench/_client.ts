@@ -187,8 +187,21 @@ export function pairedMedianRatio(a: { runs: LoadResult[] }, b: { runs: LoadResu
 }
 
 /**
- * The order of round `round` of an interleaved run: every other round reversed, so no contender
- * always follows the same one (the one before leaves the box, and the fake, in its own state).
+ * The order of round `round` of an interleaved run. A contender measured right after another one
+ * inherits what that one left on the box (its writes still going to disk, a fake still busy with
+ * its sockets), so the orders form a balanced Latin square (Williams' design): over every n rounds
+ * (2n for an odd n) each contender comes first and last equally often and follows every other
+ * contender equally often. With two contenders it is A B, B A. BENCH_ORDER=reverse gives the orders
+ * used until 2026-12-07 (A B C …, then reversed every other round: each contender had only two
+ * predecessors, and the library with its defaults followed the CLI in half its rounds).
  */
-export const roundOrder = <T>(items: readonly T[], round: number): readonly T[] =>
-  round % 2 ? [...items].reverse() : items;
+export function roundOrder<T>(items: readonly T[], round: number): readonly T[] {
+  const n = items.length;
+  if (process.env.BENCH_ORDER === "reverse") return round % 2 ? [...items].reverse() : items;
+  if (n < 2) return items;
+  // First row 0, 1, n-1, 2, n-2, …; row r adds r to each (mod n). For an odd n a row and its mirror.
+  const first = Array.from({ length: n }, (_, j) => (j % 2 ? (j + 1) / 2 : (n - j / 2) % n));
+  const row = n % 2 ? Math.floor(round / 2) % n : round % n;
+  const order = first.map((j) => items[(j + row) % n]!);
+  return n % 2 && round % 2 ? order.reverse() : order;
+}
