@@ -24,8 +24,10 @@ export async function startFake(apiKeys?: number): Promise<{ info: FakeInfo; pro
   return { info, proc };
 }
 
-/** BENCH_FLOOR for bench/floor.mjs: the fake's Code Assist account, and the client key it accepts. */
-/** bench/floor.mjs's settings; `layers` adds those of its layers (h3, journal, log). */
+/**
+ * BENCH_FLOOR for bench/floor.mjs: the fake's Code Assist account, the client key it accepts, and
+ * the floor's `layers` to add (h3, journal, log).
+ */
 export const floorEnv = (info: FakeInfo, authKey: string, layers: string[] = []): { BENCH_FLOOR: string } => ({
   BENCH_FLOOR: JSON.stringify({
     upstream: info.endpoints.codeAssist,
